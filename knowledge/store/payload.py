@@ -1,0 +1,79 @@
+"""The payload both stores keep with each point, and turning it back into a Hit."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from knowledge.model import Hit, QueryVectors, StoredChunk
+from knowledge.ports import SearchMode
+
+DENSE = "dense"
+SPARSE = "bm25"
+USER = "user_id"
+DOC = "doc_id"
+CREATED = "created_at"
+FUSION_K = 60
+PREFETCH_FACTOR = 4
+
+_NAMESPACE = uuid.UUID("0b9c3f52-4b8e-4b63-9a4e-5d6f0e8e7a11")
+
+
+def effective_mode(mode: SearchMode, query: QueryVectors) -> SearchMode | None:
+    """A query with no BM25 terms (only stop words, say) falls back to dense; None: no search."""
+    if query.sparse.indices or mode == "dense":
+        return mode
+    return None if mode == "sparse" else "dense"
+
+
+def point_id(user_id: int, doc_id: int, chunk: int) -> str:
+    """Deterministic, so re-ingesting a document overwrites rather than duplicates."""
+    return str(uuid.uuid5(_NAMESPACE, f"{user_id}:{doc_id}:{chunk}"))
+
+
+def tenant(user_id: int) -> str:
+    return str(user_id)
+
+
+def iso(moment: datetime) -> str:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat()
+
+
+def to_payload(item: StoredChunk) -> dict[str, Any]:
+    return {
+        USER: tenant(item.user_id),
+        DOC: item.doc_id,
+        "chunk": item.chunk.number,
+        "page": item.chunk.page,
+        "heading": item.chunk.heading,
+        "text": item.chunk.text,
+        "doc_name": item.doc_name,
+        "source_kind": item.source_kind,
+        CREATED: iso(item.created_at),
+    }
+
+
+def check_owner(user_id: int, items: list[StoredChunk] | tuple[StoredChunk, ...]) -> None:
+    strangers = {item.user_id for item in items} - {user_id}
+    if strangers:
+        raise PermissionError(f"points of users {strangers} upserted as user {user_id}")
+
+
+def to_hit(payload: dict[str, Any], score: float, user_id: int) -> Hit:
+    if payload.get(USER) != tenant(user_id):
+        raise PermissionError("the store returned a point of another user")
+    created = payload.get(CREATED)
+    return Hit(
+        doc_id=int(payload[DOC]),
+        chunk=int(payload["chunk"]),
+        page=payload.get("page"),
+        heading=payload.get("heading"),
+        text=payload.get("text", ""),
+        score=float(score),
+        doc_name=payload.get("doc_name", ""),
+        source_kind=payload.get("source_kind", ""),
+        created_at=datetime.fromisoformat(created) if created else None,
+    )

@@ -1,0 +1,77 @@
+"""Shared fixtures: settings in a temp folder, the real small embedder, a tiny GGUF."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from knowledge.bootstrap import Services, bootstrap
+from knowledge.embedding import FastEmbedEmbedder, load_embedder
+from knowledge.settings import Settings
+from tests.fakes import ScriptedGenerator
+from tests.samples import Sample, every_type
+from tests.tiny_gguf import write_tiny_gguf
+
+ROOT = Path(__file__).resolve().parent.parent
+MODELS = Path(os.environ.get("MNEMO_MODELS_PATH", ROOT / "data" / "models")).resolve()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No test reads the developer's .env or data dir, or reaches a model hub."""
+    for key in list(os.environ):
+        if key.startswith("MNEMO_") or key == "TELEGRAM_BOT_TOKEN":
+            monkeypatch.delenv(key)
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def models_dir() -> Path:
+    if not (MODELS / "embedder").is_dir():
+        pytest.fail(f"models are not installed in {MODELS}: run scripts/setup.sh")
+    return MODELS
+
+
+@pytest.fixture(scope="session")
+def embedder(models_dir: Path) -> FastEmbedEmbedder:
+    return load_embedder("minilm-l6-int8", models_dir, threads=2)
+
+
+@pytest.fixture(scope="session")
+def tiny_gguf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_tiny_gguf(tmp_path_factory.mktemp("gguf") / "tiny.gguf")
+
+
+@pytest.fixture(scope="session")
+def samples(tmp_path_factory: pytest.TempPathFactory) -> list[Sample]:
+    return every_type(tmp_path_factory.mktemp("samples"))
+
+
+@pytest.fixture
+def settings(tmp_path: Path, models_dir: Path, tiny_gguf: Path) -> Settings:
+    return Settings(
+        _env_file=None,
+        data_dir=tmp_path / "data",
+        models_path=models_dir,
+        llm=str(tiny_gguf),
+        n_ctx=2048,
+        max_tokens=64,
+    )
+
+
+@pytest.fixture
+def generator() -> ScriptedGenerator:
+    return ScriptedGenerator()
+
+
+@pytest.fixture
+def services(
+    settings: Settings, embedder: FastEmbedEmbedder, generator: ScriptedGenerator
+) -> Iterator[Services]:
+    built = bootstrap(settings, embedder=embedder, generator=generator)
+    yield built
+    built.close()

@@ -1,0 +1,80 @@
+"""The `mnemo` command as a user runs it, in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.samples import Sample
+
+MNEMO = [sys.executable, "-m", "knowledge"]
+
+
+@pytest.fixture
+def run(tmp_path: Path, models_dir: Path, tiny_gguf: Path):  # type: ignore[no-untyped-def]
+    env = {
+        **os.environ,
+        "MNEMO_DATA_DIR": str(tmp_path / "data"),
+        "MNEMO_MODELS_PATH": str(models_dir),
+        "MNEMO_LLM": str(tiny_gguf),
+        "HF_HUB_OFFLINE": "1",
+    }
+
+    def mnemo(*args: str, code: int = 0) -> subprocess.CompletedProcess[str]:
+        done = subprocess.run(
+            [*MNEMO, *args], env=env, capture_output=True, text=True, timeout=300, check=False
+        )
+        assert done.returncode == code, done.stdout + done.stderr
+        return done
+
+    return mnemo
+
+
+def test_ingest_search_docs_forget(run, samples: list[Sample], tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    broken = tmp_path / "broken.docx"
+    broken.write_bytes(b"PK\x03\x04 this is not really a zip")
+    paths = [str(s.path) for s in samples[:3]]
+    done = run("ingest", paths[0], str(broken), *paths[1:], "--user", "42", code=1)
+    assert "✓ manual.pdf: document 1, pdf, 8 pages" in done.stdout
+    assert "✓ trip.docx" in done.stdout and "✓ stories.epub" in done.stdout
+    errors = [line for line in done.stderr.splitlines() if "broken.docx" in line]
+    assert len(errors) == 1 and "Traceback" not in done.stderr
+
+    again = run("ingest", paths[0], "--user", "42")
+    assert "already in memory as document 1" in again.stdout
+
+    found = json.loads(run("search", samples[0].question, "--user", "42", "--json").stdout)
+    assert found[0]["doc"] == 1 and found[0]["page"] == 5 and "24 volts" in found[0]["text"]
+    assert {"doc", "page", "chunk", "score", "text"} <= set(found[0])
+    assert json.loads(run("search", samples[0].question, "--user", "7", "--json").stdout) == []
+
+    listing = run("docs", "--user", "42").stdout
+    assert "manual.pdf" in listing and "trip.docx" in listing
+    assert "Forgot document 1" in run("forget", "1", "--user", "42").stdout
+    assert "manual.pdf" not in run("docs", "--user", "42").stdout
+    assert "no document 2" in run("forget", "2", "--user", "7", code=1).stderr
+
+
+def test_ask_without_memory_says_it_does_not_know(run) -> None:  # type: ignore[no-untyped-def]
+    done = run("ask", "What voltage does the manual recommend?", "--user", "7")
+    assert done.stdout.strip() == "I don't know: nothing in your memory matches that question."
+
+
+def test_missing_file_is_a_one_line_error(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    done = run("ingest", str(tmp_path / "nope.pdf"), "--user", "1", code=1)
+    assert done.stderr.strip().endswith("nope.pdf: no such file")
+
+
+def test_models_lists_installed_with_checksums(run) -> None:  # type: ignore[no-untyped-def]
+    listing = run("models").stdout
+    assert "minilm-l6-int8" in listing and "8199be6f" in listing
+
+
+def test_run_without_token_explains_how_to_get_one(run) -> None:  # type: ignore[no-untyped-def]
+    done = run("run")
+    assert "@BotFather" in done.stdout and "mnemo chat" in done.stdout

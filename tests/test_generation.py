@@ -1,0 +1,141 @@
+"""The real llama-cpp-python path with a tiny random-weight GGUF: loading, streaming, the
+single worker thread, cancelling, token counting and the prompt budget."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from contextlib import aclosing
+from pathlib import Path
+
+import pytest
+
+from knowledge.errors import ModelMissing
+from knowledge.generation import LlamaGenerator, LlmWorker, resolve_llm_path
+from knowledge.model import GenerationParams, Hit
+from knowledge.prompting import SYSTEM_PROMPT, build_prompt
+
+PARAMS = GenerationParams(temperature=0.8, top_k=40, top_p=0.95, max_tokens=24)
+MESSAGES = [{"role": "system", "content": "hi"}, {"role": "user", "content": "Привет, 你好"}]
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tiny_gguf: Path) -> LlamaGenerator:
+    return LlamaGenerator.load(str(tiny_gguf), tiny_gguf.parent, n_ctx=512, n_threads=2)
+
+
+def test_tiny_model_streams_tokens(tiny_model: LlamaGenerator) -> None:
+    pieces = list(tiny_model.stream(MESSAGES, PARAMS))
+    assert 1 <= len(pieces) <= PARAMS.max_tokens
+    assert all(isinstance(p, str) and p for p in pieces)
+
+
+def test_count_tokens_uses_the_models_vocabulary(tiny_model: LlamaGenerator) -> None:
+    assert tiny_model.count_tokens("the") < tiny_model.count_tokens("the memory of the bot")
+    assert tiny_model.count_tokens("мир") >= 3  # byte fallback: 6 UTF-8 bytes
+
+
+async def test_worker_streams_on_one_thread_and_keeps_the_loop_free(
+    tiny_model: LlamaGenerator,
+) -> None:
+    threads: set[str] = set()
+
+    class Recording:
+        def stream(self, messages, params):  # type: ignore[no-untyped-def]
+            threads.add(threading.current_thread().name)
+            yield from tiny_model.stream(messages, params)
+
+        def count_tokens(self, text: str) -> int:
+            return tiny_model.count_tokens(text)
+
+    worker = LlmWorker(lambda: Recording())  # type: ignore[arg-type, return-value]
+    ticks = 0
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while True:
+            ticks += 1
+            await asyncio.sleep(0)
+
+    task = asyncio.create_task(ticker())
+    results = await asyncio.gather(*(_collect(worker) for _ in range(3)))
+    task.cancel()
+    worker.close()
+    assert all(results) and len(threads) == 1
+    assert threading.main_thread().name not in threads
+    assert ticks > 3
+
+
+async def _collect(worker: LlmWorker) -> list[str]:
+    return [piece async for piece in worker.stream(MESSAGES, PARAMS)]
+
+
+async def test_leaving_the_stream_stops_generation(tiny_model: LlamaGenerator) -> None:
+    produced = 0
+
+    class Counting:
+        def stream(self, messages, params):  # type: ignore[no-untyped-def]
+            nonlocal produced
+            for piece in tiny_model.stream(messages, params):
+                produced += 1
+                yield piece
+
+    worker = LlmWorker(lambda: Counting())  # type: ignore[arg-type, return-value]
+    long = GenerationParams(0.8, 40, 0.95, max_tokens=400)
+    async with aclosing(worker.stream(MESSAGES, long)) as stream:
+        async for _ in stream:
+            break
+    worker.close()
+    assert produced < 50
+
+
+async def test_worker_reports_model_errors() -> None:
+    def missing() -> LlamaGenerator:
+        raise ModelMissing("not installed")
+
+    worker = LlmWorker(missing)
+    with pytest.raises(ModelMissing):
+        await _collect(worker)
+    worker.close()
+
+
+def test_missing_preset_says_how_to_install(tmp_path: Path) -> None:
+    with pytest.raises(ModelMissing, match="mnemo models install"):
+        resolve_llm_path("qwen2.5-1.5b", tmp_path)
+    with pytest.raises(ModelMissing, match="MNEMO_LLM"):
+        resolve_llm_path(str(tmp_path / "nope.gguf"), tmp_path)
+
+
+def _hit(n: int, text: str) -> Hit:
+    return Hit(n, 0, n, None, text, 1.0, f"doc{n}.pdf", "pdf", None)
+
+
+def test_old_turns_give_way_when_the_budget_is_tight(tiny_model: LlamaGenerator) -> None:
+    history = [("user", "old question " * 40), ("assistant", "old answer " * 40)] * 3
+    count = tiny_model.count_tokens
+    bare = build_prompt("q?", [], [], count_tokens=count, budget=10_000)
+    budget = sum(count(m["content"]) + 8 for m in bare.messages) + 400
+    prompt = build_prompt("q?", [_hit(1, "a fact")], history, count_tokens=count, budget=budget)
+    assert len(prompt.sources) == 1
+    assert len(prompt.messages) < len(bare.messages) + len(history)
+
+
+def test_prompt_fits_the_budget_with_sources_in_rank_order(tiny_model: LlamaGenerator) -> None:
+    hits = [_hit(n, f"fact number {n} " * 60) for n in range(1, 9)]
+    history = [("user", "earlier question"), ("assistant", "earlier answer")]
+    count = tiny_model.count_tokens
+    bare = build_prompt("what is fact 1?", [], history, count_tokens=count, budget=10_000)
+    budget = sum(count(m["content"]) + 8 for m in bare.messages) + 600
+    prompt = build_prompt(
+        "what is fact 1?", hits, history, count_tokens=tiny_model.count_tokens, budget=budget
+    )
+    total = sum(tiny_model.count_tokens(m["content"]) + 8 for m in prompt.messages)
+    assert total <= budget
+    assert 1 <= len(prompt.sources) < len(hits)
+    assert prompt.sources == hits[: len(prompt.sources)]
+    assert prompt.messages[0]["content"] == SYSTEM_PROMPT
+    assert prompt.messages[-3:-1] == [
+        {"role": "user", "content": "earlier question"},
+        {"role": "assistant", "content": "earlier answer"},
+    ]
+    assert "[1] doc1.pdf p.1" in prompt.messages[-1]["content"]

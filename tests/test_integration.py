@@ -1,0 +1,101 @@
+"""The real 0.5B chat model answering from real files of every supported type."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from knowledge.answering import Answer
+from knowledge.bootstrap import Services, bootstrap
+from knowledge.embedding import FastEmbedEmbedder
+from knowledge.settings import Settings
+from tests.samples import Sample
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def real(
+    tmp_path_factory: pytest.TempPathFactory,
+    models_dir: Path,
+    embedder: FastEmbedEmbedder,
+    samples: list[Sample],
+) -> Iterator[Services]:
+    settings = Settings(
+        _env_file=None,
+        data_dir=tmp_path_factory.mktemp("real"),
+        models_path=models_dir,
+        llm="qwen2.5-0.5b",
+    )
+    services = bootstrap(settings, embedder=embedder)
+    for sample in samples:
+        services.ingestor.ingest_file(42, sample.path)
+    yield services
+    services.close()
+
+
+def _ask(services: Services, user: int, question: str) -> Answer:
+    async def collect() -> Answer:
+        async for event in services.answerer.ask(user, question):
+            if isinstance(event, Answer):
+                return event
+        raise AssertionError("no answer")
+
+    return asyncio.run(collect())
+
+
+@pytest.mark.parametrize("index", range(7), ids=lambda i: f"type{i}")
+def test_answers_from_every_file_type(real: Services, samples: list[Sample], index: int) -> None:
+    sample = samples[index]
+    answer = _ask(real, 42, sample.question)
+    assert sample.answer.lower() in answer.text.lower(), answer.text
+    assert answer.sources, answer.text
+    assert answer.sources[0].doc_name == sample.path.name
+    if sample.page:
+        assert answer.sources[0].page == sample.page
+
+
+def test_russian_question_gets_a_russian_answer_citing_the_page(
+    real: Services, samples: list[Sample]
+) -> None:
+    answer = _ask(real, 42, "Какое напряжение питания рекомендует инструкция для X-200?")
+    assert "24" in answer.text
+    assert any("\u0400" <= ch <= "\u04ff" for ch in answer.text), answer.text
+    assert [(s.doc_name, s.page) for s in answer.sources][:1] == [("manual.pdf", 5)]
+
+
+def test_another_user_gets_no_sources(real: Services, samples: list[Sample]) -> None:
+    answer = _ask(real, 7, samples[0].question)
+    assert answer.sources == []
+    assert "don't know" in answer.text
+
+
+def test_cli_streams_answer_then_cites_the_page(
+    real: Services, samples: list[Sample], models_dir: Path, tmp_path: Path
+) -> None:
+    env = {
+        **os.environ,
+        "MNEMO_DATA_DIR": str(tmp_path / "data"),
+        "MNEMO_MODELS_PATH": str(models_dir),
+        "HF_HUB_OFFLINE": "1",
+    }
+
+    def mnemo(*args: str) -> str:
+        command = [sys.executable, "-m", "knowledge", *args]
+        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    mnemo("ingest", str(samples[0].path), "--user", "42")
+    question = "What voltage does the manual recommend?"
+    lines = mnemo("ask", question, "--user", "42").strip().splitlines()
+    assert "24" in lines[0]
+    assert lines[-1] == "[1] manual.pdf p.5"
+    other = mnemo("ask", question, "--user", "7").strip().splitlines()
+    assert other == ["I don't know: nothing in your memory matches that question."]

@@ -1,0 +1,149 @@
+"""One contract for both vector stores: Qdrant Edge (embedded) and a Qdrant server
+(`QdrantClient(":memory:")` stands in for the server, which cannot be installed here)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from qdrant_client import QdrantClient
+
+from knowledge.embedding import Bm25Encoder, FastEmbedEmbedder
+from knowledge.model import Chunk, QueryVectors, StoredChunk
+from knowledge.ports import VectorStore
+from knowledge.store.edge import EdgeVectorStore
+from knowledge.store.payload import point_id
+from knowledge.store.server import QdrantServerStore
+
+TEXTS = [
+    "The recommended supply voltage is 24 volts.",
+    "Grandma's pancakes need two eggs and 300 ml of milk.",
+    "Рекомендуемое напряжение питания составляет 24 вольта.",
+    "北京烤鸭是一道著名的菜。",
+    "El médico atiende los jueves a las nueve y media.",
+]
+T0 = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture(params=["edge", "server"])
+def store(
+    request: pytest.FixtureRequest, tmp_path: Path, embedder: FastEmbedEmbedder
+) -> Iterator[VectorStore]:
+    if request.param == "edge":
+        built: VectorStore = EdgeVectorStore(tmp_path / "edge", embedder.dim)
+    else:
+        built = QdrantServerStore(QdrantClient(":memory:"), "memory", embedder.dim)
+    yield built
+    built.close()
+
+
+def _chunks(
+    embedder: FastEmbedEmbedder, user_id: int, doc_id: int, texts: list[str], when: datetime = T0
+) -> list[StoredChunk]:
+    dense = embedder.embed_batch(texts)
+    sparse = Bm25Encoder().encode_documents(texts)
+    return [
+        StoredChunk(
+            point_id(user_id, doc_id, n),
+            user_id,
+            doc_id,
+            Chunk(n, text, n + 1, None),
+            dense[n],
+            sparse[n],
+            when,
+            "text",
+            f"doc{doc_id}.txt",
+        )
+        for n, text in enumerate(texts)
+    ]
+
+
+def _query(embedder: FastEmbedEmbedder, text: str) -> QueryVectors:
+    return QueryVectors(embedder.embed_query(text), Bm25Encoder().encode_query(text))
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "dense", "sparse"])
+def test_search_finds_the_matching_chunk(
+    store: VectorStore, embedder: FastEmbedEmbedder, mode: str
+) -> None:
+    store.upsert(1, _chunks(embedder, 1, 10, TEXTS))
+    hits = store.search(1, _query(embedder, "pancakes eggs milk"), limit=3, mode=mode)  # type: ignore[arg-type]
+    assert hits[0].text == TEXTS[1]
+    assert (hits[0].doc_id, hits[0].chunk, hits[0].page) == (10, 1, 2)
+    assert hits[0].doc_name == "doc10.txt"
+
+
+def test_bm25_segments_chinese(store: VectorStore, embedder: FastEmbedEmbedder) -> None:
+    store.upsert(1, _chunks(embedder, 1, 10, TEXTS))
+    hits = store.search(1, _query(embedder, "烤鸭"), limit=2, mode="sparse")
+    assert [h.text for h in hits] == [TEXTS[3]]
+
+
+def test_users_never_see_each_other(store: VectorStore, embedder: FastEmbedEmbedder) -> None:
+    store.upsert(1, _chunks(embedder, 1, 10, TEXTS[:2]))
+    store.upsert(2, _chunks(embedder, 2, 20, TEXTS[2:]))
+    for mode in ("hybrid", "dense", "sparse"):
+        mine = store.search(1, _query(embedder, "voltage 24 напряжение"), limit=10, mode=mode)  # type: ignore[arg-type]
+        assert mine and all(h.doc_id == 10 for h in mine)
+        assert store.search(3, _query(embedder, "voltage"), limit=10, mode=mode) == []  # type: ignore[arg-type]
+    assert (store.count(1), store.count(2), store.count(3)) == (2, 3, 0)
+
+
+def test_upsert_refuses_points_of_another_user(
+    store: VectorStore, embedder: FastEmbedEmbedder
+) -> None:
+    with pytest.raises(PermissionError):
+        store.upsert(1, _chunks(embedder, 2, 20, TEXTS[:1]))
+    assert store.count(1) == store.count(2) == 0
+
+
+def test_delete_document_touches_only_that_users_document(
+    store: VectorStore, embedder: FastEmbedEmbedder
+) -> None:
+    store.upsert(1, _chunks(embedder, 1, 10, TEXTS[:2]))
+    store.upsert(1, _chunks(embedder, 1, 11, TEXTS[2:]))
+    store.upsert(2, _chunks(embedder, 2, 10, TEXTS[:2]))
+    store.delete_document(1, 10)
+    assert (store.count(1, 10), store.count(1, 11), store.count(2, 10)) == (0, 3, 2)
+    store.delete_user(1)
+    assert (store.count(1), store.count(2)) == (0, 2)
+
+
+def test_upsert_is_idempotent(store: VectorStore, embedder: FastEmbedEmbedder) -> None:
+    store.upsert(1, _chunks(embedder, 1, 10, TEXTS))
+    store.upsert(1, _chunks(embedder, 1, 10, TEXTS))
+    assert store.count(1) == len(TEXTS)
+
+
+def test_date_range(store: VectorStore, embedder: FastEmbedEmbedder) -> None:
+    store.upsert(1, _chunks(embedder, 1, 10, TEXTS[:1], when=T0 - timedelta(days=3)))
+    store.upsert(1, _chunks(embedder, 1, 11, TEXTS[2:3], when=T0))
+    query = _query(embedder, "voltage напряжение 24")
+    recent = store.search(1, query, limit=5, since=T0 - timedelta(hours=1))
+    assert [h.doc_id for h in recent] == [11]
+    older = store.search(1, query, limit=5, until=T0 - timedelta(days=1))
+    assert [h.doc_id for h in older] == [10]
+    assert recent[0].created_at == T0
+
+
+def test_query_of_only_unknown_words_still_searches_dense(
+    store: VectorStore, embedder: FastEmbedEmbedder
+) -> None:
+    store.upsert(1, _chunks(embedder, 1, 10, TEXTS))
+    empty_sparse = QueryVectors(embedder.embed_query("milk"), Bm25Encoder().encode_query(""))
+    assert store.search(1, empty_sparse, limit=2, mode="hybrid")
+    assert store.search(1, empty_sparse, limit=2, mode="sparse") == []
+
+
+def test_edge_store_survives_reopen(tmp_path: Path, embedder: FastEmbedEmbedder) -> None:
+    store = EdgeVectorStore(tmp_path / "edge", embedder.dim)
+    store.upsert(1, _chunks(embedder, 1, 10, TEXTS))
+    store.close()
+    reopened = EdgeVectorStore(tmp_path / "edge", embedder.dim)
+    try:
+        assert reopened.count(1) == len(TEXTS)
+        assert reopened.search(1, _query(embedder, "pancakes"), limit=1)[0].text == TEXTS[1]
+    finally:
+        reopened.close()
