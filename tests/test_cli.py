@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -25,9 +26,15 @@ def run(tmp_path: Path, models_dir: Path, tiny_gguf: Path):  # type: ignore[no-u
         "HF_HUB_OFFLINE": "1",
     }
 
-    def mnemo(*args: str, code: int = 0) -> subprocess.CompletedProcess[str]:
+    def mnemo(*args: str, code: int = 0, stdin: str = "") -> subprocess.CompletedProcess[str]:
         done = subprocess.run(
-            [*MNEMO, *args], env=env, capture_output=True, text=True, timeout=300, check=False
+            [*MNEMO, *args],
+            env=env,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
         )
         assert done.returncode == code, done.stdout + done.stderr
         return done
@@ -52,6 +59,11 @@ def test_ingest_search_docs_forget(run, samples: list[Sample], tmp_path: Path) -
     assert found[0]["doc"] == 1 and found[0]["page"] == 5 and "24 volts" in found[0]["text"]
     assert {"doc", "page", "chunk", "score", "text"} <= set(found[0])
     assert json.loads(run("search", samples[0].question, "--user", "7", "--json").stdout) == []
+    today = datetime.now(UTC).date()
+    window = ["--since", str(today - timedelta(days=1)), "--until", str(today + timedelta(days=1))]
+    assert json.loads(run("search", "voltage", "--user", "42", "--json", *window).stdout)
+    before = ["--until", str(today - timedelta(days=1))]
+    assert json.loads(run("search", "voltage", "--user", "42", "--json", *before).stdout) == []
 
     listing = run("docs", "--user", "42").stdout
     assert "manual.pdf" in listing and "trip.docx" in listing
@@ -78,3 +90,10 @@ def test_models_lists_installed_with_checksums(run) -> None:  # type: ignore[no-
 def test_run_without_token_explains_how_to_get_one(run) -> None:  # type: ignore[no-untyped-def]
     done = run("run")
     assert "@BotFather" in done.stdout and "mnemo chat" in done.stdout
+
+
+def test_chat_repl_answers_and_leaves(run) -> None:  # type: ignore[no-untyped-def]
+    done = run("chat", "--user", "7", stdin="What voltage?\n\nКакое напряжение?\nexit\n")
+    assert "I don't know: nothing in your memory" in done.stdout
+    assert "Не знаю: в вашей памяти нет ничего" in done.stdout
+    assert done.stdout.count("you> ") == 4

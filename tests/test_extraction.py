@@ -139,3 +139,13 @@ def test_latin1_text_is_decoded(tmp_path: Path) -> None:
     path.write_bytes(text.encode("latin-1"))
     extracted = extract(path, ocr_languages=LANGS)
     assert "año" in extracted.sections[0].text
+
+
+def test_malformed_docx_is_a_clear_error(tmp_path: Path) -> None:
+    import zipfile
+
+    path = tmp_path / "bad.docx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("word/document.xml", "<not xml")
+    with pytest.raises(CorruptFile, match="Word document"):
+        extract(path, ocr_languages=LANGS)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
+from knowledge.errors import CorruptFile, MnemoError
 from knowledge.extraction.detect import detect_kind
 from knowledge.extraction.docx import extract_docx
 from knowledge.extraction.epub import extract_epub
@@ -16,10 +18,32 @@ from knowledge.model import Extracted
 
 __all__ = ["Progress", "extract", "no_progress"]
 
+log = logging.getLogger(__name__)
+
+KIND_NAMES = {
+    "pdf": "PDF",
+    "docx": "Word document",
+    "epub": "EPUB book",
+    "html": "web page",
+    "markdown": "Markdown file",
+    "text": "text file",
+    "image": "image",
+}
+
 
 def extract(path: Path, *, ocr_languages: str, progress: Progress = no_progress) -> Extracted:
     """Extract sections from a supported file; raises a MnemoError for anything else."""
     kind, mime = detect_kind(path)
+    try:
+        return _extract(path, kind, mime, ocr_languages, progress)
+    except MnemoError:
+        raise
+    except Exception as exc:  # a parser's own error on malformed input
+        log.warning("could not extract %s file: %s: %s", kind, type(exc).__name__, exc)
+        raise CorruptFile(f"the {KIND_NAMES[kind]} is damaged and cannot be read") from exc
+
+
+def _extract(path: Path, kind: str, mime: str, ocr_languages: str, progress: Progress) -> Extracted:
     if kind == "pdf":
         return extract_pdf(path, mime, progress)
     if kind == "epub":

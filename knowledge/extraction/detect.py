@@ -10,8 +10,6 @@ from markdown_it import MarkdownIt
 
 from knowledge.errors import UnsupportedFile
 
-KINDS = ("pdf", "docx", "epub", "html", "markdown", "text", "image")
-
 _MIME_KIND = {
     "application/pdf": "pdf",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
