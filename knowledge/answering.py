@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge.generation import LlmWorker
 from knowledge.language import guess_language
-from knowledge.model import GenerationParams, Hit
+from knowledge.model import Citation, GenerationParams, Hit
 from knowledge.ports import SparseEncoder
 from knowledge.prompting import NO_MEMORY, Prompt, build_prompt, is_refusal, supporting_sources
 from knowledge.records import ChatTurn, User
@@ -21,7 +21,7 @@ from knowledge.retrieval import Retriever
 @dataclass(frozen=True)
 class Answer:
     text: str
-    sources: list[Hit]
+    sources: list[Citation]
     language: str
 
     @property
@@ -106,8 +106,14 @@ class Answerer:
 
     def _remember(self, user_id: int, question: str, answer: Answer) -> None:
         sources = [
-            {"doc": hit.doc_id, "page": hit.page, "chunk": hit.chunk, "label": hit.label()}
-            for hit in answer.sources
+            {
+                "number": cited.number,
+                "doc": cited.hit.doc_id,
+                "page": cited.hit.page,
+                "chunk": cited.hit.chunk,
+                "label": cited.hit.label(),
+            }
+            for cited in answer.sources
         ]
         with self._sessions.begin() as session:
             if session.get(User, user_id) is None:

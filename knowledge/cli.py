@@ -113,6 +113,8 @@ def ingest(
                     f"✓ {path.name}: document {result.doc_id}, {result.kind}, {pages}"
                     f"{result.chunks} chunks, {result.seconds:.1f} s"
                 )
+                if result.kind == "image":
+                    out.print("  read: " + " ".join(result.excerpt.split()))
     if failed:
         raise typer.Exit(1)
 
@@ -182,8 +184,8 @@ async def _stream_answer(svc: Services, user: int, question: str, with_history: 
             sys.stdout.write("\n")
             if event.unsupported:
                 sys.stdout.write("(No source in your memory supports this answer.)\n")
-            for number, hit in enumerate(event.sources, start=1):
-                sys.stdout.write(f"[{number}] {hit.label()}\n")
+            for cited in event.sources:
+                sys.stdout.write(cited.label() + "\n")
         else:
             sys.stdout.write(event)
         sys.stdout.flush()

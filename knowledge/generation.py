@@ -100,10 +100,6 @@ class LlmWorker:
             self._generator = self._load()
         return self._generator
 
-    async def count_tokens(self, text: str) -> int:
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, lambda: self._model().count_tokens(text))
-
     async def run(self, func: Callable[[Generator], object]) -> object:
         """Run `func(generator)` on the model's thread."""
         loop = asyncio.get_running_loop()

@@ -27,10 +27,6 @@ class Extracted:
     title: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
 
-    @property
-    def text_chars(self) -> int:
-        return sum(len(s.text) for s in self.sections)
-
 
 @dataclass(frozen=True)
 class Chunk:
@@ -88,6 +84,17 @@ class Hit:
         if self.page is None and self.heading:
             where = f" § {self.heading}"
         return f"{self.doc_name}{where}"
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A source backing an answer, under the number it had in the prompt."""
+
+    number: int
+    hit: Hit
+
+    def label(self) -> str:
+        return f"[{self.number}] {self.hit.label()}"
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from knowledge.language import guess_language
-from knowledge.model import Hit
+from knowledge.model import Citation, Hit
 
 SYSTEM_PROMPT = (
     "You are mnemo, a private memory assistant. You answer only from the numbered sources "
@@ -123,7 +123,7 @@ def is_refusal(answer: str) -> bool:
 
 def supporting_sources(
     answer: str, sources: Sequence[Hit], terms: Callable[[str], set[object]]
-) -> list[Hit]:
+) -> list[Citation]:
     """The sources that back the answer: those it cites that share words or numbers with it,
     or, when it cites none, those that share the most with it. None for "I don't know".
 
@@ -136,12 +136,13 @@ def supporting_sources(
     overlap = [len(said & _terms_with_numbers(hit.text, terms)) for hit in sources]
     cited = [int(n) - 1 for n in dict.fromkeys(_CITATION.findall(answer))]
     cited = [i for i in cited if 0 <= i < len(sources) and overlap[i] > 0]
-    if cited:
-        return [sources[i] for i in cited]
-    needed = 1 if len(said) <= 3 else 2
-    ranked = sorted(range(len(sources)), key=lambda i: -overlap[i])
-    return [sources[i] for i in ranked if overlap[i] >= needed][:_MAX_UNCITED]
+    if not cited:
+        needed = 1 if len(said) <= 3 else 2
+        ranked = sorted(range(len(sources)), key=lambda i: -overlap[i])
+        cited = [i for i in ranked if overlap[i] >= needed][:_MAX_UNCITED]
+    return [Citation(i + 1, sources[i]) for i in cited]
 
 
 def _terms_with_numbers(text: str, terms: Callable[[str], set[object]]) -> set[object]:
-    return terms(_CITATION.sub(" ", text)) | set(_NUMBER.findall(_CITATION.sub(" ", text)))
+    plain = _CITATION.sub(" ", text)
+    return terms(plain) | set(_NUMBER.findall(plain))

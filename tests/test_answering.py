@@ -45,7 +45,7 @@ async def test_answer_streams_and_cites_the_page(
     generator.enqueue("The manual recommends 24 volts DC [1].")
     text, answer = await _ask(services, 42, samples[0].question)
     assert text == "The manual recommends 24 volts DC [1]."
-    assert [h.label() for h in answer.sources] == ["manual.pdf p.5"]
+    assert [c.label() for c in answer.sources] == ["[1] manual.pdf p.5"]
     prompt = generator.prompts[0]
     assert prompt[0] == {"role": "system", "content": SYSTEM_PROMPT}
     assert "[1] manual.pdf p.5" in prompt[-1]["content"]
@@ -77,7 +77,7 @@ async def test_uncited_but_grounded_answer_finds_its_source(
         services.ingestor.ingest_file(42, sample.path)
     generator.enqueue("The hotel in Lisbon is called Casa Azul.")
     _, answer = await _ask(services, 42, "What is the hotel in Lisbon called?")
-    assert [h.doc_name for h in answer.sources] == ["trip.docx"]
+    assert [c.hit.doc_name for c in answer.sources] == ["trip.docx"]
 
 
 async def test_system_prompt_and_examples_stay_first_and_identical(
