@@ -1,16 +1,102 @@
-"""Entry point of the Telegram bot."""
+"""Builds the Telegram Application over the knowledge core and runs it."""
 
 from __future__ import annotations
 
-import sys
+import logging
 
+from telegram import Update
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot import commands, guard, messages, questions, uploads
+from bot.context import MnemoContext
+from knowledge.bootstrap import Services, bootstrap
 from knowledge.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def build_application(settings: Settings, services: Services) -> Application:  # type: ignore[type-arg]
+    api = settings.telegram_api_url.rstrip("/")
+    application = (
+        Application.builder()
+        .token(settings.telegram_bot_token or "")
+        .base_url(f"{api}/bot")
+        .base_file_url(f"{api}/file/bot")
+        .rate_limiter(AIORateLimiter(max_retries=5))
+        .concurrent_updates(True)
+        .context_types(ContextTypes(context=MnemoContext))
+        .get_updates_read_timeout(settings.poll_timeout + 10)
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+        .build()
+    )
+    application.bot_data["services"] = services
+    application.add_handler(TypeHandler(Update, guard.admit), group=-1)
+    handlers = [
+        CommandHandler("start", commands.start),
+        CommandHandler("help", commands.help_command),
+        CommandHandler("ask", messages.ask_command),
+        CommandHandler("note", messages.note_command),
+        CommandHandler("search", commands.search),
+        CommandHandler("docs", commands.docs),
+        CommandHandler("forget", commands.forget),
+        CommandHandler("stats", commands.stats),
+        CommandHandler("export", commands.export),
+        CommandHandler("wipe", commands.wipe),
+        CommandHandler("cancel", questions.cancel),
+        CommandHandler("settings", commands.settings),
+        CallbackQueryHandler(commands.on_button),
+        MessageHandler(filters.Document.ALL, uploads.on_document),
+        MessageHandler(filters.PHOTO, uploads.on_photo),
+        MessageHandler(filters.TEXT & ~filters.COMMAND, messages.on_text),
+    ]
+    application.add_handlers(handlers)
+    application.add_handler(TypeHandler(Update, guard.settle), group=1)
+    application.add_error_handler(guard.on_error)
+    return application
+
+
+async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
+    """Register the commands, then replay updates a crash left unfinished."""
+    for language in ("en", "ru"):
+        code = None if language == "en" else language
+        await application.bot.set_my_commands(commands.bot_commands(language), language_code=code)
+    services: Services = application.bot_data["services"]
+    pending = services.inbox.pending()
+    replaying = application.bot_data.setdefault(guard.REPLAYING, set())
+    for payload in pending:
+        update = Update.de_json(payload, application.bot)
+        replaying.add(update.update_id)
+        await application.update_queue.put(update)
+    if pending:
+        log.info("replaying %d unfinished updates", len(pending))
+
+
+async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
+    services: Services = application.bot_data["services"]
+    services.close()
 
 
 def run_bot(settings: Settings) -> None:
-    """Start the bot. The Telegram adapter is not built yet (issue 3)."""
-    sys.stderr.write(
-        "The Telegram adapter is not part of this release yet; "
-        "use `mnemo chat --user ID` meanwhile.\n"
-    )
-    raise SystemExit(1)
+    """Run until SIGINT/SIGTERM: long polling, or a webhook when MNEMO_WEBHOOK_URL is set."""
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # its log lines carry the token
+    services = bootstrap(settings)
+    application = build_application(settings, services)
+    if settings.webhook_url:
+        application.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            webhook_url=settings.webhook_url,
+            allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        application.run_polling(allowed_updates=Update.ALL_TYPES, timeout=settings.poll_timeout)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -53,9 +53,18 @@ class Answerer:
         self._history_turns = history_turns
 
     async def ask(
-        self, user_id: int, question: str, *, with_history: bool = False
+        self,
+        user_id: int,
+        question: str,
+        *,
+        with_history: bool = False,
+        max_tokens: int | None = None,
     ) -> AsyncIterator[str | Answer]:
-        """Yield the answer's text as it is generated, then the finished `Answer`."""
+        """Yield the answer's text as it is generated, then the finished `Answer`.
+
+        Closing the iterator early (`contextlib.aclosing`) stops the generation.
+        """
+        params = replace(self._params, max_tokens=max_tokens or self._params.max_tokens)
         language = guess_language(question)
         hits = await asyncio.to_thread(self._retriever.search, user_id, question, k=self._sources)
         if not hits:
@@ -64,9 +73,9 @@ class Answerer:
             answer = Answer(text=text, sources=[], language=language)
         else:
             history = self.history(user_id) if with_history else []
-            prompt = await self._prompt(question, hits, history)
+            prompt = await self._prompt(question, hits, history, params.max_tokens)
             pieces: list[str] = []
-            async for piece in self._worker.stream(prompt.messages, self._params):
+            async for piece in self._worker.stream(prompt.messages, params):
                 pieces.append(piece)
                 yield piece
             text = "".join(pieces).strip()
@@ -76,9 +85,9 @@ class Answerer:
         yield answer
 
     async def _prompt(
-        self, question: str, hits: list[Hit], history: list[tuple[str, str]]
+        self, question: str, hits: list[Hit], history: list[tuple[str, str]], max_tokens: int
     ) -> Prompt:
-        budget = self._n_ctx - self._params.max_tokens
+        budget = self._n_ctx - max_tokens
         prompt = await self._worker.run(
             lambda model: build_prompt(
                 question, hits, history, count_tokens=model.count_tokens, budget=budget

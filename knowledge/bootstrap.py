@@ -12,12 +12,15 @@ from knowledge.answering import Answerer
 from knowledge.chunking import Chunker
 from knowledge.database import make_engine, migrate, session_factory
 from knowledge.embedding import Bm25Encoder, load_embedder
+from knowledge.fair_queue import FairQueue
 from knowledge.files import FileStore
 from knowledge.generation import LlamaGenerator, LlmWorker
+from knowledge.inbox import Inbox
 from knowledge.ingest import Ingestor
 from knowledge.memory import Memory
 from knowledge.model import GenerationParams
 from knowledge.ports import Embedder, Generator, SparseEncoder, VectorStore
+from knowledge.profiles import Profiles
 from knowledge.retrieval import Retriever
 from knowledge.settings import Settings
 from knowledge.store import open_store
@@ -32,6 +35,9 @@ class Services:
     retriever: Retriever
     answerer: Answerer
     memory: Memory
+    profiles: Profiles
+    inbox: Inbox
+    queue: FairQueue
     worker: LlmWorker
 
     def close(self) -> None:
@@ -97,5 +103,8 @@ def bootstrap(
             history_turns=settings.history_turns,
         ),
         memory=Memory(sessions=sessions, store=store, files=files),
+        profiles=Profiles(sessions),
+        inbox=Inbox(sessions),
+        queue=FairQueue(),
         worker=worker,
     )

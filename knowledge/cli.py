@@ -114,7 +114,8 @@ def ingest(
                     f"{result.chunks} chunks, {result.seconds:.1f} s"
                 )
                 if result.kind == "image":
-                    out.print("  read: " + " ".join(result.excerpt.split()))
+                    read = " ".join(result.excerpt.split()) or "(no text found)"
+                    out.print(f"  read: {read}")
     if failed:
         raise typer.Exit(1)
 

@@ -39,6 +39,14 @@ class FileStore:
     def delete(self, user_id: int, sha256: str) -> None:
         self.path(user_id, sha256).unlink(missing_ok=True)
 
+    def delete_user(self, user_id: int) -> None:
+        shutil.rmtree(self._root / str(int(user_id)), ignore_errors=True)
+
+    def usage(self, user_id: int | None = None) -> int:
+        """Bytes kept for one user, or for everyone."""
+        folder = self._root if user_id is None else self._root / str(int(user_id))
+        return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+
 
 def _fsync_dir(folder: Path) -> None:
     fd = os.open(folder, os.O_RDONLY)

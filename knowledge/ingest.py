@@ -73,8 +73,10 @@ class Ingestor:
         path: Path,
         *,
         name: str | None = None,
+        caption: str | None = None,
         progress: Progress = no_progress,
     ) -> IngestResult:
+        """Remember a file; `caption` (a photo's, say) is kept and searchable with it."""
         started = time.monotonic()
         size = path.stat().st_size
         if size > self._max_file_bytes:
@@ -87,6 +89,9 @@ class Ingestor:
         if duplicate:
             return duplicate
         extracted = extract(path, ocr_languages=self._ocr_languages, progress=progress)
+        if caption and caption.strip():
+            extracted.sections.insert(0, Section(text=caption.strip(), heading="Caption"))
+            extracted.meta["caption"] = caption.strip()
         chunks = self._chunker.chunk(extracted.sections)
         if not chunks:
             raise EmptyFile("no text could be read from the file")
@@ -218,7 +223,7 @@ class Ingestor:
                 pages=doc.pages,
                 chunks=len(chunks),
                 seconds=time.monotonic() - started,
-                excerpt=chunks[0].text[:300] if chunks else "",
+                excerpt=str(doc.meta.get("ocr_text", chunks[0].text if chunks else ""))[:300],
             )
 
 

@@ -1,17 +1,20 @@
-"""What a user has stored: listing and forgetting documents."""
+"""What a user has stored: listing, statistics, export, forgetting and wiping."""
 
 from __future__ import annotations
 
+import json
+import zipfile
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge.errors import DocumentNotFound
 from knowledge.files import FileStore
 from knowledge.ports import VectorStore
-from knowledge.records import ChunkRecord, Document
+from knowledge.records import ChatTurn, ChunkRecord, Document, Note, User
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,15 @@ class DocumentInfo:
     size_bytes: int
     status: str
     created_at: datetime
+
+
+@dataclass(frozen=True)
+class Stats:
+    users: int
+    documents: int
+    notes: int
+    chunks: int
+    storage_bytes: int
 
 
 class Memory:
@@ -76,3 +88,88 @@ class Memory:
         if kind != "note":
             self._files.delete(user_id, sha256)
         return name
+
+    def stats(self, user_id: int | None = None) -> Stats:
+        """Counts for one user, or for everyone (admins)."""
+        mine = (lambda column: column == user_id) if user_id is not None else None
+
+        def count(model: type, column: object) -> int:
+            query = select(func.count()).select_from(model)
+            if mine is not None:
+                query = query.where(mine(column))
+            with self._sessions() as session:
+                return int(session.scalar(query) or 0)
+
+        return Stats(
+            users=1 if user_id is not None else count(User, User.id),
+            documents=count(Document, Document.user_id) - count(Note, Note.user_id),
+            notes=count(Note, Note.user_id),
+            chunks=count(ChunkRecord, ChunkRecord.user_id),
+            storage_bytes=self._files.usage(user_id),
+        )
+
+    def export(self, user_id: int, target: Path) -> Path:
+        """A zip of the user's originals, notes and metadata (JSON)."""
+        with self._sessions() as session:
+            docs = session.scalars(
+                select(Document).where(Document.user_id == user_id).order_by(Document.id)
+            ).all()
+            notes = session.scalars(
+                select(Note).where(Note.user_id == user_id).order_by(Note.id)
+            ).all()
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+            metadata = []
+            for doc in docs:
+                entry = {
+                    "id": doc.id,
+                    "name": doc.name,
+                    "kind": doc.kind,
+                    "mime": doc.mime,
+                    "sha256": doc.sha256,
+                    "size_bytes": doc.size_bytes,
+                    "pages": doc.pages,
+                    "title": doc.title,
+                    "status": doc.status,
+                    "meta": doc.meta,
+                    "created_at": doc.created_at.isoformat(),
+                }
+                original = self._files.path(user_id, doc.sha256)
+                if doc.kind != "note" and original.is_file():
+                    entry["file"] = f"originals/{doc.id}-{doc.name}"
+                    archive.write(original, entry["file"])
+                metadata.append(entry)
+            archive.writestr("documents.json", _json(metadata))
+            archive.writestr(
+                "notes.json",
+                _json(
+                    [
+                        {
+                            "id": n.id,
+                            "document_id": n.document_id,
+                            "text": n.text,
+                            "origin": n.origin,
+                            "created_at": n.created_at.isoformat(),
+                        }
+                        for n in notes
+                    ]
+                ),
+            )
+        return target
+
+    def wipe(self, user_id: int) -> None:
+        """Delete everything of one user: vectors, files, rows, history and profile."""
+        self._store.delete_user(user_id)
+        self._files.delete_user(user_id)
+        with self._sessions.begin() as session:
+            for model, column in (
+                (ChatTurn, ChatTurn.user_id),
+                (Note, Note.user_id),
+                (ChunkRecord, ChunkRecord.user_id),
+                (Document, Document.user_id),
+                (User, User.id),
+            ):
+                session.execute(delete(model).where(column == user_id))
+
+
+def _json(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2)

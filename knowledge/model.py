@@ -80,6 +80,8 @@ class Hit:
     created_at: datetime | None
 
     def label(self) -> str:
+        if self.source_kind == "note":
+            return f"note of {self.created_at:%Y-%m-%d %H:%M}" if self.created_at else "note"
         where = f" p.{self.page}" if self.page is not None else ""
         if self.page is None and self.heading:
             where = f" § {self.heading}"

@@ -31,6 +31,9 @@ class User(Base):
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     language: Mapped[str | None] = mapped_column(String(16))
+    answer_length: Mapped[str] = mapped_column(
+        String(16), default="normal", server_default="normal"
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -102,3 +105,16 @@ class ChatTurn(Base):
     content: Mapped[str] = mapped_column(Text)
     sources: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class InboxItem(Base):
+    """An incoming chat update, kept until handled, so a restart finishes what a crash cut
+    short and never handles an update twice."""
+
+    __tablename__ = "inbox"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    user_id: Mapped[int | None] = mapped_column(BigInteger)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)

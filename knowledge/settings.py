@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import AliasChoices, Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Settings(BaseSettings):
@@ -42,6 +43,24 @@ class Settings(BaseSettings):
     telegram_bot_token: str | None = Field(
         None, validation_alias=AliasChoices("TELEGRAM_BOT_TOKEN", "MNEMO_TELEGRAM_BOT_TOKEN")
     )
+    telegram_api_url: str = Field(
+        "https://api.telegram.org",
+        validation_alias=AliasChoices("TELEGRAM_API_URL", "MNEMO_TELEGRAM_API_URL"),
+    )
+    allowed_users: Annotated[list[int], NoDecode] = []
+    admins: Annotated[list[int], NoDecode] = []
+    webhook_url: str | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
+    stream_edit_seconds: float = Field(1.0, ge=0.2)
+    poll_timeout: int = Field(30, ge=0)
+
+    @field_validator("allowed_users", "admins", mode="before")
+    @classmethod
+    def _id_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [int(part) for part in value.replace(";", ",").split(",") if part.strip()]
+        return value
 
     @field_validator("chunk_overlap")
     @classmethod

@@ -49,7 +49,7 @@ def test_ingest_search_docs_forget(run, samples: list[Sample], tmp_path: Path) -
     done = run("ingest", paths[0], str(broken), *paths[1:], "--user", "42", code=1)
     assert "✓ manual.pdf: document 1, pdf, 8 pages" in done.stdout
     assert "✓ trip.docx" in done.stdout and "✓ stories.epub" in done.stdout
-    assert "read: Photo 1" in done.stdout and "B3" in done.stdout
+    assert "read: Parking level B3" in done.stdout
     errors = [line for line in done.stderr.splitlines() if "broken.docx" in line]
     assert len(errors) == 1 and "Traceback" not in done.stderr
 

@@ -68,7 +68,7 @@ def extract_image(path: Path, mime: str, ocr_languages: str) -> Extracted:
             text = ocr_text(image, ocr_languages)
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError) as exc:
         raise CorruptFile("the image is damaged or too large to read") from exc
-    meta = {"width": width, "height": height, "ocr_chars": len(text)}
+    meta: dict[str, object] = {"width": width, "height": height, "ocr_text": text[:1000]}
     if taken_at:
         meta["taken_at"] = taken_at.isoformat()
     header = f"Photo {width}x{height}" + (f", taken {taken_at:%Y-%m-%d %H:%M}" if taken_at else "")

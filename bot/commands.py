@@ -1,0 +1,244 @@
+"""Commands and their buttons: start, help, search, docs, forget, stats, export, wipe,
+settings."""
+
+from __future__ import annotations
+
+import tempfile
+from html import escape
+from pathlib import Path
+
+from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+
+from bot.common import in_thread, profile_of
+from bot.context import MnemoContext
+from bot.render import human_size, search_results
+from bot.texts import LANGUAGE_NAMES, t
+from knowledge.errors import DocumentNotFound
+from knowledge.profiles import ANSWER_TOKENS, LANGUAGES
+
+COMMANDS = (
+    "start",
+    "help",
+    "ask",
+    "note",
+    "search",
+    "docs",
+    "forget",
+    "stats",
+    "export",
+    "wipe",
+    "cancel",
+    "settings",
+)
+DOCS_SHOWN = 40
+
+
+def bot_commands(language: str) -> list[BotCommand]:
+    return [BotCommand(name, t(f"cmd_{name}", language)) for name in COMMANDS]
+
+
+async def start(update: Update, context: MnemoContext) -> None:
+    """/start: what mnemo does, and that nothing leaves this machine."""
+    profile = await profile_of(update, context)
+    await update.effective_message.reply_text(  # type: ignore[union-attr]
+        t("start", profile.language), parse_mode=ParseMode.HTML
+    )
+
+
+async def help_command(update: Update, context: MnemoContext) -> None:
+    """/help: every command with its description."""
+    language = (await profile_of(update, context)).language
+    lines = [t("help_header", language)]
+    lines += [f"/{c.command} — {c.description}" for c in bot_commands(language)]
+    lines += ["", t("help_footer", language)]
+    await update.effective_message.reply_text("\n".join(lines))  # type: ignore[union-attr]
+
+
+async def search(update: Update, context: MnemoContext) -> None:
+    """/search WORDS: the best matching passages with their sources, no model."""
+    language = (await profile_of(update, context)).language
+    query = " ".join(context.args or [])
+    if not query:
+        await update.effective_message.reply_text(t("usage_search", language))  # type: ignore[union-attr]
+        return
+    hits = await in_thread(
+        context.services.retriever.search,
+        update.effective_user.id,
+        query,
+        k=5,  # type: ignore[union-attr]
+    )
+    await update.effective_message.reply_text(  # type: ignore[union-attr]
+        search_results(hits, language), parse_mode=ParseMode.HTML
+    )
+
+
+async def docs(update: Update, context: MnemoContext) -> None:
+    """/docs: the user's documents, each with a button to forget it."""
+    language = (await profile_of(update, context)).language
+    documents = await in_thread(context.services.memory.documents, update.effective_user.id)  # type: ignore[union-attr]
+    if not documents:
+        await update.effective_message.reply_text(t("docs_empty", language))  # type: ignore[union-attr]
+        return
+    shown = documents[-DOCS_SHOWN:]
+    lines = [f"<b>{escape(t('docs_header', language))}</b>"]
+    lines += [
+        f"{d.id}. {escape(d.name)} — {d.kind}"
+        + (f", {d.pages} p." if d.pages else "")
+        + f", {d.created_at:%Y-%m-%d}"
+        for d in shown
+    ]
+    buttons = [
+        InlineKeyboardButton(t("forget_button", language, id=d.id), callback_data=f"forget:{d.id}")
+        for d in shown
+    ]
+    rows = [buttons[i : i + 4] for i in range(0, len(buttons), 4)]
+    await update.effective_message.reply_text(  # type: ignore[union-attr]
+        "\n".join(lines), parse_mode=ParseMode.HTML, reply_markup=InlineKeyboardMarkup(rows)
+    )
+
+
+async def forget(update: Update, context: MnemoContext) -> None:
+    """/forget ID: delete one document everywhere."""
+    language = (await profile_of(update, context)).language
+    args = context.args or []
+    if len(args) != 1 or not args[0].isdigit():
+        await update.effective_message.reply_text(t("usage_forget", language))  # type: ignore[union-attr]
+        return
+    reply = await _forget(context, update.effective_user.id, int(args[0]), language)  # type: ignore[union-attr]
+    await update.effective_message.reply_text(reply)  # type: ignore[union-attr]
+
+
+async def _forget(context: MnemoContext, user_id: int, doc_id: int, language: str) -> str:
+    try:
+        name = await in_thread(context.services.memory.forget, user_id, doc_id)
+    except DocumentNotFound:
+        return t("not_found", language, id=doc_id)
+    return t("forgotten", language, name=name)
+
+
+async def stats(update: Update, context: MnemoContext) -> None:
+    """/stats: documents, notes, chunks and storage; admins also see everyone's."""
+    language = (await profile_of(update, context)).language
+    user_id = update.effective_user.id  # type: ignore[union-attr]
+    memory = context.services.memory
+    lines = [_stats_text(await in_thread(memory.stats, user_id), language)]
+    if user_id in context.services.settings.admins:
+        everyone = await in_thread(memory.stats, None)
+        lines += [
+            "",
+            t("stats_all", language, users=everyone.users),
+            _stats_text(everyone, language),
+        ]
+    await update.effective_message.reply_text("\n".join(lines))  # type: ignore[union-attr]
+
+
+def _stats_text(numbers: object, language: str) -> str:
+    return t(
+        "stats",
+        language,
+        documents=numbers.documents,
+        notes=numbers.notes,
+        chunks=numbers.chunks,  # type: ignore[attr-defined]
+        storage=human_size(numbers.storage_bytes),  # type: ignore[attr-defined]
+    )
+
+
+async def export(update: Update, context: MnemoContext) -> None:
+    """/export: a zip of originals, notes and metadata, sent as a document."""
+    language = (await profile_of(update, context)).language
+    user_id = update.effective_user.id  # type: ignore[union-attr]
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / f"mnemo-export-{user_id}.zip"
+        await in_thread(context.services.memory.export, user_id, target)
+        with target.open("rb") as handle:
+            await context.bot.send_document(
+                update.effective_chat.id,
+                handle,
+                filename=target.name,  # type: ignore[union-attr]
+                caption=t("export_caption", language),
+            )
+
+
+async def wipe(update: Update, context: MnemoContext) -> None:
+    """/wipe: ask for confirmation with buttons before deleting everything."""
+    language = (await profile_of(update, context)).language
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(t("wipe_yes", language), callback_data="wipe:yes"),
+                InlineKeyboardButton(t("wipe_no", language), callback_data="wipe:no"),
+            ]
+        ]
+    )
+    await update.effective_message.reply_text(  # type: ignore[union-attr]
+        t("wipe_confirm", language), parse_mode=ParseMode.HTML, reply_markup=keyboard
+    )
+
+
+async def settings(update: Update, context: MnemoContext) -> None:
+    """/settings: interface language and answer length, with buttons."""
+    profile = await profile_of(update, context)
+    await update.effective_message.reply_text(  # type: ignore[union-attr]
+        _settings_text(profile.language, profile.answer_length),
+        parse_mode=ParseMode.HTML,
+        reply_markup=_settings_keyboard(profile.language),
+    )
+
+
+def _settings_text(language: str, length: str) -> str:
+    return t(
+        "settings",
+        language,
+        interface=LANGUAGE_NAMES[language],
+        length=escape(t(f"length_{length}", language)),
+    )
+
+
+def _settings_keyboard(language: str) -> InlineKeyboardMarkup:
+    languages = [
+        InlineKeyboardButton(LANGUAGE_NAMES[code], callback_data=f"lang:{code}")
+        for code in LANGUAGES
+    ]
+    lengths = [
+        InlineKeyboardButton(t(f"length_{name}", language), callback_data=f"len:{name}")
+        for name in ANSWER_TOKENS
+    ]
+    return InlineKeyboardMarkup([languages, lengths])
+
+
+async def on_button(update: Update, context: MnemoContext) -> None:
+    """Inline buttons: forget:ID, wipe:yes|no, lang:CODE, len:NAME. The user is always the
+    one who pressed, so a button can only touch the presser's own data."""
+    query = update.callback_query
+    assert query is not None
+    user_id = query.from_user.id
+    action, _, value = (query.data or "").partition(":")
+    language = (await profile_of(update, context)).language
+    profiles = context.services.profiles
+    if action == "forget" and value.isdigit():
+        await query.answer()
+        await query.edit_message_text(await _forget(context, user_id, int(value), language))
+    elif action == "wipe" and value in ("yes", "no"):
+        await query.answer()
+        if value == "yes":
+            await in_thread(context.services.memory.wipe, user_id)
+        await query.edit_message_text(t("wiped" if value == "yes" else "wipe_kept", language))
+    elif action == "lang" and value in LANGUAGES:
+        profile = await in_thread(profiles.set_language, user_id, value)
+        await query.answer()
+        await query.edit_message_text(
+            _settings_text(profile.language, profile.answer_length),
+            parse_mode=ParseMode.HTML,
+            reply_markup=_settings_keyboard(profile.language),
+        )
+    elif action == "len" and value in ANSWER_TOKENS:
+        profile = await in_thread(profiles.set_answer_length, user_id, value)
+        await query.answer()
+        await query.edit_message_text(
+            _settings_text(profile.language, profile.answer_length),
+            parse_mode=ParseMode.HTML,
+            reply_markup=_settings_keyboard(profile.language),
+        )
+    else:
+        await query.answer()

@@ -1,0 +1,25 @@
+"""Small helpers every handler uses."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import TypeVar
+
+from telegram import Update
+
+from bot.context import MnemoContext
+from knowledge.profiles import Profile
+
+T = TypeVar("T")
+
+
+async def profile_of(update: Update, context: MnemoContext) -> Profile:
+    user = update.effective_user
+    assert user is not None  # the guard lets only updates from users through
+    return await asyncio.to_thread(context.services.profiles.get, user.id, user.language_code)
+
+
+async def in_thread(func: Callable[..., T], *args: object, **kwargs: object) -> T:
+    """Run blocking core work (SQL, embeddings, OCR) off the event loop."""
+    return await asyncio.to_thread(func, *args, **kwargs)

@@ -1,0 +1,53 @@
+"""Runs before and after every handler: who may talk to the bot, and exactly-once updates."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.ext import ApplicationHandlerStop
+
+from bot.common import in_thread
+from bot.context import MnemoContext
+from bot.texts import t
+
+log = logging.getLogger(__name__)
+REPLAYING = "replaying"
+
+
+async def admit(update: Update, context: MnemoContext) -> None:
+    """Refuse users not on MNEMO_ALLOWED_USERS; record each update once, in the inbox."""
+    user = update.effective_user
+    if user is None:
+        raise ApplicationHandlerStop
+    allowed = context.services.settings.allowed_users
+    if allowed and user.id not in allowed:
+        log.info("refused an update from a user who is not allowed")
+        language = (user.language_code or "en")[:2]
+        if update.callback_query:
+            await update.callback_query.answer(t("not_allowed", language), show_alert=True)
+        elif update.effective_message:
+            await update.effective_message.reply_text(t("not_allowed", language))
+        raise ApplicationHandlerStop
+    if update.update_id in context.bot_data.setdefault(REPLAYING, set()):
+        return
+    fresh = await in_thread(
+        context.services.inbox.accept, update.update_id, user.id, update.to_dict()
+    )
+    if not fresh:
+        log.info("update %s was already handled; skipped", update.update_id)
+        raise ApplicationHandlerStop
+
+
+async def settle(update: Update, context: MnemoContext) -> None:
+    """Mark the update handled, so a restart does not replay it."""
+    context.bot_data.setdefault(REPLAYING, set()).discard(update.update_id)
+    await in_thread(context.services.inbox.done, update.update_id)
+
+
+async def on_error(update: object, context: MnemoContext) -> None:
+    """Log first, then tell the user briefly; never show internals."""
+    log.error("handler failed", exc_info=context.error)
+    if isinstance(update, Update) and update.effective_chat:
+        language = (update.effective_user.language_code if update.effective_user else "en") or "en"
+        await context.bot.send_message(update.effective_chat.id, t("internal_error", language[:2]))

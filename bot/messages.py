@@ -1,0 +1,80 @@
+"""Plain messages: a question gets an answer; anything else is remembered as a note."""
+
+from __future__ import annotations
+
+from telegram import (
+    Message,
+    MessageOriginChannel,
+    MessageOriginChat,
+    MessageOriginHiddenUser,
+    MessageOriginUser,
+    Update,
+)
+
+from bot.common import in_thread, profile_of
+from bot.context import MnemoContext
+from bot.questions import answer_question
+from bot.texts import t
+from knowledge.intent import is_question
+
+
+async def on_text(update: Update, context: MnemoContext) -> None:
+    """Route a text message: question or note."""
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    if message.forward_origin is not None:
+        await save_note(update, context, message.text, origin=_origin(message))
+    elif is_question(message.text):
+        await answer_question(update, context, message.text)
+    else:
+        await save_note(update, context, message.text)
+
+
+async def ask_command(update: Update, context: MnemoContext) -> None:
+    """/ask QUESTION: answer, whatever the wording."""
+    question = " ".join(context.args or [])
+    if not question:
+        profile = await profile_of(update, context)
+        await update.effective_message.reply_text(t("usage_ask", profile.language))  # type: ignore[union-attr]
+        return
+    await answer_question(update, context, question)
+
+
+async def note_command(update: Update, context: MnemoContext) -> None:
+    """/note TEXT: remember, whatever the wording."""
+    text = " ".join(context.args or [])
+    if not text:
+        profile = await profile_of(update, context)
+        await update.effective_message.reply_text(t("usage_note", profile.language))  # type: ignore[union-attr]
+        return
+    await save_note(update, context, text)
+
+
+async def save_note(
+    update: Update, context: MnemoContext, text: str, origin: str | None = None
+) -> None:
+    assert update.effective_user is not None and update.effective_message is not None
+    profile = await profile_of(update, context)
+    result = await in_thread(
+        context.services.ingestor.add_note, update.effective_user.id, text, origin=origin
+    )
+    if result.duplicate:
+        reply = t("already_stored", profile.language)
+    elif origin:
+        reply = t("note_forwarded", profile.language, origin=origin)
+    else:
+        reply = t("note_saved", profile.language)
+    await update.effective_message.reply_text(reply)
+
+
+def _origin(message: Message) -> str:
+    origin = message.forward_origin
+    if isinstance(origin, MessageOriginUser):
+        return origin.sender_user.full_name
+    if isinstance(origin, MessageOriginHiddenUser):
+        return origin.sender_user_name
+    if isinstance(origin, MessageOriginChat):
+        return origin.sender_chat.title or "a chat"
+    if isinstance(origin, MessageOriginChannel):
+        return origin.chat.title or "a channel"
+    return "a forward"

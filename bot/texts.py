@@ -1,0 +1,167 @@
+"""The bot's own words, in the user's interface language (English and Russian; Spanish and
+Chinese where translated, English otherwise)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+TEXTS: dict[str, dict[str, str]] = {
+    "start": {
+        "en": (
+            "Hi! I'm <b>mnemo</b>, your private memory.\n\n"
+            "Send me notes, documents (PDF, DOCX, TXT, Markdown, HTML, EPUB) and photos, and "
+            "ask me about them any time. I answer only from what you gave me, with sources.\n\n"
+            "🔒 <b>Nothing leaves this machine</b>: your files, notes and questions are stored "
+            "and processed here, by a local model. No cloud, no telemetry.\n\n/help lists what "
+            "I can do."
+        ),
+        "ru": (
+            "Привет! Я <b>mnemo</b>, ваша личная память.\n\n"
+            "Присылайте заметки, документы (PDF, DOCX, TXT, Markdown, HTML, EPUB) и фото и "
+            "спрашивайте о них когда угодно. Я отвечаю только по вашим материалам и указываю "
+            "источники.\n\n🔒 <b>Ничто не покидает эту машину</b>: файлы, заметки и вопросы "
+            "хранятся и обрабатываются здесь, локальной моделью. Без облака и телеметрии.\n\n"
+            "/help покажет, что я умею."
+        ),
+        "es": (
+            "¡Hola! Soy <b>mnemo</b>, tu memoria privada.\n\nEnvíame notas, documentos y fotos "
+            "y pregúntame por ellos. 🔒 <b>Nada sale de esta máquina</b>.\n\n/help"
+        ),
+        "zh": (
+            "你好！我是 <b>mnemo</b>，你的私人记忆助手。\n\n发送笔记、文档和照片，随时提问。"
+            "🔒 <b>所有内容都不会离开这台机器</b>。\n\n/help"
+        ),
+    },
+    "help_header": {
+        "en": "What I can do:",
+        "ru": "Что я умею:",
+        "es": "Lo que sé hacer:",
+        "zh": "我能做的：",
+    },
+    "help_footer": {
+        "en": "A message ending with “?” is a question; anything else is saved as a note.",
+        "ru": "Сообщение с «?» на конце — вопрос; всё остальное сохраняется как заметка.",
+    },
+    "cmd_start": {"en": "what I do and my privacy promise", "ru": "что я делаю и о приватности"},
+    "cmd_help": {"en": "this list", "ru": "этот список"},
+    "cmd_ask": {"en": "ask your memory: /ask question", "ru": "спросить память: /ask вопрос"},
+    "cmd_note": {"en": "save a note: /note text", "ru": "сохранить заметку: /note текст"},
+    "cmd_search": {
+        "en": "find passages, no AI: /search words",
+        "ru": "найти фрагменты без ИИ: /search слова",
+    },
+    "cmd_docs": {
+        "en": "your documents, with buttons to forget",
+        "ru": "ваши документы, с кнопками удаления",
+    },
+    "cmd_forget": {"en": "forget a document: /forget ID", "ru": "удалить документ: /forget ID"},
+    "cmd_stats": {"en": "what is stored and how much space", "ru": "что хранится и сколько места"},
+    "cmd_export": {"en": "everything you stored, as a zip", "ru": "всё сохранённое одним zip"},
+    "cmd_wipe": {"en": "delete everything of yours", "ru": "удалить всё ваше"},
+    "cmd_cancel": {"en": "stop the answer being written", "ru": "остановить текущий ответ"},
+    "cmd_settings": {"en": "language and answer length", "ru": "язык и длина ответов"},
+    "not_allowed": {
+        "en": "Sorry, this is a private assistant and you are not on its list of users.",
+        "ru": "Извините, это частный помощник, и вас нет в списке его пользователей.",
+    },
+    "note_saved": {
+        "en": "📝 Saved to your memory.",
+        "ru": "📝 Сохранено в память.",
+        "es": "📝 Guardado en tu memoria.",
+        "zh": "📝 已保存到你的记忆。",
+    },
+    "note_forwarded": {
+        "en": "📝 Saved to your memory (forwarded from {origin}).",
+        "ru": "📝 Сохранено в память (переслано от {origin}).",
+    },
+    "already_stored": {
+        "en": "This is already in your memory.",
+        "ru": "Это уже есть в вашей памяти.",
+    },
+    "usage_ask": {"en": "Usage: /ask your question", "ru": "Использование: /ask ваш вопрос"},
+    "usage_note": {"en": "Usage: /note text to remember", "ru": "Использование: /note текст"},
+    "usage_search": {"en": "Usage: /search words", "ru": "Использование: /search слова"},
+    "usage_forget": {
+        "en": "Usage: /forget ID (see /docs)",
+        "ru": "Использование: /forget ID (см. /docs)",
+    },
+    "queued": {"en": "⏳ You are #{position} in line…", "ru": "⏳ Вы #{position} в очереди…"},
+    "thinking": {"en": "…", "ru": "…"},
+    "sources": {"en": "Sources", "ru": "Источники", "es": "Fuentes", "zh": "来源"},
+    "unsupported_answer": {
+        "en": "No source in your memory supports this answer.",
+        "ru": "Ни один источник из вашей памяти не подтверждает этот ответ.",
+    },
+    "cancelled": {"en": "⏹ Stopped.", "ru": "⏹ Остановлено."},
+    "nothing_to_cancel": {"en": "Nothing is running.", "ru": "Сейчас ничего не выполняется."},
+    "no_matches": {
+        "en": "Nothing in your memory matches.",
+        "ru": "В вашей памяти ничего не найдено.",
+    },
+    "docs_empty": {
+        "en": "Your memory is empty. Send me a note, a document or a photo.",
+        "ru": "Ваша память пуста. Пришлите заметку, документ или фото.",
+    },
+    "docs_header": {"en": "Your documents:", "ru": "Ваши документы:"},
+    "forget_button": {"en": "🗑 {id}", "ru": "🗑 {id}"},
+    "forgotten": {"en": "🗑 Forgot “{name}”.", "ru": "🗑 Удалено: «{name}»."},
+    "not_found": {
+        "en": "No document {id} in your memory.",
+        "ru": "В вашей памяти нет документа {id}.",
+    },
+    "stats": {
+        "en": "📊 Documents: {documents}\nNotes: {notes}\nChunks: {chunks}\nStorage: {storage}",
+        "ru": "📊 Документов: {documents}\nЗаметок: {notes}\nФрагментов: {chunks}\n"
+        "Место: {storage}",
+    },
+    "stats_all": {"en": "👥 All users: {users}", "ru": "👥 Все пользователи: {users}"},
+    "export_caption": {
+        "en": "Everything you stored: originals, notes and metadata.",
+        "ru": "Всё сохранённое: оригиналы, заметки и метаданные.",
+    },
+    "wipe_confirm": {
+        "en": "⚠️ Delete <b>everything</b> you stored: documents, notes, photos, history? "
+        "This cannot be undone.",
+        "ru": "⚠️ Удалить <b>всё</b>: документы, заметки, фото, историю? Это необратимо.",
+    },
+    "wipe_yes": {"en": "Yes, delete everything", "ru": "Да, удалить всё"},
+    "wipe_no": {"en": "No, keep it", "ru": "Нет, оставить"},
+    "wiped": {"en": "Everything of yours has been deleted.", "ru": "Всё ваше удалено."},
+    "wipe_kept": {"en": "Nothing was deleted.", "ru": "Ничего не удалено."},
+    "settings": {
+        "en": "⚙️ Language: <b>{interface}</b>\nAnswer length: <b>{length}</b>",
+        "ru": "⚙️ Язык: <b>{interface}</b>\nДлина ответов: <b>{length}</b>",
+    },
+    "length_short": {"en": "short", "ru": "короткие"},
+    "length_normal": {"en": "normal", "ru": "обычные"},
+    "length_long": {"en": "long", "ru": "длинные"},
+    "reading": {"en": "📥 Reading {name}…", "ru": "📥 Читаю {name}…"},
+    "progress": {"en": "📥 {name}: {message}", "ru": "📥 {name}: {message}"},
+    "ingested": {
+        "en": "✅ {name}: {pages}{chunks} chunks in {seconds:.1f} s. Ask me about it!",
+        "ru": "✅ {name}: {pages}{chunks} фрагм. за {seconds:.1f} с. Спрашивайте!",
+    },
+    "pages": {"en": "{pages} pages, ", "ru": "{pages} стр., "},
+    "photo_read": {"en": "🖼 Saved. I read: {text}", "ru": "🖼 Сохранено. Я прочитал: {text}"},
+    "photo_no_text": {
+        "en": "🖼 Saved (no text found in it).",
+        "ru": "🖼 Сохранено (текста на фото нет).",
+    },
+    "too_large": {
+        "en": "❌ {name} is too large (the limit is {limit} MB).",
+        "ru": "❌ {name} слишком большой (предел {limit} МБ).",
+    },
+    "failed": {"en": "❌ {name}: {reason}", "ru": "❌ {name}: {reason}"},
+    "internal_error": {
+        "en": "Something went wrong on my side; nothing you stored was lost.",
+        "ru": "У меня что-то сломалось; ничего из сохранённого не потеряно.",
+    },
+}
+
+LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "es": "Español", "zh": "中文"}
+
+
+def t(key: str, language: str, **values: Any) -> str:
+    """The text for `key` in `language`, or English when not translated."""
+    variants = TEXTS[key]
+    return variants.get(language, variants["en"]).format(**values)

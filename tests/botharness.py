@@ -1,0 +1,202 @@
+"""Drives the real `mnemo run` process against the fake Bot API, as users would."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+TOKEN = "123456:TEST-TOKEN-abcdef"
+
+Event = dict[str, Any]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_port(port: int, timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise TimeoutError(f"nothing listens on {port}")
+
+
+@dataclass
+class Harness:
+    data_dir: Path
+    env_extra: dict[str, str] = field(default_factory=dict)
+    port: int = field(default_factory=free_port)
+    server: subprocess.Popen[bytes] | None = None
+    bot: subprocess.Popen[bytes] | None = None
+    seen: int = 0
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start_server(self) -> None:
+        self.server = subprocess.Popen(
+            [sys.executable, "-m", "tests.fake_telegram", "--port", str(self.port)], cwd=ROOT
+        )
+        _wait_port(self.port)
+
+    def start_bot(self) -> None:
+        inherited = {
+            k: v for k, v in os.environ.items() if not k.startswith(("MNEMO_", "TELEGRAM_"))
+        }
+        env = {
+            **inherited,
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_URL": self.url,
+            "MNEMO_DATA_DIR": str(self.data_dir),
+            "MNEMO_POLL_TIMEOUT": "2",
+            "HF_HUB_OFFLINE": "1",
+            **self.env_extra,
+        }
+        log = (self.data_dir.parent / "bot.log").open("ab")
+        self.bot = subprocess.Popen(
+            [sys.executable, "-m", "knowledge", "-v", "run"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=log,
+        )
+        self.wait_for(lambda e: e["method"] == "setMyCommands", timeout=120, from_start=True)
+
+    def stop_bot(self, sig: int = signal.SIGTERM) -> int:
+        assert self.bot is not None
+        self.bot.send_signal(sig)
+        code = self.bot.wait(timeout=60)
+        self.bot = None
+        return code
+
+    def close(self) -> None:
+        for process in (self.bot, self.server):
+            if process and process.poll() is None:
+                process.kill()
+                process.wait()
+
+    # Acting as users --------------------------------------------------------------------
+
+    def _post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        request = urllib.request.Request(
+            self.url + path, json.dumps(body).encode(), {"Content-Type": "application/json"}
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.loads(response.read())  # type: ignore[no-any-return]
+
+    def send(self, user: int, text: str | None = None, **extra: Any) -> dict[str, Any]:
+        body: dict[str, Any] = {"user_id": user, **extra}
+        if text is not None:
+            body["text"] = text
+        return self._post("/test/send", body)
+
+    def send_file(
+        self, user: int, path: Path, caption: str | None = None, name: str | None = None
+    ) -> dict[str, Any]:
+        document = {"name": name or path.name, "data": base64.b64encode(path.read_bytes()).decode()}
+        extra = {"caption": caption} if caption else {}
+        return self.send(user, document=document, **extra)
+
+    def send_photo(self, user: int, path: Path, caption: str | None = None) -> dict[str, Any]:
+        from PIL import Image
+
+        with Image.open(path) as image:
+            width, height = image.size
+        photo = {
+            "data": base64.b64encode(path.read_bytes()).decode(),
+            "width": width,
+            "height": height,
+        }
+        extra = {"caption": caption} if caption else {}
+        return self.send(user, photo=photo, **extra)
+
+    def press(self, user: int, message_id: int, data: str) -> dict[str, Any]:
+        return self.send(user, callback_data=data, message_id=message_id)
+
+    def fail_next(self, method: str, retry_after: int = 1, count: int = 1) -> None:
+        self._post("/test/fail", {"method": method, "retry_after": retry_after, "count": count})
+
+    def file_bytes(self, file_id: str) -> bytes:
+        with urllib.request.urlopen(f"{self.url}/test/file/{file_id}", timeout=30) as response:
+            return response.read()  # type: ignore[no-any-return]
+
+    # Reading what the bot did -----------------------------------------------------------
+
+    def events(self, since: int = 0) -> list[Event]:
+        with urllib.request.urlopen(f"{self.url}/test/events?since={since}", timeout=30) as r:
+            return json.loads(r.read())  # type: ignore[no-any-return]
+
+    def wait_for(
+        self, predicate: Callable[[Event], bool], timeout: float = 60, from_start: bool = False
+    ) -> Event:
+        """The first new event (after the last one waited for) matching `predicate`."""
+        deadline = time.monotonic() + timeout
+        start = 0 if from_start else self.seen
+        while time.monotonic() < deadline:
+            for event in self.events(start):
+                if predicate(event):
+                    self.seen = event["seq"] + 1
+                    return event
+            if self.bot is not None and self.bot.poll() is not None:
+                raise RuntimeError(f"the bot exited with {self.bot.returncode}")
+            time.sleep(0.05)
+        raise TimeoutError("no such event; last events: " + json.dumps(self.events()[-5:])[:2000])
+
+    def reply_to(self, user: int, contains: str = "", timeout: float = 120) -> Event:
+        """The next message sent or edited to `user` whose text contains `contains`."""
+        return self.wait_for(
+            lambda e: (
+                e["method"] in ("sendMessage", "editMessageText")
+                and isinstance(e["result"], dict)
+                and int(e["params"].get("chat_id", 0)) == user
+                and contains in e["result"].get("text", "")
+            ),
+            timeout=timeout,
+        )
+
+
+FINAL_MARKS = (
+    "Sources:",
+    "Источники:",
+    "No source in your memory",
+    "don't know",
+    "Не знаю",
+    "Stopped",
+    "Остановлено",
+)
+
+
+def is_final_answer(user: int) -> Callable[[Event], bool]:
+    """An event that shows a finished answer (sources, a refusal, or a stop) to `user`."""
+
+    def check(event: Event) -> bool:
+        return (
+            event["method"] in ("sendMessage", "editMessageText")
+            and isinstance(event["result"], dict)
+            and int(event["params"].get("chat_id", 0)) == user
+            and any(mark in event["result"].get("text", "") for mark in FINAL_MARKS)
+        )
+
+    return check
+
+
+def text_of(event: Event) -> str:
+    return str(event["result"].get("text", ""))
