@@ -1,8 +1,9 @@
-"""One reply that grows by edits while an answer streams in.
+"""One reply that grows by edits while an answer streams in or a file is read.
 
 At most one edit per `interval` seconds, never an edit with unchanged text, and past the
 length limit the reply continues in a new message. RetryAfter is handled by PTB's
-AIORateLimiter underneath.
+AIORateLimiter underneath. The first message's id is kept in the inbox, so an update
+replayed after a crash edits the same message instead of starting another.
 """
 
 from __future__ import annotations
@@ -11,32 +12,38 @@ import logging
 import time
 from html import escape
 
-from telegram import Bot, Message
+from telegram import Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
+from bot.common import in_thread
+from bot.context import MnemoContext
 from bot.render import split_text
 
 log = logging.getLogger(__name__)
 
 
 class LiveMessage:
-    def __init__(self, bot: Bot, chat_id: int, interval: float) -> None:
-        self._bot = bot
+    def __init__(self, context: MnemoContext, chat_id: int, update_id: int | None = None) -> None:
+        self._context = context
         self._chat_id = chat_id
-        self._interval = interval
-        self._messages: list[Message] = []
+        self._update_id = update_id
+        self._interval = context.services.settings.stream_edit_seconds
+        self._ids: list[int] = []
         self._shown: list[str] = []
         self._last_edit = 0.0
+        self._resumed = False
 
-    @property
-    def started(self) -> bool:
-        return bool(self._messages)
+    @classmethod
+    def for_update(cls, update: Update, context: MnemoContext) -> LiveMessage:
+        assert update.effective_chat is not None
+        return cls(context, update.effective_chat.id, update.update_id)
 
     async def show(self, text: str, *, footer: str = "", force: bool = False) -> None:
         """Show `text` (raw, escaped here) plus an HTML footer; throttled unless forced."""
         if not force and time.monotonic() - self._last_edit < self._interval:
             return
+        await self._resume()
         parts = [escape(part) for part in split_text(text)] or [""]
         if footer:
             parts[-1] = f"{parts[-1]}\n\n{footer}" if parts[-1] else footer
@@ -44,17 +51,36 @@ class LiveMessage:
             await self._put(index, html or "…")
         self._last_edit = time.monotonic()
 
+    async def _resume(self) -> None:
+        if self._resumed or self._update_id is None:
+            return
+        self._resumed = True
+        previous = await in_thread(self._context.services.inbox.reply_of, self._update_id)
+        if previous is not None:
+            self._ids.append(previous)
+            self._shown.append("")
+
     async def _put(self, index: int, html: str) -> None:
-        if index < len(self._messages):
+        bot = self._context.bot
+        if index < len(self._ids):
             if self._shown[index] == html:
                 return
             try:
-                await self._messages[index].edit_text(html, parse_mode=ParseMode.HTML)
+                await bot.edit_message_text(
+                    html,
+                    chat_id=self._chat_id,
+                    message_id=self._ids[index],
+                    parse_mode=ParseMode.HTML,
+                )
             except BadRequest as exc:
                 if "not modified" not in str(exc):
                     raise
             self._shown[index] = html
-        else:
-            message = await self._bot.send_message(self._chat_id, html, parse_mode=ParseMode.HTML)
-            self._messages.append(message)
-            self._shown.append(html)
+            return
+        message = await bot.send_message(self._chat_id, html, parse_mode=ParseMode.HTML)
+        self._ids.append(message.message_id)
+        self._shown.append(html)
+        if index == 0 and self._update_id is not None:
+            await in_thread(
+                self._context.services.inbox.set_reply, self._update_id, message.message_id
+            )

@@ -29,7 +29,7 @@ async def answer_question(update: Update, context: MnemoContext, question: str) 
     user_id = update.effective_user.id
     profile = await profile_of(update, context)
     services = context.services
-    live = LiveMessage(context.bot, chat.id, services.settings.stream_edit_seconds)
+    live = LiveMessage.for_update(update, context)
     language = profile.language
 
     async def on_position(position: int) -> None:

@@ -57,7 +57,7 @@ async def _ingest(
         log.info("refused an upload of %s bytes", size)
         await message.reply_text(t("too_large", language, name=name, limit=settings.max_file_mb))
         return
-    status = LiveMessage(context.bot, message.chat_id, settings.stream_edit_seconds)
+    status = LiveMessage.for_update(update, context)
     await status.show(t("reading", language, name=name), force=True)
     incoming = settings.data_dir / "incoming"
     incoming.mkdir(parents=True, exist_ok=True)

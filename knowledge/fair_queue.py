@@ -30,14 +30,15 @@ class _Job:
 
 
 class FairQueue:
-    """Runs one job at a time. Among waiting jobs of the best (lowest) priority, users take
-    turns in rotation; each user's own jobs keep their order."""
+    """Runs one job at a time. Among waiting jobs of the best (lowest) priority, the user
+    served longest ago goes first; each user's own jobs keep their order."""
 
     def __init__(self) -> None:
         self._waiting: list[_Job] = []
-        self._rotation: list[int] = []  # users in the order they will next be served
+        self._served: dict[int, int] = {}  # user -> when last served (a counter)
         self._running: _Job | None = None
         self._seq = itertools.count()
+        self._services = itertools.count()
         self._lock = asyncio.Lock()
 
     async def run(
@@ -49,11 +50,6 @@ class FairQueue:
         on_position: PositionCallback | None = None,
     ) -> T:
         entry = _Job(user_id, priority, next(self._seq), on_position=on_position)
-        if not any(j.user_id == user_id for j in self._waiting):
-            # a user with nothing waiting joins at the back of the rotation
-            if user_id in self._rotation:
-                self._rotation.remove(user_id)
-            self._rotation.append(user_id)
         self._waiting.append(entry)
         await self._advance()
         try:
@@ -97,7 +93,10 @@ class FairQueue:
             queues = {
                 user: [j for j in jobs if j.priority == priority] for user, jobs in by_user.items()
             }
-            rotation = [u for u in self._rotation if queues.get(u)]
+            rotation = sorted(
+                (u for u in queues if queues[u]),
+                key=lambda u: (self._served.get(u, -1), queues[u][0].seq),
+            )
             rounds = max(len(q) for q in queues.values())
             for round_index in range(rounds):
                 for user in rotation:
@@ -113,10 +112,7 @@ class FairQueue:
                     job = order[0]
                     self._waiting.remove(job)
                     self._running = job
-                    # the served user goes to the back of the rotation
-                    self._rotation.remove(job.user_id)
-                    if any(j.user_id == job.user_id for j in self._waiting):
-                        self._rotation.append(job.user_id)
+                    self._served[job.user_id] = next(self._services)
                     job.turn.set_result(None)
         await self._notify_positions()
 

@@ -34,6 +34,18 @@ class Inbox:
             if item is not None:
                 item.status = DONE
 
+    def set_reply(self, update_id: int, message_id: int) -> None:
+        """Remember the message that answers an update, so a replay edits it again."""
+        with self._sessions.begin() as session:
+            item = session.get(InboxItem, update_id)
+            if item is not None:
+                item.reply_message_id = message_id
+
+    def reply_of(self, update_id: int) -> int | None:
+        with self._sessions() as session:
+            item = session.get(InboxItem, update_id)
+            return item.reply_message_id if item else None
+
     def pending(self) -> list[dict[str, Any]]:
         """Payloads of updates received but never finished, oldest first."""
         with self._sessions() as session:
