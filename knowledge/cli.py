@@ -311,7 +311,7 @@ def models_install(
 
 @app.command()
 def run() -> None:
-    """Run the Telegram bot (needs TELEGRAM_BOT_TOKEN)."""
+    """Run the Telegram bot (needs TELEGRAM_BOT_TOKEN); stops cleanly on SIGINT/SIGTERM."""
     settings = Settings()
     if not settings.telegram_bot_token:
         out.print(TOKEN_HELP)

@@ -133,6 +133,13 @@ def test_document_progress_summary_and_duplicate(bot: Harness, tmp_path: Path) -
     bot.send_file(7, pdf)
     assert "Reading cookbook.pdf" in text_of(bot.reply_to(7, "Reading"))
     assert "Reading page" in text_of(bot.reply_to(7, "Reading page", timeout=120))
+    asked = time.monotonic()
+    bot.send(15, "/start")  # someone else, while the book is being read
+    bot.reply_to(15, "mnemo", timeout=30)
+    assert time.monotonic() - asked < 3
+    assert not any(
+        "✅" in text_of(e) for e in _messages_to(bot, 7) if isinstance(e["result"], dict)
+    )
     summary = text_of(bot.reply_to(7, "✅", timeout=300))
     assert "300 pages" in summary and "chunks" in summary
     bot.send_file(7, pdf, name="same-again.pdf")

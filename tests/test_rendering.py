@@ -40,3 +40,55 @@ def test_questions_and_statements_in_four_languages() -> None:
     ]
     assert all(is_question(q) for q in questions)
     assert not any(is_question(s) for s in statements)
+
+
+class _RecordingBot:
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+        self.edits: list[tuple[int, str]] = []
+
+    async def send_message(self, chat_id: int, text: str, parse_mode: str) -> object:
+        self.sent.append(text)
+        return type("Sent", (), {"message_id": len(self.sent)})()
+
+    async def edit_message_text(
+        self, text: str, chat_id: int, message_id: int, parse_mode: str
+    ) -> None:
+        self.edits.append((message_id, text))
+
+
+class _Context:
+    def __init__(self) -> None:
+        from types import SimpleNamespace
+
+        self.bot = _RecordingBot()
+        self.replies: dict[int, int] = {}
+        inbox = SimpleNamespace(
+            set_reply=lambda update_id, message_id: self.replies.__setitem__(update_id, message_id),
+            reply_of=lambda update_id: self.replies.get(update_id),
+        )
+        settings = SimpleNamespace(stream_edit_seconds=1.0)
+        self.services = SimpleNamespace(inbox=inbox, settings=settings)
+
+
+async def test_live_message_grows_splits_and_resumes() -> None:
+    from bot.live import LiveMessage
+
+    context = _Context()
+    live = LiveMessage(context, chat_id=5, update_id=77)  # type: ignore[arg-type]
+    await live.show("first words", force=True)
+    await live.show("first words and more")  # within a second: skipped
+    assert context.bot.sent == ["first words"] and context.bot.edits == []
+    long = "<tag> & " * 1500
+    await live.show(long, footer="<b>Sources:</b>", force=True)
+    await live.show(long, footer="<b>Sources:</b>", force=True)  # unchanged: no edit
+    parts = split_text(long)
+    assert len(parts) > 2
+    assert len(context.bot.sent) == len(parts) and len(context.bot.edits) == 1
+    assert all(len(text) <= LIMIT for text in context.bot.sent)
+    assert "&lt;tag&gt; &amp;" in context.bot.edits[0][1]
+    assert context.bot.sent[-1].endswith("<b>Sources:</b>")
+    assert context.replies == {77: 1}
+    replayed = LiveMessage(context, chat_id=5, update_id=77)  # type: ignore[arg-type]
+    await replayed.show("after a restart", force=True)
+    assert context.bot.edits[-1] == (1, "after a restart")
