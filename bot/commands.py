@@ -10,11 +10,12 @@ from pathlib import Path
 from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 
-from bot.common import in_thread, profile_of
+from bot.common import in_thread, profile_of, reply, user_id_of
 from bot.context import MnemoContext
 from bot.render import human_size, search_results
 from bot.texts import LANGUAGE_NAMES, t
 from knowledge.errors import DocumentNotFound
+from knowledge.memory import Stats
 from knowledge.profiles import ANSWER_TOKENS, LANGUAGES
 
 COMMANDS = (
@@ -41,9 +42,7 @@ def bot_commands(language: str) -> list[BotCommand]:
 async def start(update: Update, context: MnemoContext) -> None:
     """/start: what mnemo does, and that nothing leaves this machine."""
     profile = await profile_of(update, context)
-    await update.effective_message.reply_text(  # type: ignore[union-attr]
-        t("start", profile.language), parse_mode=ParseMode.HTML
-    )
+    await reply(update, t("start", profile.language), parse_mode=ParseMode.HTML)
 
 
 async def help_command(update: Update, context: MnemoContext) -> None:
@@ -52,7 +51,7 @@ async def help_command(update: Update, context: MnemoContext) -> None:
     lines = [t("help_header", language)]
     lines += [f"/{c.command} — {c.description}" for c in bot_commands(language)]
     lines += ["", t("help_footer", language)]
-    await update.effective_message.reply_text("\n".join(lines))  # type: ignore[union-attr]
+    await reply(update, "\n".join(lines))
 
 
 async def search(update: Update, context: MnemoContext) -> None:
@@ -60,25 +59,18 @@ async def search(update: Update, context: MnemoContext) -> None:
     language = (await profile_of(update, context)).language
     query = " ".join(context.args or [])
     if not query:
-        await update.effective_message.reply_text(t("usage_search", language))  # type: ignore[union-attr]
+        await reply(update, t("usage_search", language))
         return
-    hits = await in_thread(
-        context.services.retriever.search,
-        update.effective_user.id,
-        query,
-        k=5,  # type: ignore[union-attr]
-    )
-    await update.effective_message.reply_text(  # type: ignore[union-attr]
-        search_results(hits, language), parse_mode=ParseMode.HTML
-    )
+    hits = await in_thread(context.services.retriever.search, user_id_of(update), query, k=5)
+    await reply(update, search_results(hits, language), html=True)
 
 
 async def docs(update: Update, context: MnemoContext) -> None:
     """/docs: the user's documents, each with a button to forget it."""
     language = (await profile_of(update, context)).language
-    documents = await in_thread(context.services.memory.documents, update.effective_user.id)  # type: ignore[union-attr]
+    documents = await in_thread(context.services.memory.documents, user_id_of(update))
     if not documents:
-        await update.effective_message.reply_text(t("docs_empty", language))  # type: ignore[union-attr]
+        await reply(update, t("docs_empty", language))
         return
     shown = documents[-DOCS_SHOWN:]
     lines = [f"<b>{escape(t('docs_header', language))}</b>"]
@@ -93,9 +85,7 @@ async def docs(update: Update, context: MnemoContext) -> None:
         for d in shown
     ]
     rows = [buttons[i : i + 4] for i in range(0, len(buttons), 4)]
-    await update.effective_message.reply_text(  # type: ignore[union-attr]
-        "\n".join(lines), parse_mode=ParseMode.HTML, reply_markup=InlineKeyboardMarkup(rows)
-    )
+    await reply(update, "\n".join(lines), html=True, markup=InlineKeyboardMarkup(rows))
 
 
 async def forget(update: Update, context: MnemoContext) -> None:
@@ -103,10 +93,9 @@ async def forget(update: Update, context: MnemoContext) -> None:
     language = (await profile_of(update, context)).language
     args = context.args or []
     if len(args) != 1 or not args[0].isdigit():
-        await update.effective_message.reply_text(t("usage_forget", language))  # type: ignore[union-attr]
+        await reply(update, t("usage_forget", language))
         return
-    reply = await _forget(context, update.effective_user.id, int(args[0]), language)  # type: ignore[union-attr]
-    await update.effective_message.reply_text(reply)  # type: ignore[union-attr]
+    await reply(update, await _forget(context, user_id_of(update), int(args[0]), language))
 
 
 async def _forget(context: MnemoContext, user_id: int, doc_id: int, language: str) -> str:
@@ -120,7 +109,7 @@ async def _forget(context: MnemoContext, user_id: int, doc_id: int, language: st
 async def stats(update: Update, context: MnemoContext) -> None:
     """/stats: documents, notes, chunks and storage; admins also see everyone's."""
     language = (await profile_of(update, context)).language
-    user_id = update.effective_user.id  # type: ignore[union-attr]
+    user_id = user_id_of(update)
     memory = context.services.memory
     lines = [_stats_text(await in_thread(memory.stats, user_id), language)]
     if user_id in context.services.settings.admins:
@@ -130,33 +119,30 @@ async def stats(update: Update, context: MnemoContext) -> None:
             t("stats_all", language, users=everyone.users),
             _stats_text(everyone, language),
         ]
-    await update.effective_message.reply_text("\n".join(lines))  # type: ignore[union-attr]
+    await reply(update, "\n".join(lines))
 
 
-def _stats_text(numbers: object, language: str) -> str:
+def _stats_text(numbers: Stats, language: str) -> str:
     return t(
         "stats",
         language,
         documents=numbers.documents,
         notes=numbers.notes,
-        chunks=numbers.chunks,  # type: ignore[attr-defined]
-        storage=human_size(numbers.storage_bytes),  # type: ignore[attr-defined]
+        chunks=numbers.chunks,
+        storage=human_size(numbers.storage_bytes),
     )
 
 
 async def export(update: Update, context: MnemoContext) -> None:
     """/export: a zip of originals, notes and metadata, sent as a document."""
     language = (await profile_of(update, context)).language
-    user_id = update.effective_user.id  # type: ignore[union-attr]
+    user_id = user_id_of(update)
     with tempfile.TemporaryDirectory() as folder:
         target = Path(folder) / f"mnemo-export-{user_id}.zip"
         await in_thread(context.services.memory.export, user_id, target)
         with target.open("rb") as handle:
             await context.bot.send_document(
-                update.effective_chat.id,
-                handle,
-                filename=target.name,  # type: ignore[union-attr]
-                caption=t("export_caption", language),
+                user_id, handle, filename=target.name, caption=t("export_caption", language)
             )
 
 
@@ -171,18 +157,17 @@ async def wipe(update: Update, context: MnemoContext) -> None:
             ]
         ]
     )
-    await update.effective_message.reply_text(  # type: ignore[union-attr]
-        t("wipe_confirm", language), parse_mode=ParseMode.HTML, reply_markup=keyboard
-    )
+    await reply(update, t("wipe_confirm", language), html=True, markup=keyboard)
 
 
 async def settings(update: Update, context: MnemoContext) -> None:
     """/settings: interface language and answer length, with buttons."""
     profile = await profile_of(update, context)
-    await update.effective_message.reply_text(  # type: ignore[union-attr]
+    await reply(
+        update,
         _settings_text(profile.language, profile.answer_length),
-        parse_mode=ParseMode.HTML,
-        reply_markup=_settings_keyboard(profile.language),
+        html=True,
+        markup=_settings_keyboard(profile.language),
     )
 
 
@@ -224,16 +209,9 @@ async def on_button(update: Update, context: MnemoContext) -> None:
         if value == "yes":
             await in_thread(context.services.memory.wipe, user_id)
         await query.edit_message_text(t("wiped" if value == "yes" else "wipe_kept", language))
-    elif action == "lang" and value in LANGUAGES:
-        profile = await in_thread(profiles.set_language, user_id, value)
-        await query.answer()
-        await query.edit_message_text(
-            _settings_text(profile.language, profile.answer_length),
-            parse_mode=ParseMode.HTML,
-            reply_markup=_settings_keyboard(profile.language),
-        )
-    elif action == "len" and value in ANSWER_TOKENS:
-        profile = await in_thread(profiles.set_answer_length, user_id, value)
+    elif (action == "lang" and value in LANGUAGES) or (action == "len" and value in ANSWER_TOKENS):
+        change = profiles.set_language if action == "lang" else profiles.set_answer_length
+        profile = await in_thread(change, user_id, value)
         await query.answer()
         await query.edit_message_text(
             _settings_text(profile.language, profile.answer_length),

@@ -6,7 +6,8 @@ import asyncio
 from collections.abc import Callable
 from typing import TypeVar
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Message, Update
+from telegram.constants import ParseMode
 
 from bot.context import MnemoContext
 from knowledge.profiles import Profile
@@ -23,3 +24,19 @@ async def profile_of(update: Update, context: MnemoContext) -> Profile:
 async def in_thread(func: Callable[..., T], *args: object, **kwargs: object) -> T:
     """Run blocking core work (SQL, embeddings, OCR) off the event loop."""
     return await asyncio.to_thread(func, *args, **kwargs)
+
+
+def user_id_of(update: Update) -> int:
+    assert update.effective_user is not None  # the guard lets only users' updates through
+    return update.effective_user.id
+
+
+async def reply(
+    update: Update, text: str, *, html: bool = False, markup: InlineKeyboardMarkup | None = None
+) -> Message:
+    """Answer in the chat the update came from."""
+    message = update.effective_message
+    assert message is not None
+    return await message.reply_text(
+        text, parse_mode=ParseMode.HTML if html else None, reply_markup=markup
+    )

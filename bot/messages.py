@@ -11,7 +11,7 @@ from telegram import (
     Update,
 )
 
-from bot.common import in_thread, profile_of
+from bot.common import in_thread, profile_of, reply, user_id_of
 from bot.context import MnemoContext
 from bot.questions import answer_question
 from bot.texts import t
@@ -32,39 +32,40 @@ async def on_text(update: Update, context: MnemoContext) -> None:
 
 async def ask_command(update: Update, context: MnemoContext) -> None:
     """/ask QUESTION: answer, whatever the wording."""
-    question = " ".join(context.args or [])
-    if not question:
-        profile = await profile_of(update, context)
-        await update.effective_message.reply_text(t("usage_ask", profile.language))  # type: ignore[union-attr]
-        return
-    await answer_question(update, context, question)
+    question = await _argument_or_usage(update, context, "usage_ask")
+    if question:
+        await answer_question(update, context, question)
 
 
 async def note_command(update: Update, context: MnemoContext) -> None:
     """/note TEXT: remember, whatever the wording."""
+    text = await _argument_or_usage(update, context, "usage_note")
+    if text:
+        await save_note(update, context, text)
+
+
+async def _argument_or_usage(update: Update, context: MnemoContext, usage: str) -> str:
+    """The command's text after its name; when there is none, reply how to use it."""
     text = " ".join(context.args or [])
     if not text:
-        profile = await profile_of(update, context)
-        await update.effective_message.reply_text(t("usage_note", profile.language))  # type: ignore[union-attr]
-        return
-    await save_note(update, context, text)
+        await reply(update, t(usage, (await profile_of(update, context)).language))
+    return text
 
 
 async def save_note(
     update: Update, context: MnemoContext, text: str, origin: str | None = None
 ) -> None:
-    assert update.effective_user is not None and update.effective_message is not None
     profile = await profile_of(update, context)
     result = await in_thread(
-        context.services.ingestor.add_note, update.effective_user.id, text, origin=origin
+        context.services.ingestor.add_note, user_id_of(update), text, origin=origin
     )
     if result.duplicate:
-        reply = t("already_stored", profile.language)
+        answer = t("already_stored", profile.language)
     elif origin:
-        reply = t("note_forwarded", profile.language, origin=origin)
+        answer = t("note_forwarded", profile.language, origin=origin)
     else:
-        reply = t("note_saved", profile.language)
-    await update.effective_message.reply_text(reply)
+        answer = t("note_saved", profile.language)
+    await reply(update, answer)
 
 
 def _origin(message: Message) -> str:

@@ -9,7 +9,7 @@ from contextlib import aclosing
 from telegram import Update
 from telegram.constants import ChatAction
 
-from bot.common import profile_of
+from bot.common import profile_of, reply, user_id_of
 from bot.context import MnemoContext
 from bot.live import LiveMessage
 from bot.render import answer_footer
@@ -66,12 +66,11 @@ async def answer_question(update: Update, context: MnemoContext, question: str) 
 
 async def cancel(update: Update, context: MnemoContext) -> None:
     """/cancel: stop the answer being written and drop queued questions."""
-    assert update.effective_user is not None and update.effective_message is not None
-    user_id = update.effective_user.id
+    user_id = user_id_of(update)
     profile = await profile_of(update, context)
     dropped = await context.services.queue.cancel_waiting(user_id)
     running = context.bot_data.get(RUNNING, {}).get(user_id)
     if running is not None:
         running.set()
     if not dropped and running is None:
-        await update.effective_message.reply_text(t("nothing_to_cancel", profile.language))
+        await reply(update, t("nothing_to_cancel", profile.language))

@@ -72,7 +72,7 @@ class Answerer:
             yield text
             answer = Answer(text=text, sources=[], language=language)
         else:
-            history = self.history(user_id) if with_history else []
+            history = await asyncio.to_thread(self.history, user_id) if with_history else []
             prompt = await self._prompt(question, hits, history, params.max_tokens)
             pieces: list[str] = []
             async for piece in self._worker.stream(prompt.messages, params):
@@ -81,7 +81,7 @@ class Answerer:
             text = "".join(pieces).strip()
             backing = supporting_sources(text, prompt.sources, self._terms)
             answer = Answer(text, backing, language)
-        self._remember(user_id, question, answer)
+        await asyncio.to_thread(self._remember, user_id, question, answer)
         yield answer
 
     async def _prompt(

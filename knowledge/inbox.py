@@ -29,10 +29,12 @@ class Inbox:
         return True
 
     def done(self, update_id: int) -> None:
+        """Mark handled and drop the message itself: only its id is kept, to skip redeliveries."""
         with self._sessions.begin() as session:
             item = session.get(InboxItem, update_id)
             if item is not None:
                 item.status = DONE
+                item.payload = {}
 
     def set_reply(self, update_id: int, message_id: int) -> None:
         """Remember the message that answers an update, so a replay edits it again."""

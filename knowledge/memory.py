@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from knowledge.errors import DocumentNotFound
 from knowledge.files import FileStore
 from knowledge.ports import VectorStore
-from knowledge.records import ChatTurn, ChunkRecord, Document, Note, User
+from knowledge.records import ChatTurn, ChunkRecord, Document, InboxItem, Note, User
 
 
 @dataclass(frozen=True)
@@ -157,11 +157,12 @@ class Memory:
         return target
 
     def wipe(self, user_id: int) -> None:
-        """Delete everything of one user: vectors, files, rows, history and profile."""
+        """Delete everything of one user: vectors, files, rows, history, inbox and profile."""
         self._store.delete_user(user_id)
         self._files.delete_user(user_id)
         with self._sessions.begin() as session:
             for model, column in (
+                (InboxItem, InboxItem.user_id),
                 (ChatTurn, ChatTurn.user_id),
                 (Note, Note.user_id),
                 (ChunkRecord, ChunkRecord.user_id),

@@ -41,18 +41,18 @@ class Profiles:
     def set_language(self, user_id: int, language: str) -> Profile:
         if language not in LANGUAGES:
             raise ValueError(f"unsupported language {language}")
-        with self._sessions.begin() as session:
-            user = session.get(User, user_id) or User(id=user_id)
-            user.language = language
-            session.add(user)
-        return self.get(user_id)
+        return self._update(user_id, language=language)
 
     def set_answer_length(self, user_id: int, length: str) -> Profile:
         if length not in ANSWER_TOKENS:
             raise ValueError(f"unsupported answer length {length}")
+        return self._update(user_id, answer_length=length)
+
+    def _update(self, user_id: int, **fields: str) -> Profile:
         with self._sessions.begin() as session:
             user = session.get(User, user_id) or User(id=user_id)
-            user.answer_length = length
+            for name, value in fields.items():
+                setattr(user, name, value)
             session.add(user)
         return self.get(user_id)
 

@@ -219,6 +219,12 @@ def test_stats_export_and_wipe(bot: Harness, samples: list[Sample]) -> None:
     bot.send(12, "/stats")
     assert "Documents: 0" in text_of(bot.reply_to(12, "Documents"))
     assert not (bot.data_dir / "files" / "12").exists()
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(f"sqlite:///{bot.data_dir / 'mnemo.sqlite3'}")
+    with engine.connect() as connection:
+        kept = connection.execute(text("SELECT payload FROM inbox WHERE status = 'done'")).all()
+    assert kept and all(json.loads(row[0]) == {} for row in kept)
 
 
 def test_admin_sees_everyone(bot: Harness) -> None:
