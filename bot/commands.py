@@ -42,7 +42,7 @@ def bot_commands(language: str) -> list[BotCommand]:
 async def start(update: Update, context: MnemoContext) -> None:
     """/start: what mnemo does, and that nothing leaves this machine."""
     profile = await profile_of(update, context)
-    await reply(update, t("start", profile.language), parse_mode=ParseMode.HTML)
+    await reply(update, t("start", profile.language), html=True)
 
 
 async def help_command(update: Update, context: MnemoContext) -> None:
