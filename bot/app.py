@@ -16,7 +16,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import commands, guard, messages, questions, uploads
+from bot import commands, digests, guard, messages, questions, uploads
 from bot.context import MnemoContext
 from knowledge.bootstrap import Services, bootstrap
 from knowledge.settings import Settings
@@ -54,6 +54,9 @@ def build_application(settings: Settings, services: Services) -> Application:  #
         CommandHandler("wipe", commands.wipe),
         CommandHandler("cancel", questions.cancel),
         CommandHandler("settings", commands.settings),
+        CommandHandler("digest", digests.digest_command),
+        CommandHandler("timezone", digests.timezone_command),
+        CommandHandler("digest_time", digests.digest_time_command),
         CallbackQueryHandler(commands.on_button),
         MessageHandler(filters.Document.ALL, uploads.on_document),
         MessageHandler(filters.PHOTO, uploads.on_photo),
@@ -70,6 +73,7 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
     for language in ("en", "ru"):
         code = None if language == "en" else language
         await application.bot.set_my_commands(commands.bot_commands(language), language_code=code)
+    await digests.plan_all(application)
     services: Services = application.bot_data["services"]
     pending = services.inbox.pending()
     replaying = application.bot_data.setdefault(guard.REPLAYING, set())

@@ -7,9 +7,10 @@ import tempfile
 from html import escape
 from pathlib import Path
 
-from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import BotCommand, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 
+from bot import digests
 from bot.common import in_thread, profile_of, reply, user_id_of
 from bot.context import MnemoContext
 from bot.render import human_size, search_results
@@ -31,6 +32,9 @@ COMMANDS = (
     "wipe",
     "cancel",
     "settings",
+    "digest",
+    "timezone",
+    "digest_time",
 )
 DOCS_SHOWN = 40
 
@@ -161,26 +165,25 @@ async def wipe(update: Update, context: MnemoContext) -> None:
 
 
 async def settings(update: Update, context: MnemoContext) -> None:
-    """/settings: interface language and answer length, with buttons."""
-    profile = await profile_of(update, context)
-    await reply(
-        update,
-        _settings_text(profile.language, profile.answer_length),
-        html=True,
-        markup=_settings_keyboard(profile.language),
-    )
+    """/settings: interface language, answer length and digest time, with buttons."""
+    text, markup = await _settings_view(context, user_id_of(update))
+    await reply(update, text, html=True, markup=markup)
 
 
-def _settings_text(language: str, length: str) -> str:
-    return t(
+DIGEST_TIMES = ("19:00", "20:00", "21:00", "22:00", "off")
+
+
+async def _settings_view(context: MnemoContext, user_id: int) -> tuple[str, InlineKeyboardMarkup]:
+    profile = await in_thread(context.services.profiles.get, user_id)
+    schedule = await in_thread(context.services.digests.schedule, user_id)
+    language = profile.language
+    text = t(
         "settings",
         language,
         interface=LANGUAGE_NAMES[language],
-        length=escape(t(f"length_{length}", language)),
+        length=escape(t(f"length_{profile.answer_length}", language)),
     )
-
-
-def _settings_keyboard(language: str) -> InlineKeyboardMarkup:
+    text += "\n" + escape(digests.describe(schedule, language))
     languages = [
         InlineKeyboardButton(LANGUAGE_NAMES[code], callback_data=f"lang:{code}")
         for code in LANGUAGES
@@ -189,12 +192,14 @@ def _settings_keyboard(language: str) -> InlineKeyboardMarkup:
         InlineKeyboardButton(t(f"length_{name}", language), callback_data=f"len:{name}")
         for name in ANSWER_TOKENS
     ]
-    return InlineKeyboardMarkup([languages, lengths])
+    times = [InlineKeyboardButton(f"🗓 {at}", callback_data=f"dt:{at}") for at in DIGEST_TIMES]
+    return text, InlineKeyboardMarkup([languages, lengths, times])
 
 
 async def on_button(update: Update, context: MnemoContext) -> None:
-    """Inline buttons: forget:ID, wipe:yes|no, lang:CODE, len:NAME. The user is always the
-    one who pressed, so a button can only touch the presser's own data."""
+    """Inline buttons: forget:ID, wipe:yes|no, lang:CODE, len:NAME, dt:HH:MM|off.
+
+    The user is always the one who pressed, so a button only touches the presser's data."""
     query = update.callback_query
     assert query is not None
     user_id = query.from_user.id
@@ -211,12 +216,17 @@ async def on_button(update: Update, context: MnemoContext) -> None:
         await query.edit_message_text(t("wiped" if value == "yes" else "wipe_kept", language))
     elif (action == "lang" and value in LANGUAGES) or (action == "len" and value in ANSWER_TOKENS):
         change = profiles.set_language if action == "lang" else profiles.set_answer_length
-        profile = await in_thread(change, user_id, value)
-        await query.answer()
-        await query.edit_message_text(
-            _settings_text(profile.language, profile.answer_length),
-            parse_mode=ParseMode.HTML,
-            reply_markup=_settings_keyboard(profile.language),
-        )
+        await in_thread(change, user_id, value)
+        await _refresh_settings(query, context, user_id)
+    elif action == "dt" and value in DIGEST_TIMES:
+        schedule = await in_thread(context.services.digests.set_time, user_id, value)
+        digests.plan(context.application, schedule)
+        await _refresh_settings(query, context, user_id)
     else:
         await query.answer()
+
+
+async def _refresh_settings(query: CallbackQuery, context: MnemoContext, user_id: int) -> None:
+    text, markup = await _settings_view(context, user_id)
+    await query.answer()
+    await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)

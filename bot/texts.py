@@ -152,6 +152,40 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "❌ {name} слишком большой (предел {limit} МБ).",
     },
     "failed": {"en": "❌ {name}: {reason}", "ru": "❌ {name}: {reason}"},
+    "cmd_digest": {
+        "en": "your day so far; /digest yesterday or a date",
+        "ru": "ваш день; /digest yesterday или дата",
+    },
+    "cmd_timezone": {
+        "en": "your timezone: /timezone Europe/Madrid",
+        "ru": "часовой пояс: /timezone Europe/Moscow",
+    },
+    "cmd_digest_time": {
+        "en": "daily digest time: /digest_time 21:30 or off",
+        "ru": "время сводки: /digest_time 21:30 или off",
+    },
+    "digest_header": {"en": "🗓 Your day, {day}", "ru": "🗓 Ваш день, {day}"},
+    "digest_empty": {"en": "Nothing was added that day.", "ru": "В этот день ничего не добавлено."},
+    "digest_at": {
+        "en": "🗓 Your digest comes every day at {at} ({zone}).",
+        "ru": "🗓 Сводка будет приходить каждый день в {at} ({zone}).",
+    },
+    "digest_off": {
+        "en": "🗓 Daily digests are off ({zone}). /digest_time 21:00 turns them on.",
+        "ru": "🗓 Ежедневные сводки выключены ({zone}). /digest_time 21:00 включит.",
+    },
+    "usage_digest": {
+        "en": "Usage: /digest, /digest yesterday or /digest 2026-11-20",
+        "ru": "Использование: /digest, /digest yesterday или /digest 2026-11-20",
+    },
+    "usage_timezone": {
+        "en": "Unknown timezone. Example: /timezone Europe/Madrid",
+        "ru": "Неизвестный часовой пояс. Пример: /timezone Europe/Moscow",
+    },
+    "usage_digest_time": {
+        "en": "Give a time like 21:30, or off. Example: /digest_time 21:30",
+        "ru": "Укажите время, например 21:30, или off. Пример: /digest_time 21:30",
+    },
     "internal_error": {
         "en": "Something went wrong on my side; nothing you stored was lost.",
         "ru": "У меня что-то сломалось; ничего из сохранённого не потеряно.",

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from knowledge.answering import Answerer
 from knowledge.chunking import Chunker
 from knowledge.database import make_engine, migrate, session_factory
+from knowledge.digest import Digests
 from knowledge.embedding import Bm25Encoder, load_embedder
 from knowledge.fair_queue import FairQueue
 from knowledge.files import FileStore
@@ -36,6 +37,7 @@ class Services:
     answerer: Answerer
     memory: Memory
     profiles: Profiles
+    digests: Digests
     inbox: Inbox
     queue: FairQueue
     worker: LlmWorker
@@ -77,6 +79,7 @@ def bootstrap(
         top_p=settings.top_p,
         max_tokens=settings.max_tokens,
     )
+    queue = FairQueue()
     return Services(
         settings=settings,
         store=store,
@@ -104,7 +107,10 @@ def bootstrap(
         ),
         memory=Memory(sessions=sessions, store=store, files=files),
         profiles=Profiles(sessions),
+        digests=Digests(
+            sessions=sessions, worker=worker, queue=queue, params=params, settings=settings
+        ),
         inbox=Inbox(sessions),
-        queue=FairQueue(),
+        queue=queue,
         worker=worker,
     )

@@ -263,6 +263,25 @@ def forget(doc_id: int, user: UserOpt) -> None:
     out.print(f"Forgot document {doc_id} ({name}).")
 
 
+@app.command()
+def digest(
+    user: UserOpt,
+    day: Annotated[
+        datetime | None,
+        typer.Option("--date", formats=["%Y-%m-%d"], help="A local day (default: today)."),
+    ] = None,
+) -> None:
+    """Print the digest of one day of a user's memory (their timezone)."""
+    with services() as svc, reported_errors():
+        schedule = svc.digests.schedule(user)
+        local_day = day.date() if day else schedule.today(datetime.now(UTC))
+        result = asyncio.run(svc.digests.digest(user, local_day))
+    if result is None:
+        out.print(f"Nothing was added on {local_day:%Y-%m-%d} ({schedule.timezone}).")
+    else:
+        out.print(result.text)
+
+
 @models_app.callback(invoke_without_command=True)
 def models_list(ctx: typer.Context) -> None:
     """List the installed models with size and sha256."""

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -16,6 +17,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.sql.expression import true as sa_true
 
 
 def utcnow() -> datetime:
@@ -34,6 +36,9 @@ class User(Base):
     answer_length: Mapped[str] = mapped_column(
         String(16), default="normal", server_default="normal"
     )
+    timezone: Mapped[str | None] = mapped_column(String(64))  # None: the default from settings
+    digest_time: Mapped[str | None] = mapped_column(String(5))  # "HH:MM"; None: the default
+    digest_enabled: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -119,3 +124,19 @@ class InboxItem(Base):
     status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
     reply_message_id: Mapped[int | None] = mapped_column(BigInteger)
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DigestRecord(Base):
+    """One user's digest of one local day: generated text, and whether it was sent."""
+
+    __tablename__ = "digests"
+    __table_args__ = (UniqueConstraint("user_id", "local_date", name="uq_digests_user_day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    local_date: Mapped[date] = mapped_column(Date)
+    text: Mapped[str | None] = mapped_column(Text)
+    items: Mapped[int] = mapped_column(default=0)
+    last_item_id: Mapped[int] = mapped_column(default=0)
+    sent_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

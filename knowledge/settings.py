@@ -52,6 +52,10 @@ class Settings(BaseSettings):
     webhook_url: str | None = None
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
+    default_tz: str = "UTC"
+    default_digest_time: str = "21:00"
+    digest_grace_minutes: int = Field(120, ge=0)
+    digest_skip_empty: bool = True
     stream_edit_seconds: float = Field(1.0, ge=0.2)
     poll_timeout: int = Field(30, ge=0)
 
@@ -60,6 +64,14 @@ class Settings(BaseSettings):
     def _id_list(cls, value: object) -> object:
         if isinstance(value, str):
             return [int(part) for part in value.replace(";", ",").split(",") if part.strip()]
+        return value
+
+    @field_validator("default_tz")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo
+
+        ZoneInfo(value)  # raises for an unknown zone
         return value
 
     @field_validator("chunk_overlap")

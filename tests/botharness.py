@@ -78,7 +78,8 @@ class Harness:
             stdout=log,
             stderr=log,
         )
-        self.wait_for(lambda e: e["method"] == "setMyCommands", timeout=120, from_start=True)
+        self.seen = len(self.events())
+        self.wait_for(lambda e: e["method"] == "setMyCommands", timeout=120)
 
     def stop_bot(self, sig: int = signal.SIGTERM) -> int:
         assert self.bot is not None
@@ -144,12 +145,10 @@ class Harness:
         with urllib.request.urlopen(f"{self.url}/test/events?since={since}", timeout=30) as r:
             return json.loads(r.read())  # type: ignore[no-any-return]
 
-    def wait_for(
-        self, predicate: Callable[[Event], bool], timeout: float = 60, from_start: bool = False
-    ) -> Event:
+    def wait_for(self, predicate: Callable[[Event], bool], timeout: float = 60) -> Event:
         """The first new event (after the last one waited for) matching `predicate`."""
         deadline = time.monotonic() + timeout
-        start = 0 if from_start else self.seen
+        start = self.seen
         while time.monotonic() < deadline:
             for event in self.events(start):
                 if predicate(event):

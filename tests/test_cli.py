@@ -98,3 +98,8 @@ def test_chat_repl_answers_and_leaves(run) -> None:  # type: ignore[no-untyped-d
     assert "I don't know: nothing in your memory" in done.stdout
     assert "Не знаю: в вашей памяти нет ничего" in done.stdout
     assert done.stdout.count("you> ") == 4
+
+
+def test_digest_of_an_empty_day(run) -> None:  # type: ignore[no-untyped-def]
+    done = run("digest", "--user", "7", "--date", "2026-11-20")
+    assert done.stdout.strip() == "Nothing was added on 2026-11-20 (UTC)."

@@ -1,0 +1,147 @@
+"""Digests in Telegram: one daily job per user at their local time (PTB's JobQueue, which is
+APScheduler's AsyncIOScheduler), /digest on demand, /timezone and /digest_time."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, date, datetime, timedelta
+from html import escape
+
+from telegram import Update
+from telegram.constants import ParseMode
+from telegram.ext import Application, ContextTypes
+
+from bot.common import in_thread, profile_of, reply, user_id_of
+from bot.context import MnemoContext
+from bot.texts import t
+from knowledge.bootstrap import Services
+from knowledge.digest import Schedule
+
+log = logging.getLogger(__name__)
+
+
+def _job_name(user_id: int) -> str:
+    return f"digest:{user_id}"
+
+
+def plan(application: Application, schedule: Schedule) -> None:  # type: ignore[type-arg]
+    """(Re)schedule one user's daily digest; DST-correct, as the time carries its zone."""
+    queue = application.job_queue
+    assert queue is not None
+    for job in queue.get_jobs_by_name(_job_name(schedule.user_id)):
+        job.schedule_removal()
+    if schedule.enabled:
+        queue.run_daily(
+            scheduled_digest,
+            schedule.local_time,
+            name=_job_name(schedule.user_id),
+            chat_id=schedule.user_id,
+            user_id=schedule.user_id,
+        )
+
+
+async def plan_all(application: Application) -> None:  # type: ignore[type-arg]
+    """At start-up: a job per user, and the digests missed while down, within the grace."""
+    services: Services = application.bot_data["services"]
+    grace = timedelta(minutes=services.settings.digest_grace_minutes)
+    now = datetime.now(UTC)
+    queue = application.job_queue
+    assert queue is not None
+    for schedule in await in_thread(services.digests.schedules):
+        plan(application, schedule)
+        if not schedule.enabled:
+            continue
+        missed = schedule.missed_within(now, grace)
+        if missed is not None:
+            queue.run_once(
+                scheduled_digest,
+                0,
+                chat_id=schedule.user_id,
+                user_id=schedule.user_id,
+                name=f"catch-up:{schedule.user_id}",
+            )
+        else:
+            log.info("no catch-up digest for a user: not within the grace period")
+
+
+async def scheduled_digest(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The daily job: build today's digest and send it once."""
+    job = context.job
+    assert job is not None and job.user_id is not None
+    services: Services = context.application.bot_data["services"]
+    schedule = await in_thread(services.digests.schedule, job.user_id)
+    day = schedule.today(datetime.now(UTC))
+    await send_digest(context, services, schedule, day)
+
+
+async def send_digest(
+    context: ContextTypes.DEFAULT_TYPE, services: Services, schedule: Schedule, day: date
+) -> None:
+    digest = await services.digests.digest(schedule.user_id, day)
+    if digest is None and services.settings.digest_skip_empty:
+        log.info("empty day: no digest sent")
+        return
+    if not await in_thread(services.digests.claim, schedule.user_id, day):
+        log.info("digest of that day was already sent")
+        return
+    await context.bot.send_message(
+        schedule.user_id,
+        _render(digest.text if digest else None, day, schedule.language),
+        parse_mode=ParseMode.HTML,
+    )
+
+
+def _render(text: str | None, day: date, language: str) -> str:
+    header = f"<b>{escape(t('digest_header', language, day=f'{day:%Y-%m-%d}'))}</b>"
+    return f"{header}\n\n{escape(text or t('digest_empty', language))}"
+
+
+async def digest_command(update: Update, context: MnemoContext) -> None:
+    """/digest [yesterday|YYYY-MM-DD]: a day's digest now (today's so far by default)."""
+    language = (await profile_of(update, context)).language
+    services = context.services
+    user_id = user_id_of(update)
+    schedule = await in_thread(services.digests.schedule, user_id)
+    today = schedule.today(datetime.now(UTC))
+    arg = (context.args or [""])[0].lower()
+    try:
+        day = (
+            today - timedelta(days=1)
+            if arg == "yesterday"
+            else (date.fromisoformat(arg) if arg else today)
+        )
+    except ValueError:
+        await reply(update, t("usage_digest", language))
+        return
+    digest = await services.digests.digest(user_id, day)
+    await reply(update, _render(digest.text if digest else None, day, language), html=True)
+
+
+async def timezone_command(update: Update, context: MnemoContext) -> None:
+    """/timezone Europe/Madrid: where your evening is."""
+    await _change(update, context, "timezone", "usage_timezone")
+
+
+async def digest_time_command(update: Update, context: MnemoContext) -> None:
+    """/digest_time 21:30 | off: when your digest comes."""
+    await _change(update, context, "time", "usage_digest_time")
+
+
+async def _change(update: Update, context: MnemoContext, what: str, usage: str) -> None:
+    language = (await profile_of(update, context)).language
+    value = " ".join(context.args or [])
+    digests = context.services.digests
+    change = digests.set_timezone if what == "timezone" else digests.set_time
+    try:
+        schedule = await in_thread(change, user_id_of(update), value)
+    except ValueError:
+        await reply(update, t(usage, language))
+        return
+    plan(context.application, schedule)
+    await reply(update, describe(schedule, language))
+
+
+def describe(schedule: Schedule, language: str) -> str:
+    if not schedule.enabled:
+        return t("digest_off", language, zone=schedule.timezone)
+    return t("digest_at", language, at=schedule.at, zone=schedule.timezone)
