@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from knowledge.fair_queue import FairQueue
 from knowledge.generation import LlmWorker
 from knowledge.model import GenerationParams
+from knowledge.profiles import update_user
 from knowledge.records import ChunkRecord, DigestRecord, Document, Note, User, utcnow
 from knowledge.settings import Settings
 
@@ -159,11 +160,7 @@ class Digests:
         return self._update(user_id, digest_time=parse_digest_time(text), digest_enabled=True)
 
     def _update(self, user_id: int, **fields: object) -> Schedule:
-        with self._sessions.begin() as session:
-            user = session.get(User, user_id) or User(id=user_id)
-            for name, value in fields.items():
-                setattr(user, name, value)
-            session.add(user)
+        update_user(self._sessions, user_id, **fields)
         return self.schedule(user_id)
 
     def _schedule_of(self, user_id: int, user: User | None) -> Schedule:

@@ -49,12 +49,17 @@ class Profiles:
         return self._update(user_id, answer_length=length)
 
     def _update(self, user_id: int, **fields: str) -> Profile:
-        with self._sessions.begin() as session:
-            user = session.get(User, user_id) or User(id=user_id)
-            for name, value in fields.items():
-                setattr(user, name, value)
-            session.add(user)
+        update_user(self._sessions, user_id, **fields)
         return self.get(user_id)
+
+
+def update_user(sessions: sessionmaker[Session], user_id: int, **fields: object) -> None:
+    """Set columns of a user's row, creating the row on first sight."""
+    with sessions.begin() as session:
+        user = session.get(User, user_id) or User(id=user_id)
+        for name, value in fields.items():
+            setattr(user, name, value)
+        session.add(user)
 
 
 def _supported(language: str | None) -> str:

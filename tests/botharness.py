@@ -67,6 +67,7 @@ class Harness:
             "TELEGRAM_API_URL": self.url,
             "MNEMO_DATA_DIR": str(self.data_dir),
             "MNEMO_POLL_TIMEOUT": "2",
+            "MNEMO_TEMPERATURE": "0",  # greedy decoding: the same answer every run
             "HF_HUB_OFFLINE": "1",
             **self.env_extra,
         }

@@ -25,14 +25,19 @@ def _away_from_midnight(zone: str) -> None:
         time.sleep(60 * 8)
 
 
+def _is_digest(user: int):  # type: ignore[no-untyped-def]
+    def check(event: dict) -> bool:  # type: ignore[type-arg]
+        return (
+            event["method"] == "sendMessage"
+            and int(event["params"]["chat_id"]) == user
+            and "Your day" in event["result"].get("text", "")
+        )
+
+    return check
+
+
 def _digests(bot: Harness) -> list[dict]:  # type: ignore[type-arg]
-    return [
-        e
-        for e in bot.events()
-        if e["method"] == "sendMessage"
-        and int(e["params"]["chat_id"]) == USER
-        and "Your day" in e["result"].get("text", "")
-    ]
+    return [e for e in bot.events() if _is_digest(USER)(e)]
 
 
 def test_digest_arrives_once_at_local_time(
@@ -66,14 +71,7 @@ def test_digest_arrives_once_at_local_time(
             due += timedelta(minutes=1)
         bot.send(USER, f"/digest_time {due:%H:%M}")
         bot.reply_to(USER, f"{due:%H:%M}")
-        digest = bot.wait_for(
-            lambda e: (
-                e["method"] == "sendMessage"
-                and int(e["params"]["chat_id"]) == USER
-                and "Your day" in e["result"].get("text", "")
-            ),
-            timeout=300,
-        )
+        digest = bot.wait_for(_is_digest(USER), timeout=300)
         text = text_of(digest)
         assert "1 note" in text and "1 photo" in text and "1 document" in text
         assert f"{tokyo:%Y-%m-%d}" in text
@@ -110,14 +108,7 @@ def test_digest_missed_while_down_is_sent_at_start_up(tmp_path: Path, models_dir
         bot.reply_to(user, f"{past:%H:%M}")
         assert bot.stop_bot(signal.SIGTERM) == 0
         bot.start_bot()
-        digest = bot.wait_for(
-            lambda e: (
-                e["method"] == "sendMessage"
-                and int(e["params"]["chat_id"]) == user
-                and "Your day" in e["result"].get("text", "")
-            ),
-            timeout=300,
-        )
+        digest = bot.wait_for(_is_digest(user), timeout=300)
         assert "1 note" in text_of(digest)
     finally:
         bot.close()

@@ -118,7 +118,7 @@ def test_forced_note_forced_question_and_forward(bot: Harness) -> None:
     assert "Saved" in text_of(bot.reply_to(6, "Saved"))
     bot.send(6, "Meeting moved to Friday at noon", forward_from="Maria Lopez")
     assert "Maria Lopez" in text_of(bot.reply_to(6, "forwarded"))
-    bot.send(6, "/ask meeting day")
+    bot.send(6, "/ask To which day was the meeting moved")
     assert "friday" in text_of(bot.wait_for(is_final_answer(6), timeout=180)).lower()
     bot.send(6, "/ask")
     assert "Usage" in text_of(bot.reply_to(6, "Usage"))

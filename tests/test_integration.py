@@ -33,6 +33,7 @@ def real(
         data_dir=tmp_path_factory.mktemp("real"),
         models_path=models_dir,
         llm="qwen2.5-0.5b",
+        temperature=0.0,  # greedy decoding: the same answer every run
     )
     services = bootstrap(settings, embedder=embedder)
     for sample in samples:
@@ -84,6 +85,7 @@ def test_cli_streams_answer_then_cites_the_page(
         **os.environ,
         "MNEMO_DATA_DIR": str(tmp_path / "data"),
         "MNEMO_MODELS_PATH": str(models_dir),
+        "MNEMO_TEMPERATURE": "0",
         "HF_HUB_OFFLINE": "1",
     }
 
