@@ -13,10 +13,10 @@ from telegram.constants import ParseMode
 from bot import digests
 from bot.common import in_thread, profile_of, reply, user_id_of
 from bot.context import MnemoContext
-from bot.render import human_size, search_results
+from bot.render import search_results
 from bot.texts import LANGUAGE_NAMES, t
 from knowledge.errors import DocumentNotFound
-from knowledge.memory import Stats
+from knowledge.memory import Stats, human_size
 from knowledge.profiles import ANSWER_TOKENS, LANGUAGES
 
 COMMANDS = (

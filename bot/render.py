@@ -47,11 +47,3 @@ def search_results(hits: list[Hit], language: str) -> str:
         snippet = " ".join(hit.text.split())[:400]
         blocks.append(f"<b>[{rank}] {escape(hit.label())}</b>\n{escape(snippet)}")
     return "\n\n".join(blocks)
-
-
-def human_size(size: float) -> str:
-    for unit in ("B", "KB", "MB", "GB"):
-        if size < 1024 or unit == "GB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1024
-    return f"{size:.1f} GB"

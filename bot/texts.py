@@ -86,7 +86,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "Использование: /forget ID (см. /docs)",
     },
     "queued": {"en": "⏳ You are #{position} in line…", "ru": "⏳ Вы #{position} в очереди…"},
-    "thinking": {"en": "…", "ru": "…"},
     "sources": {"en": "Sources", "ru": "Источники", "es": "Fuentes", "zh": "来源"},
     "unsupported_answer": {
         "en": "No source in your memory supports this answer.",

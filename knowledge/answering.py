@@ -88,13 +88,11 @@ class Answerer:
         self, question: str, hits: list[Hit], history: list[tuple[str, str]], max_tokens: int
     ) -> Prompt:
         budget = self._n_ctx - max_tokens
-        prompt = await self._worker.run(
+        return await self._worker.run(
             lambda model: build_prompt(
                 question, hits, history, count_tokens=model.count_tokens, budget=budget
             )
         )
-        assert isinstance(prompt, Prompt)
-        return prompt
 
     def _terms(self, text: str) -> set[object]:
         return set(self._sparse.encode_query(text).indices)

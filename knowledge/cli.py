@@ -20,6 +20,7 @@ from rich.table import Table
 from knowledge.answering import Answer
 from knowledge.bootstrap import Services, bootstrap
 from knowledge.errors import MnemoError
+from knowledge.memory import human_size
 from knowledge.ports import SearchMode
 from knowledge.provision import EMBEDDER_PRESETS, LLM_PRESETS, installed_models
 from knowledge.provision import install_embedder as provision_embedder
@@ -248,7 +249,7 @@ def docs(user: UserOpt) -> None:
             d.kind,
             str(d.pages or ""),
             str(d.chunks),
-            _size(d.size_bytes),
+            human_size(d.size_bytes),
             f"{d.created_at:%Y-%m-%d %H:%M}",
             d.status,
         )
@@ -299,7 +300,7 @@ def models_list(ctx: typer.Context) -> None:
         table.add_row(
             str(entry["role"]),
             name,
-            _size(int(entry["size"])),
+            human_size(int(entry["size"])),
             str(entry["sha256"]),
             str(entry["path"]),
         )
@@ -338,14 +339,6 @@ def run() -> None:
     from bot.app import run_bot
 
     run_bot(settings)
-
-
-def _size(size: int) -> str:
-    for unit in ("B", "KB", "MB", "GB"):
-        if size < 1024 or unit == "GB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1024  # type: ignore[assignment]
-    return str(size)
 
 
 def main() -> None:

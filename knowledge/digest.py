@@ -303,7 +303,7 @@ class Digests:
         costs = await self._worker.run(lambda model: [model.count_tokens(x) + 1 for x in lines])
         batches: list[list[str]] = [[]]
         used = 0
-        for line, cost in zip(lines, costs, strict=True):  # type: ignore[call-overload]
+        for line, cost in zip(lines, costs, strict=True):
             if batches[-1] and used + cost > budget:
                 batches.append([])
                 used = 0

@@ -8,6 +8,7 @@ import threading
 from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
 from knowledge.errors import ModelMissing
 from knowledge.model import GenerationParams
@@ -15,6 +16,7 @@ from knowledge.ports import Generator
 from knowledge.provision import LLM_PRESETS
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 HUB_PREFIX = "hf:"
 
@@ -100,7 +102,7 @@ class LlmWorker:
             self._generator = self._load()
         return self._generator
 
-    async def run(self, func: Callable[[Generator], object]) -> object:
+    async def run(self, func: Callable[[Generator], T]) -> T:
         """Run `func(generator)` on the model's thread."""
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, lambda: func(self._model()))

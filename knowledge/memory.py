@@ -174,3 +174,12 @@ class Memory:
 
 def _json(data: object) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def human_size(size: float) -> str:
+    """Bytes as people read them: 512 B, 21.9 MB."""
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size:.1f} GB"
