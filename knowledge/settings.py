@@ -25,7 +25,7 @@ class Settings(BaseSettings):
     collection: str = "memory"
 
     llm: str = "qwen2.5-0.5b"
-    embedder: str = "minilm-l6-int8"
+    embedder: str = "use-multilingual"
 
     temperature: float = Field(0.2, ge=0.0, le=2.0)
     top_k: int = Field(40, ge=1)
@@ -90,8 +90,8 @@ class Settings(BaseSettings):
         return self.data_dir / "files"
 
     @property
-    def edge_dir(self) -> Path:
-        return self.data_dir / "qdrant-edge"
+    def vectors_dir(self) -> Path:
+        return self.data_dir / "vectors"
 
     @property
     def sql_url(self) -> str:

@@ -10,6 +10,7 @@ import pytest
 
 from knowledge.bootstrap import Services, bootstrap
 from knowledge.embedding import FastEmbedEmbedder, load_embedder
+from knowledge.ports import Embedder
 from knowledge.settings import Settings
 from tests.fakes import ScriptedGenerator
 from tests.samples import Sample, every_type
@@ -39,6 +40,11 @@ def models_dir() -> Path:
 @pytest.fixture(scope="session")
 def embedder(models_dir: Path) -> FastEmbedEmbedder:
     return load_embedder("minilm-l6-int8", models_dir, threads=2)
+
+
+@pytest.fixture(scope="session")
+def multilingual_embedder(models_dir: Path) -> Embedder:
+    return load_embedder("use-multilingual", models_dir, threads=2)
 
 
 @pytest.fixture(scope="session")

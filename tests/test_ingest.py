@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, func, select
 
-from knowledge.bootstrap import Services
+from knowledge.bootstrap import Services, bootstrap
 from knowledge.errors import CorruptFile, DocumentNotFound, EmptyFile, FileTooLarge
+from knowledge.ports import Embedder
 from knowledge.records import ChunkRecord, Document, Note
+from tests.fakes import ScriptedGenerator
 from tests.samples import Sample
 
 
@@ -155,3 +157,26 @@ def test_chunks_fit_the_embedder(services: Services, samples: list[Sample]) -> N
     assert texts
     limit = services.embedder.max_tokens
     assert all(services.embedder.count_tokens(t) <= limit for t in texts)
+
+
+def test_a_new_embedder_rebuilds_memory_from_the_kept_chunks(
+    services: Services, multilingual_embedder: Embedder
+) -> None:
+    services.ingestor.add_note(7, "The spare key is under the blue flowerpot.")
+    services.ingestor.add_note(8, "Grandma's birthday is on the ninth of March.")
+    settings = services.settings
+    services.close()
+
+    rebuilt = bootstrap(settings, embedder=multilingual_embedder, generator=ScriptedGenerator())
+    try:
+        assert rebuilt.store.count(7) == 1 and rebuilt.store.count(8) == 1
+        hits = rebuilt.retriever.search(7, "¿Dónde está la llave de repuesto?", k=1)
+        assert hits and "flowerpot" in hits[0].text
+        assert {p.name for p in settings.vectors_dir.iterdir()} == {
+            "minilm-l6-int8",
+            "use-multilingual",
+        }
+        # Nothing is re-embedded twice: a second start finds the space complete.
+        assert rebuilt.ingestor.reindex_missing() == 0
+    finally:
+        rebuilt.close()

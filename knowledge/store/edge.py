@@ -130,6 +130,11 @@ class EdgeVectorStore:
     def count(self, user_id: int, doc_id: int | None = None) -> int:
         return self._shard.count(CountRequest(exact=True, filter=_user_filter(user_id, doc_id)))
 
+    def optimize(self) -> None:
+        """Build the HNSW and sparse indexes; until then new points are searched exhaustively."""
+        with self._lock:
+            self._shard.optimize()
+
     def close(self) -> None:
         with self._lock:
             if self._closed:

@@ -1,0 +1,101 @@
+"""Speed against the physical limits, each figure beside its limit measured in the same run.
+
+.venv/bin/python -m bench.speed [--parts llm,ingest,search,bot] [--llm qwen2.5-0.5b]
+    [--questions 3] [--pages 300] [--sizes 10000,100000] [--users 1,10,50]
+    [--rss-llms qwen2.5-0.5b,qwen2.5-1.5b]
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from bench.common import finish, models_dir, shortfall, table, threads
+from bench.speed import bot, ingest, llm, search
+from knowledge.embedding import load_embedder
+from knowledge.settings import Settings
+
+PARTS = ("llm", "ingest", "search", "bot")
+
+
+def ints(text: str) -> list[int]:
+    return [int(part) for part in text.split(",") if part]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--parts", default=",".join(PARTS))
+    parser.add_argument("--llm", default=Settings(_env_file=None).llm)  # type: ignore[call-arg]
+    parser.add_argument("--questions", type=int, default=3)
+    parser.add_argument("--pages", type=int, default=300)
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--users", default="1,10,50")
+    parser.add_argument("--rss-llms", default="qwen2.5-0.5b,qwen2.5-1.5b")
+    args = parser.parse_args()
+    parts = args.parts.split(",")
+    figures: dict[str, object] = {"bench": "speed", "llm": args.llm}
+    verdict: dict[str, str] = {}
+    versus: list[tuple[object, ...]] = []
+
+    if "llm" in parts:
+        rows, found = llm.run(args.llm, args.questions)
+        versus += rows
+        figures.update(found)
+        verdict["generation"] = shortfall(found["generation_ratio"], 0.95)
+        verdict["prompt_eval"] = shortfall(found["prompt_eval_ratio"], 0.95)
+        verdict["ttft_cold"] = shortfall(
+            found["ttft_pipeline_cold_s"], found["ttft_cold_limit_s"], higher_is_better=False
+        )
+        verdict["ttft_prefix_reused"] = shortfall(
+            found["ttft_pipeline_prefix_reused_s"],
+            found["ttft_prefix_reused_limit_s"],
+            higher_is_better=False,
+        )
+    if "ingest" in parts:
+        rows, found = ingest.run(args.pages)
+        versus += [("", *row) for row in rows]
+        figures.update(found)
+        verdict["ingest"] = shortfall(found["ingest_ratio"], 0.9)
+    if versus:
+        table("Pipeline vs raw", ("llm", "figure", "mnemo", "raw", "ratio", "target"), versus)
+    if "search" in parts:
+        dim = load_embedder(Settings(_env_file=None).embedder, models_dir(), threads()).dim  # type: ignore[call-arg]
+        rows, found = search.run(ints(args.sizes), dim)
+        table(
+            "Search latency, ms (one user's searches; 100 users share the store)",
+            ("chunks", "user's", "index", "mode", "p50", "p95", "mean"),
+            rows,
+        )
+        figures.update(found)
+        largest = max(ints(args.sizes))
+        verdict["search_p95"] = shortfall(
+            found[f"search_p95_ms_{largest}_hybrid_optimized"], 20.0, higher_is_better=False
+        )
+    if "bot" in parts:
+        rows, found = bot.run(args.llm, ints(args.users))
+        figures.update(found)
+        for other in args.rss_llms.split(","):
+            if other and other != args.llm:
+                more, extra = bot.run(other, [1])
+                rows += more
+                figures.update(extra)
+        table(
+            "Bot latency, s (fake Bot API clock), and peak RSS",
+            (
+                "llm",
+                "users",
+                "react p50",
+                "react p95",
+                "final p50",
+                "final p95",
+                "final max",
+                "right",
+                "RSS MB",
+            ),
+            rows,
+        )
+    print("targets: " + ", ".join(f"{k}: {v}" for k, v in verdict.items()))
+    finish({**figures, "verdict": verdict})
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,104 @@
+"""Each bench runs end to end on tiny sizes and closes with its JSON line (not a timed test)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.slow
+
+
+def bench(module: str, *args: str, timeout: float = 600) -> tuple[str, dict[str, object]]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MNEMO_")}
+    done = subprocess.run(
+        [sys.executable, "-m", f"bench.{module}", *args],
+        cwd=ROOT,
+        env={**env, "HF_HUB_OFFLINE": "1"},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    lines = done.stdout.strip().splitlines()
+    return done.stdout, json.loads(lines[-1])
+
+
+def test_retrieval_bench_measures_every_embedder_and_mode() -> None:
+    out, figures = bench("retrieval", "--paragraphs", "10", "--questions", "6")
+    embedders = figures["embedders"]
+    assert isinstance(embedders, dict)
+    assert set(embedders) == {"use-multilingual", "e5-small", "minilm-l6-int8"}
+    for scores in embedders.values():
+        assert set(scores["scenarios"]) == {
+            "en→en",
+            "ru→ru",
+            "es→es",
+            "zh→zh",
+            "ru→en",
+            "es→en",
+            "zh→en",
+            "en→mixed",
+        }
+        for modes in scores["scenarios"].values():
+            assert set(modes) == {"dense", "sparse", "hybrid"}
+            assert all(0.0 <= value <= 1.0 for value in modes["hybrid"].values())
+    # A multilingual model finds Russian questions' English paragraphs; MiniLM cannot.
+    ru_en = {name: s["scenarios"]["ru→en"]["dense"]["recall@5"] for name, s in embedders.items()}
+    assert ru_en["use-multilingual"] > ru_en["minilm-l6-int8"]
+    assert "Retrieval on XQuAD" in out
+
+
+def test_answers_bench_scores_a_model() -> None:
+    out, figures = bench(
+        "answers",
+        "--llms",
+        "qwen2.5-0.5b",
+        "--languages",
+        "en,ru",
+        "--questions",
+        "2",
+        "--paragraphs",
+        "10",
+    )
+    scores = figures["llms"]["qwen2.5-0.5b"]  # type: ignore[index]
+    assert set(scores) == {"en", "ru"}
+    for language in scores.values():
+        assert language["answered"] == 2 and language["held_out"] == 1
+        assert 0.0 <= language["accuracy"] <= 1.0
+    assert "Answers on XQuAD" in out
+
+
+def test_speed_bench_compares_with_the_raw_engines() -> None:
+    out, figures = bench(
+        "speed",
+        "--questions",
+        "1",
+        "--pages",
+        "6",
+        "--sizes",
+        "1000",
+        "--users",
+        "1,2",
+        "--rss-llms",
+        "qwen2.5-0.5b",
+    )
+    for key in (
+        "raw_generation_tok_s",
+        "pipeline_generation_tok_s",
+        "ttft_pipeline_cold_s",
+        "ingest_ratio",
+        "search_p95_ms_1000_hybrid_optimized",
+        "bot_2_users_final_p95_s",
+        "bot_peak_rss_mb_qwen2.5-0.5b",
+    ):
+        assert float(figures[key]) > 0, key  # type: ignore[arg-type]
+    assert figures["bot_2_users_right_answers"] == 1.0
+    assert set(figures["verdict"]) >= {"generation", "ingest", "search_p95"}  # type: ignore[arg-type]
+    assert "Pipeline vs raw" in out
