@@ -11,7 +11,7 @@ import asyncio
 import statistics
 import time
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import cast
 
 from bench.common import load_xquad, scratch_install, spread
@@ -122,9 +122,10 @@ def run(llm: str, questions: int) -> tuple[list[tuple[object, ...]], dict[str, f
         raw = Raw(services)
         budget = services.settings.n_ctx - ANSWER_TOKENS
 
+        count = LlamaGenerator(raw.llm).count_tokens
+
         def messages(question: str) -> list[dict[str, str]]:
             hits = services.retriever.search(USER, question, k=services.settings.answer_sources)
-            count = lambda text: len(raw.llm.tokenize(text.encode(), add_bos=False, special=True))  # noqa: E731
             return build_prompt(question, hits, [], count_tokens=count, budget=budget).messages
 
         results: dict[str, list[Timing]] = {
@@ -138,7 +139,7 @@ def run(llm: str, questions: int) -> tuple[list[tuple[object, ...]], dict[str, f
             results["raw_warm"].append(raw.run(two, ANSWER_TOKENS, cold=False))
             results["pipe_cold"].append(asyncio.run(pipeline_ask(services, first, cold=True)))
             results["pipe_warm"].append(asyncio.run(pipeline_ask(services, second, cold=False)))
-        long_params = GenerationParams(temperature=0.0, top_k=40, top_p=0.9, max_tokens=LONG_TOKENS)
+        long_params = replace(raw.params, max_tokens=LONG_TOKENS)
         raw_long = raw.run(LONG, LONG_TOKENS, cold=True)
         pipe_long = asyncio.run(pipeline_stream(services, long_params))
 
