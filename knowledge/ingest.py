@@ -122,7 +122,7 @@ class Ingestor:
         self._index(user_id, doc_id, chunks, no_progress)
         return self._result(doc_id, chunks, started)
 
-    def reindex_missing(self, progress: Progress = no_progress) -> int:
+    def reindex_missing(self) -> int:
         """Re-embed, from the chunk texts kept in SQL, every user's memory the store lacks.
 
         This happens when the embedder changes (each embedder has its own vector space) or
@@ -147,7 +147,6 @@ class Ingestor:
                         batch = chunks[start : start + EMBED_BATCH]
                         self._store.upsert(user_id, self._embed(user_id, doc, batch))
                     done += len(chunks)
-                    progress(f"Re-indexed {done} chunks", done, 0)
         if done:
             log.info("re-indexed %d chunks into the %s vector space", done, self._embedder.name)
         return done

