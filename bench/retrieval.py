@@ -28,6 +28,7 @@ from bench.common import (
     threads,
 )
 from knowledge.embedding import Bm25Encoder, load_embedder
+from knowledge.language import guess_language
 from knowledge.model import QueryVectors
 from knowledge.ports import Embedder, SearchMode
 from knowledge.provision import EMBEDDER_PRESETS
@@ -114,8 +115,11 @@ def search_all(
 ) -> dict[str, list[int | None]]:
     positions: dict[str, list[int | None]] = {mode: [] for mode in MODES}
     for question in questions:
+        lang = guess_language(question.text)
         vectors = QueryVectors(
-            dense=embedder.embed_query(question.text), sparse=sparse.encode_query(question.text)
+            dense=embedder.embed_query(question.text),
+            sparse=sparse.encode_query(question.text, lang),
+            lang=lang,
         )
         for mode in MODES:
             hits = store.search(USER, vectors, limit=DEPTH * 2, mode=mode)  # type: ignore[attr-defined]

@@ -21,6 +21,7 @@ from knowledge.chunking import Chunker
 from knowledge.errors import EmptyFile, FileTooLarge
 from knowledge.extraction import Progress, extract, no_progress
 from knowledge.files import FileStore
+from knowledge.language import guess_language
 from knowledge.model import Chunk, Extracted, Section, StoredChunk
 from knowledge.ports import Embedder, SparseEncoder, VectorStore
 from knowledge.provision import sha256_of
@@ -226,7 +227,8 @@ class Ingestor:
     def _embed(self, user_id: int, doc: Document, batch: Sequence[Chunk]) -> list[StoredChunk]:
         texts = [_embedding_text(chunk) for chunk in batch]
         dense = self._embedder.embed_batch(texts)
-        sparse = self._sparse.encode_documents(texts)
+        langs = [guess_language(chunk.text) for chunk in batch]
+        sparse = self._sparse.encode_documents(texts, langs)
         return [
             StoredChunk(
                 point_id=point_id(user_id, doc.id, chunk.number),
@@ -238,8 +240,9 @@ class Ingestor:
                 created_at=doc.created_at,
                 source_kind=doc.kind,
                 doc_name=doc.name,
+                lang=lang,
             )
-            for chunk, vector, terms in zip(batch, dense, sparse, strict=True)
+            for chunk, vector, terms, lang in zip(batch, dense, sparse, langs, strict=True)
         ]
 
     def _result(self, doc_id: int, chunks: Sequence[Chunk], started: float) -> IngestResult:

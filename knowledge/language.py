@@ -1,21 +1,30 @@
-"""A cheap guess of which of our four languages a text is in, by script and markers."""
+"""Which of our four languages (en, ru, es, zh) a text is in: py3langid, limited to those four.
+
+Used to answer in the question's language and to keep the BM25 leg of a search to chunks
+written in the query's language (words of one language never match another's).
+"""
 
 from __future__ import annotations
 
-import re
+import threading
+from functools import cache
 
-_CJK = re.compile(r"[\u4e00-\u9fff]")
-_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-_SPANISH = re.compile(
-    r"[ñ¿¡áéíóú]|\b(qué|cuál|cuándo|dónde|cómo|por|para|los|las|el|la|es|del|una)\b", re.I
-)
+from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+
+LANGUAGES = ("en", "ru", "es", "zh")
+_lock = threading.Lock()
+
+
+@cache
+def _identifier() -> LanguageIdentifier:
+    identifier = LanguageIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE, norm_probs=False)
+    identifier.set_languages(list(LANGUAGES))
+    return identifier
 
 
 def guess_language(text: str) -> str:
-    if _CJK.search(text):
-        return "zh"
-    if _CYRILLIC.search(text):
-        return "ru"
-    if _SPANISH.search(text):
-        return "es"
-    return "en"
+    """The most likely of en/ru/es/zh; "en" for text with no letters at all."""
+    if not any(char.isalpha() for char in text):
+        return "en"
+    with _lock:  # the identifier's lazy load and its scratch arrays are not thread-safe
+        return str(_identifier().classify(text)[0])

@@ -57,12 +57,14 @@ class StoredChunk:
     created_at: datetime
     source_kind: str
     doc_name: str
+    lang: str | None = None  # en/ru/es/zh; None: unknown, so only the dense leg judges it
 
 
 @dataclass(frozen=True)
 class QueryVectors:
     dense: list[float]
     sparse: SparseVec
+    lang: str | None = None  # the query's language: its BM25 leg sees only chunks in it
 
 
 @dataclass(frozen=True)

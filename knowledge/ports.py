@@ -29,9 +29,13 @@ class Embedder(Protocol):
 
 
 class SparseEncoder(Protocol):
-    def encode_documents(self, texts: Sequence[str]) -> list[SparseVec]: ...
+    """Term weights; `lang` (en/ru/es/zh) picks the stemmer, None a fixed default."""
 
-    def encode_query(self, text: str) -> SparseVec: ...
+    def encode_documents(
+        self, texts: Sequence[str], langs: Sequence[str | None] | None = None
+    ) -> list[SparseVec]: ...
+
+    def encode_query(self, text: str, lang: str | None = None) -> SparseVec: ...
 
 
 class VectorStore(Protocol):

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 from qdrant_client import QdrantClient
 
 from knowledge.embedding import Bm25Encoder, FastEmbedEmbedder
+from knowledge.language import guess_language
 from knowledge.model import Chunk, QueryVectors, StoredChunk
 from knowledge.ports import VectorStore
 from knowledge.store.edge import EdgeVectorStore
@@ -43,7 +45,8 @@ def _chunks(
     embedder: FastEmbedEmbedder, user_id: int, doc_id: int, texts: list[str], when: datetime = T0
 ) -> list[StoredChunk]:
     dense = embedder.embed_batch(texts)
-    sparse = Bm25Encoder().encode_documents(texts)
+    langs = [guess_language(text) for text in texts]
+    sparse = Bm25Encoder().encode_documents(texts, langs)
     return [
         StoredChunk(
             point_id(user_id, doc_id, n),
@@ -55,13 +58,15 @@ def _chunks(
             when,
             "text",
             f"doc{doc_id}.txt",
+            langs[n],
         )
         for n, text in enumerate(texts)
     ]
 
 
 def _query(embedder: FastEmbedEmbedder, text: str) -> QueryVectors:
-    return QueryVectors(embedder.embed_query(text), Bm25Encoder().encode_query(text))
+    lang = guess_language(text)
+    return QueryVectors(embedder.embed_query(text), Bm25Encoder().encode_query(text, lang), lang)
 
 
 @pytest.mark.parametrize("mode", ["hybrid", "dense", "sparse"])
@@ -81,11 +86,18 @@ def test_bm25_segments_chinese(store: VectorStore, embedder: FastEmbedEmbedder) 
     assert [h.text for h in hits] == [TEXTS[3]]
 
 
+def test_bm25_matches_russian_word_forms(store: VectorStore, embedder: FastEmbedEmbedder) -> None:
+    """The Russian stemmer: "напряжения питанию" finds "напряжение питания"."""
+    store.upsert(1, _chunks(embedder, 1, 10, TEXTS))
+    hits = store.search(1, _query(embedder, "напряжения питанию"), limit=2, mode="sparse")
+    assert hits and hits[0].text == TEXTS[2]
+
+
 def test_users_never_see_each_other(store: VectorStore, embedder: FastEmbedEmbedder) -> None:
     store.upsert(1, _chunks(embedder, 1, 10, TEXTS[:2]))
     store.upsert(2, _chunks(embedder, 2, 20, TEXTS[2:]))
     for mode in ("hybrid", "dense", "sparse"):
-        mine = store.search(1, _query(embedder, "voltage 24 напряжение"), limit=10, mode=mode)  # type: ignore[arg-type]
+        mine = store.search(1, _query(embedder, "voltage 24 volts"), limit=10, mode=mode)  # type: ignore[arg-type]
         assert mine and all(h.doc_id == 10 for h in mine)
         assert store.search(3, _query(embedder, "voltage"), limit=10, mode=mode) == []  # type: ignore[arg-type]
     assert (store.count(1), store.count(2), store.count(3)) == (2, 3, 0)
@@ -147,3 +159,49 @@ def test_edge_store_survives_reopen(tmp_path: Path, embedder: FastEmbedEmbedder)
         assert reopened.search(1, _query(embedder, "pancakes"), limit=1)[0].text == TEXTS[1]
     finally:
         reopened.close()
+
+
+def _axis(dim: int, *weights: float) -> list[float]:
+    """A unit vector whose first coordinates are `weights`, so similarities are set by hand."""
+    vector = [*weights, *([0.0] * (dim - len(weights)))]
+    norm = sum(w * w for w in vector) ** 0.5
+    return [w / norm for w in vector]
+
+
+def test_hybrid_lets_bm25_judge_only_chunks_in_the_query_language(
+    store: VectorStore, embedder: FastEmbedEmbedder
+) -> None:
+    """A Chinese chunk the dense leg ranks first is not buried by English chunks that share
+    the English query's words: BM25 cannot judge it, so its dense rank stands in."""
+    dim, bm25 = embedder.dim, Bm25Encoder()
+    english = ["the meeting moved to friday", "meeting notes from friday", "friday meeting room"]
+    points = [(0, "会议改到星期五了", "zh", _axis(dim, 1.0, 0.2))] + [
+        (n + 1, text, "en", _axis(dim, 0.8 - 0.1 * n, 0.6 + 0.1 * n))
+        for n, text in enumerate(english)
+    ]
+    sparse = bm25.encode_documents([text for _, text, _, _ in points])
+    store.upsert(
+        1,
+        [
+            StoredChunk(
+                point_id(1, 10 + n, 0),
+                1,
+                10 + n,
+                Chunk(0, text, None, None),
+                dense,
+                sparse[i],
+                T0,
+                "note",
+                f"note {n}",
+                lang,
+            )
+            for i, (n, text, lang, dense) in enumerate(points)
+        ],
+    )
+    query = QueryVectors(_axis(dim, 1.0, 0.2), bm25.encode_query("meeting friday"), "en")
+    assert store.search(1, query, limit=4, mode="dense")[0].doc_id == 10
+    unaware = store.search(1, replace(query, lang=None), limit=4, mode="hybrid")
+    assert unaware[0].doc_id != 10  # the old two-leg fusion buries it
+    hits = store.search(1, query, limit=4, mode="hybrid")
+    assert hits[0].doc_id == 10
+    assert {hit.doc_id for hit in hits} == {10, 11, 12, 13}

@@ -7,10 +7,15 @@ import re
 from knowledge.ports import VectorStore
 from knowledge.settings import Settings
 
+# Bumped when what a point carries changes (2: the chunk's language); a new space is then
+# filled from the chunks kept in SQL at the next start.
+PAYLOAD_VERSION = 2
+
 
 def vector_space(embedder: str) -> str:
     """Vectors of different embedders never mix: each embedder has its own folder/collection."""
-    return re.sub(r"[^A-Za-z0-9_.-]+", "_", embedder).strip("_.") or "default"
+    slug = re.sub(r"[^A-Za-z0-9_.-]+", "_", embedder).strip("_.") or "default"
+    return f"{slug}-v{PAYLOAD_VERSION}"
 
 
 def open_store(settings: Settings, embedder: str, dim: int) -> VectorStore:

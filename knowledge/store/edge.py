@@ -65,6 +65,7 @@ class EdgeVectorStore:
                 (p.USER, KeywordIndexParams(is_tenant=True)),
                 (p.DOC, IntegerIndexParams(lookup=True, range=False)),
                 (p.CREATED, DatetimeIndexParams()),
+                (p.LANG, KeywordIndexParams()),
             ):
                 self._shard.update(UpdateOperation.create_field_index(field, schema))
 
@@ -98,19 +99,26 @@ class EdgeVectorStore:
         mode = p.effective_mode(mode, query)
         if mode is None:
             return []
-        scope = _user_filter(user_id, since=since, until=until)
+        conditions = _user_conditions(user_id, since=since, until=until)
+        scope = Filter(must=conditions)
         dense = Query.Nearest(query.dense, using=p.DENSE)
         sparse = Query.Nearest(
             SparseVector(query.sparse.indices, query.sparse.values), using=p.SPARSE
         )
         if mode == "hybrid":
             depth = limit * p.PREFETCH_FACTOR
+            if query.lang is None:
+                legs = [(dense, scope), (sparse, scope)]
+            else:
+                same = FieldCondition(key=p.LANG, match=MatchValue(query.lang))
+                legs = [
+                    (dense, scope),
+                    (sparse, Filter(must=[*conditions, same])),
+                    (dense, Filter(must=conditions, must_not=[same])),
+                ]
             request = QueryRequest(
                 limit=limit,
-                prefetches=[
-                    Prefetch(limit=depth, query=dense, filter=scope),
-                    Prefetch(limit=depth, query=sparse, filter=scope),
-                ],
+                prefetches=[Prefetch(limit=depth, query=leg, filter=where) for leg, where in legs],
                 query=Fusion.Rrf(k=p.FUSION_K),
                 filter=scope,
                 with_payload=True,
@@ -122,13 +130,14 @@ class EdgeVectorStore:
         return [p.to_hit(point.payload or {}, point.score, user_id) for point in found]
 
     def delete_document(self, user_id: int, doc_id: int) -> None:
-        self._delete(_user_filter(user_id, doc_id=doc_id))
+        self._delete(Filter(must=_user_conditions(user_id, doc_id)))
 
     def delete_user(self, user_id: int) -> None:
-        self._delete(_user_filter(user_id))
+        self._delete(Filter(must=_user_conditions(user_id)))
 
     def count(self, user_id: int, doc_id: int | None = None) -> int:
-        return self._shard.count(CountRequest(exact=True, filter=_user_filter(user_id, doc_id)))
+        scope = Filter(must=_user_conditions(user_id, doc_id))
+        return self._shard.count(CountRequest(exact=True, filter=scope))
 
     def optimize(self) -> None:
         """Build the HNSW and sparse indexes; until then new points are searched exhaustively."""
@@ -149,13 +158,13 @@ class EdgeVectorStore:
             self._shard.flush()
 
 
-def _user_filter(
+def _user_conditions(
     user_id: int,
     doc_id: int | None = None,
     *,
     since: datetime | None = None,
     until: datetime | None = None,
-) -> Filter:
+) -> list[FieldCondition]:
     must: list[FieldCondition] = [FieldCondition(key=p.USER, match=MatchValue(p.tenant(user_id)))]
     if doc_id is not None:
         must.append(FieldCondition(key=p.DOC, match=MatchValue(doc_id)))
@@ -164,4 +173,4 @@ def _user_filter(
             gte=p.iso(since) if since else None, lte=p.iso(until) if until else None
         )
         must.append(FieldCondition(key=p.CREATED, range=window))
-    return Filter(must=must)
+    return must

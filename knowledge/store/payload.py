@@ -14,6 +14,7 @@ SPARSE = "bm25"
 USER = "user_id"
 DOC = "doc_id"
 CREATED = "created_at"
+LANG = "lang"
 FUSION_K = 60
 PREFETCH_FACTOR = 4
 
@@ -53,6 +54,7 @@ def to_payload(item: StoredChunk) -> dict[str, Any]:
         "doc_name": item.doc_name,
         "source_kind": item.source_kind,
         CREATED: iso(item.created_at),
+        LANG: item.lang,
     }
 
 

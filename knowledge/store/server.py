@@ -32,6 +32,7 @@ class QdrantServerStore:
                 (p.USER, models.KeywordIndexParams(type="keyword", is_tenant=True)),
                 (p.DOC, models.IntegerIndexParams(type="integer", lookup=True, range=False)),
                 (p.CREATED, models.DatetimeIndexParams(type="datetime")),
+                (p.LANG, models.KeywordIndexParams(type="keyword")),
             ):
                 client.create_payload_index(collection, field, schema)
 
@@ -65,15 +66,26 @@ class QdrantServerStore:
         mode = p.effective_mode(mode, query)
         if mode is None:
             return []
-        scope = _user_filter(user_id, since=since, until=until)
+        conditions = _user_conditions(user_id, since=since, until=until)
+        scope = models.Filter(must=conditions)
         sparse = models.SparseVector(indices=query.sparse.indices, values=query.sparse.values)
         if mode == "hybrid":
             depth = limit * p.PREFETCH_FACTOR
+            dense_leg: tuple[models.Query | list[float], str] = (query.dense, p.DENSE)
+            if query.lang is None:
+                legs = [(dense_leg, scope), ((sparse, p.SPARSE), scope)]
+            else:
+                same = models.FieldCondition(key=p.LANG, match=models.MatchValue(value=query.lang))
+                legs = [
+                    (dense_leg, scope),
+                    ((sparse, p.SPARSE), models.Filter(must=[*conditions, same])),
+                    (dense_leg, models.Filter(must=conditions, must_not=[same])),
+                ]
             response = self._client.query_points(
                 self._collection,
                 prefetch=[
-                    models.Prefetch(query=query.dense, using=p.DENSE, limit=depth, filter=scope),
-                    models.Prefetch(query=sparse, using=p.SPARSE, limit=depth, filter=scope),
+                    models.Prefetch(query=leg, using=using, limit=depth, filter=where)
+                    for (leg, using), where in legs
                 ],
                 query=models.RrfQuery(rrf=models.Rrf(k=p.FUSION_K)),
                 query_filter=scope,
@@ -93,15 +105,14 @@ class QdrantServerStore:
         return [p.to_hit(point.payload or {}, point.score, user_id) for point in response.points]
 
     def delete_document(self, user_id: int, doc_id: int) -> None:
-        self._delete(_user_filter(user_id, doc_id))
+        self._delete(models.Filter(must=_user_conditions(user_id, doc_id)))
 
     def delete_user(self, user_id: int) -> None:
-        self._delete(_user_filter(user_id))
+        self._delete(models.Filter(must=_user_conditions(user_id)))
 
     def count(self, user_id: int, doc_id: int | None = None) -> int:
-        result = self._client.count(
-            self._collection, count_filter=_user_filter(user_id, doc_id), exact=True
-        )
+        scope = models.Filter(must=_user_conditions(user_id, doc_id))
+        result = self._client.count(self._collection, count_filter=scope, exact=True)
         return result.count
 
     def close(self) -> None:
@@ -113,13 +124,13 @@ class QdrantServerStore:
         )
 
 
-def _user_filter(
+def _user_conditions(
     user_id: int,
     doc_id: int | None = None,
     *,
     since: datetime | None = None,
     until: datetime | None = None,
-) -> models.Filter:
+) -> list[models.Condition]:
     must: list[models.Condition] = [
         models.FieldCondition(key=p.USER, match=models.MatchValue(value=p.tenant(user_id)))
     ]
@@ -130,4 +141,4 @@ def _user_filter(
             gte=p.iso(since) if since else None, lte=p.iso(until) if until else None
         )
         must.append(models.FieldCondition(key=p.CREATED, range=window))
-    return models.Filter(must=must)
+    return must
