@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from telegram import Update
@@ -18,6 +19,7 @@ from telegram.ext import (
 
 from bot import commands, digests, guard, messages, questions, uploads
 from bot.context import MnemoContext
+from bot.logs import redact_token
 from knowledge.bootstrap import Services, bootstrap
 from knowledge.settings import Settings
 
@@ -75,6 +77,9 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
         await application.bot.set_my_commands(commands.bot_commands(language), language_code=code)
     await digests.plan_all(application)
     services: Services = application.bot_data["services"]
+    repaired = await asyncio.to_thread(services.doctor.examine)
+    if repaired:
+        log.warning("the doctor found %d problems left by a crash; see above", len(repaired))
     pending = services.inbox.pending()
     replaying = application.bot_data.setdefault(guard.REPLAYING, set())
     for payload in pending:
@@ -93,6 +98,7 @@ async def _post_shutdown(application: Application) -> None:  # type: ignore[type
 def run_bot(settings: Settings) -> None:
     """Run until SIGINT/SIGTERM: long polling, or a webhook when MNEMO_WEBHOOK_URL is set."""
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its log lines carry the token
+    redact_token(settings.telegram_bot_token or "")  # and so may any error's text
     services = bootstrap(settings)
     application = build_application(settings, services)
     if settings.webhook_url:

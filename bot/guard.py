@@ -9,10 +9,12 @@ from telegram.ext import ApplicationHandlerStop
 
 from bot.common import in_thread
 from bot.context import MnemoContext
+from bot.ratelimit import RateLimiter, Verdict
 from bot.texts import t
 
 log = logging.getLogger(__name__)
 REPLAYING = "replaying"
+RATE_LIMITER = "rate_limiter"
 
 
 async def admit(update: Update, context: MnemoContext) -> None:
@@ -31,12 +33,31 @@ async def admit(update: Update, context: MnemoContext) -> None:
         raise ApplicationHandlerStop
     if update.update_id in context.bot_data.setdefault(REPLAYING, set()):
         return
+    await _limit_rate(update, context, user.id, (user.language_code or "en")[:2])
     fresh = await in_thread(
         context.services.inbox.accept, update.update_id, user.id, update.to_dict()
     )
     if not fresh:
         log.info("update %s was already handled; skipped", update.update_id)
         raise ApplicationHandlerStop
+
+
+async def _limit_rate(update: Update, context: MnemoContext, user_id: int, language: str) -> None:
+    limiter = context.bot_data.get(RATE_LIMITER)
+    if limiter is None:
+        limiter = RateLimiter(context.services.settings.rate_per_minute)
+        context.bot_data[RATE_LIMITER] = limiter
+    verdict = limiter.check(user_id)
+    if verdict is Verdict.ALLOW:
+        return
+    if verdict is Verdict.REFUSE:
+        log.info("a user went over the rate limit; their updates are dropped for a while")
+        text = t("slow_down", language, seconds=limiter.wait_seconds(user_id))
+        if update.callback_query:
+            await update.callback_query.answer(text, show_alert=True)
+        elif update.effective_message:
+            await update.effective_message.reply_text(text)
+    raise ApplicationHandlerStop
 
 
 async def settle(update: Update, context: MnemoContext) -> None:

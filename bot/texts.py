@@ -64,6 +64,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Sorry, this is a private assistant and you are not on its list of users.",
         "ru": "Извините, это частный помощник, и вас нет в списке его пользователей.",
     },
+    "slow_down": {
+        "en": "⏳ That is a lot of messages at once. Please wait {seconds} s; what you sent "
+        "meanwhile is not kept.",
+        "ru": "⏳ Слишком много сообщений сразу. Подождите {seconds} с; присланное за это "
+        "время не сохраняется.",
+    },
     "note_saved": {
         "en": "📝 Saved to your memory.",
         "ru": "📝 Сохранено в память.",

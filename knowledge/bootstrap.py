@@ -12,6 +12,7 @@ from knowledge.answering import Answerer
 from knowledge.chunking import Chunker
 from knowledge.database import make_engine, migrate, session_factory
 from knowledge.digest import Digests
+from knowledge.doctor import Doctor
 from knowledge.embedding import Bm25Encoder, load_embedder
 from knowledge.fair_queue import FairQueue
 from knowledge.files import FileStore
@@ -19,7 +20,7 @@ from knowledge.generation import LlamaGenerator, LlmWorker
 from knowledge.inbox import Inbox
 from knowledge.ingest import Ingestor
 from knowledge.memory import Memory
-from knowledge.model import GenerationParams
+from knowledge.model import GenerationParams, ReadLimits
 from knowledge.ports import Embedder, Generator, SparseEncoder, VectorStore
 from knowledge.profiles import Profiles
 from knowledge.retrieval import Retriever
@@ -41,6 +42,7 @@ class Services:
     inbox: Inbox
     queue: FairQueue
     worker: LlmWorker
+    doctor: Doctor
 
     def close(self) -> None:
         self.worker.close()
@@ -72,7 +74,7 @@ def bootstrap(
         )
 
     worker = LlmWorker(load_generator)
-    retriever = Retriever(store=store, embedder=embedder, sparse=sparse)
+    retriever = Retriever(store=store, embedder=embedder, sparse=sparse, sessions=sessions)
     params = GenerationParams(
         temperature=settings.temperature,
         top_k=settings.top_k,
@@ -89,6 +91,12 @@ def bootstrap(
         files=files,
         max_file_bytes=settings.max_file_mb << 20,
         ocr_languages=settings.ocr_languages,
+        limits=ReadLimits(
+            max_pages=settings.max_pages,
+            max_megapixels=settings.max_image_megapixels,
+            max_unpacked_mb=settings.max_unpacked_mb,
+        ),
+        quota_bytes=settings.quota_mb << 20 if settings.quota_mb else None,
     )
     ingestor.reindex_missing()
     return Services(
@@ -115,4 +123,5 @@ def bootstrap(
         inbox=Inbox(sessions),
         queue=queue,
         worker=worker,
+        doctor=Doctor(sessions=sessions, store=store, files=files, ingestor=ingestor),
     )

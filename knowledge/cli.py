@@ -336,6 +336,31 @@ def models_install(
 
 
 @app.command()
+def doctor(
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Only report; change nothing.")
+    ] = False,
+) -> None:
+    """Cross-check the database, the vector store and the kept files; repair what can be.
+
+    Exit status 1 when something is wrong and was not (or could not be) repaired.
+    """
+    with services() as svc:
+        findings = svc.doctor.examine(repair=not dry_run)
+        stats = svc.memory.stats()
+    if not findings:
+        out.print(
+            f"✓ consistent: {stats.documents} documents, {stats.notes} notes, "
+            f"{stats.chunks} chunks of {stats.users} users"
+        )
+        return
+    for finding in findings:
+        out.print(f"• {finding.problem}: {finding.action or 'cannot be repaired'}")
+    if dry_run or any(not finding.action for finding in findings):
+        raise typer.Exit(1)
+
+
+@app.command()
 def run() -> None:
     """Run the Telegram bot (needs TELEGRAM_BOT_TOKEN); stops cleanly on SIGINT/SIGTERM."""
     settings = Settings()

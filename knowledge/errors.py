@@ -18,7 +18,11 @@ class EmptyFile(MnemoError):
 
 
 class FileTooLarge(MnemoError):
-    """The file is over the configured size limit."""
+    """The file is over a configured limit: bytes, pages, pixels or unpacked size."""
+
+
+class QuotaExceeded(MnemoError):
+    """Keeping the file would take the user over their storage quota."""
 
 
 class DocumentNotFound(MnemoError):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 
@@ -13,7 +14,7 @@ class FileStore:
         self._root = root
 
     def path(self, user_id: int, sha256: str) -> Path:
-        if len(sha256) != 64 or not all(c in "0123456789abcdef" for c in sha256):
+        if not _is_digest(sha256):
             raise ValueError("not a sha256 digest")
         return self._root / str(int(user_id)) / sha256[:2] / sha256
 
@@ -42,10 +43,27 @@ class FileStore:
     def delete_user(self, user_id: int) -> None:
         shutil.rmtree(self._root / str(int(user_id)), ignore_errors=True)
 
+    def scan(self) -> Iterator[tuple[int, str | None, Path]]:
+        """Every file kept: (user, sha256, path); sha256 is None for anything that is not an
+        original (a temp file a crash left behind, or a stranger)."""
+        if not self._root.is_dir():
+            return
+        for folder in sorted(self._root.iterdir()):
+            if not folder.is_dir() or not folder.name.isdigit():
+                continue
+            for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+                name = path.name
+                kept = path == self.path(int(folder.name), name) if _is_digest(name) else False
+                yield int(folder.name), name if kept else None, path
+
     def usage(self, user_id: int | None = None) -> int:
         """Bytes kept for one user, or for everyone."""
         folder = self._root if user_id is None else self._root / str(int(user_id))
         return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+
+
+def _is_digest(name: str) -> bool:
+    return len(name) == 64 and all(c in "0123456789abcdef" for c in name)
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -14,15 +14,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge.chunking import Chunker
-from knowledge.errors import EmptyFile, FileTooLarge
-from knowledge.extraction import Progress, extract, no_progress
+from knowledge.errors import EmptyFile, FileTooLarge, QuotaExceeded
+from knowledge.extraction import DEFAULT_LIMITS, Progress, extract, no_progress
 from knowledge.files import FileStore
 from knowledge.language import guess_language
-from knowledge.model import Chunk, Extracted, Section, StoredChunk
+from knowledge.memory import human_size
+from knowledge.model import Chunk, Extracted, ReadLimits, Section, StoredChunk
 from knowledge.ports import Embedder, SparseEncoder, VectorStore
 from knowledge.provision import sha256_of
 from knowledge.records import ChunkRecord, Document, Note, User, utcnow
@@ -58,6 +59,8 @@ class Ingestor:
         files: FileStore,
         max_file_bytes: int,
         ocr_languages: str,
+        limits: ReadLimits = DEFAULT_LIMITS,
+        quota_bytes: int | None = None,
     ) -> None:
         self._sessions = sessions
         self._store = store
@@ -67,6 +70,8 @@ class Ingestor:
         self._files = files
         self._max_file_bytes = max_file_bytes
         self._ocr_languages = ocr_languages
+        self._limits = limits
+        self._quota_bytes = quota_bytes
 
     def ingest_file(
         self,
@@ -89,7 +94,10 @@ class Ingestor:
         duplicate = self._find_ready(user_id, sha256)
         if duplicate:
             return duplicate
-        extracted = extract(path, ocr_languages=self._ocr_languages, progress=progress)
+        self._check_quota(user_id, size)
+        extracted = extract(
+            path, ocr_languages=self._ocr_languages, progress=progress, limits=self._limits
+        )
         if caption and caption.strip():
             extracted.sections.insert(0, Section(text=caption.strip(), heading="Caption"))
             extracted.meta["caption"] = caption.strip()
@@ -114,6 +122,7 @@ class Ingestor:
         duplicate = self._find_ready(user_id, sha256)
         if duplicate:
             return duplicate
+        self._check_quota(user_id, len(text.encode()))
         chunks = self._chunker.chunk([Section(text=text)])
         name = " ".join(text.split())[:NOTE_NAME_CHARS]
         extracted = Extracted(kind="note", mime="text/plain", sections=[Section(text=text)])
@@ -137,20 +146,48 @@ class Ingestor:
                 continue
             with self._sessions() as session:
                 docs = session.scalars(
-                    select(Document).where(Document.user_id == user_id, Document.status == "ready")
+                    select(Document.id).where(
+                        Document.user_id == user_id, Document.status == "ready"
+                    )
                 ).all()
-                for doc in docs:
-                    chunks = [
-                        Chunk(record.number, record.text, record.page, record.heading)
-                        for record in sorted(doc.chunks, key=lambda record: record.number)
-                    ]
-                    for start in range(0, len(chunks), EMBED_BATCH):
-                        batch = chunks[start : start + EMBED_BATCH]
-                        self._store.upsert(user_id, self._embed(user_id, doc, batch))
-                    done += len(chunks)
+            done += sum(self.reindex_document(user_id, doc_id) for doc_id in docs)
         if done:
             log.info("re-indexed %d chunks into the %s vector space", done, self._embedder.name)
         return done
+
+    def reindex_document(self, user_id: int, doc_id: int) -> int:
+        """Replace a document's vectors with ones embedded from its chunks kept in SQL."""
+        self._store.delete_document(user_id, doc_id)
+        with self._sessions() as session:
+            doc = session.scalar(
+                select(Document).where(Document.id == doc_id, Document.user_id == user_id)
+            )
+            if doc is None:
+                return 0
+            chunks = [
+                Chunk(record.number, record.text, record.page, record.heading)
+                for record in sorted(doc.chunks, key=lambda record: record.number)
+            ]
+            for start in range(0, len(chunks), EMBED_BATCH):
+                batch = chunks[start : start + EMBED_BATCH]
+                self._store.upsert(user_id, self._embed(user_id, doc, batch))
+        self._store.flush()
+        return len(chunks)
+
+    def _check_quota(self, user_id: int, size: int) -> None:
+        if self._quota_bytes is None:
+            return
+        with self._sessions() as session:
+            used = session.scalar(
+                select(func.coalesce(func.sum(Document.size_bytes), 0)).where(
+                    Document.user_id == user_id
+                )
+            )
+        if used + size > self._quota_bytes:
+            raise QuotaExceeded(
+                f"your memory holds {human_size(used)} and this adds {human_size(size)}, "
+                f"over your {human_size(self._quota_bytes)} quota; forget some documents first"
+            )
 
     def _find_ready(self, user_id: int, sha256: str) -> IngestResult | None:
         """The ready document with this content, if any; an unfinished one is cleared."""
@@ -214,6 +251,7 @@ class Ingestor:
                         )
                         for item in stored
                     )
+                self._store.flush()  # the vectors are on disk before the document is ready
                 doc.status = "ready"
         except BaseException:
             log.exception("indexing document %s failed; removing it", doc_id)

@@ -75,16 +75,21 @@ class Memory:
             ]
 
     def forget(self, user_id: int, doc_id: int) -> str:
-        """Delete one document everywhere; only its owner can name it."""
+        """Delete one document everywhere; only its owner can name it.
+
+        The rows go first: a crash after them leaves only vectors and a file that no document
+        names, which search never shows and `mnemo doctor` removes, never a half-forgotten
+        document that could come back.
+        """
         with self._sessions.begin() as session:
             doc = session.scalar(
                 select(Document).where(Document.id == doc_id, Document.user_id == user_id)
             )
             if doc is None:
                 raise DocumentNotFound(f"no document {doc_id} in your memory")
-            self._store.delete_document(user_id, doc_id)
             name, sha256, kind = doc.name, doc.sha256, doc.kind
             session.delete(doc)
+        self._store.delete_document(user_id, doc_id)
         if kind != "note":
             self._files.delete(user_id, sha256)
         return name
@@ -157,9 +162,8 @@ class Memory:
         return target
 
     def wipe(self, user_id: int) -> None:
-        """Delete everything of one user: vectors, files, rows, history, inbox and profile."""
-        self._store.delete_user(user_id)
-        self._files.delete_user(user_id)
+        """Delete everything of one user: rows, history, inbox and profile, then vectors and
+        files (in that order, for the reason `forget` gives)."""
         with self._sessions.begin() as session:
             for model, column in (
                 (InboxItem, InboxItem.user_id),
@@ -170,6 +174,8 @@ class Memory:
                 (User, User.id),
             ):
                 session.execute(delete(model).where(column == user_id))
+        self._store.delete_user(user_id)
+        self._files.delete_user(user_id)
 
 
 def _json(data: object) -> str:

@@ -29,6 +29,15 @@ class Extracted:
 
 
 @dataclass(frozen=True)
+class ReadLimits:
+    """What one file may cost to read; over a limit, the file is refused before it is read."""
+
+    max_pages: int = 2000
+    max_megapixels: int = 60
+    max_unpacked_mb: int = 200  # DOCX and EPUB are zip archives: their unpacked size
+
+
+@dataclass(frozen=True)
 class Chunk:
     """One embeddable piece of a document."""
 

@@ -41,7 +41,11 @@ class SparseEncoder(Protocol):
 class VectorStore(Protocol):
     """Every method takes the user id and touches only that user's points."""
 
-    def upsert(self, user_id: int, chunks: Sequence[StoredChunk]) -> None: ...
+    def upsert(self, user_id: int, chunks: Sequence[StoredChunk]) -> None:
+        """Write points; they are durable once `flush` returns."""
+        ...
+
+    def flush(self) -> None: ...
 
     def search(
         self,
@@ -59,6 +63,14 @@ class VectorStore(Protocol):
     def delete_user(self, user_id: int) -> None: ...
 
     def count(self, user_id: int, doc_id: int | None = None) -> int: ...
+
+    def documents(self, user_id: int) -> dict[int, int]:
+        """Points per document of this user: {doc_id: count}."""
+        ...
+
+    def users(self) -> set[int]:
+        """Every user with points in the store (for the doctor's cross-check)."""
+        ...
 
     def close(self) -> None: ...
 

@@ -37,7 +37,13 @@ class Settings(BaseSettings):
     chunk_overlap: int = Field(32, ge=0)
     answer_sources: int = Field(4, ge=1, le=20)
     history_turns: int = Field(4, ge=0)
-    max_file_mb: int = Field(50, ge=1)
+    # Limits. Telegram's Bot API hands bots files of at most 20 MB.
+    max_file_mb: int = Field(20, ge=1)
+    max_pages: int = Field(2000, ge=1)
+    max_image_megapixels: int = Field(60, ge=1)
+    max_unpacked_mb: int = Field(200, ge=1)
+    quota_mb: int | None = Field(1024, ge=1, description="per user; unset: no quota")
+    rate_per_minute: int = Field(20, ge=1, description="messages a user may send a minute")
     ocr_languages: str = "eng+rus+spa+chi_sim"
 
     telegram_bot_token: str | None = Field(

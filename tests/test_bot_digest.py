@@ -3,6 +3,7 @@ arrives with the day's items; a restart within the grace period sends nothing tw
 
 from __future__ import annotations
 
+import random
 import signal
 import time
 from datetime import UTC, datetime, timedelta
@@ -107,8 +108,13 @@ def test_digest_missed_while_down_is_sent_at_start_up(tmp_path: Path, models_dir
         bot.send(user, f"/digest_time {past:%H:%M}")
         bot.reply_to(user, f"{past:%H:%M}")
         assert bot.stop_bot(signal.SIGTERM) == 0
+        bot.start_bot()  # the catch-up digest is being written now: kill -9 in the middle
+        time.sleep(random.Random(51).uniform(0.5, 3.0))
+        bot.stop_bot(signal.SIGKILL)
         bot.start_bot()
         digest = bot.wait_for(_is_digest(user), timeout=300)
         assert "1 note" in text_of(digest)
+        time.sleep(3)
+        assert len([e for e in bot.events() if _is_digest(user)(e)]) == 1
     finally:
         bot.close()

@@ -12,13 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.botharness import Harness, is_final_answer, text_of
+from tests.botharness import TOKEN, Harness, is_final_answer, text_of
+from tests.hostile import corpus
 from tests.samples import Sample, make_pdf
 
 pytestmark = pytest.mark.slow
 
 ADMIN = 1
 STRANGER = 999
+RATE = 30  # updates a user may send a minute, here
 
 
 @pytest.fixture(scope="module")
@@ -31,6 +33,7 @@ def bot(tmp_path_factory: pytest.TempPathFactory, models_dir: Path) -> Iterator[
             "MNEMO_ADMINS": str(ADMIN),
             "MNEMO_MAX_FILE_MB": "5",
             "MNEMO_MAX_TOKENS": "96",
+            "MNEMO_RATE_PER_MINUTE": str(RATE),
         },
     )
     harness.start_server()
@@ -319,3 +322,51 @@ def test_fair_queue_serves_users_in_turn(bot: Harness) -> None:
     assert len(finished_30) <= 2, "user 31 waited behind more than one of user 30's questions"
     for _ in range(4 - len(finished_30)):
         bot.wait_for(is_final_answer(30), timeout=400)
+
+
+def test_hostile_uploads_get_clear_replies(bot: Harness, tmp_path: Path) -> None:
+    """Bombs and locked files are refused with the reason, fast, and the bot goes on."""
+    wanted = {"bomb.docx", "bomb.png", "huge.pdf", "locked.pdf"}
+    for item in (h for h in corpus(tmp_path, max_file_mb=5) if h.sent_as in wanted):
+        sent = bot.send_file(40, item.path, name=item.sent_as)
+        reply = bot.reply_to(40, "❌", timeout=60)
+        assert f"❌ {item.sent_as}: {item.refusal}" in text_of(reply)
+        assert reply["time"] - sent["received"] < 30
+    bot.send(40, "/docs")
+    assert "empty" in text_of(bot.reply_to(40, "empty"))
+
+
+def test_flooding_user_is_told_once_and_others_are_served(bot: Harness) -> None:
+    start = len(bot.events())
+    for n in range(RATE + 5):
+        bot.send(41, f"/help {n}")
+    assert "wait" in text_of(bot.reply_to(41, "⏳"))
+    bot.send(42, "/start")
+    bot.reply_to(42, "mnemo")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        to_41 = [e for e in _messages_to(bot, 41, start) if e["method"] == "sendMessage"]
+        if len(to_41) >= RATE + 1:
+            break
+        time.sleep(0.2)
+    time.sleep(1)  # nothing more may come
+    to_41 = [e for e in _messages_to(bot, 41, start) if e["method"] == "sendMessage"]
+    assert len(to_41) == RATE + 1, [text_of(e)[:30] for e in to_41]
+    assert sum("⏳" in text_of(e) for e in to_41) == 1
+
+
+def test_logs_hold_no_token_and_no_message_text(bot: Harness) -> None:
+    """Runs last: everything above was logged at INFO (-v), and none of it may show."""
+    log = (bot.data_dir.parent / "bot.log").read_text(errors="replace")
+    assert "INFO" in log  # the bot logged at INFO all along
+    assert TOKEN.split(":", 1)[1] not in log
+    for said in (
+        "spare key is under the blue flower pot",
+        "Maria Lopez",
+        "Meeting moved to Friday",
+        "My sister Ana",
+        "secret ingredient",
+        "umbrella",
+        "wood stove",
+    ):
+        assert said not in log, said

@@ -205,3 +205,17 @@ def test_hybrid_lets_bm25_judge_only_chunks_in_the_query_language(
     hits = store.search(1, query, limit=4, mode="hybrid")
     assert hits[0].doc_id == 10
     assert {hit.doc_id for hit in hits} == {10, 11, 12, 13}
+
+
+def test_documents_and_users_are_listed_per_tenant(
+    store: VectorStore, embedder: FastEmbedEmbedder
+) -> None:
+    store.upsert(1, _chunks(embedder, 1, 10, TEXTS[:3]))
+    store.upsert(1, _chunks(embedder, 1, 11, TEXTS[3:]))
+    store.upsert(2, _chunks(embedder, 2, 20, TEXTS[:1]))
+    assert store.documents(1) == {10: 3, 11: 2}
+    assert store.documents(2) == {20: 1}
+    assert store.documents(3) == {}
+    assert store.users() == {1, 2}
+    store.delete_user(2)
+    assert store.users() == {1}

@@ -1,7 +1,8 @@
 """Search latency at N chunks: one heavy user's searches in a store shared by 100 users.
 
-Chunks are synthetic (clustered unit vectors of the default embedder's width, and Zipf-drawn
-words for BM25), so 100k of them load in minutes; the store, filters and fusion are mnemo's.
+Chunks are synthetic (clustered unit vectors of the default embedder's width, Zipf-drawn
+words for BM25, and a language each), so 100k of them load in minutes; the store, filters
+and fusion are mnemo's.
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ HEAVY_SHARE = 0.1  # the measured user owns 10% of all chunks
 QUERIES = 200
 BATCH = 1000
 WORDS = [f"w{n}" for n in range(20_000)]
+# Chunk languages: a mostly English memory with some of each other language; queries are
+# English, so hybrid runs its three legs (dense, BM25 over English, dense over the rest).
+LANGUAGE_MIX = ["en"] * 7 + ["ru", "es", "zh"]
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -68,13 +72,14 @@ class Synthetic:
                 created_at=created,
                 source_kind="note",
                 doc_name=f"doc {doc}",
+                lang=self.random.choice(LANGUAGE_MIX),
             )
             for n in range(count)
         ]
 
     def query(self) -> QueryVectors:
         text = self.text(4)
-        return QueryVectors(self.vectors(1)[0].tolist(), self.bm25.encode_query(text))
+        return QueryVectors(self.vectors(1)[0].tolist(), self.bm25.encode_query(text), "en")
 
 
 def fill(store: EdgeVectorStore, data: Synthetic, total: int) -> tuple[int, float]:

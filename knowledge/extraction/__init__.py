@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 
 from knowledge.errors import CorruptFile, MnemoError
-from knowledge.extraction.detect import detect_kind
+from knowledge.extraction.detect import check_unpacked_size, detect_kind
 from knowledge.extraction.docx import extract_docx
 from knowledge.extraction.epub import extract_epub
 from knowledge.extraction.html import extract_html
@@ -14,11 +14,12 @@ from knowledge.extraction.image import extract_image
 from knowledge.extraction.pdf import extract_pdf
 from knowledge.extraction.progress import Progress, no_progress
 from knowledge.extraction.text import extract_markdown, extract_text
-from knowledge.model import Extracted
+from knowledge.model import Extracted, ReadLimits
 
-__all__ = ["Progress", "extract", "no_progress"]
+__all__ = ["DEFAULT_LIMITS", "Progress", "extract", "no_progress"]
 
 log = logging.getLogger(__name__)
+DEFAULT_LIMITS = ReadLimits()
 
 KIND_NAMES = {
     "pdf": "PDF",
@@ -31,11 +32,17 @@ KIND_NAMES = {
 }
 
 
-def extract(path: Path, *, ocr_languages: str, progress: Progress = no_progress) -> Extracted:
+def extract(
+    path: Path,
+    *,
+    ocr_languages: str,
+    progress: Progress = no_progress,
+    limits: ReadLimits = DEFAULT_LIMITS,
+) -> Extracted:
     """Extract sections from a supported file; raises a MnemoError for anything else."""
     kind, mime = detect_kind(path)
     try:
-        return _extract(path, kind, mime, ocr_languages, progress)
+        return _extract(path, kind, mime, ocr_languages, progress, limits)
     except MnemoError:
         raise
     except Exception as exc:  # a parser's own error on malformed input
@@ -43,9 +50,13 @@ def extract(path: Path, *, ocr_languages: str, progress: Progress = no_progress)
         raise CorruptFile(f"the {KIND_NAMES[kind]} is damaged and cannot be read") from exc
 
 
-def _extract(path: Path, kind: str, mime: str, ocr_languages: str, progress: Progress) -> Extracted:
+def _extract(
+    path: Path, kind: str, mime: str, ocr_languages: str, progress: Progress, limits: ReadLimits
+) -> Extracted:
     if kind == "pdf":
-        return extract_pdf(path, mime, progress)
+        return extract_pdf(path, mime, progress, max_pages=limits.max_pages)
+    if kind in ("epub", "docx"):
+        check_unpacked_size(path, limits.max_unpacked_mb, KIND_NAMES[kind])
     if kind == "epub":
         return extract_epub(path, mime, progress)
     if kind == "docx":
@@ -55,5 +66,5 @@ def _extract(path: Path, kind: str, mime: str, ocr_languages: str, progress: Pro
     if kind == "markdown":
         return extract_markdown(path, mime)
     if kind == "image":
-        return extract_image(path, mime, ocr_languages)
+        return extract_image(path, mime, ocr_languages, max_megapixels=limits.max_megapixels)
     return extract_text(path, mime)

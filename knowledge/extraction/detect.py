@@ -8,7 +8,7 @@ from pathlib import Path
 import magic
 from markdown_it import MarkdownIt
 
-from knowledge.errors import UnsupportedFile
+from knowledge.errors import FileTooLarge, UnsupportedFile
 
 _MIME_KIND = {
     "application/pdf": "pdf",
@@ -43,9 +43,28 @@ def _zip_kind(path: Path) -> str:
         names = set(archive.namelist())
         if "word/document.xml" in names:
             return "docx"
-        if "mimetype" in names and archive.read("mimetype").strip() == b"application/epub+zip":
+        if "mimetype" in names and _head(archive, "mimetype") == b"application/epub+zip":
             return "epub"
     raise UnsupportedFile("unsupported archive: not a DOCX or EPUB")
+
+
+def _head(archive: zipfile.ZipFile, name: str) -> bytes:
+    with archive.open(name) as member:
+        return member.read(64).strip()
+
+
+def check_unpacked_size(path: Path, limit_mb: int, what: str) -> None:
+    """Refuse a zip bomb before anything unpacks it.
+
+    The sizes come from the archive's directory; zipfile never inflates a member past the
+    size declared there, so they bound what the parsers can read.
+    """
+    with zipfile.ZipFile(path) as archive:
+        unpacked = sum(info.file_size for info in archive.infolist())
+    if unpacked > limit_mb << 20:
+        raise FileTooLarge(
+            f"the {what} unpacks to {unpacked >> 20} MB, over the {limit_mb} MB limit"
+        )
 
 
 def _looks_like_markdown(path: Path) -> bool:

@@ -17,7 +17,7 @@ import pytesseract
 from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
 from PIL.ExifTags import Base as ExifTag
 
-from knowledge.errors import CorruptFile
+from knowledge.errors import CorruptFile, FileTooLarge
 from knowledge.model import Extracted, Section
 
 log = logging.getLogger(__name__)
@@ -59,15 +59,20 @@ def ocr_text(image: Image.Image, languages: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def extract_image(path: Path, mime: str, ocr_languages: str) -> Extracted:
+def extract_image(path: Path, mime: str, ocr_languages: str, *, max_megapixels: int) -> Extracted:
+    too_large = FileTooLarge(f"the image is over the {max_megapixels}-megapixel limit")
     try:
         with Image.open(path) as image:
+            if image.width * image.height > max_megapixels * 1_000_000:  # from the header
+                raise too_large
             image.load()
             taken_at = _exif_time(image)
             width, height = image.size
             text = ocr_text(image, ocr_languages)
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError) as exc:
-        raise CorruptFile("the image is damaged or too large to read") from exc
+    except Image.DecompressionBombError as exc:  # Pillow's own guard, at open
+        raise too_large from exc
+    except (UnidentifiedImageError, OSError) as exc:
+        raise CorruptFile("the image is damaged and cannot be read") from exc
     meta: dict[str, object] = {"width": width, "height": height, "ocr_text": text[:1000]}
     if taken_at:
         meta["taken_at"] = taken_at.isoformat()

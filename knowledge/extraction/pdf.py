@@ -1,38 +1,62 @@
-"""PDF text layer, page by page, with page numbers kept."""
+"""PDF text layer, page by page, with page numbers kept, read by PDFium (pypdfium2)."""
 
 from __future__ import annotations
 
 import logging
+import re
+import threading
 from pathlib import Path
 
-from pypdf import PdfReader
-from pypdf.errors import PdfReadError
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 
-from knowledge.errors import CorruptFile, EmptyFile
+from knowledge.errors import CorruptFile, EmptyFile, FileTooLarge
 from knowledge.extraction.progress import Progress
 from knowledge.model import Extracted, Section
 
 log = logging.getLogger(__name__)
 
+# PDFium is not thread-safe: one document is read at a time in this process.
+_pdfium = threading.Lock()
+# Control characters PDFium leaves in text (soft-hyphen markers, form feeds), but not \t or \n.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]")
 
-def extract_pdf(path: Path, mime: str, progress: Progress) -> Extracted:
-    try:
-        reader = PdfReader(path)
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise CorruptFile("the PDF is password-protected")
-        total = len(reader.pages)
-        sections = []
-        for number, page in enumerate(reader.pages, start=1):
-            progress(f"Reading page {number}/{total}", number, total)
-            text = (page.extract_text() or "").strip()
-            if text:
-                sections.append(Section(text=text, page=number))
-        title = (reader.metadata.title if reader.metadata else None) or None
-    except CorruptFile:
-        raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
-        log.info("pdf unreadable: %s", exc)
-        raise CorruptFile("the PDF is damaged and cannot be read") from exc
+
+def extract_pdf(path: Path, mime: str, progress: Progress, *, max_pages: int) -> Extracted:
+    with _pdfium:
+        try:
+            document = pdfium.PdfDocument(path)
+        except pdfium.PdfiumError as exc:
+            log.info("pdf unreadable: %s", exc)
+            if exc.err_code == pdfium_c.FPDF_ERR_PASSWORD:
+                raise CorruptFile("the PDF is password-protected") from exc
+            raise CorruptFile("the PDF is damaged and cannot be read") from exc
+        try:
+            total = len(document)
+            if total > max_pages:
+                raise FileTooLarge(f"the PDF has {total} pages, over the {max_pages}-page limit")
+            sections = []
+            for number in range(1, total + 1):
+                progress(f"Reading page {number}/{total}", number, total)
+                text = _page_text(document, number - 1)
+                if text:
+                    sections.append(Section(text=text, page=number))
+            title = document.get_metadata_value("Title").strip() or None
+        finally:
+            document.close()
     if not sections:
         raise EmptyFile("the PDF has no text layer (a scan?); send its pages as photos")
     return Extracted(kind="pdf", mime=mime, sections=sections, pages=total, title=title)
+
+
+def _page_text(document: pdfium.PdfDocument, index: int) -> str:
+    page = document[index]
+    try:
+        textpage = page.get_textpage()
+        try:
+            text = textpage.get_text_range()
+        finally:
+            textpage.close()
+    finally:
+        page.close()
+    return _CONTROL.sub("", text.replace("\r\n", "\n")).strip()

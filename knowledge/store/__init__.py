@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import re
+import shutil
+from pathlib import Path
 
 from knowledge.ports import VectorStore
 from knowledge.settings import Settings
+
+log = logging.getLogger(__name__)
 
 # Bumped when what a point carries changes (2: the chunk's language); a new space is then
 # filled from the chunks kept in SQL at the next start.
@@ -30,4 +35,15 @@ def open_store(settings: Settings, embedder: str, dim: int) -> VectorStore:
         return QdrantServerStore(client, f"{settings.collection}-{space}", dim)
     from knowledge.store.edge import EdgeVectorStore
 
-    return EdgeVectorStore(settings.vectors_dir / space, dim)
+    store = EdgeVectorStore(settings.vectors_dir / space, dim)
+    _remove_other_spaces(settings.vectors_dir, keep=space)
+    return store
+
+
+def _remove_other_spaces(folder: Path, keep: str) -> None:
+    """Spaces of an embedder no longer in use go: they are stale (they would still hold
+    documents forgotten since), and are rebuilt from SQL if that embedder is chosen again."""
+    for space in folder.iterdir():
+        if space.name != keep and (space / "edge_config.json").is_file():
+            log.warning("removing the vector space %s of an embedder no longer in use", space.name)
+            shutil.rmtree(space)

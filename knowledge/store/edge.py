@@ -15,6 +15,7 @@ from qdrant_edge import (
     EdgeShard,
     EdgeSparseVectorParams,
     EdgeVectorParams,
+    FacetRequest,
     FieldCondition,
     Filter,
     Fusion,
@@ -84,6 +85,9 @@ class EdgeVectorStore:
         ]
         with self._lock:
             self._shard.update(UpdateOperation.upsert_points(points))
+
+    def flush(self) -> None:
+        with self._lock:
             self._shard.flush()
 
     def search(
@@ -138,6 +142,17 @@ class EdgeVectorStore:
     def count(self, user_id: int, doc_id: int | None = None) -> int:
         scope = Filter(must=_user_conditions(user_id, doc_id))
         return self._shard.count(CountRequest(exact=True, filter=scope))
+
+    def documents(self, user_id: int) -> dict[int, int]:
+        request = FacetRequest(
+            p.DOC, limit=p.FACET_LIMIT, exact=True, filter=Filter(must=_user_conditions(user_id))
+        )
+        hits = self._shard.facet(request).hits
+        return {int(hit.value): hit.count for hit in hits if hit.count > 0}
+
+    def users(self) -> set[int]:
+        request = FacetRequest(p.USER, limit=p.FACET_LIMIT, exact=True)
+        return {int(hit.value) for hit in self._shard.facet(request).hits if hit.count > 0}
 
     def optimize(self) -> None:
         """Build the HNSW and sparse indexes; until then new points are searched exhaustively."""

@@ -37,6 +37,9 @@ def tenant(user_id: int) -> str:
     return str(user_id)
 
 
+FACET_LIMIT = 10_000_000  # facets list every value: all of a user's documents, all users
+
+
 def iso(moment: datetime) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)

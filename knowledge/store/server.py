@@ -53,6 +53,9 @@ class QdrantServerStore:
         ]
         self._client.upsert(self._collection, points=points, wait=True)
 
+    def flush(self) -> None:
+        """Nothing to do: the server has applied each upsert when it returns (wait=True)."""
+
     def search(
         self,
         user_id: int,
@@ -114,6 +117,20 @@ class QdrantServerStore:
         scope = models.Filter(must=_user_conditions(user_id, doc_id))
         result = self._client.count(self._collection, count_filter=scope, exact=True)
         return result.count
+
+    def documents(self, user_id: int) -> dict[int, int]:
+        response = self._client.facet(
+            self._collection,
+            key=p.DOC,
+            facet_filter=models.Filter(must=_user_conditions(user_id)),
+            limit=p.FACET_LIMIT,
+            exact=True,
+        )
+        return {int(hit.value): hit.count for hit in response.hits}
+
+    def users(self) -> set[int]:
+        response = self._client.facet(self._collection, key=p.USER, limit=p.FACET_LIMIT, exact=True)
+        return {int(hit.value) for hit in response.hits}
 
     def close(self) -> None:
         self._client.close()

@@ -1,0 +1,116 @@
+"""kill -9 at random points while `mnemo ingest` reads a book: what was stored before stays,
+the doctor repairs the rest, and the same book then goes in whole.
+
+(Kill -9 of the running bot mid-upload, mid-answer and mid-digest: test_bot_restart.py.)"""
+
+from __future__ import annotations
+
+import os
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, func, select
+
+from knowledge.provision import EMBEDDER_PRESETS
+from knowledge.records import ChunkRecord, Document
+from knowledge.settings import Settings
+from knowledge.store import vector_space
+from knowledge.store.edge import EdgeVectorStore
+from tests.samples import make_pdf
+
+pytestmark = pytest.mark.slow
+MNEMO = [sys.executable, "-m", "knowledge"]
+NOTE = "The spare key is under the blue flowerpot."
+KILLS = 4
+
+
+def _consistent(data_dir: Path) -> None:
+    """SQL, vectors and files agree, checked here without the doctor's code."""
+    settings = Settings(_env_file=None, data_dir=data_dir)
+    engine = create_engine(settings.sql_url)
+    with engine.connect() as connection:
+        ready = connection.execute(
+            select(Document.id, Document.kind, Document.sha256, func.count(ChunkRecord.id))
+            .outerjoin(ChunkRecord, ChunkRecord.document_id == Document.id)
+            .where(Document.user_id == 1)
+            .group_by(Document.id)
+        ).all()
+        statuses = set(connection.scalars(select(Document.status)))
+    engine.dispose()
+    assert statuses <= {"ready"}, statuses
+    name = settings.embedder
+    store = EdgeVectorStore(settings.vectors_dir / vector_space(name), EMBEDDER_PRESETS[name].dim)
+    try:
+        assert store.documents(1) == {doc_id: chunks for doc_id, _, _, chunks in ready}
+    finally:
+        store.close()
+    kept = {p.name for p in (settings.files_dir / "1").rglob("*") if p.is_file()}
+    assert kept == {sha for _, kind, sha, _ in ready if kind != "note"}
+
+
+def _books(data_dir: Path) -> list[int]:
+    engine = create_engine(Settings(_env_file=None, data_dir=data_dir).sql_url)
+    with engine.connect() as connection:
+        found = connection.scalars(select(Document.id).where(Document.name == "book.pdf")).all()
+    engine.dispose()
+    return list(found)
+
+
+def test_kill_9_during_ingest_then_doctor(
+    tmp_path: Path, models_dir: Path, tiny_gguf: Path
+) -> None:
+    data_dir = tmp_path / "data"
+    env = {
+        **os.environ,
+        "MNEMO_DATA_DIR": str(data_dir),
+        "MNEMO_MODELS_PATH": str(models_dir),
+        "MNEMO_LLM": str(tiny_gguf),
+        "HF_HUB_OFFLINE": "1",
+    }
+
+    def mnemo(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*MNEMO, *args], env=env, capture_output=True, text=True, timeout=600, check=False
+        )
+
+    book = make_pdf(
+        tmp_path / "book.pdf", {700: "The treasure is buried under the old oak."}, total=1200
+    )
+    assert mnemo("note", "--user", "1", NOTE).returncode == 0
+    started = time.monotonic()
+    assert mnemo("ingest", "--user", "1", str(book)).returncode == 0
+    whole = time.monotonic() - started
+    assert mnemo("forget", "--user", "1", str(_books(data_dir)[0])).returncode == 0
+
+    rng = random.Random(20261124)
+    interrupted = 0
+    for _ in range(KILLS):
+        process = subprocess.Popen(
+            [*MNEMO, "ingest", "--user", "1", str(book)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(rng.uniform(0.3, 1.0) * whole)
+        process.kill()
+        process.wait()
+        report = mnemo("doctor", "--dry-run")
+        interrupted += "left unfinished" in report.stdout
+        doctor = mnemo("doctor")
+        assert doctor.returncode == 0, doctor.stdout + doctor.stderr
+        _consistent(data_dir)
+        found = mnemo("search", "--user", "1", "spare key")
+        assert "flowerpot" in found.stdout
+        for doc_id in _books(data_dir):  # the kill came after the end: forget, to read again
+            assert mnemo("forget", "--user", "1", str(doc_id)).returncode == 0
+    assert interrupted >= KILLS // 2, "most kills should land while the book is being read"
+
+    assert mnemo("ingest", "--user", "1", str(book)).returncode == 0
+    _consistent(data_dir)
+    found = mnemo("search", "--user", "1", "where is the treasure buried")
+    assert "book.pdf" in found.stdout and "p.700" in found.stdout, found.stdout
+    assert "consistent" in mnemo("doctor", "--dry-run").stdout
