@@ -12,6 +12,7 @@ from knowledge.bootstrap import Services, bootstrap
 from knowledge.embedding import FastEmbedEmbedder, load_embedder
 from knowledge.ports import Embedder
 from knowledge.settings import Settings
+from tests.databases import fresh_postgres_database
 from tests.fakes import ScriptedGenerator
 from tests.samples import Sample, every_type
 from tests.tiny_gguf import write_tiny_gguf
@@ -57,8 +58,24 @@ def samples(tmp_path_factory: pytest.TempPathFactory) -> list[Sample]:
     return every_type(tmp_path_factory.mktemp("samples"))
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Modules that set STORAGE_TESTS = True run each test on SQLite and on PostgreSQL."""
+    if "database" in metafunc.fixturenames and getattr(metafunc.module, "STORAGE_TESTS", False):
+        metafunc.parametrize("database", ["sqlite", "postgres"], indirect=True)
+
+
 @pytest.fixture
-def settings(tmp_path: Path, models_dir: Path, tiny_gguf: Path) -> Settings:
+def database(request: pytest.FixtureRequest) -> Iterator[str | None]:
+    """The SQL URL a test's services use: None for the SQLite file in the data dir."""
+    if getattr(request, "param", "sqlite") == "sqlite":
+        yield None
+        return
+    with fresh_postgres_database() as url:
+        yield url
+
+
+@pytest.fixture
+def settings(tmp_path: Path, models_dir: Path, tiny_gguf: Path, database: str | None) -> Settings:
     return Settings(
         _env_file=None,
         data_dir=tmp_path / "data",
@@ -66,6 +83,7 @@ def settings(tmp_path: Path, models_dir: Path, tiny_gguf: Path) -> Settings:
         llm=str(tiny_gguf),
         n_ctx=2048,
         max_tokens=64,
+        database_url=database,
     )
 
 

@@ -8,6 +8,8 @@ from knowledge.prompting import NO_MEMORY, SYSTEM_PROMPT
 from tests.fakes import ScriptedGenerator
 from tests.samples import Sample
 
+STORAGE_TESTS = True  # each test runs on SQLite and on PostgreSQL
+
 
 async def _ask(
     services: Services, user: int, question: str, history: bool = False

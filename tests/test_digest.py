@@ -13,6 +13,8 @@ from knowledge.digest import day_bounds, parse_digest_time, parse_timezone
 from tests.fakes import ScriptedGenerator
 from tests.samples import Sample
 
+STORAGE_TESTS = True  # each test runs on SQLite and on PostgreSQL
+
 MADRID = ZoneInfo("Europe/Madrid")
 NEW_YORK = ZoneInfo("America/New_York")
 

@@ -13,6 +13,8 @@ from knowledge.files import FileStore
 from knowledge.records import ChunkRecord, Document
 from tests.samples import Sample
 
+STORAGE_TESTS = True  # each test runs on SQLite and on PostgreSQL
+
 
 def _sql(services: Services):  # type: ignore[no-untyped-def]
     return create_engine(services.settings.sql_url)

@@ -15,6 +15,8 @@ from knowledge.records import ChunkRecord, Document, Note
 from tests.fakes import ScriptedGenerator
 from tests.samples import Sample
 
+STORAGE_TESTS = True  # each test runs on SQLite and on PostgreSQL
+
 
 def _sql_count(services: Services, model: type, **where: object) -> int:
     engine = create_engine(services.settings.sql_url)

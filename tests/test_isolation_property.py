@@ -14,6 +14,7 @@ import json
 import re
 import tempfile
 import zipfile
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,6 +30,7 @@ from knowledge.errors import DocumentNotFound
 from knowledge.model import QueryVectors
 from knowledge.ports import Embedder
 from knowledge.settings import Settings
+from tests.databases import fresh_postgres_database
 from tests.fakes import ScriptedGenerator
 
 USERS = (1, 2, 3)
@@ -76,13 +78,16 @@ def _only_own(model: Model, user_id: int, text: str) -> None:
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(operations=st.lists(operation, min_size=1, max_size=20))
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
 def test_no_operation_crosses_users(
+    backend: str,
     operations: list[tuple[str, int, str]],
     multilingual_embedder: Embedder,
     models_dir: Path,
     tiny_gguf: Path,
 ) -> None:
-    with tempfile.TemporaryDirectory() as folder:
+    sql = fresh_postgres_database() if backend == "postgres" else nullcontext(None)
+    with tempfile.TemporaryDirectory() as folder, sql as database_url:
         generator = ScriptedGenerator()
         services = bootstrap(
             Settings(
@@ -91,6 +96,7 @@ def test_no_operation_crosses_users(
                 models_path=models_dir,
                 llm=str(tiny_gguf),
                 quota_mb=None,
+                database_url=database_url,
             ),
             embedder=multilingual_embedder,
             generator=generator,

@@ -1,4 +1,4 @@
-"""Alembic migrations match the models and go up and down cleanly."""
+"""Alembic migrations match the models and go up and down cleanly, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -12,13 +12,15 @@ from sqlalchemy import create_engine, inspect
 from knowledge.database import alembic_config, migrate
 from knowledge.records import Base
 
+STORAGE_TESTS = True  # each test runs on SQLite and on PostgreSQL
 
-def test_up_down_up_and_no_drift(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'm.sqlite3'}"
+
+def test_up_down_up_and_no_drift(tmp_path: Path, database: str | None) -> None:
+    url = database or f"sqlite:///{tmp_path / 'm.sqlite3'}"
     migrate(url)
     engine = create_engine(url)
     tables = set(inspect(engine).get_table_names())
-    assert {"users", "documents", "chunks", "notes", "chat_turns"} <= tables
+    assert {"users", "documents", "chunks", "notes", "chat_turns", "inbox", "digests"} <= tables
     with engine.connect() as connection:
         drift = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert drift == []
@@ -26,3 +28,4 @@ def test_up_down_up_and_no_drift(tmp_path: Path) -> None:
     assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
     migrate(url)
     assert {"documents", "chunks"} <= set(inspect(engine).get_table_names())
+    engine.dispose()
