@@ -360,6 +360,51 @@ def doctor(
         raise typer.Exit(1)
 
 
+@app.command("migrate-store")
+def migrate_store_command(
+    to_database: Annotated[
+        str,
+        typer.Option(help="Target SQL URL, e.g. postgresql+psycopg://mnemo:secret@db/mnemo"),
+    ],
+    to_qdrant: Annotated[str, typer.Option(help="Target Qdrant server, e.g. http://qdrant:6333")],
+    qdrant_api_key: Annotated[str | None, typer.Option(help="The server's API key.")] = None,
+) -> None:
+    """Copy this install (database, vectors, files) to PostgreSQL and a Qdrant server.
+
+    Stop the bot first. The target database must be empty; nothing here is changed. Counts
+    and sample searches are compared at the end; exit status 1 if anything differs.
+    """
+    from knowledge.migration import migrate_store
+
+    settings = Settings()
+    target_settings = settings.model_copy(
+        update={
+            "database_url": to_database,
+            "qdrant_url": to_qdrant,
+            "qdrant_api_key": qdrant_api_key,
+        }
+    )
+    with services() as source, reported_errors():
+        target = bootstrap(target_settings, embedder=source.embedder)
+        try:
+            report = migrate_store(source, target, progress=lambda line: err.print(line))
+        finally:
+            target.close()
+    rows = ", ".join(f"{count} {table}" for table, count in report.rows.items())
+    out.print(
+        f"copied: {rows}; {report.chunks_embedded} chunks embedded, {report.files_copied} files"
+    )
+    out.print(f"compared {report.searches_compared} sample searches")
+    if report.problems:
+        for problem in report.problems:
+            out.print(f"[red]✗[/red] {problem}")
+        raise typer.Exit(1)
+    out.print(
+        "✓ nothing lost. To use the new stores, set in .env:\n"
+        f"MNEMO_DATABASE_URL={to_database}\nMNEMO_QDRANT_URL={to_qdrant}"
+    )
+
+
 @app.command()
 def run() -> None:
     """Run the Telegram bot (needs TELEGRAM_BOT_TOKEN); stops cleanly on SIGINT/SIGTERM."""
