@@ -88,6 +88,10 @@ def test_speed_bench_compares_with_the_raw_engines() -> None:
         "1,2",
         "--rss-llms",
         "qwen2.5-0.5b",
+        "--load-users",
+        "3",
+        "--load-seconds",
+        "15",
     )
     for key in (
         "raw_generation_tok_s",
@@ -100,5 +104,7 @@ def test_speed_bench_compares_with_the_raw_engines() -> None:
     ):
         assert float(figures[key]) > 0, key  # type: ignore[arg-type]
     assert figures["bot_2_users_right_answers"] == 1.0
+    assert all(figures[f"load_{kind}_sent"] >= 1 for kind in ("note", "question", "file"))  # type: ignore[operator]
+    assert figures["verdict"]["load_replies"] == "met"  # type: ignore[index]
     assert set(figures["verdict"]) >= {"generation", "ingest", "search_p95"}  # type: ignore[arg-type]
     assert "Pipeline vs raw" in out

@@ -1,8 +1,8 @@
 """Speed against the physical limits, each figure beside its limit measured in the same run.
 
-.venv/bin/python -m bench.speed [--parts llm,ingest,search,bot] [--llm qwen2.5-0.5b]
+.venv/bin/python -m bench.speed [--parts llm,ingest,search,bot,load] [--llm qwen2.5-0.5b]
     [--questions 3] [--pages 300] [--sizes 10000,100000] [--users 1,10,50]
-    [--rss-llms qwen2.5-0.5b,qwen2.5-1.5b]
+    [--rss-llms qwen2.5-0.5b,qwen2.5-1.5b] [--load-users 50] [--load-seconds 60]
 """
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ from __future__ import annotations
 import argparse
 
 from bench.common import finish, models_dir, shortfall, table, threads
-from bench.speed import bot, ingest, llm, search
+from bench.speed import bot, ingest, llm, load, search
 from knowledge.embedding import load_embedder
 from knowledge.settings import Settings
 
-PARTS = ("llm", "ingest", "search", "bot")
+PARTS = ("llm", "ingest", "search", "bot", "load")
 
 
 def ints(text: str) -> list[int]:
@@ -30,6 +30,8 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--users", default="1,10,50")
     parser.add_argument("--rss-llms", default="qwen2.5-0.5b,qwen2.5-1.5b")
+    parser.add_argument("--load-users", type=int, default=50)
+    parser.add_argument("--load-seconds", type=float, default=60)
     args = parser.parse_args()
     parts = args.parts.split(",")
     figures: dict[str, object] = {"bench": "speed", "llm": args.llm}
@@ -93,6 +95,19 @@ def main() -> None:
             ),
             rows,
         )
+    if "load" in parts:
+        rows, found = load.run(args.llm, args.load_users, args.load_seconds)
+        figures.update(found)
+        table(
+            f"Mixed load: {args.load_users} users for {args.load_seconds:.0f} s, then drained "
+            f"in {found['load_drained_s']:.0f} s; peak RSS {found['load_peak_rss_mb']:.0f} MB",
+            ("kind", "sent", "lost", "twice", "p50 s", "p95 s", "max s"),
+            rows,
+        )
+        lost = sum(
+            found[f"load_{kind}_lost"] + found[f"load_{kind}_doubled"] for kind in load.KINDS
+        )
+        verdict["load_replies"] = "met" if lost == 0 else f"missed: {lost:.0f} lost or doubled"
     print("targets: " + ", ".join(f"{k}: {v}" for k, v in verdict.items()))
     finish({**figures, "verdict": verdict})
 
