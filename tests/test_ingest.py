@@ -9,9 +9,17 @@ import pytest
 from sqlalchemy import create_engine, func, select
 
 from knowledge.bootstrap import Services, bootstrap
-from knowledge.errors import CorruptFile, DocumentNotFound, EmptyFile, FileTooLarge
+from knowledge.embedding import FastEmbedEmbedder
+from knowledge.errors import (
+    CorruptFile,
+    DocumentNotFound,
+    EmptyFile,
+    FileTooLarge,
+    QuotaExceeded,
+)
 from knowledge.ports import Embedder
 from knowledge.records import ChunkRecord, Document, Note
+from knowledge.settings import Settings
 from tests.fakes import ScriptedGenerator
 from tests.samples import Sample
 
@@ -90,6 +98,48 @@ def test_file_over_the_limit_is_refused(services: Services, tmp_path: Path) -> N
     with pytest.raises(FileTooLarge):
         services.ingestor.ingest_file(42, big)
     assert services.memory.documents(42) == []
+
+
+def test_storage_quota_is_per_user(
+    settings: Settings, embedder: FastEmbedEmbedder, samples: list[Sample]
+) -> None:
+    """The quota counts what one user keeps; another user is not affected by it."""
+    pdf = next(s for s in samples if s.path.suffix == ".pdf").path
+    quota = settings.model_copy(update={"quota_mb": 1})
+    services = bootstrap(quota, embedder=embedder, generator=ScriptedGenerator())
+    try:
+        filler = _big_docx(pdf.parent / "filler.docx", megabytes=1.005)
+        room = (1 << 20) - filler.stat().st_size
+        assert 0 < room < pdf.stat().st_size  # the filler fits; the PDF would not, after it
+        services.ingestor.ingest_file(42, filler)
+        with pytest.raises(QuotaExceeded, match=r"over your 1\.0 MB quota"):
+            services.ingestor.ingest_file(42, pdf)
+        with pytest.raises(QuotaExceeded):
+            services.ingestor.add_note(42, "A long note. " * 1000)
+        assert [d.name for d in services.memory.documents(42)] == ["filler.docx"]
+        assert services.ingestor.ingest_file(43, pdf).chunks > 0
+        services.memory.forget(42, services.memory.documents(42)[0].id)
+        assert services.ingestor.ingest_file(42, pdf).chunks > 0  # room again
+    finally:
+        services.close()
+
+
+def _big_docx(path: Path, megabytes: float) -> Path:
+    """A one-line Word document made large by a picture of noise (cheap to read)."""
+    import random
+
+    import docx
+    from PIL import Image
+
+    side = int((megabytes * 1e6 / 3) ** 0.5)
+    noise = Image.frombytes("RGB", (side, side), random.Random(1).randbytes(side * side * 3))
+    picture = path.with_suffix(".png")
+    noise.save(picture)
+    document = docx.Document()
+    document.add_paragraph("A photo of static, kept for the record.")
+    document.add_picture(str(picture))
+    document.save(str(path))
+    return path
 
 
 def test_failure_while_indexing_removes_partial_document(
