@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge.fair_queue import FairQueue
@@ -241,13 +241,24 @@ class Digests:
         return Digest(user_id, day, text, len(items))
 
     def claim(self, user_id: int, day: date) -> bool:
-        """Record that the day's digest is being sent; False if it already was."""
+        """Record that the day's digest is being sent; False if it already was.
+
+        One conditional UPDATE, so two processes (or a replay racing the job) cannot both
+        claim the same day, on SQLite or PostgreSQL.
+        """
         with self._sessions.begin() as session:
-            record = self._record(session, user_id, day)
-            if record.sent_at is not None:
-                return False
-            record.sent_at = utcnow()
-            return True
+            self._record(session, user_id, day)
+        with self._sessions.begin() as session:
+            claimed = session.execute(
+                update(DigestRecord)
+                .where(
+                    DigestRecord.user_id == user_id,
+                    DigestRecord.local_date == day,
+                    DigestRecord.sent_at.is_(None),
+                )
+                .values(sent_at=utcnow())
+            )
+            return claimed.rowcount == 1  # type: ignore[attr-defined]
 
     def _stored(self, user_id: int, day: date) -> DigestRecord | None:
         with self._sessions() as session:
