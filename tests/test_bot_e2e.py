@@ -131,11 +131,11 @@ def test_document_progress_summary_and_duplicate(bot: Harness, tmp_path: Path) -
     pdf = make_pdf(
         tmp_path / "cookbook.pdf",
         {200: "The secret ingredient of the soup is smoked paprika."},
-        total=1200,  # long enough to still be reading while another user is served
+        total=2000,  # the page limit: long enough to still be read while another user is served
     )
     bot.send_file(7, pdf)
     assert "Reading cookbook.pdf" in text_of(bot.reply_to(7, "Reading"))
-    assert "Reading page" in text_of(bot.reply_to(7, "Reading page", timeout=120))
+    assert "Embedding" in text_of(bot.reply_to(7, "Embedding", timeout=120))  # progress
     asked = time.monotonic()
     bot.send(15, "/start")  # someone else, while the book is being read
     bot.reply_to(15, "mnemo", timeout=30)
@@ -144,7 +144,7 @@ def test_document_progress_summary_and_duplicate(bot: Harness, tmp_path: Path) -
         "✅" in text_of(e) for e in _messages_to(bot, 7) if isinstance(e["result"], dict)
     )
     summary = text_of(bot.reply_to(7, "✅", timeout=300))
-    assert "1200 pages" in summary and "chunks" in summary
+    assert "2000 pages" in summary and "chunks" in summary
     bot.send_file(7, pdf, name="same-again.pdf")
     assert "already in your memory" in text_of(bot.reply_to(7, "already", timeout=60))
     bot.send(7, "/search secret ingredient soup")

@@ -43,15 +43,15 @@ def test_kill_during_upload_and_answer_then_restart(tmp_path: Path, models_dir: 
         pdf = make_pdf(
             tmp_path / "atlas.pdf",
             {250: "The lighthouse on Vigia island is 31 metres tall."},
-            total=300,
+            total=2000,
         )
         bot.send_file(USER, pdf)
-        bot.reply_to(USER, "Reading page", timeout=120)
+        bot.reply_to(USER, "Embedding", timeout=120)
         bot.send(USER, "Where is the boat?")
         bot.stop_bot(signal.SIGKILL)
 
         bot.start_bot()
-        assert "300 pages" in text_of(bot.reply_to(USER, "✅", timeout=300))
+        assert "2000 pages" in text_of(bot.reply_to(USER, "✅", timeout=300))
         bot.wait_for(is_final_answer(USER), timeout=300)
         bot.send(USER, "/search lighthouse Vigia")
         assert "atlas.pdf p.250" in text_of(bot.reply_to(USER, "atlas.pdf p.250"))
