@@ -14,7 +14,7 @@ always be rebuilt. What a crash can leave behind, and what the doctor does about
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Row, func, select
@@ -32,6 +32,19 @@ log = logging.getLogger(__name__)
 class Finding:
     problem: str
     action: str  # what was done, or what --dry-run would do; "" when nothing can be
+
+
+def _found(
+    findings: list[Finding],
+    repair: bool,
+    problem: str,
+    actions: tuple[str, str],  # (what was done, what a dry run would do)
+    fix: Callable[[], object],
+) -> None:
+    """Record a problem, and fix it unless this is a dry run."""
+    findings.append(Finding(problem, actions[0] if repair else actions[1]))
+    if repair:
+        fix()
 
 
 class Doctor:
@@ -70,23 +83,25 @@ class Doctor:
     def _unfinished(
         self, docs: Sequence[Row[tuple[int, int, str, str]]], repair: bool
     ) -> list[Finding]:
-        findings = []
+        findings: list[Finding] = []
         for doc_id, user_id, sha256, kind in docs:
-            findings.append(
-                Finding(
-                    f"document {doc_id} of user {user_id} was left unfinished",
-                    "removed its rows, vectors and file" if repair else "would remove it",
-                )
+            _found(
+                findings,
+                repair,
+                f"document {doc_id} of user {user_id} was left unfinished",
+                ("removed its rows, vectors and file", "would remove it"),
+                lambda d=doc_id, u=user_id, s=sha256, k=kind: self._remove(d, u, s, k),
             )
-            if repair:
-                with self._sessions.begin() as session:
-                    doc = session.get(Document, doc_id)
-                    if doc is not None:
-                        session.delete(doc)
-                self._store.delete_document(user_id, doc_id)
-                if kind != "note":
-                    self._files.delete(user_id, sha256)
         return findings
+
+    def _remove(self, doc_id: int, user_id: int, sha256: str, kind: str) -> None:
+        with self._sessions.begin() as session:
+            doc = session.get(Document, doc_id)
+            if doc is not None:
+                session.delete(doc)
+        self._store.delete_document(user_id, doc_id)
+        if kind != "note":
+            self._files.delete(user_id, sha256)
 
     def _vectors(self, repair: bool, gone: set[tuple[int, int]]) -> list[Finding]:
         with self._sessions() as session:
@@ -99,34 +114,28 @@ class Doctor:
         expected: dict[int, dict[int, int]] = {}
         for user_id, doc_id, chunks in ready:
             expected.setdefault(user_id, {})[doc_id] = chunks
-        findings = []
+        findings: list[Finding] = []
         for user_id in sorted(self._store.users() | set(expected)):
             stored = self._store.documents(user_id)
             wanted = expected.get(user_id, {})
-            for doc_id in sorted(set(stored) - set(wanted)):
-                if (user_id, doc_id) in gone:
-                    continue
-                findings.append(
-                    Finding(
-                        f"{stored[doc_id]} vectors of user {user_id} belong to no document "
-                        f"({doc_id})",
-                        "deleted them" if repair else "would delete them",
-                    )
+            for doc_id in sorted(set(stored) - set(wanted) - {d for u, d in gone if u == user_id}):
+                _found(
+                    findings,
+                    repair,
+                    f"{stored[doc_id]} vectors of user {user_id} belong to no document ({doc_id})",
+                    ("deleted them", "would delete them"),
+                    lambda u=user_id, d=doc_id: self._store.delete_document(u, d),
                 )
-                if repair:
-                    self._store.delete_document(user_id, doc_id)
             for doc_id, chunks in sorted(wanted.items()):
-                if stored.get(doc_id, 0) == chunks:
-                    continue
-                findings.append(
-                    Finding(
+                if stored.get(doc_id, 0) != chunks:
+                    _found(
+                        findings,
+                        repair,
                         f"document {doc_id} of user {user_id} has {stored.get(doc_id, 0)} "
                         f"vectors for {chunks} chunks",
-                        "re-embedded it from its chunks" if repair else "would re-embed it",
+                        ("re-embedded it from its chunks", "would re-embed it"),
+                        lambda u=user_id, d=doc_id: self._ingestor.reindex_document(u, d),
                     )
-                )
-                if repair:
-                    self._ingestor.reindex_document(user_id, doc_id)
         return findings
 
     def _files_kept(self, repair: bool, gone: set[tuple[int, str]]) -> list[Finding]:
@@ -138,7 +147,7 @@ class Doctor:
                     )
                 ).all()
             )
-        findings = []
+        findings: list[Finding] = []
         seen = set()
         for user_id, sha256, path in self._files.scan():
             if sha256 is not None and (user_id, sha256) in originals:
@@ -147,14 +156,13 @@ class Doctor:
             if sha256 is not None and (user_id, sha256) in gone:
                 continue
             what = "a leftover temp file" if sha256 is None else "a file no document names"
-            findings.append(
-                Finding(
-                    f"{what} of user {user_id}: {path.name}",
-                    "deleted it" if repair else "would delete it",
-                )
+            _found(
+                findings,
+                repair,
+                f"{what} of user {user_id}: {path.name}",
+                ("deleted it", "would delete it"),
+                lambda p=path: p.unlink(missing_ok=True),
             )
-            if repair:
-                path.unlink(missing_ok=True)
         for user_id, sha256 in sorted(originals - seen):
             findings.append(
                 Finding(f"the original file {sha256[:12]}… of user {user_id} is missing", "")
