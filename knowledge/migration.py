@@ -18,7 +18,7 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import Engine, func, inspect, select, text
+from sqlalchemy import Engine, func, select, text
 
 from knowledge.bootstrap import Services
 from knowledge.database import make_engine
@@ -68,14 +68,20 @@ def migrate_store(
     return report
 
 
-def _check_empty(engine: Engine) -> None:
+def _row_counts(engine: Engine) -> dict[str, int]:
     with engine.connect() as connection:
-        for table in Base.metadata.sorted_tables:
-            if connection.scalar(select(func.count()).select_from(table)):
-                raise TargetNotEmpty(
-                    f"the target database already has rows in {table.name}; "
-                    "migrate into an empty database"
-                )
+        return {
+            table.name: connection.scalar(select(func.count()).select_from(table)) or 0
+            for table in Base.metadata.sorted_tables
+        }
+
+
+def _check_empty(engine: Engine) -> None:
+    for table, rows in _row_counts(engine).items():
+        if rows:
+            raise TargetNotEmpty(
+                f"the target database already has rows in {table}; migrate into an empty database"
+            )
 
 
 def _copy_table(source: Engine, target: Engine, name: str) -> int:
@@ -128,17 +134,12 @@ def _verify(
     target_sql: Engine,
     report: MigrationReport,
 ) -> list[str]:
-    problems = []
-    for table in inspect(source_sql).get_table_names():
-        if table not in Base.metadata.tables:
-            continue
-        with source_sql.connect() as a, target_sql.connect() as b:
-            counted = (
-                a.scalar(text(f"SELECT count(*) FROM {table}")),
-                b.scalar(text(f"SELECT count(*) FROM {table}")),
-            )
-        if counted[0] != counted[1]:
-            problems.append(f"{table}: {counted[0]} rows here, {counted[1]} there")
+    here, there = _row_counts(source_sql), _row_counts(target_sql)
+    problems = [
+        f"{table}: {rows} rows here, {there[table]} there"
+        for table, rows in here.items()
+        if rows != there[table]
+    ]
     problems += [f"target: {f.problem}" for f in target.doctor.examine(repair=False)]
     with source_sql.connect() as connection:
         chunks = connection.execute(select(ChunkRecord.user_id, ChunkRecord.text)).all()
