@@ -27,9 +27,8 @@ from bench.common import (
     table,
     threads,
 )
-from knowledge.embedding import Bm25Encoder, load_embedder
-from knowledge.language import guess_language
-from knowledge.model import QueryVectors
+from knowledge.bootstrap import Services
+from knowledge.embedding import load_embedder
 from knowledge.ports import Embedder, SearchMode
 from knowledge.provision import EMBEDDER_PRESETS
 
@@ -79,7 +78,6 @@ def evaluate(
     questions: int | None,
 ) -> tuple[dict[str, dict[str, dict[str, float]]], dict[str, float]]:
     results: dict[str, dict[str, dict[str, float]]] = {}
-    sparse = Bm25Encoder()
     ingest_seconds = query_seconds = 0.0
     ingested = asked = 0
     for memory in dict.fromkeys(s.memory for s in SCENARIOS):
@@ -95,7 +93,7 @@ def evaluate(
             for scenario in (s for s in SCENARIOS if s.memory == memory):
                 asked_here = spread(corpora[scenario.questions].questions, questions)
                 started = time.perf_counter()
-                positions = search_all(services.store, embedder, sparse, asked_here, paragraph_of)
+                positions = search_all(services, asked_here, paragraph_of)
                 query_seconds += time.perf_counter() - started
                 asked += len(asked_here)
                 results[scenario.name] = {mode: ranks(positions[mode]) for mode in MODES}
@@ -107,22 +105,14 @@ def evaluate(
 
 
 def search_all(
-    store: object,
-    embedder: Embedder,
-    sparse: Bm25Encoder,
-    questions: list[Question],
-    paragraph_of: dict[int, int],
+    services: Services, questions: list[Question], paragraph_of: dict[int, int]
 ) -> dict[str, list[int | None]]:
+    """Each question embedded once, as the retriever does, then searched in every mode."""
     positions: dict[str, list[int | None]] = {mode: [] for mode in MODES}
     for question in questions:
-        lang = guess_language(question.text)
-        vectors = QueryVectors(
-            dense=embedder.embed_query(question.text),
-            sparse=sparse.encode_query(question.text, lang),
-            lang=lang,
-        )
+        vectors = services.retriever.query_vectors(question.text)
         for mode in MODES:
-            hits = store.search(USER, vectors, limit=DEPTH * 2, mode=mode)  # type: ignore[attr-defined]
+            hits = services.store.search(USER, vectors, limit=DEPTH * 2, mode=mode)
             order = list(dict.fromkeys(paragraph_of[hit.doc_id] for hit in hits))
             rank = order.index(question.paragraph) if question.paragraph in order else None
             positions[mode].append(rank)

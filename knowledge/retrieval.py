@@ -45,14 +45,18 @@ class Retriever:
         since: datetime | None = None,
         until: datetime | None = None,
     ) -> list[Hit]:
+        vectors = self.query_vectors(query)
+        hits = self._store.search(user_id, vectors, limit=k, mode=mode, since=since, until=until)
+        return self._of_ready_documents(user_id, hits)
+
+    def query_vectors(self, query: str) -> QueryVectors:
+        """What the store is asked with: dense and BM25 vectors, and the query's language."""
         lang = guess_language(query)
-        vectors = QueryVectors(
+        return QueryVectors(
             dense=self._embedder.embed_query(query),
             sparse=self._sparse.encode_query(query, lang),
             lang=lang,
         )
-        hits = self._store.search(user_id, vectors, limit=k, mode=mode, since=since, until=until)
-        return self._of_ready_documents(user_id, hits)
 
     def _of_ready_documents(self, user_id: int, hits: list[Hit]) -> list[Hit]:
         if not hits:

@@ -25,9 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from knowledge.bootstrap import Services, bootstrap
-from knowledge.embedding import Bm25Encoder
 from knowledge.errors import DocumentNotFound
-from knowledge.model import QueryVectors
 from knowledge.ports import Embedder
 from knowledge.settings import Settings
 from tests.databases import fresh_postgres_database
@@ -132,9 +130,7 @@ def _run(
         elif kind == "search":
             hits = services.retriever.search(user_id, arg, k=10)
             # and the store alone, below the retriever's own check against SQL
-            vectors = QueryVectors(
-                services.embedder.embed_query(arg), Bm25Encoder().encode_query(arg, "en"), "en"
-            )
+            vectors = services.retriever.query_vectors(arg)
             for mode in ("hybrid", "dense", "sparse"):
                 hits += services.store.search(user_id, vectors, limit=10, mode=mode)  # type: ignore[arg-type]
             for hit in hits:
