@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from knowledge.answering import Answerer
 from knowledge.chunking import Chunker
-from knowledge.database import make_engine, migrate, session_factory
+from knowledge.database import make_engine, migrate, session_factory, wait_until_reachable
 from knowledge.digest import Digests
 from knowledge.doctor import Doctor
 from knowledge.embedding import Bm25Encoder, load_embedder
@@ -58,8 +58,10 @@ def bootstrap(
     generator: Generator | None = None,
 ) -> Services:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.sql_url)
+    wait_until_reachable(engine, settings.connect_seconds)
     migrate(settings.sql_url)
-    sessions = session_factory(make_engine(settings.sql_url))
+    sessions = session_factory(engine)
     embedder = embedder or load_embedder(
         settings.embedder, settings.models_dir, threads=settings.n_threads
     )

@@ -414,7 +414,8 @@ def run() -> None:
         return
     from bot.app import run_bot
 
-    run_bot(settings)
+    with reported_errors():
+        run_bot(settings)
 
 
 def main() -> None:

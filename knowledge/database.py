@@ -7,7 +7,10 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+
+from knowledge.connect import reach
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -33,6 +36,21 @@ def alembic_config(url: str) -> Config:
     config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return config
+
+
+def wait_until_reachable(engine: Engine, wait_seconds: float) -> None:
+    """A database server may still be starting; a SQLite file is there or it is not."""
+
+    def ping() -> None:
+        with engine.connect():
+            pass
+
+    reach(
+        f"the database {engine.url.render_as_string(hide_password=True)}",
+        ping,
+        transient=(OperationalError,),
+        wait_seconds=0 if engine.dialect.name == "sqlite" else wait_seconds,
+    )
 
 
 def migrate(url: str, revision: str = "head") -> None:

@@ -35,3 +35,7 @@ class ModelMissing(MnemoError):
 
 class StoreBusy(MnemoError):
     """The embedded store is open in another process."""
+
+
+class ServiceUnavailable(MnemoError):
+    """A server mnemo is configured to use (PostgreSQL, Qdrant) cannot be reached."""

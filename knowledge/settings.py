@@ -23,6 +23,9 @@ class Settings(BaseSettings):
     qdrant_url: str | None = None
     qdrant_api_key: str | None = None
     collection: str = "memory"
+    connect_seconds: float = Field(
+        30, ge=0, description="how long to wait at start for a database or Qdrant server"
+    )
 
     llm: str = "qwen2.5-0.5b"
     embedder: str = "use-multilingual"

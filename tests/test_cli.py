@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -26,10 +28,12 @@ def run(tmp_path: Path, models_dir: Path, tiny_gguf: Path):  # type: ignore[no-u
         "HF_HUB_OFFLINE": "1",
     }
 
-    def mnemo(*args: str, code: int = 0, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    def mnemo(
+        *args: str, code: int = 0, stdin: str = "", extra: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
         done = subprocess.run(
             [*MNEMO, *args],
-            env=env,
+            env={**env, **(extra or {})},
             input=stdin,
             capture_output=True,
             text=True,
@@ -104,3 +108,36 @@ def test_chat_repl_answers_and_leaves(run) -> None:  # type: ignore[no-untyped-d
 def test_digest_of_an_empty_day(run) -> None:  # type: ignore[no-untyped-def]
     done = run("digest", "--user", "7", "--date", "2026-11-20")
     assert done.stdout.strip() == "Nothing was added on 2026-11-20 (UTC)."
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_unreachable_servers_are_named_in_one_line(run) -> None:  # type: ignore[no-untyped-def]
+    run("note", "The spare key is under the blue flowerpot.", "--user", "1")
+    port = _closed_port()
+    waits = {"MNEMO_CONNECT_SECONDS": "2"}
+    database = f"postgresql+psycopg://mnemo:s3cret@127.0.0.1:{port}/mnemo"
+    qdrant = f"http://127.0.0.1:{port}"
+
+    started = time.monotonic()
+    done = run("docs", "--user", "1", code=1, extra={**waits, "MNEMO_DATABASE_URL": database})
+    assert time.monotonic() - started < 30  # waited about 2 s, then gave up
+    assert f"cannot reach the database postgresql+psycopg://mnemo:***@127.0.0.1:{port}/mnemo" in (
+        done.stderr
+    )
+    assert "s3cret" not in done.stdout + done.stderr and "Traceback" not in done.stderr
+
+    done = run("search", "key", "--user", "1", code=1, extra={**waits, "MNEMO_QDRANT_URL": qdrant})
+    assert f"cannot reach the Qdrant server at {qdrant}" in done.stderr
+    assert "Traceback" not in done.stderr
+
+    done = run(
+        "migrate-store", "--to-database", database, "--to-qdrant", qdrant, code=1, extra=waits
+    )
+    assert "cannot reach the database" in done.stderr and "Traceback" not in done.stderr
+    # Nothing of the install was touched.
+    assert "flowerpot" in run("search", "spare key", "--user", "1").stdout

@@ -4,6 +4,7 @@ Qdrant store through qdrant-client, with nothing lost, then used as the new home
 from __future__ import annotations
 
 import asyncio
+import shutil
 from pathlib import Path
 
 import pytest
@@ -76,3 +77,53 @@ def test_embedded_install_moves_to_postgres_and_qdrant(
         finally:
             target.close()
     assert _counts(services.settings.sql_url) == before  # the source is untouched
+
+
+def test_migrate_store_command(
+    monkeypatch: pytest.MonkeyPatch, models_dir: Path, tiny_gguf: Path, tmp_path: Path
+) -> None:
+    """`mnemo migrate-store` as a user runs it; the Qdrant server is qdrant-client's local
+    on-disk store, opened in place of a connection to the URL given."""
+    from typer.testing import CliRunner
+
+    from knowledge.cli import app
+
+    for key, value in {
+        "MNEMO_DATA_DIR": str(tmp_path / "data"),
+        "MNEMO_MODELS_PATH": str(models_dir),
+        "MNEMO_LLM": str(tiny_gguf),
+        "MNEMO_EMBEDDER": "minilm-l6-int8",
+    }.items():
+        monkeypatch.setenv(key, value)
+    connections: list[tuple[str, str | None]] = []
+
+    def connect(url: str, api_key: str | None = None) -> QdrantClient:
+        connections.append((url, api_key))
+        return QdrantClient(path=str(tmp_path / "qdrant-server"))
+
+    monkeypatch.setattr("qdrant_client.QdrantClient", connect)
+    runner = CliRunner()
+    assert (
+        runner.invoke(app, ["note", "The spare key is under the flowerpot.", "-u", "3"]).exit_code
+        == 0
+    )
+
+    with fresh_postgres_database() as url:
+        target = ["--to-database", url, "--to-qdrant", "http://qdrant:6333"]
+        done = runner.invoke(app, ["migrate-store", *target, "--qdrant-api-key", "k3y"])
+        assert done.exit_code == 0, done.output
+        assert "1 documents" in done.output and "✓ nothing lost" in done.output
+        assert f"MNEMO_DATABASE_URL={url}" in done.output
+        assert connections == [("http://qdrant:6333", "k3y")]
+        assert (tmp_path / "qdrant-server" / "collection").is_dir()
+
+        again = runner.invoke(app, ["migrate-store", *target])
+        assert again.exit_code == 1 and "already has rows" in again.output
+
+        monkeypatch.setenv("MNEMO_DATABASE_URL", url)
+        monkeypatch.setenv("MNEMO_QDRANT_URL", "http://qdrant:6333")
+        for old in (tmp_path / "data").glob("mnemo.sqlite3*"):
+            old.unlink()  # the new home answers on its own
+        shutil.rmtree(tmp_path / "data" / "vectors")
+        found = runner.invoke(app, ["search", "where is the spare key", "-u", "3"])
+        assert found.exit_code == 0 and "flowerpot" in found.output

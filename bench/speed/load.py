@@ -73,6 +73,8 @@ def _replies(events: list[Event]) -> dict[int, dict[str, list[tuple[int, float]]
             result, dict
         ):
             continue
+        if "message_id" not in result:  # a refused edit, e.g. "message is not modified"
+            continue
         key = (int(event["params"]["chat_id"]), int(result["message_id"]))
         first_seen.setdefault(key, event["time"])
         text = str(result.get("text", ""))

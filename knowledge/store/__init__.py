@@ -7,6 +7,7 @@ import re
 import shutil
 from pathlib import Path
 
+from knowledge.connect import reach
 from knowledge.ports import VectorStore
 from knowledge.settings import Settings
 
@@ -28,10 +29,18 @@ def open_store(settings: Settings, embedder: str, dim: int) -> VectorStore:
     space = vector_space(embedder)
     if settings.qdrant_url:
         from qdrant_client import QdrantClient
+        from qdrant_client.http.exceptions import ResponseHandlingException, UnexpectedResponse
 
         from knowledge.store.server import QdrantServerStore
 
         client = QdrantClient(url=settings.qdrant_url, api_key=settings.qdrant_api_key)
+        reach(
+            f"the Qdrant server at {settings.qdrant_url}",
+            client.get_collections,
+            transient=(ResponseHandlingException,),
+            fatal=(UnexpectedResponse,),  # e.g. 401 for a wrong API key: waiting won't help
+            wait_seconds=settings.connect_seconds,
+        )
         return QdrantServerStore(client, f"{settings.collection}-{space}", dim)
     from knowledge.store.edge import EdgeVectorStore
 
