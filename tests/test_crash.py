@@ -77,25 +77,41 @@ def test_kill_9_during_ingest_then_doctor(
             [*MNEMO, *args], env=env, capture_output=True, text=True, timeout=600, check=False
         )
 
-    book = make_pdf(
-        tmp_path / "book.pdf", {700: "The treasure is buried under the old oak."}, total=1200
-    )
-    assert mnemo("note", "--user", "1", NOTE).returncode == 0
-    started = time.monotonic()
-    assert mnemo("ingest", "--user", "1", str(book)).returncode == 0
-    whole = time.monotonic() - started
-    assert mnemo("forget", "--user", "1", str(_books(data_dir)[0])).returncode == 0
-
-    rng = random.Random(20261124)
-    interrupted = 0
-    for _ in range(KILLS):
+    def start_reading() -> subprocess.Popen[bytes]:
+        """`mnemo ingest` of the book, returned once its row says it is being read (the
+        process start-up before that, loading models, writes nothing)."""
         process = subprocess.Popen(
             [*MNEMO, "ingest", "--user", "1", str(book)],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        time.sleep(rng.uniform(0.3, 1.0) * whole)
+        engine = create_engine(Settings(_env_file=None, data_dir=data_dir).sql_url)
+        try:
+            while process.poll() is None:
+                with engine.connect() as connection:
+                    if connection.scalar(select(Document.id).where(Document.status != "ready")):
+                        break
+                time.sleep(0.02)
+        finally:
+            engine.dispose()
+        return process
+
+    book = make_pdf(
+        tmp_path / "book.pdf", {700: "The treasure is buried under the old oak."}, total=1200
+    )
+    assert mnemo("note", "--user", "1", NOTE).returncode == 0
+    process = start_reading()
+    started = time.monotonic()
+    assert process.wait() == 0
+    reading = time.monotonic() - started
+    assert mnemo("forget", "--user", "1", str(_books(data_dir)[0])).returncode == 0
+
+    rng = random.Random(20261124)
+    interrupted = 0
+    for _ in range(KILLS):
+        process = start_reading()
+        time.sleep(rng.uniform(0.0, 1.1) * reading)  # now and then just after the end
         process.kill()
         process.wait()
         report = mnemo("doctor", "--dry-run")
