@@ -2,8 +2,10 @@
 
 A server may still be starting when mnemo does (`docker compose up`), so a refused
 connection is tried again for a while; then, or at once for an error that waiting cannot
-fix (a wrong password or API key), the caller gets one clear `ServiceUnavailable` naming
-the server, never a traceback. Passwords are not part of the message.
+fix (Qdrant refusing the API key), the caller gets one clear `ServiceUnavailable` naming
+the server, never a traceback. PostgreSQL reports a refused password with the same error
+class as a refused connection, so that is waited out too. Passwords are not part of the
+message.
 """
 
 from __future__ import annotations
