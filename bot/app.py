@@ -21,7 +21,9 @@ from bot import commands, digests, guard, messages, questions, uploads
 from bot.context import MnemoContext
 from bot.logs import redact_token
 from knowledge.bootstrap import Services, bootstrap
+from knowledge.errors import MnemoError
 from knowledge.settings import Settings
+from knowledge.timeframe import warm_up as warm_up_timeframes
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +79,7 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
         await application.bot.set_my_commands(commands.bot_commands(language), language_code=code)
     await digests.plan_all(application)
     services: Services = application.bot_data["services"]
+    application.create_task(_warm_up(services), name="warm-up")
     repaired = await asyncio.to_thread(services.doctor.examine)
     if repaired:
         log.warning("the doctor found %d problems left by a crash; see above", len(repaired))
@@ -88,6 +91,16 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
         await application.update_queue.put(update)
     if pending:
         log.info("replaying %d unfinished updates", len(pending))
+
+
+async def _warm_up(services: Services) -> None:
+    """Load the chat model and its prompt preamble (kept on disk) before the first question,
+    and dateparser's language data, in the background."""
+    try:
+        await asyncio.to_thread(warm_up_timeframes)
+        await services.answerer.prime()
+    except MnemoError as exc:
+        log.warning("the chat model is not ready: %s", exc)
 
 
 async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]

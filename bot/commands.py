@@ -59,14 +59,16 @@ async def help_command(update: Update, context: MnemoContext) -> None:
 
 
 async def search(update: Update, context: MnemoContext) -> None:
-    """/search WORDS: the best matching passages with their sources, no model."""
+    """/search WORDS: the best matching passages, by their best sentences, no model."""
     language = (await profile_of(update, context)).language
     query = " ".join(context.args or [])
     if not query:
         await reply(update, t("usage_search", language))
         return
-    hits = await in_thread(context.services.retriever.search, user_id_of(update), query, k=5)
-    await reply(update, search_results(hits, language), html=True)
+    services = context.services
+    hits = await in_thread(services.retriever.search, user_id_of(update), query, k=5)
+    found = await in_thread(services.picker.best_per_hit, query, hits)
+    await reply(update, search_results(found, language), html=True)
 
 
 async def docs(update: Update, context: MnemoContext) -> None:

@@ -40,3 +40,11 @@ async def reply(
     return await message.reply_text(
         text, parse_mode=ParseMode.HTML if html else None, reply_markup=markup
     )
+
+
+def summarise_soon(context: MnemoContext, user_id: int, doc_id: int) -> None:
+    """Have a new item's digest line made when the model is idle (lowest priority)."""
+    digests = context.services.digests
+    context.application.create_task(
+        digests.summarise_later(user_id, doc_id), name=f"summary:{doc_id}"
+    )

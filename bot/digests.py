@@ -5,17 +5,19 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, date, datetime, timedelta
-from html import escape
 
 from telegram import Update
-from telegram.constants import ParseMode
+from telegram.constants import ChatAction, ParseMode
 from telegram.ext import Application, ContextTypes
 
 from bot.common import in_thread, profile_of, reply, user_id_of
 from bot.context import MnemoContext
+from bot.live import LiveMessage
+from bot.render import digest_html
 from bot.texts import t
 from knowledge.bootstrap import Services
 from knowledge.digest import Schedule
+from knowledge.fair_queue import ASKED, SCHEDULED
 
 log = logging.getLogger(__name__)
 
@@ -77,27 +79,24 @@ async def scheduled_digest(context: ContextTypes.DEFAULT_TYPE) -> None:
 async def send_digest(
     context: ContextTypes.DEFAULT_TYPE, services: Services, schedule: Schedule, day: date
 ) -> None:
-    digest = await services.digests.digest(schedule.user_id, day)
+    """Assemble the day (items' lines were made as they arrived; leftovers wait behind
+    questions in the model's queue), claim it, send it once."""
+    digest = await services.digests.digest(schedule.user_id, day, priority=SCHEDULED)
     if digest is None and services.settings.digest_skip_empty:
         log.info("empty day: no digest sent")
         return
     if not await in_thread(services.digests.claim, schedule.user_id, day):
         log.info("digest of that day was already sent")
         return
-    await context.bot.send_message(
-        schedule.user_id,
-        _render(digest.text if digest else None, day, schedule.language),
-        parse_mode=ParseMode.HTML,
-    )
-
-
-def _render(text: str | None, day: date, language: str) -> str:
-    header = f"<b>{escape(t('digest_header', language, day=f'{day:%Y-%m-%d}'))}</b>"
-    return f"{header}\n\n{escape(text or t('digest_empty', language))}"
+    for part in digest_html(digest, day, schedule.language):
+        await context.bot.send_message(schedule.user_id, part, parse_mode=ParseMode.HTML)
 
 
 async def digest_command(update: Update, context: MnemoContext) -> None:
     """/digest [yesterday|YYYY-MM-DD]: a day's digest now (today's so far by default)."""
+    chat = update.effective_chat
+    assert chat is not None
+    await context.bot.send_chat_action(chat.id, ChatAction.TYPING)
     language = (await profile_of(update, context)).language
     services = context.services
     user_id = user_id_of(update)
@@ -113,8 +112,17 @@ async def digest_command(update: Update, context: MnemoContext) -> None:
     except ValueError:
         await reply(update, t("usage_digest", language))
         return
-    digest = await services.digests.digest(user_id, day)
-    await reply(update, _render(digest.text if digest else None, day, language), html=True)
+    live = LiveMessage.for_update(update, context)
+
+    async def on_position(position: int) -> None:
+        if position > 0:
+            await live.show(t("queued", language, position=position), force=True)
+
+    digest = await services.digests.digest(user_id, day, priority=ASKED, on_position=on_position)
+    first, *rest = digest_html(digest, day, language)
+    await live.show_html(first)
+    for part in rest:
+        await context.bot.send_message(chat.id, part, parse_mode=ParseMode.HTML)
 
 
 async def timezone_command(update: Update, context: MnemoContext) -> None:

@@ -18,7 +18,7 @@ from telegram.error import BadRequest
 
 from bot.common import in_thread
 from bot.context import MnemoContext
-from bot.render import split_text
+from bot.render import LIMIT, split_text
 
 log = logging.getLogger(__name__)
 
@@ -45,10 +45,18 @@ class LiveMessage:
             return
         await self._resume()
         parts = [escape(part) for part in split_text(text)] or [""]
-        if footer:
+        if footer and len(parts[-1]) + len(footer) + 2 > LIMIT:
+            parts.append(footer)
+        elif footer:
             parts[-1] = f"{parts[-1]}\n\n{footer}" if parts[-1] else footer
         for index, html in enumerate(parts):
             await self._put(index, html or "…")
+        self._last_edit = time.monotonic()
+
+    async def show_html(self, html: str) -> None:
+        """Show one message of ready HTML (at most LIMIT characters), now."""
+        await self._resume()
+        await self._put(0, html)
         self._last_edit = time.monotonic()
 
     async def _resume(self) -> None:

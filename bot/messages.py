@@ -11,7 +11,7 @@ from telegram import (
     Update,
 )
 
-from bot.common import in_thread, profile_of, reply, user_id_of
+from bot.common import in_thread, profile_of, reply, summarise_soon, user_id_of
 from bot.context import MnemoContext
 from bot.questions import answer_question
 from bot.texts import t
@@ -59,6 +59,8 @@ async def save_note(
     result = await in_thread(
         context.services.ingestor.add_note, user_id_of(update), text, origin=origin
     )
+    if not result.duplicate:
+        summarise_soon(context, user_id_of(update), result.doc_id)
     if result.duplicate:
         answer = t("already_stored", profile.language)
     elif origin:

@@ -12,7 +12,7 @@ from telegram.constants import ChatAction
 from bot.common import profile_of, reply, user_id_of
 from bot.context import MnemoContext
 from bot.live import LiveMessage
-from bot.render import answer_footer
+from bot.render import quotes_html
 from bot.texts import t
 from knowledge.answering import Answer
 from knowledge.fair_queue import QueueCancelled
@@ -50,8 +50,7 @@ async def answer_question(update: Update, context: MnemoContext, question: str) 
                         await live.show(text, footer=t("cancelled", language), force=True)
                         return
                     if isinstance(event, Answer):
-                        footer = answer_footer(event, language)
-                        await live.show(event.text, footer=footer, force=True)
+                        await live.show(event.text, footer=quotes_html(event), force=True)
                     else:
                         text += event
                         await live.show(text)

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date
 from html import escape
 
-from bot.texts import t
+from bot.texts import counted, t
 from knowledge.answering import Answer
-from knowledge.model import Hit
+from knowledge.digest import Digest
+from knowledge.evidence import Evidence
 
 LIMIT = 4096
-_ROOM = 3900  # leaves space for the sources footer on the last part
+_ROOM = 3300  # leaves space for the quoted lines under the answer on the last part
+EXPANDABLE_CHARS = 300
+QUOTE_CHARS = 700
 
 
 def split_text(text: str, limit: int = _ROOM) -> list[str]:
@@ -29,21 +33,69 @@ def split_text(text: str, limit: int = _ROOM) -> list[str]:
     return parts
 
 
-def answer_footer(answer: Answer, language: str) -> str:
-    lines = []
-    if answer.unsupported:
-        lines.append(f"<i>{escape(t('unsupported_answer', language))}</i>")
-    if answer.sources:
-        lines.append(f"<b>{escape(t('sources', language))}:</b>")
-        lines += [f"<i>{escape(cited.label())}</i>" for cited in answer.sources]
-    return "\n".join(lines)
+def quotes_html(answer: Answer) -> str:
+    """The lines of the user's memory under an answer, in a blockquote (expandable when
+    long): what backs it, or, when memory does not hold the answer, the nearest things."""
+    if not answer.quotes:
+        return ""
+    heading = t("from_memory" if answer.found else "closest", answer.language)
+    return f"<b>{escape(heading)}</b>\n" + _blockquote(answer.quotes)
 
 
-def search_results(hits: list[Hit], language: str) -> str:
-    if not hits:
+def _blockquote(quotes: list[Evidence]) -> str:
+    body = "\n".join(f"{escape(_clip(q.text))}\n— <i>{escape(q.label())}</i>" for q in quotes)
+    expandable = " expandable" if len(body) > EXPANDABLE_CHARS else ""
+    return f"<blockquote{expandable}>{body}</blockquote>"
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= QUOTE_CHARS else text[: QUOTE_CHARS - 1] + "…"
+
+
+def search_results(found: list[Evidence], language: str) -> str:
+    """/search: each matching passage by its best sentences, with its source."""
+    if not found:
         return escape(t("no_matches", language))
     blocks = []
-    for rank, hit in enumerate(hits, start=1):
-        snippet = " ".join(hit.text.split())[:400]
-        blocks.append(f"<b>[{rank}] {escape(hit.label())}</b>\n{escape(snippet)}")
+    for rank, item in enumerate(found, start=1):
+        blocks.append(f"<b>[{rank}] {escape(item.label())}</b>\n{escape(item.text)}")
     return "\n\n".join(blocks)
+
+
+_ICONS = {"note": "📝", "voice": "🎙", "photo": "🖼", "document": "📄"}
+_PARTS = ((0, "part_night"), (6, "part_morning"), (12, "part_afternoon"), (18, "part_evening"))
+
+
+def digest_html(digest: Digest | None, day: date, language: str) -> list[str]:
+    """A day's digest as Telegram HTML messages: the frame (heading, counts, parts of the
+    day) in the interface language, every item with its time in its own words; split
+    between lines past the length limit."""
+    header = f"<b>{escape(t('digest_header', language, day=f'{day:%Y-%m-%d}'))}</b>"
+    if digest is None:
+        return [f"{header}\n\n{escape(t('digest_empty', language))}"]
+    counts = ", ".join(counted(f"count_{kind}", language, n) for kind, n in digest.counts.items())
+    lines = [header, escape(counts)]
+    part = None
+    for item in digest.items:
+        current = [key for start, key in _PARTS if item.at.hour >= start][-1]
+        if current != part:
+            part = current
+            lines += ["", f"<b>{escape(t(part, language))}</b>"]
+        lines.append(f"{item.at:%H:%M} {_ICONS.get(item.kind, '•')} {escape(item.line)}")
+    return split_lines(lines)
+
+
+def split_lines(lines: list[str], limit: int = LIMIT) -> list[str]:
+    """Whole lines (each complete HTML) joined into messages of at most `limit` characters."""
+    parts: list[str] = []
+    current: list[str] = []
+    size = 0
+    for line in lines:
+        if current and size + len(line) + 1 > limit:
+            parts.append("\n".join(current).strip("\n"))
+            current, size = [], 0
+        current.append(line)
+        size += len(line) + 1
+    if current:
+        parts.append("\n".join(current).strip("\n"))
+    return parts

@@ -92,10 +92,17 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "Использование: /forget ID (см. /docs)",
     },
     "queued": {"en": "⏳ You are #{position} in line…", "ru": "⏳ Вы #{position} в очереди…"},
-    "sources": {"en": "Sources", "ru": "Источники", "es": "Fuentes", "zh": "来源"},
-    "unsupported_answer": {
-        "en": "No source in your memory supports this answer.",
-        "ru": "Ни один источник из вашей памяти не подтверждает этот ответ.",
+    "from_memory": {
+        "en": "📌 From your memory:",
+        "ru": "📌 Из вашей памяти:",
+        "es": "📌 De tu memoria:",
+        "zh": "📌 来自你的记忆：",
+    },
+    "closest": {
+        "en": "🔎 The closest things in your memory:",
+        "ru": "🔎 Самое близкое в вашей памяти:",
+        "es": "🔎 Lo más parecido en tu memoria:",
+        "zh": "🔎 你的记忆中最接近的内容：",
     },
     "cancelled": {"en": "⏹ Stopped.", "ru": "⏹ Остановлено."},
     "nothing_to_cancel": {"en": "Nothing is running.", "ru": "Сейчас ничего не выполняется."},
@@ -169,8 +176,47 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "daily digest time: /digest_time 21:30 or off",
         "ru": "время сводки: /digest_time 21:30 или off",
     },
-    "digest_header": {"en": "🗓 Your day, {day}", "ru": "🗓 Ваш день, {day}"},
-    "digest_empty": {"en": "Nothing was added that day.", "ru": "В этот день ничего не добавлено."},
+    "digest_header": {
+        "en": "🗓 Your day, {day}",
+        "ru": "🗓 Ваш день, {day}",
+        "es": "🗓 Tu día, {day}",
+        "zh": "🗓 你的一天，{day}",
+    },
+    "digest_empty": {
+        "en": "Nothing was added that day.",
+        "ru": "В этот день ничего не добавлено.",
+        "es": "Ese día no se añadió nada.",
+        "zh": "那天没有添加任何内容。",
+    },
+    "part_night": {"en": "Night", "ru": "Ночь", "es": "Madrugada", "zh": "凌晨"},
+    "part_morning": {"en": "Morning", "ru": "Утро", "es": "Mañana", "zh": "上午"},
+    "part_afternoon": {"en": "Afternoon", "ru": "День", "es": "Tarde", "zh": "下午"},
+    "part_evening": {"en": "Evening", "ru": "Вечер", "es": "Noche", "zh": "晚上"},
+    # Counts: singular|plural (Russian: one|few|many), by plural_form().
+    "count_note": {
+        "en": "{n} note|{n} notes",
+        "ru": "{n} заметка|{n} заметки|{n} заметок",
+        "es": "{n} nota|{n} notas",
+        "zh": "{n} 条笔记",
+    },
+    "count_voice": {
+        "en": "{n} voice note|{n} voice notes",
+        "ru": "{n} голосовая|{n} голосовых|{n} голосовых",
+        "es": "{n} nota de voz|{n} notas de voz",
+        "zh": "{n} 条语音",
+    },
+    "count_photo": {
+        "en": "{n} photo|{n} photos",
+        "ru": "{n} фото|{n} фото|{n} фото",
+        "es": "{n} foto|{n} fotos",
+        "zh": "{n} 张照片",
+    },
+    "count_document": {
+        "en": "{n} document|{n} documents",
+        "ru": "{n} документ|{n} документа|{n} документов",
+        "es": "{n} documento|{n} documentos",
+        "zh": "{n} 个文档",
+    },
     "digest_at": {
         "en": "🗓 Your digest comes every day at {at} ({zone}).",
         "ru": "🗓 Сводка будет приходить каждый день в {at} ({zone}).",
@@ -204,3 +250,20 @@ def t(key: str, language: str, **values: Any) -> str:
     """The text for `key` in `language`, or English when not translated."""
     variants = TEXTS[key]
     return variants.get(language, variants["en"]).format(**values)
+
+
+def counted(key: str, language: str, n: int) -> str:
+    """A count with the noun in its plural form for `n` (`key` holds forms split by |)."""
+    forms = t(key, language, n=n).split("|")
+    return forms[min(plural_form(language, n), len(forms) - 1)]
+
+
+def plural_form(language: str, n: int) -> int:
+    """Which form: English and Spanish one/other; Russian one/few/many; Chinese one."""
+    if language == "zh":
+        return 0
+    if language == "ru":
+        if n % 10 == 1 and n % 100 != 11:
+            return 0
+        return 1 if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14 else 2
+    return 0 if n == 1 else 1

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from telegram import Update
 
-from bot.common import profile_of
+from bot.common import profile_of, summarise_soon
 from bot.context import MnemoContext
 from bot.live import LiveMessage
 from bot.texts import t
@@ -110,6 +110,8 @@ async def _read(
         return t("failed", language, name=name, reason=str(exc))
     finally:
         ticker.cancel()
+    if not result.duplicate:
+        summarise_soon(context, user_id, result.doc_id)
     return _summary(result, language)
 
 

@@ -14,6 +14,7 @@ from knowledge.database import make_engine, migrate, session_factory, wait_until
 from knowledge.digest import Digests
 from knowledge.doctor import Doctor
 from knowledge.embedding import Bm25Encoder, load_embedder
+from knowledge.evidence import EvidencePicker
 from knowledge.fair_queue import FairQueue
 from knowledge.files import FileStore
 from knowledge.generation import LlamaGenerator, LlmWorker
@@ -26,6 +27,7 @@ from knowledge.profiles import Profiles
 from knowledge.retrieval import Retriever
 from knowledge.settings import Settings
 from knowledge.store import open_store
+from knowledge.summaries import Summarizer
 
 
 @dataclass
@@ -35,6 +37,7 @@ class Services:
     embedder: Embedder
     ingestor: Ingestor
     retriever: Retriever
+    picker: EvidencePicker
     answerer: Answerer
     memory: Memory
     profiles: Profiles
@@ -72,11 +75,16 @@ def bootstrap(
 
     def load_generator() -> Generator:
         return generator or LlamaGenerator.load(
-            settings.llm, settings.models_dir, n_ctx=settings.n_ctx, n_threads=settings.n_threads
+            settings.llm,
+            settings.models_dir,
+            n_ctx=settings.n_ctx,
+            n_threads=settings.n_threads,
+            state_dir=settings.cache_dir / "llm",
         )
 
     worker = LlmWorker(load_generator)
     retriever = Retriever(store=store, embedder=embedder, sparse=sparse, sessions=sessions)
+    picker = EvidencePicker(embedder=embedder, sparse=sparse)
     params = GenerationParams(
         temperature=settings.temperature,
         top_k=settings.top_k,
@@ -101,27 +109,33 @@ def bootstrap(
         quota_bytes=settings.quota_mb << 20 if settings.quota_mb else None,
     )
     ingestor.reindex_missing()
+    summarizer = Summarizer(worker=worker, params=params, terms=picker.terms)
+    digests = Digests(sessions=sessions, queue=queue, summarizer=summarizer, settings=settings)
     return Services(
         settings=settings,
         store=store,
         embedder=embedder,
         ingestor=ingestor,
         retriever=retriever,
+        picker=picker,
         answerer=Answerer(
             retriever=retriever,
-            sparse=sparse,
+            picker=picker,
             worker=worker,
             sessions=sessions,
             params=params,
-            n_ctx=settings.n_ctx,
-            sources=settings.answer_sources,
+            chunks=settings.answer_sources,
+            evidence_tokens=settings.evidence_tokens,
+            thresholds=(
+                settings.evidence_threshold,
+                settings.evidence_threshold_other_language,
+            ),
             history_turns=settings.history_turns,
+            zone_of=lambda user_id: digests.schedule(user_id).zone,
         ),
         memory=Memory(sessions=sessions, store=store, files=files),
         profiles=Profiles(sessions),
-        digests=Digests(
-            sessions=sessions, worker=worker, queue=queue, params=params, settings=settings
-        ),
+        digests=digests,
         inbox=Inbox(sessions),
         queue=queue,
         worker=worker,

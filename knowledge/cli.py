@@ -20,6 +20,7 @@ from rich.table import Table
 from knowledge.answering import Answer
 from knowledge.bootstrap import Services, bootstrap
 from knowledge.errors import MnemoError
+from knowledge.fair_queue import ASKED
 from knowledge.memory import human_size
 from knowledge.ports import SearchMode
 from knowledge.provision import EMBEDDER_PRESETS, LLM_PRESETS, installed_models
@@ -180,24 +181,28 @@ def search(
         out.print("    " + " ".join(hit.text.split())[:300])
 
 
-async def _stream_answer(svc: Services, user: int, question: str, with_history: bool) -> None:
+async def _print_answer(svc: Services, user: int, question: str, with_history: bool) -> None:
+    """The checked answer, then the lines of memory that back it (or the nearest ones).
+
+    The model's text is not streamed here: an answer no evidence backs is replaced, and a
+    terminal cannot take back what it printed.
+    """
     async for event in svc.answerer.ask(user, question, with_history=with_history):
         if isinstance(event, Answer):
-            sys.stdout.write("\n")
-            if event.unsupported:
-                sys.stdout.write("(No source in your memory supports this answer.)\n")
-            for cited in event.sources:
-                sys.stdout.write(cited.label() + "\n")
-        else:
-            sys.stdout.write(event)
-        sys.stdout.flush()
+            out.print(event.text, markup=False)
+            if event.quotes:
+                heading = "From your memory:" if event.found else "Closest in your memory:"
+                out.print(f"[dim]{heading}[/dim]")
+            for quote in event.quotes:
+                out.print(f"  > {quote.text}", markup=False, highlight=False)
+                out.print(f"    — {quote.label()}", markup=False, style="dim")
 
 
 @app.command()
 def ask(question: str, user: UserOpt) -> None:
-    """Answer a question from a user's memory, streaming, with numbered sources."""
-    with services() as svc, reported_errors(prefix="\n"):
-        asyncio.run(_stream_answer(svc, user, question, with_history=False))
+    """Answer a question from a user's memory, with the lines of memory that back it."""
+    with services() as svc, reported_errors():
+        asyncio.run(_print_answer(svc, user, question, with_history=False))
 
 
 @app.command()
@@ -215,9 +220,8 @@ def chat(user: UserOpt) -> None:
                 break
             if not question:
                 continue
-            sys.stdout.write("mnemo> ")
             try:
-                asyncio.run(_stream_answer(svc, user, question, with_history=True))
+                asyncio.run(_print_answer(svc, user, question, with_history=True))
             except MnemoError as exc:
                 err.print(f"[red]error:[/red] {exc}")
             except KeyboardInterrupt:
@@ -276,11 +280,11 @@ def digest(
     with services() as svc, reported_errors():
         schedule = svc.digests.schedule(user)
         local_day = day.date() if day else schedule.today(datetime.now(UTC))
-        result = asyncio.run(svc.digests.digest(user, local_day))
+        result = asyncio.run(svc.digests.digest(user, local_day, priority=ASKED))
     if result is None:
         out.print(f"Nothing was added on {local_day:%Y-%m-%d} ({schedule.timezone}).")
     else:
-        out.print(result.text)
+        out.print(result.plain(), markup=False, highlight=False)
 
 
 @models_app.callback(invoke_without_command=True)

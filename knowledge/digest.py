@@ -1,9 +1,13 @@
-"""Daily digests: everything a user added on one local day, summarised by the local model.
+"""Daily digests: everything a user added on one local day, each item with its time.
 
-Days are local to the user's IANA timezone (zoneinfo, so DST days last 23 or 25 hours).
-A day that does not fit the model's context is summarised in parts and merged (map-reduce).
-Counts are computed here, not by the model. Each day's digest is stored; sending is claimed
-in the database first, so a restart never sends a day twice.
+The day's structure comes from the data, in code: every item of the local day (IANA
+timezone, so DST days last 23 or 25 hours), in order, with its local time, its kind and a
+line in its own words. The model only condenses a long item into one line, when the item
+arrives (at the lowest priority) or, failing that, when the digest is made, and that line
+is kept only if the item supports every word and number of it (`summaries.py`). So a day
+of 100 items is assembled, not summarised, at 21:00, and nothing in it is invented.
+
+Sending is claimed in the database first, so a restart never sends a day twice.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -18,40 +23,16 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from knowledge.fair_queue import FairQueue
-from knowledge.generation import LlmWorker
-from knowledge.model import GenerationParams
+from knowledge.fair_queue import BACKGROUND, FairQueue, PositionCallback
 from knowledge.profiles import update_user
 from knowledge.records import ChunkRecord, DigestRecord, Document, Note, User, utcnow
 from knowledge.settings import Settings
+from knowledge.summaries import Summarizer, own_line
 
 log = logging.getLogger(__name__)
 
-DIGEST_PRIORITY = 1  # after questions
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
-_LANGUAGE_NAMES = {"en": "English", "ru": "Russian", "es": "Spanish", "zh": "Chinese"}
-_SYSTEM = (
-    "You write a short evening digest of the user's day from the items they saved. Group "
-    "the items by topic under short headings, keep each item's time at the start of its line "
-    '(like "08:12 breakfast: oatmeal with berries"), and mention documents in one line '
-    "each. Use only the items given; never invent anything."
-)
-_MERGE = (
-    "You merge partial digests of the same day into one digest. Group by topic under short "
-    "headings, keep the times, drop repetitions, never invent anything."
-)
-_KIND_WORDS = {
-    "en": {
-        "note": ("note", "notes"),
-        "photo": ("photo", "photos"),
-        "document": ("document", "documents"),
-    },
-    "ru": {
-        "note": ("заметка", "заметок"),
-        "photo": ("фото", "фото"),
-        "document": ("документ", "документов"),
-    },
-}
+KINDS = ("note", "voice", "photo", "document")
 
 
 def parse_timezone(text: str) -> str:
@@ -108,18 +89,59 @@ class Schedule:
 
 @dataclass(frozen=True)
 class DayItem:
+    """One thing the user added that day, in their own words."""
+
     doc_id: int
-    kind: str  # note, photo or document
+    kind: str  # note, voice, photo or document
     at: datetime  # local time
-    line: str
+    text: str  # what the item says: a note's text, a photo's caption and OCR, a document's start
+    summary: str | None  # its checked one-line summary, when it needs one and has one
+    name: str = ""  # a document's file name
+    pages: int | None = None
+    caption: str = ""  # a photo's caption
+    seen: str = ""  # a photo's OCR text
+
+    @property
+    def line(self) -> str:
+        """The item's line in the digest, never the model's unless checked."""
+        if self.kind == "photo":
+            words = self.caption or self.summary or ""
+            seen = own_line(self.seen, 120) if self.seen else ""
+            return " — ".join(
+                part for part in (own_line(words), f"“{seen}”" if seen else "") if part
+            )
+        if self.kind == "document":
+            pages = f" ({self.pages} p.)" if self.pages else ""
+            about = self.summary or own_line(self.text, 160)
+            return f"{self.name}{pages}: {about}" if about else f"{self.name}{pages}"
+        return self.summary or own_line(self.text)
+
+    @property
+    def condensable(self) -> str:
+        """The text a summary would condense; empty when the item's own words suffice."""
+        if self.kind == "photo":
+            return ""  # a caption is already the user's own line
+        return self.text if Summarizer.needed(self.text) else ""
 
 
 @dataclass(frozen=True)
 class Digest:
+    """A day's digest: every item, in order, each with its time and line."""
+
     user_id: int
     day: date
-    text: str
-    items: int
+    items: list[DayItem]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        found = Counter(item.kind for item in self.items)
+        return {kind: found[kind] for kind in KINDS if found[kind]}
+
+    def plain(self) -> str:
+        """The digest as plain text (the CLI, and the stored copy)."""
+        counts = ", ".join(f"{n} {kind}{'s' if n > 1 else ''}" for kind, n in self.counts.items())
+        lines = [f"{item.at:%H:%M} {item.kind}: {item.line}" for item in self.items]
+        return "\n".join([*lines, "", counts])
 
 
 class Digests:
@@ -127,15 +149,13 @@ class Digests:
         self,
         *,
         sessions: sessionmaker[Session],
-        worker: LlmWorker,
         queue: FairQueue,
-        params: GenerationParams,
+        summarizer: Summarizer,
         settings: Settings,
     ) -> None:
         self._sessions = sessions
-        self._worker = worker
         self._queue = queue
-        self._params = params
+        self._summarizer = summarizer
         self._settings = settings
 
     # Schedules ----------------------------------------------------------------------------
@@ -175,7 +195,7 @@ class Digests:
     # Content ------------------------------------------------------------------------------
 
     def items(self, user_id: int, day: date, zone: ZoneInfo) -> list[DayItem]:
-        """What the user added on that local day, oldest first."""
+        """What the user added on that local day, oldest first (a photo at its EXIF time)."""
         start, end = day_bounds(day, zone)
         with self._sessions() as session:
             docs = session.scalars(
@@ -188,57 +208,99 @@ class Digests:
                 )
                 .order_by(Document.created_at, Document.id)
             ).all()
-            return [self._item(session, doc, zone) for doc in docs]
+            found = [self._item(session, doc, zone) for doc in docs]
+        return sorted(found, key=lambda item: (item.at, item.doc_id))
 
     def _item(self, session: Session, doc: Document, zone: ZoneInfo) -> DayItem:
         created = doc.created_at if doc.created_at.tzinfo else doc.created_at.replace(tzinfo=UTC)
         at = created.astimezone(zone)
         if doc.kind == "note":
             note = session.scalar(select(Note.text).where(Note.document_id == doc.id)) or ""
-            return DayItem(doc.id, "note", at, _one_line(note, 300))
+            return DayItem(doc.id, "note", at, note, doc.summary)
         if doc.kind == "image":
             taken = doc.meta.get("taken_at")
             if taken:
                 at = datetime.fromisoformat(taken).replace(tzinfo=zone)
-            caption = doc.meta.get("caption") or ""
-            read = _one_line(str(doc.meta.get("ocr_text") or ""), 200)
-            parts = [p for p in (caption, f"text in it: {read}" if read else "") if p]
-            return DayItem(doc.id, "photo", at, "photo: " + ("; ".join(parts) or "no caption"))
-        first = (
-            session.scalar(
-                select(ChunkRecord.text)
-                .where(ChunkRecord.document_id == doc.id)
-                .order_by(ChunkRecord.number)
-                .limit(1)
+            caption = str(doc.meta.get("caption") or "")
+            seen = str(doc.meta.get("ocr_text") or "")
+            text = "\n".join(part for part in (caption, seen) if part)
+            return DayItem(doc.id, "photo", at, text, doc.summary, caption=caption, seen=seen)
+        first = session.scalar(
+            select(ChunkRecord.text)
+            .where(ChunkRecord.document_id == doc.id)
+            .order_by(ChunkRecord.number)
+            .limit(1)
+        )
+        text = "\n".join(part for part in (doc.title or "", first or "") if part)
+        return DayItem(doc.id, "document", at, text, doc.summary, name=doc.name, pages=doc.pages)
+
+    # Summaries ----------------------------------------------------------------------------
+
+    async def summarise_later(self, user_id: int, doc_id: int) -> None:
+        """Make a new item's digest line now, at the lowest priority (when the model is idle),
+        so the evening digest is only assembled. A failure leaves it for the digest."""
+        try:
+            item = await asyncio.to_thread(self._one_item, user_id, doc_id)
+            if item is not None and item.condensable and item.summary is None:
+                await self._summarise(item, user_id, BACKGROUND, None)
+        except Exception:
+            log.exception("summarising document %s for the digest failed", doc_id)
+
+    def _one_item(self, user_id: int, doc_id: int) -> DayItem | None:
+        zone = self.schedule(user_id).zone
+        with self._sessions() as session:
+            doc = session.scalar(
+                select(Document).where(
+                    Document.id == doc_id, Document.user_id == user_id, Document.status == "ready"
+                )
             )
-            or ""
+            return self._item(session, doc, zone) if doc else None
+
+    async def _summarise(
+        self, item: DayItem, user_id: int, priority: int, on_position: PositionCallback | None
+    ) -> DayItem:
+        summary = await self._queue.run(
+            user_id,
+            lambda: self._summarizer.summarise(item.condensable),
+            priority=priority,
+            on_position=on_position,
         )
-        pages = f", {doc.pages} pages" if doc.pages else ""
-        title = doc.title or doc.name
-        return DayItem(
-            doc.id, "document", at, f"document {doc.name}{pages}: {title}. {_one_line(first, 160)}"
-        )
+        await asyncio.to_thread(self._keep_summary, user_id, item.doc_id, summary)
+        return replace(item, summary=summary)
+
+    def _keep_summary(self, user_id: int, doc_id: int, summary: str) -> None:
+        with self._sessions.begin() as session:
+            session.execute(
+                update(Document)
+                .where(Document.id == doc_id, Document.user_id == user_id)
+                .values(summary=summary)
+            )
 
     # Digests ------------------------------------------------------------------------------
 
-    async def digest(self, user_id: int, day: date) -> Digest | None:
-        """The stored digest of that day, regenerated when items changed; None: empty day."""
+    async def digest(
+        self,
+        user_id: int,
+        day: date,
+        *,
+        priority: int = BACKGROUND,
+        on_position: PositionCallback | None = None,
+    ) -> Digest | None:
+        """That day's digest; None: nothing was added. Items whose line was not made when
+        they arrived are condensed now, in the model's queue at `priority`."""
         schedule = await asyncio.to_thread(self.schedule, user_id)
         items = await asyncio.to_thread(self.items, user_id, day, schedule.zone)
         if not items:
             return None
-        stamp = max(item.doc_id for item in items)
-        stored = await asyncio.to_thread(self._stored, user_id, day)
-        if stored and stored.text and (stored.items, stored.last_item_id) == (len(items), stamp):
-            return Digest(user_id, day, stored.text, stored.items)
-        summary = await self._queue.run(
-            user_id,
-            lambda: self._summarise(items, day, schedule.language),
-            priority=DIGEST_PRIORITY,
-        )
-        text = f"{summary.strip()}\n\n{_counts(items, schedule.language)}"
-        await asyncio.to_thread(self._store, user_id, day, text, len(items), stamp)
-        return Digest(user_id, day, text, len(items))
+        done = []
+        for item in items:
+            if item.condensable and item.summary is None:
+                item = await self._summarise(item, user_id, priority, on_position)
+            done.append(item)
+        digest = Digest(user_id, day, done)
+        stamp = max(item.doc_id for item in done)
+        await asyncio.to_thread(self._store, user_id, day, digest.plain(), len(done), stamp)
+        return digest
 
     def claim(self, user_id: int, day: date) -> bool:
         """Record that the day's digest is being sent; False if it already was.
@@ -260,14 +322,6 @@ class Digests:
             )
             return claimed.rowcount == 1  # type: ignore[attr-defined]
 
-    def _stored(self, user_id: int, day: date) -> DigestRecord | None:
-        with self._sessions() as session:
-            return session.scalar(
-                select(DigestRecord).where(
-                    DigestRecord.user_id == user_id, DigestRecord.local_date == day
-                )
-            )
-
     def _store(self, user_id: int, day: date, text: str, items: int, stamp: int) -> None:
         with self._sessions.begin() as session:
             record = self._record(session, user_id, day)
@@ -288,57 +342,3 @@ class Digests:
             session.add(record)
             session.flush()
         return record
-
-    async def _summarise(self, items: list[DayItem], day: date, language: str) -> str:
-        lines = [f"{item.at:%H:%M} {item.line}" for item in items]
-        name = _LANGUAGE_NAMES.get(language, "English")
-        budget = self._settings.n_ctx - self._params.max_tokens - 200
-        batches = await self._batches(lines, budget)
-        parts = [
-            await self._complete(
-                _SYSTEM,
-                f"Items of {day:%Y-%m-%d}:\n"
-                + "\n".join(batch)
-                + f"\n\nWrite the digest in {name}.",
-            )
-            for batch in batches
-        ]
-        if len(parts) == 1:
-            return parts[0]
-        log.info("digest of %d items summarised in %d parts", len(items), len(parts))
-        return await self._complete(
-            _MERGE, "\n\n---\n\n".join(parts) + f"\n\nWrite the merged digest in {name}."
-        )
-
-    async def _batches(self, lines: list[str], budget: int) -> list[list[str]]:
-        costs = await self._worker.run(lambda model: [model.count_tokens(x) + 1 for x in lines])
-        batches: list[list[str]] = [[]]
-        used = 0
-        for line, cost in zip(lines, costs, strict=True):
-            if batches[-1] and used + cost > budget:
-                batches.append([])
-                used = 0
-            batches[-1].append(line)
-            used += cost
-        return batches
-
-    async def _complete(self, system: str, user: str) -> str:
-        messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
-        params = replace(self._params, temperature=min(self._params.temperature, 0.3))
-        return "".join([piece async for piece in self._worker.stream(messages, params)])
-
-
-def _one_line(text: str, limit: int) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
-
-
-def _counts(items: list[DayItem], language: str) -> str:
-    words = _KIND_WORDS.get(language, _KIND_WORDS["en"])
-    parts = []
-    for kind in ("note", "photo", "document"):
-        n = sum(1 for item in items if item.kind == kind)
-        if n:
-            one, many = words[kind]
-            parts.append(f"{n} {one if n == 1 else many}")
-    return "— " + ", ".join(parts)

@@ -10,6 +10,11 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 T = TypeVar("T")
+# Priorities (lower runs first): what a person is waiting for, then the scheduled digests'
+# leftovers, then work done ahead of time when the model is idle.
+ASKED = 0
+SCHEDULED = 1
+BACKGROUND = 2
 PositionCallback = Callable[[int], Awaitable[None]]
 
 

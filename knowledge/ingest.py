@@ -12,6 +12,7 @@ import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -113,7 +114,15 @@ class Ingestor:
             raise
         return self._result(doc_id, chunks, started)
 
-    def add_note(self, user_id: int, text: str, *, origin: str | None = None) -> IngestResult:
+    def add_note(
+        self,
+        user_id: int,
+        text: str,
+        *,
+        origin: str | None = None,
+        created_at: datetime | None = None,
+    ) -> IngestResult:
+        """Remember a note; `created_at` is when it was written (default: now)."""
         started = time.monotonic()
         text = text.strip()
         if not text:
@@ -126,9 +135,19 @@ class Ingestor:
         chunks = self._chunker.chunk([Section(text=text)])
         name = " ".join(text.split())[:NOTE_NAME_CHARS]
         extracted = Extracted(kind="note", mime="text/plain", sections=[Section(text=text)])
-        doc_id = self._begin(user_id, sha256, name, len(text.encode()), extracted)
+        doc_id = self._begin(
+            user_id, sha256, name, len(text.encode()), extracted, created_at=created_at
+        )
         with self._sessions.begin() as session:
-            session.add(Note(document_id=doc_id, user_id=user_id, text=text, origin=origin))
+            session.add(
+                Note(
+                    document_id=doc_id,
+                    user_id=user_id,
+                    text=text,
+                    origin=origin,
+                    created_at=created_at or utcnow(),
+                )
+            )
         self._index(user_id, doc_id, chunks, no_progress)
         return self._result(doc_id, chunks, started)
 
@@ -206,7 +225,16 @@ class Ingestor:
             session.delete(doc)
         return None
 
-    def _begin(self, user_id: int, sha256: str, name: str, size: int, extracted: Extracted) -> int:
+    def _begin(
+        self,
+        user_id: int,
+        sha256: str,
+        name: str,
+        size: int,
+        extracted: Extracted,
+        *,
+        created_at: datetime | None = None,
+    ) -> int:
         with self._sessions.begin() as session:
             if session.get(User, user_id) is None:
                 session.add(User(id=user_id))
@@ -222,7 +250,7 @@ class Ingestor:
                 title=(extracted.title or "")[:500] or None,
                 meta=extracted.meta,
                 status="ingesting",
-                created_at=utcnow(),
+                created_at=created_at or utcnow(),
             )
             session.add(doc)
             session.flush()

@@ -30,3 +30,32 @@ def guess_language(text: str) -> str:
         return "en"
     with _lock:  # the identifier's lazy load and its scratch arrays are not thread-safe
         return str(_identifier().classify(text[:SAMPLE_CHARS])[0])
+
+
+def _is_han(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff"
+
+
+def _is_cyrillic(char: str) -> bool:
+    return "\u0400" <= char <= "\u04ff"
+
+
+def written_in(text: str, language: str) -> bool:
+    """Is an answer in `language`? Two words or fewer belong to every language ("1 kg",
+    "KL-482-ZT", "Password: x-1"); beyond that by script for ru and zh (a Latin code or
+    name inside is fine); en and es share one, so between them only a text of four words
+    or more is judged."""
+    letters = [char for char in text if char.isalpha()]
+    if not letters or (len(text.split()) <= 2 and not any(map(_is_han, letters))):
+        return True
+    han = sum(map(_is_han, letters)) / len(letters)
+    cyrillic = sum(map(_is_cyrillic, letters)) / len(letters)
+    if language == "zh":
+        return han > 0
+    if language == "ru":
+        return cyrillic >= 0.5
+    if han > 0.3 or cyrillic > 0.3:
+        return False
+    if len(text.split()) < 4:
+        return True
+    return guess_language(text) in (language, "zh" if han else language)

@@ -1,7 +1,9 @@
-"""Prompts with numbered sources, fitted to the model's context window.
+"""The answer prompt: a constant preamble, then a few evidence sentences and the question.
 
-The system prompt is a constant and always comes first, so llama.cpp reuses its KV cache
-for it across questions.
+The preamble (system prompt and worked examples) never changes, so its evaluated state is
+kept by llama.cpp between questions and on disk between starts (`LlamaGenerator.prime`);
+what a question adds is only its evidence, the question and one instruction line, under a
+token budget (`MNEMO_EVIDENCE_TOKENS`).
 """
 
 from __future__ import annotations
@@ -10,60 +12,76 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from knowledge.evidence import Evidence, fit
 from knowledge.language import guess_language
-from knowledge.model import Citation, Hit
 
 SYSTEM_PROMPT = (
-    "You are mnemo, a private memory assistant. You answer only from the numbered sources "
-    "of the user's memory, never from general knowledge. State the fact in one sentence in "
-    "the language of the question and cite the source number in square brackets. If the "
-    "sources don't contain the answer, say you don't know, in the language of the question."
+    "You are mnemo, a private memory assistant. You answer only from the numbered lines of "
+    "the user's memory, never from general knowledge. Give the fact in one short sentence, "
+    "in the language the instruction asks for, and cite the line number in square brackets. "
+    "If the memory lines don't say it, answer that you don't know, in that language."
 )
 
-# Worked examples shown before every question. They are constant, like the system prompt,
-# so llama.cpp keeps them in its KV cache; with them the 0.5B model answers and refuses
-# far more reliably (measured: 10/11 vs 6/11 on a small en/ru/es/zh set, docs/ARCHITECTURE.md).
-_EXAMPLE_SOURCES = (
-    "[1] recipes.md\nGrandma's pancakes: 2 eggs, 300 ml milk, 150 g flour. Fry on medium "
-    "heat.\n\n[2] car.pdf p.12\nTire pressure for the front wheels is 2.3 bar."
+# Worked examples shown before every question. Constant, like the system prompt, so their
+# evaluated state is reused. They show a fact cited, a fact asked across languages, and
+# refusals when the memory holds something related but not the answer. Their memory is
+# invented and shares nothing with the benchmark sets.
+_EXAMPLE_MEMORY = (
+    "[1] note of 2024-03-02 09:15: The boiler service line is 0800 123 456.\n"
+    "[2] car.pdf p.12: Tire pressure for the front wheels is 2.3 bar."
 )
 _EXAMPLES = (
-    ("What tire pressure for the front wheels?", "en", "The front wheels need 2.3 bar [2]."),
-    ("Сколько молока в блинах?", "ru", "В блины нужно 300 мл молока [1]."),
-    ("Who painted the Mona Lisa?", "en", "I don't know: your memory has nothing about that."),
-    ("法国的首都是哪里？", "zh", "我不知道：你的记忆里没有这方面的内容。"),
-    ("¿Cuánta harina llevan las tortitas?", "es", "Las tortitas llevan 150 g de harina [1]."),
-    ("Какая столица Италии?", "ru", "Не знаю: в вашей памяти об этом ничего нет."),
+    ("What tire pressure for the front wheels?", "The front wheels need 2.3 bar [2]."),
+    ("Какой номер сервиса котла?", "Номер сервиса котла: 0800 123 456 [1]."),
+    ("What is the rear tire pressure?", "I don't know: your memory does not say."),
+    ("¿Cuál es la presión de las ruedas delanteras?", "Las ruedas delanteras: 2,3 bar [2]."),
+    ("法国的首都是哪里？", "我不知道：你的记忆里没有这方面的内容。"),
+    ("Когда техосмотр машины?", "Не знаю: в вашей памяти этого нет."),
 )
-_LANGUAGE_NAMES = {"en": "English", "ru": "Russian", "es": "Spanish", "zh": "Chinese"}
-_SAFETY_TOKENS = 48
-_MAX_UNCITED = 2
-_MIN_SOURCE_ROOM = 64
-_CITATION = re.compile(r"\[(\d{1,2})\]")
-_NUMBER = re.compile(r"\d+")
+_INSTRUCTION = {
+    "en": "Answer in English, in one short sentence, only from the memory above.",
+    "ru": "Ответь по-русски, одним коротким предложением, только по памяти выше.",
+    "es": "Responde en español, en una frase corta, solo con la memoria de arriba.",
+    "zh": "请用中文回答，一句话，只根据上面的记忆。",
+}
+_REMINDER = {
+    "en": "Write the answer in English, even though the memory is in another language.",
+    "ru": "Напиши ответ по-русски, даже если память на другом языке.",
+    "es": "Escribe la respuesta en español, aunque la memoria esté en otro idioma.",
+    "zh": "即使记忆是其他语言，也请用中文写答案。",
+}
+_CITATION = re.compile(r"\s*\[(\d{1,2})\]")
+_SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([.,;:!?。，；：！？])")
 
-NO_MEMORY = {
-    "en": "I don't know: nothing in your memory matches that question.",
-    "ru": "Не знаю: в вашей памяти нет ничего по этому вопросу.",
-    "es": "No lo sé: no hay nada en tu memoria sobre esa pregunta.",
-    "zh": "我不知道：你的记忆中没有与这个问题相关的内容。",
+NOT_IN_MEMORY = {
+    "en": "That is not in your memory.",
+    "ru": "Этого нет в вашей памяти.",
+    "es": "Eso no está en tu memoria.",
+    "zh": "你的记忆中没有这个。",
+}
+NOT_IN_MEMORY_ON = {
+    "en": "Nothing in your memory from {when} answers that.",
+    "ru": "В вашей памяти за {when} нет ответа на это.",
+    "es": "Nada en tu memoria del {when} responde a eso.",
+    "zh": "你在 {when} 的记忆中没有这个答案。",
 }
 _DONT_KNOW = re.compile(
-    r"don'?t know|do not know|не знаю|нет информации|no (lo )?sé|no tengo información"
-    r"|不知道|没有相关",
+    r"don'?t know|do not know|not in your memory|не знаю|нет информации|нет в вашей памяти"
+    r"|no (lo )?sé|no tengo información|no está en tu memoria|不知道|没有相关|记忆中没有",
     re.I,
 )
 
 
-def _user_turn(sources: str, question: str) -> str:
-    language = _LANGUAGE_NAMES[guess_language(question)]
-    return f"Sources:\n\n{sources}\n\nQuestion: {question}\n(Answer in {language}.)"
+def user_turn(memory: str, question: str) -> str:
+    instruction = _INSTRUCTION[guess_language(question)]
+    return f"Memory:\n{memory}\n\nQuestion: {question}\n{instruction}"
 
 
-def _preamble() -> list[dict[str, str]]:
+def preamble() -> list[dict[str, str]]:
+    """The constant start of every answer prompt."""
     messages = [{"role": "system", "content": SYSTEM_PROMPT}]
-    for question, _, answer in _EXAMPLES:
-        messages.append({"role": "user", "content": _user_turn(_EXAMPLE_SOURCES, question)})
+    for question, answer in _EXAMPLES:
+        messages.append({"role": "user", "content": user_turn(_EXAMPLE_MEMORY, question)})
         messages.append({"role": "assistant", "content": answer})
     return messages
 
@@ -71,78 +89,49 @@ def _preamble() -> list[dict[str, str]]:
 @dataclass(frozen=True)
 class Prompt:
     messages: list[dict[str, str]]
-    sources: list[Hit]
+    evidence: list[Evidence]  # numbered from 1 in the prompt, in this order
 
 
 def build_prompt(
     question: str,
-    hits: Sequence[Hit],
+    evidence: Sequence[Evidence],
     history: Sequence[tuple[str, str]],
     *,
     count_tokens: Callable[[str], int],
-    budget: int,
+    evidence_budget: int,
+    history_budget: int = 0,
 ) -> Prompt:
-    """Messages for the chat model: system, recent turns, then sources and the question.
-
-    `budget` is the number of prompt tokens available; sources are added in rank order
-    and the last one that fits is cut to size.
-    """
-    preamble = _preamble()
-    turns = [{"role": role, "content": content} for role, content in history]
-    used = sum(count_tokens(m["content"]) + 8 for m in preamble)
-    used += count_tokens(_user_turn("", question)) + _SAFETY_TOKENS
-    turn_costs = [count_tokens(t["content"]) + 8 for t in turns]
-    while turns and used + sum(turn_costs) > budget - _MIN_SOURCE_ROOM:
-        turns, turn_costs = turns[2:], turn_costs[2:]  # drop the oldest question and answer
-    used += sum(turn_costs)
-    blocks: list[str] = []
-    sources: list[Hit] = []
-    for hit in hits:
-        header = f"[{len(sources) + 1}] {hit.label()}\n"
-        room = budget - used - count_tokens(header)
-        if room < _MIN_SOURCE_ROOM:
+    """Preamble, recent turns (newest kept first, within `history_budget` tokens), then the
+    best evidence that fits `evidence_budget` tokens, and the question."""
+    turns: list[dict[str, str]] = []
+    used = 0
+    for role, content in reversed(history):
+        cost = count_tokens(content) + 8
+        if used + cost > history_budget:
             break
-        text = _fit(hit.text, room, count_tokens)
-        blocks.append(header + text)
-        sources.append(hit)
-        used += count_tokens(header + text) + 2
-    question_turn = {"role": "user", "content": _user_turn("\n\n".join(blocks), question)}
-    return Prompt(messages=[*preamble, *turns, question_turn], sources=sources)
+        turns.insert(0, {"role": role, "content": content})
+        used += cost
+    if turns and turns[0]["role"] == "assistant":
+        turns = turns[1:]  # a turn list starts with a question
+    shown = fit(evidence, evidence_budget, count_tokens)
+    lines = [f"[{number}] {item.label()}: {item.text}" for number, item in enumerate(shown, 1)]
+    question_turn = {"role": "user", "content": user_turn("\n".join(lines), question)}
+    return Prompt(messages=[*preamble(), *turns, question_turn], evidence=shown)
 
 
-def _fit(text: str, room: int, count_tokens: Callable[[str], int]) -> str:
-    tokens = count_tokens(text)
-    if tokens <= room:
-        return text
-    return text[: max(1, len(text) * room // tokens)]
+def in_language(prompt: Prompt, language: str) -> Prompt:
+    """The same prompt, its last turn insisting on the answer's language (for a retry when
+    the model answered in the memory's language instead)."""
+    *start, last = prompt.messages
+    turn = {"role": last["role"], "content": f"{last['content']}\n{_REMINDER[language]}"}
+    return Prompt(messages=[*start, turn], evidence=prompt.evidence)
 
 
 def is_refusal(answer: str) -> bool:
     return bool(_DONT_KNOW.search(answer))
 
 
-def supporting_sources(
-    answer: str, sources: Sequence[Hit], terms: Callable[[str], set[object]]
-) -> list[Citation]:
-    """The sources that back the answer: those it cites that share words or numbers with it,
-    or, when it cites none, those that share the most with it. None for "I don't know".
-
-    Small models often forget to cite or cite the wrong number, so a citation only counts
-    when the source really holds something the answer says.
-    """
-    if not sources or is_refusal(answer):
-        return []
-    said = _terms_with_numbers(answer, terms)
-    overlap = [len(said & _terms_with_numbers(hit.text, terms)) for hit in sources]
-    cited = [int(n) - 1 for n in dict.fromkeys(_CITATION.findall(answer))]
-    cited = [i for i in cited if 0 <= i < len(sources) and overlap[i] > 0]
-    if not cited:
-        needed = 1 if len(said) <= 3 else 2
-        ranked = sorted(range(len(sources)), key=lambda i: -overlap[i])
-        cited = [i for i in ranked if overlap[i] >= needed][:_MAX_UNCITED]
-    return [Citation(i + 1, sources[i]) for i in cited]
-
-
-def _terms_with_numbers(text: str, terms: Callable[[str], set[object]]) -> set[object]:
-    plain = _CITATION.sub(" ", text)
-    return terms(plain) | set(_NUMBER.findall(plain))
+def without_citations(text: str) -> str:
+    """The answer as shown: "[1]" markers gone (the quoted lines name the source)."""
+    plain = " ".join(_CITATION.sub(" ", text).split())
+    return _SPACE_BEFORE_PUNCTUATION.sub(r"\1", plain)

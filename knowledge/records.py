@@ -64,6 +64,9 @@ class Document(Base):
     status: Mapped[str] = mapped_column(String(16), default="ingesting")
     error: Mapped[str | None] = mapped_column(Text)
     meta: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The item's one line in the day's digest, checked against its text; None: not made yet
+    # (short notes need none: their own words are the line).
+    summary: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     chunks: Mapped[list[ChunkRecord]] = relationship(

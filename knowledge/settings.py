@@ -38,7 +38,17 @@ class Settings(BaseSettings):
     n_threads: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
 
     chunk_overlap: int = Field(32, ge=0)
-    answer_sources: int = Field(4, ge=1, le=20)
+    answer_sources: int = Field(
+        6, ge=1, le=20, description="chunks retrieved per question; their sentences are scored"
+    )
+    evidence_tokens: int = Field(
+        220, ge=32, description="prompt tokens of evidence sentences a question may add"
+    )
+    # Below these evidence scores the reply is "not in your memory", without the model.
+    # Evidence in another language than the question can only score by meaning, so it has
+    # its own, lower bar. Both calibrated by bench/answers (docs/BENCHMARKS.md).
+    evidence_threshold: float = 0.55
+    evidence_threshold_other_language: float = 0.36
     history_turns: int = Field(4, ge=0)
     # Limits. Telegram's Bot API hands bots files of at most 20 MB.
     max_file_mb: int = Field(20, ge=1)
@@ -93,6 +103,11 @@ class Settings(BaseSettings):
     @property
     def models_dir(self) -> Path:
         return self.models_path or self.data_dir / "models"
+
+    @property
+    def cache_dir(self) -> Path:
+        """Derived state, safe to delete: the model's evaluated prompt preamble."""
+        return self.data_dir / "cache"
 
     @property
     def files_dir(self) -> Path:

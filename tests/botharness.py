@@ -174,18 +174,24 @@ class Harness:
 
 
 FINAL_MARKS = (
-    "Sources:",
-    "Источники:",
-    "No source in your memory",
-    "don't know",
-    "Не знаю",
+    "From your memory",
+    "Из вашей памяти",
+    "De tu memoria",
+    "来自你的记忆",
+    "not in your memory",
+    "нет в вашей памяти",
+    "no está en tu memoria",
+    "你的记忆中没有",
+    "Nothing in your memory from",
+    "В вашей памяти за",
     "Stopped",
     "Остановлено",
 )
 
 
 def is_final_answer(user: int) -> Callable[[Event], bool]:
-    """An event that shows a finished answer (sources, a refusal, or a stop) to `user`."""
+    """An event that shows a finished answer (quoted memory, "not in your memory", or a stop)
+    to `user`."""
 
     def check(event: Event) -> bool:
         return (

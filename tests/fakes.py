@@ -13,6 +13,10 @@ class ScriptedGenerator:
     def __init__(self, *replies: str) -> None:
         self.replies = list(replies)
         self.prompts: list[list[dict[str, str]]] = []
+        self.primed: list[list[dict[str, str]]] = []
+
+    def prime(self, messages: list[dict[str, str]]) -> None:
+        self.primed.append(messages)
 
     def enqueue(self, reply: str) -> None:
         self.replies.append(reply)

@@ -1,10 +1,13 @@
-"""Answers: retrieval scoped to the asker, prompt shape, citations, history (scripted model)."""
+"""Answers: evidence sentences, the quoted line, honest refusals without the model, answers
+no evidence backs, time-scoped questions and history (scripted model)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from knowledge.answering import Answer
 from knowledge.bootstrap import Services
-from knowledge.prompting import NO_MEMORY, SYSTEM_PROMPT
+from knowledge.prompting import NOT_IN_MEMORY, NOT_IN_MEMORY_ON, SYSTEM_PROMPT
 from tests.fakes import ScriptedGenerator
 from tests.samples import Sample
 
@@ -25,7 +28,7 @@ async def _ask(
     return "".join(streamed), final
 
 
-async def test_user_without_memory_gets_dont_know_in_their_language(
+async def test_user_without_memory_is_told_at_once_in_their_language(
     services: Services, generator: ScriptedGenerator, samples: list[Sample]
 ) -> None:
     services.ingestor.ingest_file(42, samples[0].path)
@@ -36,50 +39,96 @@ async def test_user_without_memory_gets_dont_know_in_their_language(
         ("手册推荐什么电压？", "zh"),
     ):
         text, answer = await _ask(services, 7, question)
-        assert text == NO_MEMORY[language] and answer.sources == []
+        assert text == "" and answer.text == NOT_IN_MEMORY[language]
+        assert not answer.found and answer.quotes == []
     assert generator.prompts == []
 
 
-async def test_answer_streams_and_cites_the_page(
+async def test_answer_comes_with_the_sentence_that_backs_it(
     services: Services, generator: ScriptedGenerator, samples: list[Sample]
 ) -> None:
     services.ingestor.ingest_file(42, samples[0].path)
     generator.enqueue("The manual recommends 24 volts DC [1].")
     text, answer = await _ask(services, 42, samples[0].question)
     assert text == "The manual recommends 24 volts DC [1]."
-    assert [c.label() for c in answer.sources] == ["[1] manual.pdf p.5"]
+    assert answer.found and answer.text == "The manual recommends 24 volts DC."
+    quote = answer.quotes[0]
+    assert (quote.hit.doc_name, quote.hit.page, quote.label()) == (
+        "manual.pdf",
+        5,
+        "manual.pdf p.5",
+    )
+    assert "24 volts DC" in quote.text and len(quote.text) < len(quote.hit.text)
     prompt = generator.prompts[0]
     assert prompt[0] == {"role": "system", "content": SYSTEM_PROMPT}
-    assert "[1] manual.pdf p.5" in prompt[-1]["content"]
+    assert "[1] manual.pdf p.5: " in prompt[-1]["content"]
     assert samples[0].question in prompt[-1]["content"]
+    assert "This page describes" not in prompt[-1]["content"], "filler sentences were sent"
+    assert 0 < answer.prompt_tokens <= services.settings.evidence_tokens + 120
 
 
-async def test_a_wrong_citation_is_not_trusted(
+async def test_an_answer_no_evidence_backs_is_not_shown_as_a_fact(
     services: Services, generator: ScriptedGenerator, samples: list[Sample]
 ) -> None:
     services.ingestor.ingest_file(42, samples[0].path)
-    generator.enqueue("The capital of Peru is Lima [3].")
-    _, answer = await _ask(services, 42, "What is the capital of Peru?")
-    assert answer.sources == [] and answer.unsupported
+    generator.enqueue("The X-200 controller needs 110 volts AC from the mains [1].")
+    text, answer = await _ask(services, 42, samples[0].question)
+    assert "110" in text  # streamed as it came ...
+    assert not answer.found and answer.text == NOT_IN_MEMORY["en"]  # ... but not shown
+    assert answer.model_text and "110" in answer.model_text
+    assert answer.quotes and "24 volts" in answer.quotes[0].text  # the nearest thing found
 
 
-async def test_dont_know_cites_nothing(
+async def test_a_refusal_and_an_echoed_question_become_not_in_memory(
     services: Services, generator: ScriptedGenerator, samples: list[Sample]
 ) -> None:
     services.ingestor.ingest_file(42, samples[0].path)
-    generator.enqueue("I don't know: your memory has nothing about that.")
-    _, answer = await _ask(services, 42, "Who painted the Mona Lisa?")
-    assert answer.sources == [] and not answer.unsupported
+    generator.enqueue("I don't know: your memory does not say.")
+    generator.enqueue(samples[0].question)
+    for _ in range(2):
+        _, answer = await _ask(services, 42, samples[0].question)
+        assert not answer.found and answer.text == NOT_IN_MEMORY["en"]
+    assert len(generator.prompts) == 2
 
 
-async def test_uncited_but_grounded_answer_finds_its_source(
+async def test_an_unrelated_question_is_refused_without_the_model(
+    services: Services, generator: ScriptedGenerator, samples: list[Sample]
+) -> None:
+    for sample in samples[:4]:
+        services.ingestor.ingest_file(42, sample.path)
+    _, answer = await _ask(services, 42, "Who won the football world cup in 1998?")
+    assert not answer.found and answer.text == NOT_IN_MEMORY["en"]
+    assert generator.prompts == []
+
+
+async def test_uncited_but_grounded_answer_finds_its_sentence(
     services: Services, generator: ScriptedGenerator, samples: list[Sample]
 ) -> None:
     for sample in samples[:3]:
         services.ingestor.ingest_file(42, sample.path)
     generator.enqueue("The hotel in Lisbon is called Casa Azul.")
     _, answer = await _ask(services, 42, "What is the hotel in Lisbon called?")
-    assert [c.hit.doc_name for c in answer.sources] == ["trip.docx"]
+    assert answer.found
+    assert [q.hit.doc_name for q in answer.quotes][:1] == ["trip.docx"]
+    assert answer.quotes[0].text == "The hotel in Lisbon is called Casa Azul."
+
+
+async def test_a_question_about_a_day_is_answered_from_that_day(
+    services: Services, generator: ScriptedGenerator
+) -> None:
+    now = datetime.now(UTC)
+    services.ingestor.add_note(42, "Lunch: mushroom risotto.", created_at=now - timedelta(days=1))
+    services.ingestor.add_note(42, "Lunch: tomato soup.", created_at=now)
+    generator.enqueue("You had mushroom risotto [1].")
+    _, answer = await _ask(services, 42, "What did I eat for lunch yesterday?")
+    sent = generator.prompts[0][-1]["content"]
+    assert "risotto" in sent and "tomato" not in sent
+    assert answer.found and answer.timeframe is not None and answer.timeframe.period == "day"
+    generator.prompts.clear()
+    _, empty = await _ask(services, 43, "What did I eat yesterday?")
+    assert not empty.found and generator.prompts == []
+    yesterday = (now - timedelta(days=1)).date()
+    assert empty.text == NOT_IN_MEMORY_ON["en"].format(when=f"{yesterday:%Y-%m-%d}")
 
 
 async def test_system_prompt_and_examples_stay_first_and_identical(
@@ -88,13 +137,27 @@ async def test_system_prompt_and_examples_stay_first_and_identical(
     services.ingestor.ingest_file(42, samples[0].path)
     generator.enqueue("24 volts [1].")
     generator.enqueue("28 volts [1].")
-    await _ask(services, 42, "What voltage is recommended?", history=True)
-    await _ask(services, 42, "And the maximum?", history=True)
+    await _ask(services, 42, "What voltage is recommended for the X-200?", history=True)
+    await _ask(services, 42, "And what is the maximum voltage of the X-200?", history=True)
     first, second = generator.prompts
     preamble = len(first) - 1
     assert first[:preamble] == second[:preamble]
-    assert second[preamble] == {"role": "user", "content": "What voltage is recommended?"}
-    assert second[preamble + 1] == {"role": "assistant", "content": "24 volts [1]."}
+    assert second[preamble] == {
+        "role": "user",
+        "content": "What voltage is recommended for the X-200?",
+    }
+    assert second[preamble + 1] == {"role": "assistant", "content": "24 volts."}
+
+
+async def test_prime_hands_the_constant_preamble_to_the_model(
+    services: Services, generator: ScriptedGenerator, samples: list[Sample]
+) -> None:
+    services.ingestor.ingest_file(42, samples[0].path)
+    await services.answerer.prime()
+    generator.enqueue("24 volts [1].")
+    await _ask(services, 42, samples[0].question)
+    primed = generator.primed[0]
+    assert generator.prompts[0][: len(primed)] == primed
 
 
 async def test_history_persists_across_restarts(
@@ -102,16 +165,29 @@ async def test_history_persists_across_restarts(
 ) -> None:
     services.ingestor.ingest_file(42, samples[0].path)
     generator.enqueue("24 volts DC [1].")
-    await _ask(services, 42, "What voltage?")
+    await _ask(services, 42, "What supply voltage does the manual recommend?")
     services.close()
     from knowledge.bootstrap import bootstrap
 
     again = bootstrap(services.settings, embedder=services.embedder, generator=generator)
     try:
         assert again.answerer.history(42) == [
-            ("user", "What voltage?"),
-            ("assistant", "24 volts DC [1]."),
+            ("user", "What supply voltage does the manual recommend?"),
+            ("assistant", "24 volts DC."),
         ]
         assert again.answerer.history(7) == []
     finally:
         again.close()
+
+
+async def test_an_answer_in_the_wrong_language_is_asked_for_again(
+    services: Services, generator: ScriptedGenerator
+) -> None:
+    services.ingestor.add_note(42, "Напряжение питания контроллера: 24 вольта.")
+    generator.enqueue("The controller needs 24 volts [1].")
+    generator.enqueue("Контроллеру нужно 24 вольта [1].")
+    _, answer = await _ask(services, 42, "Какое напряжение питания у контроллера?")
+    assert answer.found and answer.text == "Контроллеру нужно 24 вольта."
+    first, retry = generator.prompts
+    assert retry[:-1] == first[:-1] and retry[-1]["content"].startswith(first[-1]["content"])
+    assert "по-русски" in retry[-1]["content"]

@@ -55,24 +55,41 @@ def test_retrieval_bench_measures_every_embedder_and_mode() -> None:
     assert "Retrieval on XQuAD" in out
 
 
-def test_answers_bench_scores_a_model() -> None:
+def test_answers_bench_scores_every_set() -> None:
     out, figures = bench(
         "answers",
-        "--llms",
-        "qwen2.5-0.5b",
         "--languages",
         "en,ru",
         "--questions",
         "2",
+        "--cross",
+        "2",
         "--paragraphs",
         "10",
+        "--raw-prompts",
+        "2",
     )
     scores = figures["llms"]["qwen2.5-0.5b"]  # type: ignore[index]
-    assert set(scores) == {"en", "ru"}
-    for language in scores.values():
-        assert language["answered"] == 2 and language["held_out"] == 1
-        assert 0.0 <= language["accuracy"] <= 1.0
-    assert "Answers on XQuAD" in out
+    sets = {"xquad/en", "xquad/ru", "xquad-cross/ru→en", "notes/same", "notes/cross"}
+    assert sets | {"notes/unanswerable", "notes/time", "cold_start"} <= set(scores)
+    for name in sets:
+        assert scores[name]["answerable"] >= 2
+        for key in ("answer_has_gold", "quote_has_gold"):
+            assert 0.0 <= scores[name][key]["rate"] <= 1.0
+            low, high = scores[name][key]["ci95"]
+            assert low <= scores[name][key]["rate"] <= high
+    assert scores["notes/unanswerable"]["honest_refusals"]["n"] >= 10
+    assert scores["cold_start"]["kept_state"] > 0 and scores["raw_first_token_p50"] > 0
+    assert "Answers with qwen2.5-0.5b" in out
+
+
+def test_digests_bench_checks_every_line() -> None:
+    out, figures = bench("digests", "--sizes", "3", "--languages", "mixed", "--users", "3")
+    day = figures["days"]["mixed/3"]  # type: ignore[index]
+    assert day["items"] == day["covered"] == day["timed"] == 3
+    assert day["unsupported"] == 0 and day["unsupported_prepared"] == 0
+    assert figures["days"]["crowd"]["users"] == 3  # type: ignore[index]
+    assert "Digests of generated days" in out
 
 
 def test_speed_bench_compares_with_the_raw_engines() -> None:

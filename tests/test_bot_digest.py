@@ -4,6 +4,7 @@ arrives with the day's items; a restart within the grace period sends nothing tw
 from __future__ import annotations
 
 import random
+import re
 import signal
 import time
 from datetime import UTC, datetime, timedelta
@@ -12,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.botharness import Harness, text_of
+from tests.botharness import Harness, is_final_answer, text_of
 from tests.samples import Sample
 
 pytestmark = pytest.mark.slow
@@ -29,7 +30,8 @@ def _away_from_midnight(zone: str) -> None:
 def _is_digest(user: int):  # type: ignore[no-untyped-def]
     def check(event: dict) -> bool:  # type: ignore[type-arg]
         return (
-            event["method"] == "sendMessage"
+            event["method"] in ("sendMessage", "editMessageText")
+            and isinstance(event["result"], dict)
             and int(event["params"]["chat_id"]) == user
             and "Your day" in event["result"].get("text", "")
         )
@@ -116,5 +118,119 @@ def test_digest_missed_while_down_is_sent_at_start_up(tmp_path: Path, models_dir
         assert "1 note" in text_of(digest)
         time.sleep(3)
         assert len([e for e in bot.events() if _is_digest(user)(e)]) == 1
+    finally:
+        bot.close()
+
+
+MIXED_DAY = (
+    "Desayuno: tostada con tomate y un café con leche",
+    "周三上午十点和李经理开会，讨论新项目预算",
+    "Compra: leche, pan, 6 huevos y tomates",
+    "На обед был борщ со сметаной, позвонить сантехнику Игорю",
+    (
+        "Notes from the school meeting: the autumn trip is on 12 December, it costs 35 euros "
+        "per child, payment is due by 1 December, and parents should pack a lunch, a rain "
+        "jacket and walking shoes. The bus leaves at 8:15 from the main gate."
+    ),
+)
+_LINE = re.compile(r"^(\d\d:\d\d) (📝|🖼|📄|🎙) (.+)$")
+
+
+def test_a_mixed_language_day_comes_back_whole_true_and_clean(
+    tmp_path: Path, models_dir: Path
+) -> None:
+    bot = Harness(tmp_path / "data", env_extra={"MNEMO_MODELS_PATH": str(models_dir)})
+    bot.start_server()
+    user = 52
+    zone = ZoneInfo("Europe/Madrid")
+    try:
+        _away_from_midnight("Europe/Madrid")
+        bot.start_bot()
+        bot.send(user, "/timezone Europe/Madrid")
+        bot.reply_to(user, "Europe/Madrid")
+        sent_at = []
+        for note in MIXED_DAY:
+            sent = bot.send(user, note)
+            sent_at.append(datetime.fromtimestamp(sent["received"], UTC).astimezone(zone))
+            bot.reply_to(user, "Saved")
+        asked = bot.send(user, "/digest")
+        typing = bot.wait_for(
+            lambda e: e["method"] == "sendChatAction" and int(e["params"]["chat_id"]) == user
+        )
+        assert typing["time"] - asked["received"] < 1
+        digest = bot.wait_for(_is_digest(user), timeout=300)
+        html, text = digest["params"]["text"], text_of(digest)
+        assert "5 notes" in text
+        for symbol in ("**", "__", "##", "```", "](", "* "):
+            assert symbol not in html, symbol
+        lines = [m.groups() for line in text.splitlines() if (m := _LINE.match(line))]
+        assert len(lines) == len(MIXED_DAY)  # every item, once
+        for (at, _, shown), note, moment in zip(lines, MIXED_DAY, sent_at, strict=True):
+            local = datetime.combine(moment.date(), datetime.strptime(at, "%H:%M").time())
+            assert abs(local - moment.replace(tzinfo=None)) < timedelta(minutes=2)
+            if len(note) <= 200:
+                assert shown == note  # a short item is its own line
+            else:
+                words = set(re.findall(r"\w+", note.lower()))
+                said = re.findall(r"\w+", shown.lower().rstrip("…"))
+                assert sum(word in words for word in said) >= 0.8 * len(said), shown
+                assert set(re.findall(r"\d+", shown)) <= set(re.findall(r"\d+", note))
+    finally:
+        bot.close()
+
+
+def test_fifty_digests_at_one_minute_each_once_and_a_question_meanwhile(
+    tmp_path: Path, models_dir: Path
+) -> None:
+    bot = Harness(
+        tmp_path / "data",
+        env_extra={"MNEMO_MODELS_PATH": str(models_dir), "MNEMO_MAX_TOKENS": "64"},
+    )
+    bot.start_server()
+    users = range(100, 150)
+    asker = 99
+    try:
+        _away_from_midnight("UTC")
+        bot.start_bot()
+        for user in users:
+            bot.send(user, f"Lunch with colleague number {user}, paid {user % 7 + 8} euros")
+        for user in users:
+            bot.reply_to(user, "Saved")
+        bot.send(asker, "The spare key is under the blue flower pot.")
+        bot.reply_to(asker, "Saved")
+        due = datetime.now(UTC) + timedelta(minutes=1)
+        if due.second > 40:
+            due += timedelta(minutes=1)
+        for user in users:
+            bot.send(user, f"/digest_time {due:%H:%M}")
+        for user in users:
+            bot.reply_to(user, f"{due:%H:%M}")
+        start = due.replace(second=0, microsecond=0)
+        time.sleep(max(0.0, (start - datetime.now(UTC)).total_seconds()))
+        asked = bot.send(asker, "Where is the spare key?")
+        answer = bot.wait_for(is_final_answer(asker), timeout=120)
+        assert "flower pot" in text_of(answer)
+        assert answer["time"] - asked["received"] < 30
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            got = [
+                e for e in bot.events() if e["method"] == "sendMessage" and "Your day" in text_of(e)
+            ]
+            if len(got) >= len(users):
+                break
+            time.sleep(1)
+        time.sleep(3)
+        got = [
+            e
+            for e in bot.events()
+            if e["method"] == "sendMessage"
+            and "Your day" in text_of(e)
+            and int(e["params"]["chat_id"]) in users  # not the asker's, due at 21:00 UTC
+        ]
+        chats = sorted(int(e["params"]["chat_id"]) for e in got)
+        assert chats == list(users)  # every digest, each once
+        for event in got:
+            user = int(event["params"]["chat_id"])
+            assert f"colleague number {user}," in text_of(event)
     finally:
         bot.close()

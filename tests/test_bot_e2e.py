@@ -92,13 +92,36 @@ def test_note_then_streamed_answer_with_sources(bot: Harness) -> None:
     assert typing["time"] - sent["received"] < 0.2
     final = bot.wait_for(is_final_answer(4), timeout=180)
     assert "flower pot" in text_of(final).lower()
-    assert "Sources:" in text_of(final) and "note of" in text_of(final)
+    assert "From your memory:" in text_of(final) and "note of" in text_of(final)
+    assert "blue flower pot" in text_of(final).split("From your memory:")[1]
     shown = _messages_to(bot, 4, start)
     assert all(isinstance(e["result"], dict) for e in shown), "an edit was refused"
     edits = [e["time"] for e in shown if e["method"] == "editMessageText"]
     assert all(b - a >= 0.9 for a, b in itertools.pairwise(edits))
     texts = [text_of(e) for e in shown]
     assert len(texts) == len(set(texts)), "an edit repeated the text"
+
+
+def test_a_fact_is_quoted_and_an_unknown_is_refused_without_the_model(bot: Harness) -> None:
+    bot.send(45, "Cabin wifi password: bluebird-4471")
+    bot.reply_to(45, "Saved")
+    bot.send(45, "What is the wifi password at the cabin?")
+    final = bot.wait_for(is_final_answer(45), timeout=180)
+    _, quoted = text_of(final).split("From your memory:")
+    assert "bluebird-4471" in quoted and "note of" in quoted
+    assert "<blockquote>" in final["params"]["text"]
+    log = bot.data_dir.parent / "bot.log"
+    model_calls = log.read_text().count("answer: from the model")
+    for question, reply in (
+        ("What is my boss's name?", "That is not in your memory."),
+        ("Как зовут моего начальника?", "Этого нет в вашей памяти."),
+    ):
+        sent = bot.send(45, question)
+        refused = bot.wait_for(is_final_answer(45), timeout=60)
+        assert text_of(refused).startswith(reply)
+        assert refused["time"] - sent["received"] < 2
+    assert log.read_text().count("answer: from the model") == model_calls
+    assert log.read_text().count("answer: not in memory, decided from the evidence") >= 2
 
 
 def test_history_is_part_of_the_context(bot: Harness) -> None:
@@ -275,7 +298,7 @@ def test_users_never_see_each_other(bot: Harness) -> None:
     assert "Nothing in your memory" in text_of(bot.reply_to(21, "Nothing"))
     bot.send(21, "What is my bank PIN hint?")
     final = text_of(bot.wait_for(is_final_answer(21), timeout=180))
-    assert "moon" not in final.lower() and "Sources" not in final
+    assert "moon" not in final.lower() and "From your memory" not in final
 
 
 def test_model_output_and_user_text_are_escaped(bot: Harness) -> None:
@@ -300,7 +323,7 @@ def test_cancel_stops_the_answer(bot: Harness) -> None:
     panel = bot.reply_to(24, "Language")
     bot.press(24, panel["result"]["message_id"], "len:long")
     bot.reply_to(24, "long")
-    bot.send(24, "Describe everything you know about the cabin in great detail, please?")
+    bot.send(24, "Which door, bedrooms and stove does our cabin have? Tell me in great detail.")
     bot.wait_for(lambda e: e["method"] == "sendChatAction" and int(e["params"]["chat_id"]) == 24)
     bot.send(24, "/cancel")
     assert "Stopped" in text_of(bot.wait_for(is_final_answer(24), timeout=180))

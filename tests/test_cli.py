@@ -77,9 +77,9 @@ def test_ingest_search_docs_forget(run, samples: list[Sample], tmp_path: Path) -
     assert "no document 2" in run("forget", "2", "--user", "7", code=1).stderr
 
 
-def test_ask_without_memory_says_it_does_not_know(run) -> None:  # type: ignore[no-untyped-def]
+def test_ask_without_memory_says_it_is_not_in_memory(run) -> None:  # type: ignore[no-untyped-def]
     done = run("ask", "What voltage does the manual recommend?", "--user", "7")
-    assert done.stdout.strip() == "I don't know: nothing in your memory matches that question."
+    assert done.stdout.strip() == "That is not in your memory."
 
 
 def test_missing_file_is_a_one_line_error(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -100,8 +100,8 @@ def test_run_without_token_explains_how_to_get_one(run) -> None:  # type: ignore
 
 def test_chat_repl_answers_and_leaves(run) -> None:  # type: ignore[no-untyped-def]
     done = run("chat", "--user", "7", stdin="What voltage?\n\nКакое напряжение?\nexit\n")
-    assert "I don't know: nothing in your memory" in done.stdout
-    assert "Не знаю: в вашей памяти нет ничего" in done.stdout
+    assert "That is not in your memory." in done.stdout
+    assert "Этого нет в вашей памяти." in done.stdout
     assert done.stdout.count("you> ") == 4
 
 

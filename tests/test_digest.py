@@ -78,58 +78,70 @@ def test_items_belong_to_the_users_local_day(services: Services) -> None:
     assert "tapas" not in york[0].line
 
 
-async def test_digest_is_generated_stored_and_regenerated_on_new_items(
+async def test_every_item_appears_with_its_time_in_its_own_words(
     services: Services, generator: ScriptedGenerator, samples: list[Sample]
 ) -> None:
     services.digests.set_timezone(3, "Europe/Madrid")
     day = datetime(2026, 11, 20, 7, 12, tzinfo=UTC)  # 08:12 in Madrid
-    _note_at(services, 3, day, "Breakfast: oatmeal with berries")
-    with time_machine.travel(day + timedelta(hours=2), tick=False):
-        services.ingestor.ingest_file(3, samples[0].path)
-    generator.enqueue("Food\n08:12 breakfast: oatmeal with berries\nReading\n10:12 manual.pdf")
+    _note_at(services, 3, day, "Desayuno: tostada con tomate y café")
+    _note_at(services, 3, day + timedelta(hours=2), "周三上午十点和李经理开会")
+    with time_machine.travel(day + timedelta(hours=4), tick=False):
+        services.ingestor.ingest_file(3, samples[5].path)  # dentist.txt, one short line
     digest = await services.digests.digest(3, date(2026, 11, 20))
-    assert digest is not None
-    assert digest.text.startswith("Food\n08:12 breakfast")
-    assert digest.text.endswith("— 1 note, 1 document")
-    prompt = generator.prompts[0][-1]["content"]
-    assert "08:12 Breakfast: oatmeal with berries" in prompt
-    assert "10:12 document manual.pdf, 8 pages" in prompt
-
-    again = await services.digests.digest(3, date(2026, 11, 20))
-    assert again == digest and len(generator.prompts) == 1
-
-    _note_at(services, 3, day + timedelta(hours=10), "Evening run, 5 km")
-    generator.enqueue("Food, reading and a run")
-    newer = await services.digests.digest(3, date(2026, 11, 20))
-    assert newer is not None and newer.text.startswith("Food, reading and a run")
-    assert newer.text.endswith("— 2 notes, 1 document")
+    assert digest is not None and generator.prompts == []  # short items need no model
+    assert [(f"{i.at:%H:%M}", i.kind) for i in digest.items] == [
+        ("08:12", "note"),
+        ("10:12", "note"),
+        ("12:12", "document"),
+    ]
+    assert digest.items[0].line == "Desayuno: tostada con tomate y café"
+    assert digest.items[1].line == "周三上午十点和李经理开会"
+    assert digest.items[2].line.startswith("dentist.txt: Dentist appointment: Dr. Alvarez")
+    assert digest.counts == {"note": 2, "document": 1}
+    assert "08:12 note: Desayuno" in digest.plain()
     assert await services.digests.digest(3, date(2026, 11, 19)) is None
 
 
-async def test_a_long_day_is_summarised_in_parts_then_merged(
-    settings,
-    embedder,
-    generator: ScriptedGenerator,  # type: ignore[no-untyped-def]
+LONG_NOTE = (
+    "Borscht for Sunday: 2 beets, 3 potatoes, half a cabbage, one carrot and an onion. "
+    "Simmer the beets for 40 minutes, add the rest and cook for 20 more. "
+    "Serve with sour cream and dill, and black bread on the side. "
+)
+
+
+async def test_a_long_item_is_condensed_only_into_what_it_says(
+    services: Services, generator: ScriptedGenerator
 ) -> None:
-    small = settings.model_copy(update={"n_ctx": 512})
-    services = bootstrap(small, embedder=embedder, generator=generator)
-    try:
-        start = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
-        for n in range(10):
-            text = f"Item {n}: " + "a long description of what happened " * 8
-            _note_at(services, 4, start + timedelta(minutes=10 * n), text)
-        for n in range(20):
-            generator.enqueue(f"part {n}")
-        digest = await services.digests.digest(4, date(2026, 11, 20))
-        assert digest is not None
-        parts = len(generator.prompts) - 1
-        assert parts >= 2
-        merge = generator.prompts[-1]
-        assert "merge" in merge[0]["content"]
-        assert all(f"part {n}" in merge[-1]["content"] for n in range(parts))
-        assert digest.text.startswith(f"part {parts}")
-    finally:
-        services.close()
+    start = datetime(2026, 11, 20, 12, 40, tzinfo=UTC)
+    _note_at(services, 8, start, LONG_NOTE)
+    _note_at(services, 8, start + timedelta(minutes=5), LONG_NOTE + "Buy dill.")
+    _note_at(services, 8, start + timedelta(minutes=9), LONG_NOTE + "Buy beets.")
+    generator.enqueue("**Borscht** for Sunday: beets, potatoes, cabbage; simmer 40 minutes.")
+    generator.enqueue("Breakfast: oatmeal with berries.")  # nothing of the kind in the item
+    generator.enqueue("Borscht with 5 beets for Sunday.")  # a number the item does not hold
+    digest = await services.digests.digest(8, date(2026, 11, 20))
+    assert digest is not None and len(generator.prompts) == 3
+    kept, invented, wrong_number = (item.line for item in digest.items)
+    assert kept == "Borscht for Sunday: beets, potatoes, cabbage; simmer 40 minutes."
+    assert "oatmeal" not in invented and invented.startswith("Borscht for Sunday: 2 beets")
+    assert "5 beets" not in wrong_number and wrong_number.endswith("…")
+    system = generator.prompts[0][0]["content"]
+    assert "oatmeal" not in system.lower() and "breakfast" not in system.lower()
+    assert LONG_NOTE.strip() in generator.prompts[0][-1]["content"]
+
+
+async def test_lines_are_made_when_items_arrive_and_reused_at_night(
+    services: Services, generator: ScriptedGenerator
+) -> None:
+    moment = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+    with time_machine.travel(moment, tick=False):
+        result = services.ingestor.add_note(9, LONG_NOTE)
+    generator.enqueue("Borscht for Sunday: beets, potatoes and cabbage, with sour cream.")
+    await services.digests.summarise_later(9, result.doc_id)
+    assert len(generator.prompts) == 1
+    digest = await services.digests.digest(9, date(2026, 11, 20))
+    assert digest is not None and len(generator.prompts) == 1  # assembled, not summarised
+    assert digest.items[0].line.startswith("Borscht for Sunday: beets")
 
 
 def test_a_day_is_sent_once_even_after_a_restart(services: Services) -> None:
@@ -155,10 +167,9 @@ async def test_photo_lines_use_exif_time_caption_and_ocr(
         services.ingestor.ingest_file(6, photo.path, caption="where I parked")
     items = services.digests.items(6, date(2026, 11, 20), ZoneInfo("UTC"))
     assert items[0].at.strftime("%H:%M") == "08:12"  # EXIF, not upload time
-    assert "where I parked" in items[0].line and "B3" in items[0].line
-    generator.enqueue("Parking\n08:12 parked at B3, spot 117")
+    assert items[0].line.startswith("where I parked — “Parking level B3, spot 117.")
     digest = await services.digests.digest(6, date(2026, 11, 20))
-    assert digest is not None and digest.text.endswith("— 1 photo")
+    assert digest is not None and digest.counts == {"photo": 1} and generator.prompts == []
 
 
 def test_daily_job_fires_at_local_time_across_dst(services: Services) -> None:

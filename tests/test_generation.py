@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from knowledge.errors import ModelMissing
+from knowledge.evidence import Evidence
 from knowledge.generation import LlamaGenerator, LlmWorker, resolve_llm_path
 from knowledge.model import GenerationParams, Hit
-from knowledge.prompting import SYSTEM_PROMPT, build_prompt
+from knowledge.prompting import SYSTEM_PROMPT, build_prompt, preamble
 
 PARAMS = GenerationParams(temperature=0.8, top_k=40, top_p=0.95, max_tokens=24)
 MESSAGES = [{"role": "system", "content": "hi"}, {"role": "user", "content": "Привет, 你好"}]
@@ -106,36 +107,83 @@ def test_missing_preset_says_how_to_install(tmp_path: Path) -> None:
         resolve_llm_path(str(tmp_path / "nope.gguf"), tmp_path)
 
 
-def _hit(n: int, text: str) -> Hit:
-    return Hit(n, 0, n, None, text, 1.0, f"doc{n}.pdf", "pdf", None)
+def _evidence(n: int, text: str) -> Evidence:
+    hit = Hit(n, 0, n, None, text, 1.0, f"doc{n}.pdf", "pdf", None)
+    return Evidence(text, hit, 1.0 - n / 100, "en")
 
 
 def test_old_turns_give_way_when_the_budget_is_tight(tiny_model: LlamaGenerator) -> None:
     history = [("user", "old question " * 40), ("assistant", "old answer " * 40)] * 3
+    history += [("user", "last question"), ("assistant", "last answer")]
     count = tiny_model.count_tokens
-    bare = build_prompt("q?", [], [], count_tokens=count, budget=10_000)
-    budget = sum(count(m["content"]) + 8 for m in bare.messages) + 400
-    prompt = build_prompt("q?", [_hit(1, "a fact")], history, count_tokens=count, budget=budget)
-    assert len(prompt.sources) == 1
-    assert len(prompt.messages) < len(bare.messages) + len(history)
-
-
-def test_prompt_fits_the_budget_with_sources_in_rank_order(tiny_model: LlamaGenerator) -> None:
-    hits = [_hit(n, f"fact number {n} " * 60) for n in range(1, 9)]
-    history = [("user", "earlier question"), ("assistant", "earlier answer")]
-    count = tiny_model.count_tokens
-    bare = build_prompt("what is fact 1?", [], history, count_tokens=count, budget=10_000)
-    budget = sum(count(m["content"]) + 8 for m in bare.messages) + 600
     prompt = build_prompt(
-        "what is fact 1?", hits, history, count_tokens=tiny_model.count_tokens, budget=budget
+        "q?",
+        [_evidence(1, "a fact")],
+        history,
+        count_tokens=count,
+        evidence_budget=200,
+        history_budget=60,
     )
-    total = sum(tiny_model.count_tokens(m["content"]) + 8 for m in prompt.messages)
-    assert total <= budget
-    assert 1 <= len(prompt.sources) < len(hits)
-    assert prompt.sources == hits[: len(prompt.sources)]
-    assert prompt.messages[0]["content"] == SYSTEM_PROMPT
-    assert prompt.messages[-3:-1] == [
-        {"role": "user", "content": "earlier question"},
-        {"role": "assistant", "content": "earlier answer"},
+    assert len(prompt.evidence) == 1
+    turns = prompt.messages[len(preamble()) : -1]
+    assert turns == [
+        {"role": "user", "content": "last question"},
+        {"role": "assistant", "content": "last answer"},
     ]
-    assert "[1] doc1.pdf p.1" in prompt.messages[-1]["content"]
+
+
+def test_evidence_fits_its_budget_in_score_order(tiny_model: LlamaGenerator) -> None:
+    evidence = [_evidence(n, f"fact number {n} " * 12) for n in range(1, 9)]
+    count = tiny_model.count_tokens
+    prompt = build_prompt("what is fact 1?", evidence, [], count_tokens=count, evidence_budget=300)
+    shown = sum(count(e.text) + count(e.label()) + 6 for e in prompt.evidence)
+    assert 1 <= len(prompt.evidence) < len(evidence) and shown <= 300
+    assert prompt.evidence == evidence[: len(prompt.evidence)]
+    assert prompt.messages[0]["content"] == SYSTEM_PROMPT
+    assert prompt.messages[: len(preamble())] == preamble()
+    assert "[1] doc1.pdf p.1: fact number 1" in prompt.messages[-1]["content"]
+    assert "Answer in English" in prompt.messages[-1]["content"]
+
+
+def test_the_preamble_state_is_kept_on_disk_and_loaded_at_the_next_start(
+    tiny_gguf: Path, tmp_path: Path
+) -> None:
+    messages = preamble()
+    first = LlamaGenerator.load(
+        str(tiny_gguf), tiny_gguf.parent, n_ctx=4096, n_threads=2, state_dir=tmp_path
+    )
+    first.prime(messages)
+    kept = list(tmp_path.glob("preamble-*.state"))
+    assert len(kept) == 1 and kept[0].stat().st_size > 0
+    evaluated = first._llm.n_tokens  # type: ignore[attr-defined]
+    assert evaluated > 100
+    second = LlamaGenerator.load(
+        str(tiny_gguf), tiny_gguf.parent, n_ctx=4096, n_threads=2, state_dir=tmp_path
+    )
+    second.prime(messages)
+    assert second._llm.n_tokens == evaluated  # type: ignore[attr-defined]
+    question = [*messages, {"role": "user", "content": "Привет, 你好"}]
+    assert list(second.stream(question, PARAMS))
+    other_prompt = [{"role": "system", "content": "Condense one item."}, *question[-1:]]
+    assert list(second.stream(other_prompt, PARAMS))  # a digest line takes the cache
+    second.prime(messages)  # the preamble comes back from disk, not evaluated again
+    assert second._llm.n_tokens == evaluated  # type: ignore[attr-defined]
+    assert second._llm.input_ids[:10].tolist() == first._llm.input_ids[:10].tolist()  # type: ignore[attr-defined]
+    other = [*messages[:-1], {"role": "assistant", "content": "changed"}]
+    second.prime(other)  # another preamble: another state
+    assert len(list(tmp_path.glob("preamble-*.state"))) == 2
+
+
+def test_a_damaged_state_file_is_evaluated_again(tiny_gguf: Path, tmp_path: Path) -> None:
+    messages = preamble()
+    LlamaGenerator.load(
+        str(tiny_gguf), tiny_gguf.parent, n_ctx=4096, n_threads=2, state_dir=tmp_path
+    ).prime(messages)
+    (kept,) = tmp_path.glob("preamble-*.state")
+    kept.write_bytes(kept.read_bytes()[:100])
+    again = LlamaGenerator.load(
+        str(tiny_gguf), tiny_gguf.parent, n_ctx=4096, n_threads=2, state_dir=tmp_path
+    )
+    again.prime(messages)
+    assert again._llm.n_tokens > 100  # type: ignore[attr-defined]
+    assert kept.stat().st_size > 100  # evaluated and kept again

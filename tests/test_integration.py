@@ -1,10 +1,10 @@
-"""The real 0.5B chat model answering from real files of every supported type."""
+"""The real 0.5B chat model and the default embedder answering from real files of every
+supported type, with the lines of memory that back each answer."""
 
 from __future__ import annotations
 
 import asyncio
 import os
-import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -14,7 +14,7 @@ import pytest
 
 from knowledge.answering import Answer
 from knowledge.bootstrap import Services, bootstrap
-from knowledge.embedding import FastEmbedEmbedder
+from knowledge.ports import Embedder
 from knowledge.settings import Settings
 from tests.samples import Sample
 
@@ -25,7 +25,7 @@ pytestmark = pytest.mark.slow
 def real(
     tmp_path_factory: pytest.TempPathFactory,
     models_dir: Path,
-    embedder: FastEmbedEmbedder,
+    multilingual_embedder: Embedder,
     samples: list[Sample],
 ) -> Iterator[Services]:
     settings = Settings(
@@ -35,7 +35,7 @@ def real(
         llm="qwen2.5-0.5b",
         temperature=0.0,  # greedy decoding: the same answer every run
     )
-    services = bootstrap(settings, embedder=embedder)
+    services = bootstrap(settings, embedder=multilingual_embedder)
     for sample in samples:
         services.ingestor.ingest_file(42, sample.path)
     yield services
@@ -56,29 +56,30 @@ def _ask(services: Services, user: int, question: str) -> Answer:
 def test_answers_from_every_file_type(real: Services, samples: list[Sample], index: int) -> None:
     sample = samples[index]
     answer = _ask(real, 42, sample.question)
-    assert sample.answer.lower() in answer.text.lower(), answer.text
-    assert answer.sources, answer.text
-    assert answer.sources[0].hit.doc_name == sample.path.name
+    assert answer.found and sample.answer.lower() in answer.text.lower(), answer
+    quote = answer.quotes[0]
+    assert quote.hit.doc_name == sample.path.name
+    assert sample.answer.lower() in quote.text.lower()
     if sample.page:
-        assert answer.sources[0].hit.page == sample.page
+        assert quote.hit.page == sample.page
 
 
-def test_russian_question_gets_a_russian_answer_citing_the_page(
+def test_russian_question_gets_a_russian_answer_quoting_the_page(
     real: Services, samples: list[Sample]
 ) -> None:
     answer = _ask(real, 42, "Какое напряжение питания рекомендует инструкция для X-200?")
-    assert "24" in answer.text
+    assert answer.found and "24" in answer.text
     assert any("\u0400" <= ch <= "\u04ff" for ch in answer.text), answer.text
-    assert [(c.hit.doc_name, c.hit.page) for c in answer.sources][:1] == [("manual.pdf", 5)]
+    assert [(q.hit.doc_name, q.hit.page) for q in answer.quotes][:1] == [("manual.pdf", 5)]
 
 
-def test_another_user_gets_no_sources(real: Services, samples: list[Sample]) -> None:
+def test_another_user_is_told_it_is_not_in_memory(real: Services, samples: list[Sample]) -> None:
     answer = _ask(real, 7, samples[0].question)
-    assert answer.sources == []
-    assert "don't know" in answer.text
+    assert not answer.found and answer.quotes == []
+    assert answer.text == "That is not in your memory."
 
 
-def test_cli_streams_answer_then_cites_the_page(
+def test_cli_answers_then_quotes_the_page(
     real: Services, samples: list[Sample], models_dir: Path, tmp_path: Path
 ) -> None:
     env = {
@@ -99,6 +100,9 @@ def test_cli_streams_answer_then_cites_the_page(
     question = "What voltage does the manual recommend?"
     lines = mnemo("ask", question, "--user", "42").strip().splitlines()
     assert "24" in lines[0]
-    assert re.fullmatch(r"\[\d\] manual\.pdf p\.5", lines[-1]), lines
+    assert lines[1] == "From your memory:"
+    assert "24 volts DC" in lines[2] and lines[2].startswith("  > ")
+    assert lines[3].strip() == "— manual.pdf p.5"
+    assert (tmp_path / "data" / "cache" / "llm").is_dir()  # the preamble's state, kept
     other = mnemo("ask", question, "--user", "7").strip().splitlines()
-    assert other == ["I don't know: nothing in your memory matches that question."]
+    assert other == ["That is not in your memory."]

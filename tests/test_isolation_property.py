@@ -152,7 +152,7 @@ def _run(
             for prompt in generator.prompts:
                 _only_own(model, user_id, json.dumps(prompt, ensure_ascii=False))
             if digest is not None:
-                _only_own(model, user_id, digest.text)
+                _only_own(model, user_id, digest.plain())
         elif kind == "export":
             target = services.memory.export(user_id, folder / f"export-{step}.zip")
             with zipfile.ZipFile(target) as archive:

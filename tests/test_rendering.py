@@ -92,3 +92,50 @@ async def test_live_message_grows_splits_and_resumes() -> None:
     replayed = LiveMessage(context, chat_id=5, update_id=77)  # type: ignore[arg-type]
     await replayed.show("after a restart", force=True)
     assert context.bot.edits[-1] == (1, "after a restart")
+
+
+def _digest(lines: list[tuple[int, str, str]]):  # type: ignore[no-untyped-def]
+    from datetime import date, datetime
+
+    from knowledge.digest import DayItem, Digest
+
+    items = [
+        DayItem(n, kind, datetime(2026, 11, 20, hour, n % 60), text, None)
+        for n, (hour, kind, text) in enumerate(lines)
+    ]
+    return Digest(1, date(2026, 11, 20), items)
+
+
+def test_digest_frame_in_the_interface_language_items_in_their_own() -> None:
+    from datetime import date
+
+    from bot.render import digest_html
+
+    digest = _digest(
+        [
+            (8, "note", "Desayuno: tostada con tomate"),
+            (13, "note", "Use <b>tags</b> & **stars**"),
+            (13, "photo", ""),
+            (22, "note", "晚饭吃了饺子"),
+        ]
+    )
+    (html,) = digest_html(digest, date(2026, 11, 20), "ru")
+    assert html.startswith("<b>🗓 Ваш день, 2026-11-20</b>\n3 заметки, 1 фото")
+    assert "<b>Утро</b>\n08:00 📝 Desayuno: tostada con tomate" in html
+    assert "<b>День</b>\n13:01 📝 Use &lt;b&gt;tags&lt;/b&gt; &amp; **stars**" in html
+    assert "<b>Вечер</b>\n22:03 📝 晚饭吃了饺子" in html
+    assert digest_html(None, date(2026, 11, 20), "es") == [
+        "<b>🗓 Tu día, 2026-11-20</b>\n\nEse día no se añadió nada."
+    ]
+
+
+def test_a_long_day_splits_between_lines() -> None:
+    from datetime import date
+
+    from bot.render import digest_html
+
+    digest = _digest([(9 + n // 30, "note", f"item {n}: " + "words " * 30) for n in range(200)])
+    parts = digest_html(digest, date(2026, 11, 20), "en")
+    assert len(parts) > 1 and all(len(part) <= LIMIT for part in parts)
+    lines = [line for part in parts for line in part.split("\n") if "📝" in line]
+    assert len(lines) == 200 and all(line.endswith("words") for line in lines)

@@ -1,8 +1,11 @@
 """Chat model speed through mnemo's pipeline against raw llama-cpp-python, same model and prompt.
 
-Raw: a second `Llama` with the same file, context, threads and sampling, called directly.
-Pipeline: `Answerer.ask` (retrieval, prompt, the LLM worker thread, asyncio streaming) for
-time to first token, and `LlmWorker.stream` for steady generation.
+Raw: a second `Llama` with the same file, context, threads and sampling, called directly
+with the prompt mnemo builds (the constant preamble, then the question's evidence).
+Pipeline: `Answerer.ask` (retrieval, evidence, prompt, the LLM worker thread, asyncio
+streaming) for time to first token, and `LlmWorker.stream` for steady generation. "Cold"
+clears the KV cache first (the preamble is evaluated too); "prefix reused" follows another
+question, so only the question's own part is evaluated.
 """
 
 from __future__ import annotations
@@ -19,7 +22,6 @@ from knowledge.answering import Answer
 from knowledge.bootstrap import Services
 from knowledge.generation import LlamaGenerator, resolve_llm_path
 from knowledge.model import GenerationParams
-from knowledge.prompting import build_prompt
 
 USER = 1
 PARAGRAPHS = 40
@@ -114,19 +116,22 @@ async def pipeline_stream(services: Services, params: GenerationParams) -> Timin
 
 def run(llm: str, questions: int) -> tuple[list[tuple[object, ...]], dict[str, float]]:
     corpus = load_xquad("en", PARAGRAPHS)
-    asked = [q.text for q in spread(corpus.questions, questions * 2)]
-    firsts, seconds = asked[0::2], asked[1::2]
     with scratch_install(llm=llm, temperature=0.0) as services:
         for text in corpus.paragraphs:
             services.ingestor.add_note(USER, text)
         raw = Raw(services)
-        budget = services.settings.n_ctx - ANSWER_TOKENS
-
-        count = LlamaGenerator(raw.llm).count_tokens
+        answerer = services.answerer
+        # Questions the model is asked (not refused from the evidence alone, which is instant).
+        asked = [
+            q.text
+            for q in spread(corpus.questions, questions * 4)
+            if answerer.answerable(answerer.find(USER, q.text))
+        ][: questions * 2]
+        firsts, seconds = asked[0::2], asked[1::2]
 
         def messages(question: str) -> list[dict[str, str]]:
-            hits = services.retriever.search(USER, question, k=services.settings.answer_sources)
-            return build_prompt(question, hits, [], count_tokens=count, budget=budget).messages
+            findings = answerer.find(USER, question)
+            return asyncio.run(answerer.prompt_for(findings, []))[0].messages
 
         results: dict[str, list[Timing]] = {
             k: [] for k in ("raw_cold", "raw_warm", "pipe_cold", "pipe_warm")

@@ -1,0 +1,59 @@
+"""Time words in questions, in four languages, as local ranges in the user's timezone."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from knowledge.timeframe import find_timeframe
+
+# Wednesday 2026-11-25, 23:30 UTC: already Thursday in Moscow.
+NOW = datetime(2026, 11, 25, 23, 30, tzinfo=UTC)
+MADRID = ZoneInfo("Europe/Madrid")
+
+
+@pytest.mark.parametrize(
+    ("question", "first", "last", "period"),
+    [
+        ("What did I eat yesterday?", "2026-11-25", "2026-11-25", "day"),
+        ("что я записал во вторник?", "2026-11-24", "2026-11-24", "day"),
+        ("¿qué hice el lunes?", "2026-11-23", "2026-11-23", "day"),
+        ("我昨天吃了什么？", "2026-11-25", "2026-11-25", "day"),
+        ("Что я ел сегодня на обед?", "2026-11-26", "2026-11-26", "day"),
+        ("What did I do last week?", "2026-11-16", "2026-11-22", "week"),
+        ("What did I note on 2026-11-20?", "2026-11-20", "2026-11-20", "day"),
+    ],
+)
+def test_time_words_name_a_local_range(question: str, first: str, last: str, period: str) -> None:
+    frame = find_timeframe(question, ZoneInfo("Europe/Moscow"), NOW)
+    assert frame is not None
+    assert (f"{frame.start:%Y-%m-%d}", frame.period) == (first, period)
+    assert frame.describe().endswith(last)
+    assert frame.start.utcoffset() == frame.end.utcoffset()  # Moscow keeps one offset
+
+
+def test_the_range_is_the_users_local_day_in_utc() -> None:
+    frame = find_timeframe("What did I eat yesterday?", MADRID, NOW)
+    assert frame is not None
+    # 00:30 on the 26th in Madrid (UTC+1): yesterday is the 25th, from 23:00 UTC on the 24th
+    assert frame.since == datetime(2026, 11, 24, 23, 0, tzinfo=UTC)
+    assert frame.until < datetime(2026, 11, 25, 23, 0, tzinfo=UTC) <= frame.end
+    assert frame.without_phrase("What did I eat yesterday?") == "What did I eat ?"
+    assert not frame.explicit
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is my gym locker code?",
+        "May I ask where the spare key is?",
+        "What is 2580?",
+        "¿Cuál es el código de mi taquilla del gimnasio?",  # "mi" is not miércoles
+        "¿Cuánto será el alquiler desde febrero?",  # a month alone: when it happens
+        "When is the dentist appointment next Thursday?",  # the future is not in memory
+    ],
+)
+def test_no_time_words_or_none_that_name_the_past(question: str) -> None:
+    assert find_timeframe(question, MADRID, NOW) is None
