@@ -59,14 +59,15 @@ async def save_note(
     result = await in_thread(
         context.services.ingestor.add_note, user_id_of(update), text, origin=origin
     )
-    if not result.duplicate:
-        summarise_soon(context, user_id_of(update), result.doc_id)
     if result.duplicate:
         answer = t("already_stored", profile.language)
-    elif origin:
-        answer = t("note_forwarded", profile.language, origin=origin)
     else:
-        answer = t("note_saved", profile.language)
+        summarise_soon(context, user_id_of(update), result.doc_id)
+        answer = (
+            t("note_forwarded", profile.language, origin=origin)
+            if origin
+            else t("note_saved", profile.language)
+        )
     await reply(update, answer)
 
 
