@@ -12,6 +12,7 @@ WORKDIR /app
 COPY pyproject.toml README.md alembic.ini ./
 COPY knowledge knowledge
 COPY bot bot
+COPY cli cli
 COPY migrations migrations
 # llama-cpp-python compiles here (several minutes); editable, so Alembic finds migrations/.
 RUN CMAKE_BUILD_PARALLEL_LEVEL=$(nproc) pip install --no-cache-dir -e . \

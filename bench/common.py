@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from knowledge.bootstrap import Services, bootstrap
-from knowledge.ports import Embedder, Generator
+from knowledge.domain.ports import Embedder, Generator
 from knowledge.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent

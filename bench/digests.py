@@ -30,10 +30,10 @@ from PIL import Image, ImageDraw, ImageFont
 
 from bench.common import finish, scratch_install, table
 from bot.render import digest_html
-from knowledge.answering import Answer
 from knowledge.bootstrap import Services
-from knowledge.digest import Digest
-from knowledge.fair_queue import ASKED, SCHEDULED
+from knowledge.services.answering import Answer
+from knowledge.services.digest import Digest
+from knowledge.services.fair_queue import ASKED, SCHEDULED
 
 DAY = date(2026, 11, 20)
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")

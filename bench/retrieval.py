@@ -27,10 +27,11 @@ from bench.common import (
     table,
     threads,
 )
+from knowledge.adapters.embedding import load_embedder
+from knowledge.adapters.provision import EMBEDDER_PRESETS
 from knowledge.bootstrap import Services
-from knowledge.embedding import load_embedder
-from knowledge.ports import Embedder, SearchMode
-from knowledge.provision import EMBEDDER_PRESETS
+from knowledge.domain.ports import Embedder
+from knowledge.domain.search import SearchMode, plan_search
 
 MODES: tuple[SearchMode, ...] = ("dense", "sparse", "hybrid")
 DEPTH = 10
@@ -112,7 +113,7 @@ def search_all(
     for question in questions:
         vectors = services.retriever.query_vectors(question.text)
         for mode in MODES:
-            hits = services.store.search(USER, vectors, limit=DEPTH * 2, mode=mode)
+            hits = services.store.search(plan_search(USER, vectors, limit=DEPTH * 2, mode=mode))
             order = list(dict.fromkeys(paragraph_of[hit.doc_id] for hit in hits))
             rank = order.index(question.paragraph) if question.paragraph in order else None
             positions[mode].append(rank)

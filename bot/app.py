@@ -18,17 +18,18 @@ from telegram.ext import (
 )
 
 from bot import commands, digests, guard, messages, questions, uploads
-from bot.context import MnemoContext
+from bot.context import MnemoApplication, MnemoContext
 from bot.logs import redact_token
+from bot.settings import BotSettings
+from bot.state import BotState
 from knowledge.bootstrap import Services, bootstrap
-from knowledge.errors import MnemoError
-from knowledge.settings import Settings
-from knowledge.timeframe import warm_up as warm_up_timeframes
+from knowledge.domain.errors import MnemoError
+from knowledge.services.timeframe import warm_up as warm_up_timeframes
 
 log = logging.getLogger(__name__)
 
 
-def build_application(settings: Settings, services: Services) -> Application:  # type: ignore[type-arg]
+def build_application(settings: BotSettings, services: Services) -> MnemoApplication:
     api = settings.telegram_api_url.rstrip("/")
     application = (
         Application.builder()
@@ -37,13 +38,13 @@ def build_application(settings: Settings, services: Services) -> Application:  #
         .base_file_url(f"{api}/file/bot")
         .rate_limiter(AIORateLimiter(max_retries=5))
         .concurrent_updates(True)
-        .context_types(ContextTypes(context=MnemoContext))
+        .context_types(ContextTypes(context=MnemoContext, bot_data=BotState))
         .get_updates_read_timeout(settings.poll_timeout + 10)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .build()
     )
-    application.bot_data["services"] = services
+    application.bot_data.attach(services, settings)
     application.add_handler(TypeHandler(Update, guard.admit), group=-1)
     handlers = [
         CommandHandler("start", commands.start),
@@ -72,19 +73,19 @@ def build_application(settings: Settings, services: Services) -> Application:  #
     return application
 
 
-async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
+async def _post_init(application: MnemoApplication) -> None:
     """Register the commands, then replay updates a crash left unfinished."""
     for language in ("en", "ru"):
         code = None if language == "en" else language
         await application.bot.set_my_commands(commands.bot_commands(language), language_code=code)
     await digests.plan_all(application)
-    services: Services = application.bot_data["services"]
+    services = application.bot_data.services
     application.create_task(_warm_up(services), name="warm-up")
     repaired = await asyncio.to_thread(services.doctor.examine)
     if repaired:
         log.warning("the doctor found %d problems left by a crash; see above", len(repaired))
     pending = services.inbox.pending()
-    replaying = application.bot_data.setdefault(guard.REPLAYING, set())
+    replaying = application.bot_data.replaying
     for payload in pending:
         update = Update.de_json(payload, application.bot)
         replaying.add(update.update_id)
@@ -103,12 +104,11 @@ async def _warm_up(services: Services) -> None:
         log.warning("the chat model is not ready: %s", exc)
 
 
-async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
-    services: Services = application.bot_data["services"]
-    services.close()
+async def _post_shutdown(application: MnemoApplication) -> None:
+    application.bot_data.services.close()
 
 
-def run_bot(settings: Settings) -> None:
+def run_bot(settings: BotSettings) -> None:
     """Run until SIGINT/SIGTERM: long polling, or a webhook when MNEMO_WEBHOOK_URL is set."""
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its log lines carry the token
     redact_token(settings.telegram_bot_token or "")  # and so may any error's text

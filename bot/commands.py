@@ -15,9 +15,9 @@ from bot.common import in_thread, profile_of, reply, user_id_of
 from bot.context import MnemoContext
 from bot.render import search_results
 from bot.texts import LANGUAGE_NAMES, t
-from knowledge.errors import DocumentNotFound
-from knowledge.memory import Stats, human_size
-from knowledge.profiles import ANSWER_TOKENS, LANGUAGES
+from knowledge.domain.errors import DocumentNotFound
+from knowledge.services.memory import Stats, human_size
+from knowledge.services.profiles import ANSWER_TOKENS, LANGUAGES
 
 COMMANDS = (
     "start",
@@ -118,7 +118,7 @@ async def stats(update: Update, context: MnemoContext) -> None:
     user_id = user_id_of(update)
     memory = context.services.memory
     lines = [_stats_text(await in_thread(memory.stats, user_id), language)]
-    if user_id in context.services.settings.admins:
+    if user_id in context.settings.admins:
         everyone = await in_thread(memory.stats, None)
         lines += [
             "",
@@ -176,7 +176,7 @@ DIGEST_TIMES = ("19:00", "20:00", "21:00", "22:00", "off")
 
 
 async def _settings_view(context: MnemoContext, user_id: int) -> tuple[str, InlineKeyboardMarkup]:
-    profile = await in_thread(context.services.profiles.get, user_id)
+    profile = await in_thread(context.services.profiles.get_or_create, user_id)
     schedule = await in_thread(context.services.digests.schedule, user_id)
     language = profile.language
     text = t(

@@ -10,7 +10,7 @@ from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 
 from bot.context import MnemoContext
-from knowledge.profiles import Profile
+from knowledge.services.profiles import Profile
 
 T = TypeVar("T")
 
@@ -18,7 +18,9 @@ T = TypeVar("T")
 async def profile_of(update: Update, context: MnemoContext) -> Profile:
     user = update.effective_user
     assert user is not None  # the guard lets only updates from users through
-    return await asyncio.to_thread(context.services.profiles.get, user.id, user.language_code)
+    return await asyncio.to_thread(
+        context.services.profiles.get_or_create, user.id, user.language_code
+    )
 
 
 async def in_thread(func: Callable[..., T], *args: object, **kwargs: object) -> T:

@@ -1,23 +1,33 @@
-"""The callback context of mnemo's handlers: services and settings at hand."""
+"""The callback context of mnemo's handlers: the shared, typed bot state at hand."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from bot.settings import BotSettings
+from bot.state import BotState
 from knowledge.bootstrap import Services
 
 
-class MnemoContext(CallbackContext[ExtBot[None], dict, dict, dict]):  # type: ignore[type-arg]
-    """`context.services` is the knowledge core built by `bootstrap()`."""
+class MnemoContext(
+    CallbackContext[ExtBot[None], dict[object, object], dict[object, object], BotState]
+):
+    """`context.services` is the knowledge core; `context.settings` the bot's settings."""
 
-    def __init__(
-        self,
-        application: Application,
-        chat_id: int | None = None,  # type: ignore[type-arg]
-        user_id: int | None = None,
-    ) -> None:
-        super().__init__(application=application, chat_id=chat_id, user_id=user_id)
+    @property
+    def state(self) -> BotState:
+        return self.bot_data
 
     @property
     def services(self) -> Services:
-        return self.application.bot_data["services"]  # type: ignore[no-any-return]
+        return self.bot_data.services
+
+    @property
+    def settings(self) -> BotSettings:
+        return self.bot_data.settings
+
+
+# The application as the handlers see it: its bot_data is the typed BotState.
+MnemoApplication = Application[Any, Any, Any, Any, BotState, Any]

@@ -8,16 +8,16 @@ from datetime import UTC, date, datetime, timedelta
 
 from telegram import Update
 from telegram.constants import ChatAction, ParseMode
-from telegram.ext import Application, ContextTypes
 
 from bot.common import in_thread, profile_of, reply, user_id_of
-from bot.context import MnemoContext
+from bot.context import MnemoApplication, MnemoContext
 from bot.live import LiveMessage
 from bot.render import digest_html
+from bot.state import BotState
 from bot.texts import t
 from knowledge.bootstrap import Services
-from knowledge.digest import Schedule
-from knowledge.fair_queue import ASKED, SCHEDULED
+from knowledge.services.digest import Schedule
+from knowledge.services.fair_queue import ASKED, SCHEDULED
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +26,7 @@ def _job_name(user_id: int) -> str:
     return f"digest:{user_id}"
 
 
-def plan(application: Application, schedule: Schedule) -> None:  # type: ignore[type-arg]
+def plan(application: MnemoApplication, schedule: Schedule) -> None:
     """(Re)schedule one user's daily digest; DST-correct, as the time carries its zone."""
     queue = application.job_queue
     assert queue is not None
@@ -42,10 +42,11 @@ def plan(application: Application, schedule: Schedule) -> None:  # type: ignore[
         )
 
 
-async def plan_all(application: Application) -> None:  # type: ignore[type-arg]
+async def plan_all(application: MnemoApplication) -> None:
     """At start-up: a job per user, and the digests missed while down, within the grace."""
-    services: Services = application.bot_data["services"]
-    grace = timedelta(minutes=services.settings.digest_grace_minutes)
+    state: BotState = application.bot_data
+    services = state.services
+    grace = timedelta(minutes=state.settings.digest_grace_minutes)
     now = datetime.now(UTC)
     queue = application.job_queue
     assert queue is not None
@@ -66,18 +67,18 @@ async def plan_all(application: Application) -> None:  # type: ignore[type-arg]
             log.info("no catch-up digest for a user: not within the grace period")
 
 
-async def scheduled_digest(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def scheduled_digest(context: MnemoContext) -> None:
     """The daily job: build today's digest and send it once."""
     job = context.job
     assert job is not None and job.user_id is not None
-    services: Services = context.application.bot_data["services"]
+    services = context.services
     schedule = await in_thread(services.digests.schedule, job.user_id)
     day = schedule.today(datetime.now(UTC))
     await send_digest(context, services, schedule, day)
 
 
 async def send_digest(
-    context: ContextTypes.DEFAULT_TYPE, services: Services, schedule: Schedule, day: date
+    context: MnemoContext, services: Services, schedule: Schedule, day: date
 ) -> None:
     """Assemble the day (items' lines were made as they arrived; leftovers wait behind
     questions in the model's queue), claim it, send it once."""

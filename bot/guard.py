@@ -9,12 +9,11 @@ from telegram.ext import ApplicationHandlerStop
 
 from bot.common import in_thread
 from bot.context import MnemoContext
-from bot.ratelimit import RateLimiter, Verdict
-from bot.texts import t
+from bot.ratelimit import Verdict
+from bot.texts import error_text, t
+from knowledge.domain.errors import MnemoError
 
 log = logging.getLogger(__name__)
-REPLAYING = "replaying"
-RATE_LIMITER = "rate_limiter"
 
 
 async def admit(update: Update, context: MnemoContext) -> None:
@@ -22,7 +21,7 @@ async def admit(update: Update, context: MnemoContext) -> None:
     user = update.effective_user
     if user is None:
         raise ApplicationHandlerStop
-    allowed = context.services.settings.allowed_users
+    allowed = context.settings.allowed_users
     if allowed and user.id not in allowed:
         log.info("refused an update from a user who is not allowed")
         language = (user.language_code or "en")[:2]
@@ -31,7 +30,7 @@ async def admit(update: Update, context: MnemoContext) -> None:
         elif update.effective_message:
             await update.effective_message.reply_text(t("not_allowed", language))
         raise ApplicationHandlerStop
-    if update.update_id in context.bot_data.setdefault(REPLAYING, set()):
+    if update.update_id in context.state.replaying:
         return
     await _limit_rate(update, context, user.id, (user.language_code or "en")[:2])
     fresh = await in_thread(
@@ -43,10 +42,8 @@ async def admit(update: Update, context: MnemoContext) -> None:
 
 
 async def _limit_rate(update: Update, context: MnemoContext, user_id: int, language: str) -> None:
-    limiter = context.bot_data.get(RATE_LIMITER)
-    if limiter is None:
-        limiter = RateLimiter(context.services.settings.rate_per_minute)
-        context.bot_data[RATE_LIMITER] = limiter
+    limiter = context.state.limiter
+    assert limiter is not None
     verdict = limiter.check(user_id)
     if verdict is Verdict.ALLOW:
         return
@@ -62,7 +59,7 @@ async def _limit_rate(update: Update, context: MnemoContext, user_id: int, langu
 
 async def settle(update: Update, context: MnemoContext) -> None:
     """Mark the update handled, so a restart does not replay it."""
-    context.bot_data.setdefault(REPLAYING, set()).discard(update.update_id)
+    context.state.replaying.discard(update.update_id)
     await in_thread(context.services.inbox.done, update.update_id)
 
 
@@ -71,4 +68,10 @@ async def on_error(update: object, context: MnemoContext) -> None:
     log.error("handler failed", exc_info=context.error)
     if isinstance(update, Update) and update.effective_chat:
         language = (update.effective_user.language_code if update.effective_user else "en") or "en"
-        await context.bot.send_message(update.effective_chat.id, t("internal_error", language[:2]))
+        error = context.error
+        text = (
+            error_text(error, language[:2])
+            if isinstance(error, MnemoError)
+            else t("internal_error", language[:2])
+        )
+        await context.bot.send_message(update.effective_chat.id, text)

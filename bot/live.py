@@ -28,7 +28,7 @@ class LiveMessage:
         self._context = context
         self._chat_id = chat_id
         self._update_id = update_id
-        self._interval = context.services.settings.stream_edit_seconds
+        self._interval = context.settings.stream_edit_seconds
         self._ids: list[int] = []
         self._shown: list[str] = []
         self._last_edit = 0.0

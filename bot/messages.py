@@ -15,7 +15,7 @@ from bot.common import in_thread, profile_of, reply, summarise_soon, user_id_of
 from bot.context import MnemoContext
 from bot.questions import answer_question
 from bot.texts import t
-from knowledge.intent import is_question
+from knowledge.services.intent import is_question
 
 
 async def on_text(update: Update, context: MnemoContext) -> None:

@@ -6,9 +6,9 @@ from datetime import date
 from html import escape
 
 from bot.texts import counted, t
-from knowledge.answering import Answer
-from knowledge.digest import Digest
-from knowledge.evidence import Evidence
+from knowledge.services.answering import Answer
+from knowledge.services.digest import Digest
+from knowledge.services.evidence import Evidence
 
 LIMIT = 4096
 _ROOM = 3300  # leaves space for the quoted lines under the answer on the last part

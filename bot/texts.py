@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from knowledge.domain.errors import MnemoError
+
 TEXTS: dict[str, dict[str, str]] = {
     "start": {
         "en": (
@@ -164,6 +166,128 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "❌ {name} слишком большой (предел {limit} МБ).",
     },
     "failed": {"en": "❌ {name}: {reason}", "ru": "❌ {name}: {reason}"},
+    # Errors of the core, by code (knowledge.domain.errors), with the parameters they carry;
+    # a `kind` parameter (pdf, docx...) is worded as {kind_name}.
+    "kind_pdf": {"en": "PDF", "ru": "PDF", "es": "PDF", "zh": "PDF 文件"},
+    "kind_docx": {
+        "en": "Word document",
+        "ru": "Документ Word",
+        "es": "Documento de Word",
+        "zh": "Word 文档",
+    },
+    "kind_epub": {"en": "EPUB book", "ru": "Книга EPUB", "es": "Libro EPUB", "zh": "EPUB 电子书"},
+    "kind_html": {"en": "web page", "ru": "Веб-страница", "es": "Página web", "zh": "网页"},
+    "kind_markdown": {
+        "en": "Markdown file",
+        "ru": "Файл Markdown",
+        "es": "Archivo Markdown",
+        "zh": "Markdown 文件",
+    },
+    "kind_text": {
+        "en": "text file",
+        "ru": "Текстовый файл",
+        "es": "Archivo de texto",
+        "zh": "文本文件",
+    },
+    "kind_image": {"en": "image", "ru": "Изображение", "es": "Imagen", "zh": "图片"},
+    "err_file_over_limit": {
+        "en": "the file is over the {limit_mb} MB limit",
+        "ru": "файл больше предела в {limit_mb} МБ",
+        "es": "el archivo supera el límite de {limit_mb} MB",
+        "zh": "文件超过 {limit_mb} MB 的上限",
+    },
+    "err_file_empty": {
+        "en": "the file is empty",
+        "ru": "файл пуст",
+        "es": "el archivo está vacío",
+        "zh": "文件是空的",
+    },
+    "err_no_text": {
+        "en": "no text could be read from the file",
+        "ru": "в файле не удалось прочитать текст",
+        "es": "no se pudo leer ningún texto del archivo",
+        "zh": "无法从文件中读取任何文字",
+    },
+    "err_note_empty": {
+        "en": "the note is empty",
+        "ru": "заметка пуста",
+        "es": "la nota está vacía",
+        "zh": "笔记是空的",
+    },
+    "err_over_quota": {
+        "en": (
+            "your memory holds {used} and this adds {adds}, over your {quota} quota; "
+            "forget some documents first"
+        ),
+        "ru": (
+            "в вашей памяти {used}, этот файл добавит {adds}, а ваша квота {quota}; "
+            "сначала удалите что-нибудь (/forget)"
+        ),
+        "es": (
+            "tu memoria ocupa {used} y esto añade {adds}, más que tu cuota de {quota}; "
+            "olvida algunos documentos primero"
+        ),
+        "zh": "你的记忆已占用 {used}，此文件再加 {adds}，超过 {quota} 的配额；请先删除一些文档",
+    },
+    "err_unsupported_type": {
+        "en": "unsupported file type ({mime}); I read PDF, DOCX, TXT, Markdown, HTML, EPUB and "
+        "photos",
+        "ru": "не умею читать такие файлы ({mime}); присылайте PDF, DOCX, TXT, Markdown, HTML, "
+        "EPUB или фото",
+        "es": "no puedo leer este tipo de archivo ({mime}); envía PDF, DOCX, TXT, Markdown, "
+        "HTML, EPUB o una foto",
+        "zh": "无法读取这种文件（{mime}）；请发送 PDF、DOCX、TXT、Markdown、HTML、EPUB 或照片",
+    },
+    "err_unsupported_archive": {
+        "en": "this archive is not a DOCX or EPUB file",
+        "ru": "этот архив не DOCX и не EPUB",
+        "es": "este archivo comprimido no es un DOCX ni un EPUB",
+        "zh": "这个压缩文件不是 DOCX 或 EPUB",
+    },
+    "err_unpacks_too_large": {
+        "en": "the {kind_name} unpacks to {unpacked_mb} MB, over the {limit_mb} MB limit",
+        "ru": "{kind_name}: в распакованном виде {unpacked_mb} МБ, больше предела в {limit_mb} МБ",
+        "es": (
+            "{kind_name}: descomprimido ocupa {unpacked_mb} MB, más que el límite de {limit_mb} MB"
+        ),
+        "zh": "{kind_name}解压后为 {unpacked_mb} MB，超过 {limit_mb} MB 的上限",
+    },
+    "err_damaged": {
+        "en": "the {kind_name} is damaged and cannot be read",
+        "ru": "{kind_name}: файл повреждён, прочитать его нельзя",
+        "es": "{kind_name}: el archivo está dañado y no se puede leer",
+        "zh": "{kind_name}已损坏，无法读取",
+    },
+    "err_undecodable": {
+        "en": "the text is not in any encoding I can read",
+        "ru": "текст в неизвестной мне кодировке",
+        "es": "el texto no está en ninguna codificación que pueda leer",
+        "zh": "无法识别文本的编码",
+    },
+    "err_pdf_encrypted": {
+        "en": "the PDF is password-protected",
+        "ru": "PDF защищён паролем",
+        "es": "el PDF está protegido con contraseña",
+        "zh": "该 PDF 有密码保护",
+    },
+    "err_pdf_scan": {
+        "en": "the PDF has no text layer (a scan?); send its pages as photos",
+        "ru": "в PDF нет текстового слоя (скан?); пришлите страницы как фото",
+        "es": "el PDF no tiene capa de texto (¿un escaneo?); envía sus páginas como fotos",
+        "zh": "该 PDF 没有文字层（扫描件？）；请把页面作为照片发送",
+    },
+    "err_too_many_pages": {
+        "en": "the PDF has {pages} pages, over the {limit}-page limit",
+        "ru": "в PDF {pages} страниц, больше предела в {limit}",
+        "es": "el PDF tiene {pages} páginas, más que el límite de {limit}",
+        "zh": "该 PDF 有 {pages} 页，超过 {limit} 页的上限",
+    },
+    "err_too_many_megapixels": {
+        "en": "the image is over the {limit}-megapixel limit",
+        "ru": "изображение больше предела в {limit} мегапикселей",
+        "es": "la imagen supera el límite de {limit} megapíxeles",
+        "zh": "图片超过 {limit} 百万像素的上限",
+    },
     "cmd_digest": {
         "en": "your day so far; /digest yesterday or a date",
         "ru": "ваш день; /digest yesterday или дата",
@@ -250,6 +374,18 @@ def t(key: str, language: str, **values: Any) -> str:
     """The text for `key` in `language`, or English when not translated."""
     variants = TEXTS[key]
     return variants.get(language, variants["en"]).format(**values)
+
+
+def error_text(error: MnemoError, language: str) -> str:
+    """A core error in the user's language; one the bot has no words for (an operator's
+    problem, such as a missing model) is an internal error to the user."""
+    key = f"err_{error.code}"
+    if key not in TEXTS:
+        return t("internal_error", language)
+    params = dict(error.params)
+    if "kind" in params:
+        params["kind_name"] = t(f"kind_{params['kind']}", language)
+    return t(key, language, **params)
 
 
 def counted(key: str, language: str, n: int) -> str:

@@ -13,13 +13,12 @@ from telegram import Update
 from bot.common import profile_of, summarise_soon
 from bot.context import MnemoContext
 from bot.live import LiveMessage
-from bot.texts import t
-from knowledge.errors import MnemoError
-from knowledge.ingest import IngestResult
+from bot.texts import error_text, t
+from knowledge.domain.errors import MnemoError
+from knowledge.services.ingest import IngestResult
 
 log = logging.getLogger(__name__)
 PROGRESS_SECONDS = 1.0
-_INGEST_SLOTS = "ingest_slots"
 
 
 async def on_document(update: Update, context: MnemoContext) -> None:
@@ -50,7 +49,7 @@ async def _ingest(
 ) -> None:
     message = update.effective_message
     assert message is not None and update.effective_user is not None
-    settings = context.services.settings
+    settings = context.settings
     profile = await profile_of(update, context)
     language = profile.language
     if size and size > settings.max_file_mb << 20:
@@ -65,8 +64,7 @@ async def _ingest(
         path = Path(folder) / "upload"
         telegram_file = await context.bot.get_file(file_id)
         await telegram_file.download_to_drive(path)
-        slots = context.bot_data.setdefault(_INGEST_SLOTS, asyncio.Semaphore(1))
-        async with slots:
+        async with context.state.ingest_slots:
             reply = await _read(
                 context, update.effective_user.id, path, name, caption, status, language
             )
@@ -84,8 +82,8 @@ async def _read(
 ) -> str:
     latest: list[str] = []
 
-    def progress(text: str, done: int, total: int) -> None:
-        latest.append(text)
+    def progress(message: str, done: int, total: int) -> None:
+        latest.append(message)
 
     async def show_progress() -> None:
         shown = None
@@ -106,8 +104,8 @@ async def _read(
             progress=progress,
         )
     except MnemoError as exc:
-        log.info("upload refused: %s", exc)
-        return t("failed", language, name=name, reason=str(exc))
+        log.info("upload refused (%s): %s", exc.code, exc)
+        return t("failed", language, name=name, reason=error_text(exc, language))
     finally:
         ticker.cancel()
     if not result.duplicate:

@@ -8,37 +8,49 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from knowledge.answering import Answerer
-from knowledge.chunking import Chunker
-from knowledge.database import make_engine, migrate, session_factory, wait_until_reachable
-from knowledge.digest import Digests
-from knowledge.doctor import Doctor
-from knowledge.embedding import Bm25Encoder, load_embedder
-from knowledge.evidence import EvidencePicker
-from knowledge.fair_queue import FairQueue
-from knowledge.files import FileStore
-from knowledge.generation import LlamaGenerator, LlmWorker
-from knowledge.inbox import Inbox
-from knowledge.ingest import Ingestor
-from knowledge.memory import Memory
-from knowledge.model import GenerationParams, ReadLimits
-from knowledge.ports import Embedder, Generator, SparseEncoder, VectorStore
-from knowledge.profiles import Profiles
-from knowledge.retrieval import Retriever
+from knowledge.adapters.embedding import Bm25Encoder, load_embedder
+from knowledge.adapters.extraction import FileReader, TesseractOcr
+from knowledge.adapters.files import FileStore
+from knowledge.adapters.llama import LlamaGenerator
+from knowledge.adapters.sql.database import (
+    make_engine,
+    migrate,
+    session_factory,
+    wait_until_reachable,
+)
+from knowledge.adapters.sql.repositories import SqlStorage
+from knowledge.adapters.store import open_store
+from knowledge.domain.model import GenerationParams, ReadLimits
+from knowledge.domain.ports import Embedder, Generator, Ocr, SparseEncoder, VectorStore
+from knowledge.domain.repositories import Storage
+from knowledge.services.answering import Answerer
+from knowledge.services.asking import AskService
+from knowledge.services.chunking import Chunker
+from knowledge.services.digest import Digests
+from knowledge.services.doctor import Doctor
+from knowledge.services.evidence import EvidencePicker
+from knowledge.services.fair_queue import FairQueue
+from knowledge.services.inbox import Inbox
+from knowledge.services.ingest import Ingestor
+from knowledge.services.llm_worker import LlmWorker
+from knowledge.services.memory import Memory
+from knowledge.services.profiles import Profiles
+from knowledge.services.retrieval import Retriever
+from knowledge.services.summaries import Summarizer
 from knowledge.settings import Settings
-from knowledge.store import open_store
-from knowledge.summaries import Summarizer
 
 
 @dataclass
 class Services:
     settings: Settings
+    storage: Storage
     store: VectorStore
     embedder: Embedder
     ingestor: Ingestor
     retriever: Retriever
     picker: EvidencePicker
     answerer: Answerer
+    asking: AskService
     memory: Memory
     profiles: Profiles
     digests: Digests
@@ -59,12 +71,13 @@ def bootstrap(
     embedder: Embedder | None = None,
     sparse: SparseEncoder | None = None,
     generator: Generator | None = None,
+    ocr: Ocr | None = None,
 ) -> Services:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.sql_url)
     wait_until_reachable(engine, settings.connect_seconds)
     migrate(settings.sql_url)
-    sessions = session_factory(engine)
+    storage = SqlStorage(session_factory(engine))
     embedder = embedder or load_embedder(
         settings.embedder, settings.models_dir, threads=settings.n_threads
     )
@@ -83,7 +96,7 @@ def bootstrap(
         )
 
     worker = LlmWorker(load_generator)
-    retriever = Retriever(store=store, embedder=embedder, sparse=sparse, sessions=sessions)
+    retriever = Retriever(store=store, embedder=embedder, sparse=sparse, storage=storage)
     picker = EvidencePicker(embedder=embedder, sparse=sparse)
     params = GenerationParams(
         temperature=settings.temperature,
@@ -93,51 +106,59 @@ def bootstrap(
     )
     queue = FairQueue()
     ingestor = Ingestor(
-        sessions=sessions,
+        storage=storage,
         store=store,
         embedder=embedder,
         sparse=sparse,
         chunker=chunker,
         files=files,
-        max_file_bytes=settings.max_file_mb << 20,
-        ocr_languages=settings.ocr_languages,
-        limits=ReadLimits(
-            max_pages=settings.max_pages,
-            max_megapixels=settings.max_image_megapixels,
-            max_unpacked_mb=settings.max_unpacked_mb,
+        reader=FileReader(
+            ocr or TesseractOcr(settings.ocr_languages),
+            ReadLimits(
+                max_pages=settings.max_pages,
+                max_megapixels=settings.max_image_megapixels,
+                max_unpacked_mb=settings.max_unpacked_mb,
+            ),
         ),
+        max_file_bytes=settings.max_file_mb << 20,
         quota_bytes=settings.quota_mb << 20 if settings.quota_mb else None,
     )
     ingestor.reindex_missing()
     summarizer = Summarizer(worker=worker, params=params, terms=picker.terms)
-    digests = Digests(sessions=sessions, queue=queue, summarizer=summarizer, settings=settings)
+    digests = Digests(
+        storage=storage,
+        queue=queue,
+        summarizer=summarizer,
+        default_timezone=settings.default_tz,
+        default_time=settings.default_digest_time,
+    )
+    answerer = Answerer(
+        retriever=retriever,
+        picker=picker,
+        worker=worker,
+        params=params,
+        chunks=settings.answer_sources,
+        evidence_tokens=settings.evidence_tokens,
+        thresholds=(settings.evidence_threshold, settings.evidence_threshold_other_language),
+        zone_of=lambda user_id: digests.schedule(user_id).zone,
+    )
     return Services(
         settings=settings,
+        storage=storage,
         store=store,
         embedder=embedder,
         ingestor=ingestor,
         retriever=retriever,
         picker=picker,
-        answerer=Answerer(
-            retriever=retriever,
-            picker=picker,
-            worker=worker,
-            sessions=sessions,
-            params=params,
-            chunks=settings.answer_sources,
-            evidence_tokens=settings.evidence_tokens,
-            thresholds=(
-                settings.evidence_threshold,
-                settings.evidence_threshold_other_language,
-            ),
-            history_turns=settings.history_turns,
-            zone_of=lambda user_id: digests.schedule(user_id).zone,
+        answerer=answerer,
+        asking=AskService(
+            answerer=answerer, queue=queue, storage=storage, history_turns=settings.history_turns
         ),
-        memory=Memory(sessions=sessions, store=store, files=files),
-        profiles=Profiles(sessions),
+        memory=Memory(storage=storage, store=store, files=files),
+        profiles=Profiles(storage),
         digests=digests,
-        inbox=Inbox(sessions),
+        inbox=Inbox(storage),
         queue=queue,
         worker=worker,
-        doctor=Doctor(sessions=sessions, store=store, files=files, ingestor=ingestor),
+        doctor=Doctor(storage=storage, store=store, files=files, ingestor=ingestor),
     )

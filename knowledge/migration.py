@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, func, select, text
 
+from knowledge.adapters.sql.database import make_engine
+from knowledge.adapters.sql.records import Base, ChunkRecord
 from knowledge.bootstrap import Services
-from knowledge.database import make_engine
-from knowledge.errors import MnemoError
-from knowledge.records import Base, ChunkRecord
+from knowledge.domain.errors import MnemoError
 
 log = logging.getLogger(__name__)
 BATCH = 1000
@@ -145,9 +145,11 @@ def _verify(
         chunks = connection.execute(select(ChunkRecord.user_id, ChunkRecord.text)).all()
     for user_id, chunk_text in random.Random(0).sample(chunks, min(SAMPLE_SEARCHES, len(chunks))):
         query = " ".join(chunk_text.split()[:12])
-        here = [hit.doc_id for hit in source.retriever.search(user_id, query, k=3)]
-        there = [hit.doc_id for hit in target.retriever.search(user_id, query, k=3)]
+        found_here = [hit.doc_id for hit in source.retriever.search(user_id, query, k=3)]
+        found_there = [hit.doc_id for hit in target.retriever.search(user_id, query, k=3)]
         report.searches_compared += 1
-        if here[:1] != there[:1]:
-            problems.append(f"a search of user {user_id} differs: {here} here, {there} there")
+        if found_here[:1] != found_there[:1]:
+            problems.append(
+                f"a search of user {user_id} differs: {found_here} here, {found_there} there"
+            )
     return problems

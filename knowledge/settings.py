@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
 
-from pydantic import AliasChoices, Field, field_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class Settings(BaseSettings):
-    """Everything mnemo can be configured with; one instance is built per process."""
+    """Everything the core can be configured with; one instance is built per process.
+    Entry points add their own (bot/settings.py)."""
 
     model_config = SettingsConfigDict(
         env_prefix="MNEMO_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
@@ -50,40 +50,17 @@ class Settings(BaseSettings):
     evidence_threshold: float = 0.46
     evidence_threshold_other_language: float = 0.30
     history_turns: int = Field(4, ge=0)
-    # Limits. Telegram's Bot API hands bots files of at most 20 MB.
+    # Limits. 20 MB is also the most a chat app's bot API hands over.
     max_file_mb: int = Field(20, ge=1)
     max_pages: int = Field(2000, ge=1)
     max_image_megapixels: int = Field(60, ge=1)
     max_unpacked_mb: int = Field(200, ge=1)
     quota_mb: int | None = Field(1024, ge=1, description="per user; unset: no quota")
-    rate_per_minute: int = Field(20, ge=1, description="messages a user may send a minute")
     ocr_languages: str = "eng+rus+spa+chi_sim"
 
-    telegram_bot_token: str | None = Field(
-        None, validation_alias=AliasChoices("TELEGRAM_BOT_TOKEN", "MNEMO_TELEGRAM_BOT_TOKEN")
-    )
-    telegram_api_url: str = Field(
-        "https://api.telegram.org",
-        validation_alias=AliasChoices("TELEGRAM_API_URL", "MNEMO_TELEGRAM_API_URL"),
-    )
-    allowed_users: Annotated[list[int], NoDecode] = []
-    admins: Annotated[list[int], NoDecode] = []
-    webhook_url: str | None = None
-    webhook_listen: str = "127.0.0.1"
-    webhook_port: int = 8443
     default_tz: str = "UTC"
     default_digest_time: str = "21:00"
-    digest_grace_minutes: int = Field(120, ge=0)
     digest_skip_empty: bool = True
-    stream_edit_seconds: float = Field(1.0, ge=0.2)
-    poll_timeout: int = Field(30, ge=0)
-
-    @field_validator("allowed_users", "admins", mode="before")
-    @classmethod
-    def _id_list(cls, value: object) -> object:
-        if isinstance(value, str):
-            return [int(part) for part in value.replace(";", ",").split(",") if part.strip()]
-        return value
 
     @field_validator("default_tz")
     @classmethod

@@ -1,11 +1,11 @@
-"""Alembic environment: metadata from knowledge.records, URL from the caller or settings."""
+"""Alembic environment: metadata from the SQL adapter's records, URL from the caller or settings."""
 
 from __future__ import annotations
 
 from alembic import context
 
-from knowledge.database import make_engine
-from knowledge.records import Base
+from knowledge.adapters.sql.database import make_engine
+from knowledge.adapters.sql.records import Base
 
 config = context.config
 

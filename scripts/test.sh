@@ -3,10 +3,23 @@
 # also run against PostgreSQL: a throwaway server (Debian's postgresql, installed when
 # missing and run as root) on 127.0.0.1, stopped and deleted at the end.
 # Usage: scripts/test.sh [pytest arguments]
+#        scripts/test.sh --fast [pytest arguments]: only the fast tier (unit and service
+#        tests on fakes: no model files, no servers, no processes), in well under a minute,
+#        on the venv a first run of this script (or scripts/setup.sh --dev) made.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 log() { printf '\033[1m[test]\033[0m %s\n' "$*" >&2; }
+
+FAST_TIER="not (models or slow or postgres or e2e or static)"
+if [[ "${1:-}" == "--fast" ]]; then
+  shift
+  if [[ ! -x .venv/bin/python ]]; then
+    log "no .venv yet: run scripts/setup.sh --dev (or this script without --fast) once"
+    exit 2
+  fi
+  exec .venv/bin/python -m pytest -p no:cacheprovider -q -m "$FAST_TIER" "$@"
+fi
 
 bash scripts/setup.sh --dev
 

@@ -73,7 +73,7 @@ class Harness:
         }
         log = (self.data_dir.parent / "bot.log").open("ab")
         self.bot = subprocess.Popen(
-            [sys.executable, "-m", "knowledge", "-v", "run"],
+            [sys.executable, "-m", "cli", "-v", "run"],
             cwd=ROOT,
             env=env,
             stdout=log,

@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from knowledge.adapters.embedding import FastEmbedEmbedder, load_embedder
+from knowledge.adapters.store.memory import MemoryVectorStore
 from knowledge.bootstrap import Services, bootstrap
-from knowledge.embedding import FastEmbedEmbedder, load_embedder
-from knowledge.ports import Embedder
+from knowledge.domain.ports import Embedder
 from knowledge.settings import Settings
 from tests.databases import fresh_postgres_database
-from tests.fakes import ScriptedGenerator
+from tests.fakes import FakeEmbedder, FakeOcr, FakeSparseEncoder, ScriptedGenerator
 from tests.samples import Sample, every_type
 from tests.tiny_gguf import write_tiny_gguf
 
@@ -75,12 +76,14 @@ def database(request: pytest.FixtureRequest) -> Iterator[str | None]:
 
 
 @pytest.fixture
-def settings(tmp_path: Path, models_dir: Path, tiny_gguf: Path, database: str | None) -> Settings:
+def settings(tmp_path: Path, database: str | None) -> Settings:
+    """Settings in a temp folder; the chat model is the test's `generator`, so no file is
+    named (a test that runs llama.cpp asks for `tiny_gguf`)."""
     return Settings(
         _env_file=None,
         data_dir=tmp_path / "data",
-        models_path=models_dir,
-        llm=str(tiny_gguf),
+        models_path=MODELS,
+        llm=str(tmp_path / "no-chat-model.gguf"),
         n_ctx=2048,
         max_tokens=64,
         database_url=database,
@@ -93,9 +96,48 @@ def generator() -> ScriptedGenerator:
 
 
 @pytest.fixture
+def ocr() -> FakeOcr:
+    return FakeOcr()
+
+
+@pytest.fixture
 def services(
-    settings: Settings, embedder: FastEmbedEmbedder, generator: ScriptedGenerator
+    request: pytest.FixtureRequest,
+    settings: Settings,
+    generator: ScriptedGenerator,
+    ocr: FakeOcr,
 ) -> Iterator[Services]:
-    built = bootstrap(settings, embedder=embedder, generator=generator)
+    """The core on fakes (fake embedder and BM25, in-memory vectors, scripted model, fake
+    OCR; SQL and files real), or, in modules that set REAL_ENGINES = True, on the real
+    small embedder, BM25, Qdrant Edge and tesseract (the generator stays scripted)."""
+    if getattr(request.module, "REAL_ENGINES", False):
+        real = request.getfixturevalue("embedder")
+        built = bootstrap(settings, embedder=real, generator=generator)
+    else:
+        built = bootstrap(
+            settings,
+            embedder=FakeEmbedder(),
+            sparse=FakeSparseEncoder(),
+            store=MemoryVectorStore(),
+            generator=generator,
+            ocr=ocr,
+        )
     yield built
     built.close()
+
+
+# Tiers. Unmarked tests are the fast tier: no model files, no servers, no processes.
+_MODEL_FIXTURES = {"models_dir", "embedder", "multilingual_embedder", "tiny_gguf"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        module = getattr(item, "module", None)
+        needs_models = getattr(module, "REAL_ENGINES", False) and "services" in getattr(
+            item, "fixturenames", ()
+        )
+        if needs_models or _MODEL_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.models)
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and callspec.params.get("database") == "postgres":
+            item.add_marker(pytest.mark.postgres)

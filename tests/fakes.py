@@ -1,10 +1,139 @@
-"""Small, honest fakes of the engine interfaces."""
+"""Small, honest fakes of the engine interfaces: deterministic, fast, no model files.
+
+They behave: the fake embedder puts texts that share words close together, the fake sparse
+encoder matches shared words, the fake OCR returns what a test says the photo shows, and
+the scripted generator streams the replies a test queues.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import hashlib
+import math
+import re
+from collections import Counter
+from collections.abc import Iterator, Sequence
 
-from knowledge.model import GenerationParams
+from PIL.Image import Image
+
+from knowledge.domain.model import GenerationParams, SparseVec
+
+_WORD = re.compile(r"\w+")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+# Words too common to say what a text is about; BM25 drops such words too.
+_STOP = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "is",
+        "are",
+        "was",
+        "were",
+        "of",
+        "in",
+        "on",
+        "at",
+        "to",
+        "for",
+        "and",
+        "or",
+        "my",
+        "i",
+        "you",
+        "what",
+        "where",
+        "when",
+        "who",
+        "how",
+        "did",
+        "do",
+        "does",
+        "it",
+        "this",
+        "that",
+        "with",
+    ]
+)
+
+
+def words(text: str) -> list[str]:
+    """Lower-case words; a Chinese character is a word of its own."""
+    found: list[str] = []
+    for word in _WORD.findall(text.lower()):
+        if _CJK.search(word):
+            found += [ch for ch in word if not ch.isspace()]
+        else:
+            found.append(word)
+    return found
+
+
+def _features(text: str) -> Counter[str]:
+    """Words and their first five letters (a crude stem: "meeting" ~ "meetings")."""
+    features: Counter[str] = Counter()
+    for word in words(text):
+        if word in _STOP:
+            continue
+        features[word] += 1
+        if len(word) > 5:
+            features["stem:" + word[:5]] += 1
+    return features
+
+
+def _slot(feature: str, size: int) -> int:
+    digest = hashlib.blake2b(feature.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") % size
+
+
+class FakeEmbedder:
+    """An `Embedder`: hashed bags of words, normalised, so cosine similarity is word overlap."""
+
+    name = "fake-bag-of-words"
+    dim = 384
+    max_tokens = 128
+    tokenizer = None
+
+    def embed_batch(self, texts: Sequence[str]) -> list[list[float]]:
+        return [self._embed(text) for text in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._embed(text)
+
+    def count_tokens(self, text: str) -> int:
+        return len(words(text))
+
+    def _embed(self, text: str) -> list[float]:
+        vector = [0.0] * self.dim
+        for feature, count in _features(text).items():
+            vector[_slot(feature, self.dim)] += count
+        vector[0] += 0.01  # no zero vector, even for a text of stop words
+        norm = math.sqrt(sum(x * x for x in vector))
+        return [x / norm for x in vector]
+
+
+class FakeSparseEncoder:
+    """A `SparseEncoder`: term counts of the words a text shares with others."""
+
+    def encode_documents(
+        self, texts: Sequence[str], langs: Sequence[str | None] | None = None
+    ) -> list[SparseVec]:
+        return [self.encode_query(text) for text in texts]
+
+    def encode_query(self, text: str, lang: str | None = None) -> SparseVec:
+        counts = Counter(_slot(f, 1 << 20) for f in _features(text) if not f.startswith("stem:"))
+        indices = sorted(counts)
+        return SparseVec(indices, [float(counts[i]) for i in indices])
+
+
+class FakeOcr:
+    """An `Ocr` that reads what the test says every photo shows."""
+
+    def __init__(self, text: str = "") -> None:
+        self.text = text
+        self.read: list[tuple[int, int]] = []  # sizes of the images it was shown
+
+    def read_text(self, image: Image) -> str:
+        self.read.append(image.size)
+        return self.text
 
 
 class ScriptedGenerator:

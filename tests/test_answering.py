@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from knowledge.answering import Answer
 from knowledge.bootstrap import Services
-from knowledge.prompting import NOT_IN_MEMORY, NOT_IN_MEMORY_ON, SYSTEM_PROMPT
+from knowledge.services.answering import Answer
+from knowledge.services.prompting import NOT_IN_MEMORY, NOT_IN_MEMORY_ON, SYSTEM_PROMPT
 from tests.fakes import ScriptedGenerator
 from tests.samples import Sample
 
@@ -19,7 +19,7 @@ async def _ask(
 ) -> tuple[str, Answer]:
     streamed = []
     final = None
-    async for event in services.answerer.ask(user, question, with_history=history):
+    async for event in services.asking.ask(user, question, with_history=history):
         if isinstance(event, Answer):
             final = event
         else:
@@ -171,11 +171,11 @@ async def test_history_persists_across_restarts(
 
     again = bootstrap(services.settings, embedder=services.embedder, generator=generator)
     try:
-        assert again.answerer.history(42) == [
+        assert again.asking.history(42) == [
             ("user", "What supply voltage does the manual recommend?"),
             ("assistant", "24 volts DC."),
         ]
-        assert again.answerer.history(7) == []
+        assert again.asking.history(7) == []
     finally:
         again.close()
 

@@ -16,7 +16,7 @@ import pytest
 from tests.botharness import Harness, is_final_answer, text_of
 from tests.samples import Sample
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 USER = 50
 
 

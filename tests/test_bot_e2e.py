@@ -16,7 +16,7 @@ from tests.botharness import TOKEN, Harness, is_final_answer, text_of
 from tests.hostile import corpus
 from tests.samples import Sample, make_pdf
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 
 ADMIN = 1
 STRANGER = 999
@@ -178,7 +178,7 @@ def test_bad_uploads_get_clear_replies(bot: Harness, tmp_path: Path, samples: li
     junk = tmp_path / "data.bin"
     junk.write_bytes(bytes(range(7, 250)) * 400)
     bot.send_file(8, junk)
-    assert "unsupported" in text_of(bot.reply_to(8, "❌", timeout=60))
+    assert "unsupported file type" in text_of(bot.reply_to(8, "❌", timeout=60))
     broken = tmp_path / "broken.pdf"
     broken.write_bytes(samples[0].path.read_bytes()[:700])
     bot.send_file(8, broken)

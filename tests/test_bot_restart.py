@@ -12,7 +12,7 @@ import pytest
 from tests.botharness import Harness, is_final_answer, text_of
 from tests.samples import make_pdf
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 USER = 40
 
 

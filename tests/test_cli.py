@@ -15,7 +15,10 @@ import pytest
 
 from tests.samples import Sample
 
-MNEMO = [sys.executable, "-m", "knowledge"]
+MNEMO = [sys.executable, "-m", "cli"]
+
+
+pytestmark = pytest.mark.e2e  # runs the `mnemo` command as a process
 
 
 @pytest.fixture

@@ -15,15 +15,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, func, select
 
-from knowledge.provision import EMBEDDER_PRESETS
-from knowledge.records import ChunkRecord, Document
+from knowledge.adapters.provision import EMBEDDER_PRESETS
+from knowledge.adapters.sql.records import ChunkRecord, Document
+from knowledge.adapters.store import vector_space
+from knowledge.adapters.store.edge import EdgeVectorStore
 from knowledge.settings import Settings
-from knowledge.store import vector_space
-from knowledge.store.edge import EdgeVectorStore
 from tests.samples import make_pdf
 
-pytestmark = pytest.mark.slow
-MNEMO = [sys.executable, "-m", "knowledge"]
+pytestmark = [pytest.mark.slow, pytest.mark.e2e]
+MNEMO = [sys.executable, "-m", "cli"]
 NOTE = "The spare key is under the blue flowerpot."
 KILLS = 4
 

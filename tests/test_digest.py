@@ -9,8 +9,8 @@ import pytest
 import time_machine
 
 from knowledge.bootstrap import Services, bootstrap
-from knowledge.digest import day_bounds, parse_digest_time, parse_timezone
-from tests.fakes import ScriptedGenerator
+from knowledge.services.digest import day_bounds, parse_digest_time, parse_timezone
+from tests.fakes import FakeOcr, ScriptedGenerator
 from tests.samples import Sample
 
 STORAGE_TESTS = True  # each test runs on SQLite and on PostgreSQL
@@ -159,9 +159,10 @@ def test_a_day_is_sent_once_even_after_a_restart(services: Services) -> None:
 
 
 async def test_photo_lines_use_exif_time_caption_and_ocr(
-    services: Services, generator: ScriptedGenerator, samples: list[Sample]
+    services: Services, generator: ScriptedGenerator, samples: list[Sample], ocr: FakeOcr
 ) -> None:
     photo = next(s for s in samples if s.path.suffix == ".jpg")
+    ocr.text = "Parking level B3, spot 117."  # what tesseract reads on it (tests/test_ingest)
     services.digests.set_timezone(6, "UTC")
     with time_machine.travel(datetime(2026, 11, 20, 19, 0, tzinfo=UTC), tick=False):
         services.ingestor.ingest_file(6, photo.path, caption="where I parked")

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, delete, func, select, update
 
+from knowledge.adapters.files import FileStore
+from knowledge.adapters.sql.records import ChunkRecord, Document
 from knowledge.bootstrap import Services
-from knowledge.files import FileStore
-from knowledge.records import ChunkRecord, Document
 from tests.samples import Sample
 
 STORAGE_TESTS = True  # each test runs on SQLite and on PostgreSQL

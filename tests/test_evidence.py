@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from knowledge.embedding import Bm25Encoder
-from knowledge.evidence import Evidence, EvidencePicker, fit, sentences
-from knowledge.language import written_in
-from knowledge.model import Hit
-from knowledge.ports import Embedder
+from knowledge.adapters.embedding import Bm25Encoder
+from knowledge.domain.model import Hit
+from knowledge.domain.ports import Embedder
+from knowledge.services.evidence import Evidence, EvidencePicker, fit, sentences
+from knowledge.services.language import written_in
 
 
 def _hit(text: str, doc: int = 1, kind: str = "note") -> Hit:

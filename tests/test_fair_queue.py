@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from knowledge.fair_queue import FairQueue, QueueCancelled
+from knowledge.services.fair_queue import FairQueue, QueueCancelled
 
 
 async def test_users_are_served_round_robin() -> None:

@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.errors import ModelMissing
-from knowledge.evidence import Evidence
-from knowledge.generation import LlamaGenerator, LlmWorker, resolve_llm_path
-from knowledge.model import GenerationParams, Hit
-from knowledge.prompting import SYSTEM_PROMPT, build_prompt, preamble
+from knowledge.adapters.llama import LlamaGenerator, resolve_llm_path
+from knowledge.domain.errors import ModelMissing
+from knowledge.domain.model import GenerationParams, Hit
+from knowledge.services.evidence import Evidence
+from knowledge.services.llm_worker import LlmWorker
+from knowledge.services.prompting import SYSTEM_PROMPT, build_prompt, preamble
 
 PARAMS = GenerationParams(temperature=0.8, top_k=40, top_p=0.95, max_tokens=24)
 MESSAGES = [{"role": "system", "content": "hi"}, {"role": "user", "content": "Привет, 你好"}]

@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, select
 
+from bot.texts import error_text, t
+from knowledge.adapters.sql.records import ChunkRecord, Document
 from knowledge.bootstrap import Services
-from knowledge.errors import MnemoError
-from knowledge.records import ChunkRecord, Document
+from knowledge.domain.errors import MnemoError
 from tests.fakes import ScriptedGenerator
 from tests.hostile import INJECTION, SCRIPT_FACT, Hostile, corpus
 
@@ -56,8 +57,9 @@ def test_every_hostile_file_is_refused_clearly_or_kept_safely(
             kept += 1
             assert _is_clean(result.name), result.name
         else:
-            with pytest.raises(MnemoError, match="^" + re.escape(item.refusal)):
+            with pytest.raises(MnemoError, match="^" + re.escape(item.refusal)) as refused:
                 services.ingestor.ingest_file(1, item.path, name=item.sent_as)
+            _worded_in_every_language(refused.value)
         assert time.monotonic() - started < SECONDS, item.sent_as
     # Nothing stored before is lost, nothing half-stored is left.
     documents = _documents(services)
@@ -67,6 +69,16 @@ def test_every_hostile_file_is_refused_clearly_or_kept_safely(
     files = services.settings.files_dir / "1"
     assert sum(1 for f in files.rglob("*") if f.is_file()) == kept - 1  # the note has no file
     assert not any(f.name.startswith(".incoming") for f in files.rglob("*"))
+
+
+def _worded_in_every_language(error: MnemoError) -> None:
+    """The bot tells a refusal in the user's language, by its code, never as an internal
+    error, and the words differ between languages that have them."""
+    worded = {language: error_text(error, language) for language in ("en", "ru", "es", "zh")}
+    for language, text in worded.items():
+        assert text != t("internal_error", language), (error.code, language)
+        assert "{" not in text, text
+    assert len(set(worded.values())) == 4, worded
 
 
 def test_traversal_names_are_display_names_only(services: Services, hostile: list[Hostile]) -> None:
@@ -106,6 +118,7 @@ def test_prompt_injection_cannot_reach_another_users_memory(
     assert "9931" not in prompts and "bank PIN is" not in prompts
 
 
+@pytest.mark.e2e
 def test_cli_refuses_each_file_on_one_line_in_bounded_memory(
     tmp_path: Path, models_dir: Path, tiny_gguf: Path, hostile: list[Hostile]
 ) -> None:
@@ -116,7 +129,7 @@ def test_cli_refuses_each_file_on_one_line_in_bounded_memory(
         "MNEMO_LLM": str(tiny_gguf),
         "HF_HUB_OFFLINE": "1",
     }
-    mnemo = [sys.executable, "-m", "knowledge"]
+    mnemo = [sys.executable, "-m", "cli"]
     subprocess.run([*mnemo, "note", "--user", "1", NOTE], env=env, check=True, timeout=300)
     refused = [h for h in hostile if h.refusal]
     started = time.monotonic()

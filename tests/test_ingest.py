@@ -8,22 +8,23 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, func, select
 
+from knowledge.adapters.embedding import FastEmbedEmbedder
+from knowledge.adapters.sql.records import ChunkRecord, Document, Note
 from knowledge.bootstrap import Services, bootstrap
-from knowledge.embedding import FastEmbedEmbedder
-from knowledge.errors import (
+from knowledge.domain.errors import (
     CorruptFile,
     DocumentNotFound,
     EmptyFile,
     FileTooLarge,
     QuotaExceeded,
 )
-from knowledge.ports import Embedder
-from knowledge.records import ChunkRecord, Document, Note
+from knowledge.domain.ports import Embedder
 from knowledge.settings import Settings
 from tests.fakes import ScriptedGenerator
 from tests.samples import Sample
 
 STORAGE_TESTS = True  # each test runs on SQLite and on PostgreSQL
+REAL_ENGINES = True  # the real small embedder, BM25, Qdrant Edge and tesseract
 
 
 def _sql_count(services: Services, model: type, **where: object) -> int:

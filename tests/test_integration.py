@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.answering import Answer
 from knowledge.bootstrap import Services, bootstrap
-from knowledge.ports import Embedder
+from knowledge.domain.ports import Embedder
+from knowledge.services.answering import Answer
 from knowledge.settings import Settings
 from tests.samples import Sample
 
@@ -96,7 +96,7 @@ def test_cli_answers_then_quotes_the_page(
     }
 
     def mnemo(*args: str) -> str:
-        command = [sys.executable, "-m", "knowledge", *args]
+        command = [sys.executable, "-m", "cli", *args]
         done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
         assert done.returncode == 0, done.stderr
         return done.stdout

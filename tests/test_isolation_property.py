@@ -25,8 +25,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from knowledge.bootstrap import Services, bootstrap
-from knowledge.errors import DocumentNotFound
-from knowledge.ports import Embedder
+from knowledge.domain.errors import DocumentNotFound
+from knowledge.domain.ports import Embedder
+from knowledge.domain.search import SearchMode, plan_search
 from knowledge.settings import Settings
 from tests.databases import fresh_postgres_database
 from tests.fakes import ScriptedGenerator
@@ -131,8 +132,9 @@ def _run(
             hits = services.retriever.search(user_id, arg, k=10)
             # and the store alone, below the retriever's own check against SQL
             vectors = services.retriever.query_vectors(arg)
-            for mode in ("hybrid", "dense", "sparse"):
-                hits += services.store.search(user_id, vectors, limit=10, mode=mode)  # type: ignore[arg-type]
+            modes: tuple[SearchMode, ...] = ("hybrid", "dense", "sparse")
+            for mode in modes:
+                hits += services.store.search(plan_search(user_id, vectors, limit=10, mode=mode))
             for hit in hits:
                 assert model.owner.get(hit.doc_id) == user_id
                 _only_own(model, user_id, hit.text)

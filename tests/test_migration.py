@@ -11,12 +11,12 @@ import pytest
 from qdrant_client import QdrantClient
 from sqlalchemy import create_engine, func, select
 
+from knowledge.adapters.sql.records import Base
+from knowledge.adapters.store.server import QdrantServerStore
 from knowledge.bootstrap import Services, bootstrap
+from knowledge.domain.ports import Embedder
 from knowledge.migration import TargetNotEmpty, migrate_store
-from knowledge.ports import Embedder
-from knowledge.records import Base
 from knowledge.settings import Settings
-from knowledge.store.server import QdrantServerStore
 from tests.databases import fresh_postgres_database
 from tests.fakes import ScriptedGenerator
 from tests.samples import Sample
@@ -42,7 +42,7 @@ def test_embedded_install_moves_to_postgres_and_qdrant(
     services.memory.forget(1, 2)  # an id gap the copy must keep
 
     async def ask() -> None:
-        async for _ in services.answerer.ask(2, "where is the spare key?", with_history=True):
+        async for _ in services.asking.ask(2, "where is the spare key?", with_history=True):
             pass
 
     asyncio.run(ask())
@@ -68,7 +68,7 @@ def test_embedded_install_moves_to_postgres_and_qdrant(
                 assert store.documents(user) == services.store.documents(user)
             hits = target.retriever.search(2, "¿Dónde está la llave de repuesto?", k=1)
             assert hits and "flowerpot" in hits[0].text
-            assert target.answerer.history(2) == services.answerer.history(2)
+            assert target.asking.history(2) == services.asking.history(2)
             # The new home takes new memories without id clashes (sequences were advanced).
             added = target.ingestor.add_note(1, "The boiler was serviced in May.")
             assert added.doc_id > max(d.id for d in services.memory.documents(1))
@@ -86,7 +86,7 @@ def test_migrate_store_command(
     on-disk store, opened in place of a connection to the URL given."""
     from typer.testing import CliRunner
 
-    from knowledge.cli import app
+    from cli.main import app
 
     for key, value in {
         "MNEMO_DATA_DIR": str(tmp_path / "data"),

@@ -9,8 +9,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect
 
-from knowledge.database import alembic_config, migrate
-from knowledge.records import Base
+from knowledge.adapters.sql.database import alembic_config, migrate
+from knowledge.adapters.sql.records import Base
 
 STORAGE_TESTS = True  # each test runs on SQLite and on PostgreSQL
 

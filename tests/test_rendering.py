@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from bot.render import LIMIT, split_text
-from knowledge.intent import is_question
+from knowledge.services.intent import is_question
 
 
 def test_split_keeps_every_character_and_fits_after_escaping() -> None:
@@ -67,8 +67,8 @@ class _Context:
             set_reply=lambda update_id, message_id: self.replies.__setitem__(update_id, message_id),
             reply_of=lambda update_id: self.replies.get(update_id),
         )
-        settings = SimpleNamespace(stream_edit_seconds=1.0)
-        self.services = SimpleNamespace(inbox=inbox, settings=settings)
+        self.settings = SimpleNamespace(stream_edit_seconds=1.0)
+        self.services = SimpleNamespace(inbox=inbox)
 
 
 async def test_live_message_grows_splits_and_resumes() -> None:
@@ -97,7 +97,7 @@ async def test_live_message_grows_splits_and_resumes() -> None:
 def _digest(lines: list[tuple[int, str, str]]):  # type: ignore[no-untyped-def]
     from datetime import date, datetime
 
-    from knowledge.digest import DayItem, Digest
+    from knowledge.services.digest import DayItem, Digest
 
     items = [
         DayItem(n, kind, datetime(2026, 11, 20, hour, n % 60), text, None)

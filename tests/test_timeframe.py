@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from knowledge.timeframe import find_timeframe
+from knowledge.services.timeframe import find_timeframe
 
 # Wednesday 2026-11-25, 23:30 UTC: already Thursday in Moscow.
 NOW = datetime(2026, 11, 25, 23, 30, tzinfo=UTC)

@@ -11,7 +11,7 @@ import argparse
 
 from bench.common import finish, models_dir, shortfall, table, threads
 from bench.speed import bot, ingest, llm, load, search
-from knowledge.embedding import load_embedder
+from knowledge.adapters.embedding import load_embedder
 from knowledge.settings import Settings
 
 PARTS = ("llm", "ingest", "search", "bot", "load")

@@ -7,9 +7,9 @@ import time
 from pathlib import Path
 
 from bench.common import scratch_install
-from knowledge.chunking import Chunker
-from knowledge.extraction import extract
-from knowledge.ingest import EMBED_BATCH
+from knowledge.adapters.extraction import TesseractOcr, extract
+from knowledge.services.chunking import Chunker
+from knowledge.services.ingest import EMBED_BATCH
 from tests.samples import make_pdf
 
 USER = 1
@@ -26,7 +26,7 @@ def run(pages: int) -> tuple[list[tuple[object, ...]], dict[str, float]]:
             result = services.ingestor.ingest_file(USER, pdf)
             pipeline = time.perf_counter() - started
 
-            extracted = extract(pdf, ocr_languages=services.settings.ocr_languages)
+            extracted = extract(pdf, ocr=TesseractOcr(services.settings.ocr_languages))
             chunker = Chunker(services.embedder, services.settings.chunk_overlap)
             texts = [chunk.text for chunk in chunker.chunk(extracted.sections)]
             started = time.perf_counter()

@@ -18,10 +18,10 @@ from dataclasses import dataclass, replace
 from typing import cast
 
 from bench.common import load_xquad, scratch_install, spread
-from knowledge.answering import Answer
+from knowledge.adapters.llama import LlamaGenerator, resolve_llm_path
 from knowledge.bootstrap import Services
-from knowledge.generation import LlamaGenerator, resolve_llm_path
-from knowledge.model import GenerationParams
+from knowledge.domain.model import GenerationParams
+from knowledge.services.answering import Answer
 
 USER = 1
 PARAGRAPHS = 40

@@ -16,11 +16,10 @@ from pathlib import Path
 
 import numpy as np
 
-from knowledge.embedding import Bm25Encoder
-from knowledge.model import Chunk, QueryVectors, StoredChunk
-from knowledge.ports import SearchMode
-from knowledge.store.edge import EdgeVectorStore
-from knowledge.store.payload import point_id
+from knowledge.adapters.embedding import Bm25Encoder
+from knowledge.adapters.store.edge import EdgeVectorStore
+from knowledge.domain.model import Chunk, QueryVectors, StoredChunk, point_id
+from knowledge.domain.search import SearchMode, plan_search
 
 USERS = 100
 HEAVY_SHARE = 0.1  # the measured user owns 10% of all chunks
@@ -98,11 +97,11 @@ def fill(store: EdgeVectorStore, data: Synthetic, total: int) -> tuple[int, floa
 
 def latencies(store: EdgeVectorStore, data: Synthetic, mode: SearchMode) -> list[float]:
     queries = [data.query() for _ in range(QUERIES)]
-    store.search(1, queries[0], limit=5, mode=mode)  # warm caches
+    store.search(plan_search(1, queries[0], limit=5, mode=mode))  # warm caches
     times = []
     for query in queries:
         started = time.perf_counter()
-        store.search(1, query, limit=5, mode=mode)
+        store.search(plan_search(1, query, limit=5, mode=mode))
         times.append(time.perf_counter() - started)
     return times
 

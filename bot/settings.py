@@ -1,0 +1,39 @@
+"""The bot's own settings, on top of the core's: the Telegram connection, who may talk to
+the bot, and how it behaves in a chat."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import NoDecode
+
+from knowledge.settings import Settings
+
+
+class BotSettings(Settings):
+    """MNEMO_* variables of the Telegram adapter (TELEGRAM_BOT_TOKEN also without prefix)."""
+
+    telegram_bot_token: str | None = Field(
+        None, validation_alias=AliasChoices("TELEGRAM_BOT_TOKEN", "MNEMO_TELEGRAM_BOT_TOKEN")
+    )
+    telegram_api_url: str = Field(
+        "https://api.telegram.org",
+        validation_alias=AliasChoices("TELEGRAM_API_URL", "MNEMO_TELEGRAM_API_URL"),
+    )
+    allowed_users: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    admins: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    webhook_url: str | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
+    digest_grace_minutes: int = Field(120, ge=0)
+    stream_edit_seconds: float = Field(1.0, ge=0.2)
+    poll_timeout: int = Field(30, ge=0)
+    rate_per_minute: int = Field(20, ge=1, description="messages a user may send a minute")
+
+    @field_validator("allowed_users", "admins", mode="before")
+    @classmethod
+    def _id_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [int(part) for part in value.replace(";", ",").split(",") if part.strip()]
+        return value

@@ -1,0 +1,33 @@
+"""What the handlers share, typed: PTB builds one `BotState` as the application's bot_data
+(ContextTypes(bot_data=BotState)), and `build_application` attaches the core to it."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot.ratelimit import RateLimiter
+from bot.settings import BotSettings
+from knowledge.bootstrap import Services
+
+
+class BotState:
+    def __init__(self) -> None:
+        self._services: Services | None = None
+        self._settings: BotSettings | None = None
+        self.replaying: set[int] = set()  # update ids being replayed after a crash
+        self.ingest_slots = asyncio.Semaphore(1)  # one file read at a time
+        self.limiter: RateLimiter | None = None
+
+    def attach(self, services: Services, settings: BotSettings) -> None:
+        self._services, self._settings = services, settings
+        self.limiter = RateLimiter(settings.rate_per_minute)
+
+    @property
+    def services(self) -> Services:
+        assert self._services is not None, "attach() the core before handling updates"
+        return self._services
+
+    @property
+    def settings(self) -> BotSettings:
+        assert self._settings is not None, "attach() the settings before handling updates"
+        return self._settings

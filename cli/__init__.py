@@ -1,0 +1,1 @@
+"""The `mnemo` command line: an adapter on the core, beside the Telegram bot."""

@@ -1,5 +1,0 @@
-"""`python -m knowledge` runs the `mnemo` command line."""
-
-from knowledge.cli import main
-
-main()

@@ -1,0 +1,75 @@
+"""Domain errors: raised in the core, worded once per entry point.
+
+Each carries a `code` and the parameters of its message. The bot words the code in the
+user's interface language (bot/texts.py: `err_<code>`); the command line and the logs show
+the English message the error was raised with.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+
+class MnemoError(Exception):
+    """Base of every error a user may be shown."""
+
+    default_code: ClassVar[str] = "error"
+
+    def __init__(self, message: str, code: str | None = None, **params: object) -> None:
+        super().__init__(message)
+        self.code = code or self.default_code
+        self.params = params
+
+
+class UnsupportedFile(MnemoError):
+    """The file's content is not a type mnemo can read."""
+
+    default_code = "unsupported_type"
+
+
+class CorruptFile(MnemoError):
+    """The file claims a supported type but cannot be read."""
+
+    default_code = "damaged"
+
+
+class EmptyFile(MnemoError):
+    """The file holds no text mnemo could extract."""
+
+    default_code = "no_text"
+
+
+class FileTooLarge(MnemoError):
+    """The file is over a configured limit: bytes, pages, pixels or unpacked size."""
+
+    default_code = "file_over_limit"
+
+
+class QuotaExceeded(MnemoError):
+    """Keeping the file would take the user over their storage quota."""
+
+    default_code = "over_quota"
+
+
+class DocumentNotFound(MnemoError):
+    """No document with that id in this user's memory."""
+
+    default_code = "document_not_found"
+
+
+class ModelMissing(MnemoError):
+    """A model file is not installed; `mnemo models install` provisions it."""
+
+    default_code = "model_missing"
+
+
+class StoreBusy(MnemoError):
+    """The embedded store is open in another process."""
+
+    default_code = "store_busy"
+
+
+class ServiceUnavailable(MnemoError):
+    """A server mnemo is configured to use (PostgreSQL, Qdrant) cannot be reached."""
+
+    default_code = "service_unavailable"

@@ -1,0 +1,168 @@
+"""Plain data that flows through the core."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Section:
+    """A run of text with its place in the source: a page, a heading, or both."""
+
+    text: str
+    page: int | None = None
+    heading: str | None = None
+
+
+@dataclass
+class Extracted:
+    """What an extractor read from one file."""
+
+    kind: str
+    mime: str
+    sections: list[Section]
+    pages: int | None = None
+    title: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    """What one file may cost to read; over a limit, the file is refused before it is read."""
+
+    max_pages: int = 2000
+    max_megapixels: int = 60
+    max_unpacked_mb: int = 200  # DOCX and EPUB are zip archives: their unpacked size
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """One embeddable piece of a document."""
+
+    number: int
+    text: str
+    page: int | None
+    heading: str | None
+
+
+@dataclass(frozen=True)
+class SparseVec:
+    indices: list[int]
+    values: list[float]
+
+
+_POINT_NAMESPACE = uuid.UUID("0b9c3f52-4b8e-4b63-9a4e-5d6f0e8e7a11")
+
+
+def point_id(user_id: int, doc_id: int, chunk: int) -> str:
+    """A chunk's id in the vector store; deterministic, so re-ingesting a document
+    overwrites its points rather than duplicating them."""
+    return str(uuid.uuid5(_POINT_NAMESPACE, f"{user_id}:{doc_id}:{chunk}"))
+
+
+@dataclass(frozen=True)
+class StoredChunk:
+    """A chunk with its vectors and the payload the vector store keeps."""
+
+    point_id: str
+    user_id: int
+    doc_id: int
+    chunk: Chunk
+    dense: list[float]
+    sparse: SparseVec
+    created_at: datetime
+    source_kind: str
+    doc_name: str
+    lang: str | None = None  # en/ru/es/zh; None: unknown, so only the dense leg judges it
+
+
+@dataclass(frozen=True)
+class QueryVectors:
+    dense: list[float]
+    sparse: SparseVec
+    lang: str | None = None  # the query's language: its BM25 leg sees only chunks in it
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A search result, always belonging to the user who searched."""
+
+    doc_id: int
+    chunk: int
+    page: int | None
+    heading: str | None
+    text: str
+    score: float
+    doc_name: str
+    source_kind: str
+    created_at: datetime | None
+
+    def label(self) -> str:
+        if self.source_kind == "note":
+            return f"note of {self.created_at:%Y-%m-%d %H:%M}" if self.created_at else "note"
+        where = f" p.{self.page}" if self.page is not None else ""
+        if self.page is None and self.heading:
+            where = f" § {self.heading}"
+        return f"{self.doc_name}{where}"
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A source backing an answer, under the number it had in the prompt."""
+
+    number: int
+    hit: Hit
+
+    def label(self) -> str:
+        return f"[{self.number}] {self.hit.label()}"
+
+
+@dataclass(frozen=True)
+class GenerationParams:
+    temperature: float
+    top_k: int
+    top_p: float
+    max_tokens: int
+
+
+@dataclass(frozen=True)
+class UserSettings:
+    """A user's row: preferences; None where the user kept the default."""
+
+    user_id: int
+    language: str | None = None
+    answer_length: str = "normal"
+    timezone: str | None = None
+    digest_time: str | None = None  # "HH:MM"
+    digest_enabled: bool = True
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    """Anything remembered: an uploaded file or a note (kind "note")."""
+
+    id: int
+    user_id: int
+    sha256: str
+    name: str
+    kind: str
+    mime: str
+    size_bytes: int
+    pages: int | None
+    title: str | None
+    status: str  # "ingesting" until its vectors are durable, then "ready"
+    meta: dict[str, Any]
+    summary: str | None  # its line in the day's digest; None: not made (or not needed)
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class NoteEntry:
+    id: int
+    document_id: int
+    text: str
+    origin: str | None
+    created_at: datetime

@@ -1,0 +1,127 @@
+"""Narrow interfaces of the engines the core depends on; adapters implement them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from tokenizers import Tokenizer
+
+from knowledge.domain.model import Extracted, GenerationParams, Hit, SparseVec, StoredChunk
+from knowledge.domain.search import SearchPlan
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
+
+
+class Embedder(Protocol):
+    """Dense vectors; `tokenizer` is None for a model that tokenizes inside (chunked by count)."""
+
+    name: str
+    dim: int
+    max_tokens: int
+    tokenizer: Tokenizer | None
+
+    def embed_batch(self, texts: Sequence[str]) -> list[list[float]]: ...
+
+    def embed_query(self, text: str) -> list[float]: ...
+
+    def count_tokens(self, text: str) -> int: ...
+
+
+class SparseEncoder(Protocol):
+    """Term weights; `lang` (en/ru/es/zh) picks the stemmer, None a fixed default."""
+
+    def encode_documents(
+        self, texts: Sequence[str], langs: Sequence[str | None] | None = None
+    ) -> list[SparseVec]: ...
+
+    def encode_query(self, text: str, lang: str | None = None) -> SparseVec: ...
+
+
+class VectorStore(Protocol):
+    """Every method takes the user id and touches only that user's points."""
+
+    def upsert(self, user_id: int, chunks: Sequence[StoredChunk]) -> None:
+        """Write points; they are durable once `flush` returns."""
+        ...
+
+    def flush(self) -> None: ...
+
+    def search(self, plan: SearchPlan) -> list[Hit]:
+        """Execute the plan as it is: its legs, fused by RRF when there are several."""
+        ...
+
+    def delete_document(self, user_id: int, doc_id: int) -> None: ...
+
+    def delete_user(self, user_id: int) -> None: ...
+
+    def count(self, user_id: int, doc_id: int | None = None) -> int: ...
+
+    def documents(self, user_id: int) -> dict[int, int]:
+        """Points per document of this user: {doc_id: count}."""
+        ...
+
+    def users(self) -> set[int]:
+        """Every user with points in the store (for the doctor's cross-check)."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class Generator(Protocol):
+    """Streams a chat completion; llama.cpp is not thread-safe, so one worker thread calls it."""
+
+    def stream(self, messages: list[dict[str, str]], params: GenerationParams) -> Iterator[str]: ...
+
+    def prime(self, messages: list[dict[str, str]]) -> None:
+        """Make prompts that start with `messages` cheap (their state evaluated or loaded)."""
+        ...
+
+    def count_tokens(self, text: str) -> int: ...
+
+
+class Progress(Protocol):
+    """Where long work reports how far it got."""
+
+    def __call__(self, message: str, done: int, total: int) -> None: ...
+
+
+def no_progress(message: str, done: int, total: int) -> None:
+    """A progress sink that ignores reports."""
+
+
+class Reader(Protocol):
+    """Text out of a file whose type is told from its content; raises a MnemoError
+    (unsupported, damaged, empty, over a limit) for anything it cannot read."""
+
+    def read(self, path: Path, progress: Progress = no_progress) -> Extracted: ...
+
+
+class Ocr(Protocol):
+    """The text in a photo or scan; empty when there is none (or no OCR engine)."""
+
+    def read_text(self, image: Image) -> str: ...
+
+
+class OriginalFiles(Protocol):
+    """The originals of uploaded files, kept per user under their content's sha256."""
+
+    def path(self, user_id: int, sha256: str) -> Path: ...
+
+    def put(self, user_id: int, source: Path, sha256: str) -> Path:
+        """Keep a copy, durably (written, synced and renamed into place)."""
+        ...
+
+    def delete(self, user_id: int, sha256: str) -> None: ...
+
+    def delete_user(self, user_id: int) -> None: ...
+
+    def scan(self) -> Iterator[tuple[int, str | None, Path]]:
+        """(user id, sha256 or None for a leftover temp file, path) of every file kept."""
+        ...
+
+    def usage(self, user_id: int | None = None) -> int:
+        """Bytes kept, for one user or for all."""
+        ...

@@ -1,0 +1,128 @@
+"""Asking a question, as a person does: a fair turn at the model, the answer streamed,
+stopped when they cancel, and the exchange kept as the history of their conversation.
+
+Entry points make one call (`ask`) and render its events; `cancel` stops what a user has
+waiting or running.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncGenerator
+from contextlib import aclosing
+from dataclasses import dataclass
+
+from knowledge.domain.repositories import Storage
+from knowledge.services.answering import Answer, Answerer
+from knowledge.services.fair_queue import ASKED, FairQueue, PositionCallback, QueueCancelled
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Cancelled:
+    """The user cancelled; `text` is what had been streamed by then."""
+
+    text: str = ""
+
+
+AskEvent = str | Answer | Cancelled
+
+
+class AskService:
+    def __init__(
+        self,
+        *,
+        answerer: Answerer,
+        queue: FairQueue,
+        storage: Storage,
+        history_turns: int,
+    ) -> None:
+        self._answerer = answerer
+        self._queue = queue
+        self._storage = storage
+        self._history_turns = history_turns
+        self._running: dict[int, asyncio.Event] = {}
+
+    async def ask(
+        self,
+        user_id: int,
+        question: str,
+        *,
+        with_history: bool = False,
+        max_tokens: int | None = None,
+        on_position: PositionCallback | None = None,
+    ) -> AsyncGenerator[AskEvent, None]:
+        """Wait for the user's turn (`on_position` hears how many go first), then yield the
+        answer's text as it streams and the finished `Answer`; or `Cancelled`, once, when the
+        user cancels. The exchange is kept unless cancelled."""
+        try:
+            async with self._queue.turn(user_id, priority=ASKED, on_position=on_position):
+                stop = self._running[user_id] = asyncio.Event()
+                try:
+                    async for event in self._answer(
+                        user_id, question, with_history, max_tokens, stop
+                    ):
+                        yield event
+                finally:
+                    if self._running.get(user_id) is stop:
+                        del self._running[user_id]
+        except QueueCancelled:
+            yield Cancelled()
+
+    async def cancel(self, user_id: int) -> bool:
+        """Drop the user's waiting questions and stop the one being answered; False when
+        there was nothing to cancel."""
+        dropped = await self._queue.cancel_waiting(user_id)
+        running = self._running.get(user_id)
+        if running is not None:
+            running.set()
+        return bool(dropped) or running is not None
+
+    def history(self, user_id: int) -> list[tuple[str, str]]:
+        """The user's last turns, oldest first."""
+        limit = self._history_turns * 2
+        if limit == 0:
+            return []
+        with self._storage.read() as uow:
+            return uow.turns.last(user_id, limit)
+
+    async def _answer(
+        self,
+        user_id: int,
+        question: str,
+        with_history: bool,
+        max_tokens: int | None,
+        stop: asyncio.Event,
+    ) -> AsyncGenerator[AskEvent, None]:
+        history = await asyncio.to_thread(self.history, user_id) if with_history else []
+        streamed = ""
+        stream = self._answerer.ask(user_id, question, history=history, max_tokens=max_tokens)
+        async with aclosing(stream) as events:
+            async for event in events:
+                if stop.is_set():
+                    log.info("answer: cancelled by the user")
+                    yield Cancelled(streamed)
+                    return
+                if isinstance(event, Answer):
+                    await asyncio.to_thread(self._remember, user_id, question, event)
+                else:
+                    streamed += event
+                yield event
+
+    def _remember(self, user_id: int, question: str, answer: Answer) -> None:
+        quotes = [
+            {
+                "doc": quote.hit.doc_id,
+                "page": quote.hit.page,
+                "chunk": quote.hit.chunk,
+                "label": quote.label(),
+                "text": quote.text,
+                "backing": answer.found,
+            }
+            for quote in answer.quotes
+        ]
+        with self._storage.begin() as uow:
+            uow.turns.add(user_id, "user", question)
+            uow.turns.add(user_id, "assistant", answer.text, quotes)

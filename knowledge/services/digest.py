@@ -1,0 +1,293 @@
+"""Daily digests: everything a user added on one local day, each item with its time.
+
+The day's structure comes from the data, in code: every item of the local day (IANA
+timezone, so DST days last 23 or 25 hours), in order, with its local time, its kind and a
+line in its own words. The model only condenses a long item into one line, when the item
+arrives (at the lowest priority) or, failing that, when the digest is made, and that line
+is kept only if the item supports every word and number of it (`summaries.py`). So a day
+of 100 items is assembled, not summarised, at 21:00, and nothing in it is invented.
+
+Sending is claimed in the database first, so a restart never sends a day twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections import Counter
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from knowledge.domain.model import StoredDocument, UserSettings
+from knowledge.domain.repositories import Storage, UnitOfWork
+from knowledge.services.fair_queue import BACKGROUND, FairQueue, PositionCallback
+from knowledge.services.summaries import Summarizer, own_line
+
+log = logging.getLogger(__name__)
+
+_TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
+KINDS = ("note", "voice", "photo", "document")
+
+
+def parse_timezone(text: str) -> str:
+    """An IANA zone name as given, or ValueError."""
+    name = text.strip()
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown timezone {name!r}") from exc
+    return name
+
+
+def parse_digest_time(text: str) -> str:
+    """ "21:30" or "9.05" as "HH:MM", or ValueError."""
+    match = _TIME.match(text.strip())
+    if not match:
+        raise ValueError(f"not a time of day: {text!r}")
+    return f"{int(match.group(1)):02d}:{match.group(2)}"
+
+
+def day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """The UTC instants where a local day starts and ends."""
+    start = datetime.combine(day, time(0), tzinfo=zone)
+    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class Schedule:
+    user_id: int
+    timezone: str
+    at: str  # "HH:MM"
+    enabled: bool
+    language: str
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def local_time(self) -> time:
+        hours, minutes = self.at.split(":")
+        return time(int(hours), int(minutes), tzinfo=self.zone)
+
+    def today(self, now: datetime) -> date:
+        return now.astimezone(self.zone).date()
+
+    def missed_within(self, now: datetime, grace: timedelta) -> date | None:
+        """Today's local date when its digest time passed less than `grace` ago."""
+        local = now.astimezone(self.zone)
+        due = datetime.combine(local.date(), self.local_time.replace(tzinfo=None), tzinfo=self.zone)
+        return local.date() if due <= local < due + grace else None
+
+
+@dataclass(frozen=True)
+class DayItem:
+    """One thing the user added that day, in their own words."""
+
+    doc_id: int
+    kind: str  # note, voice, photo or document
+    at: datetime  # local time
+    text: str  # what the item says: a note's text, a photo's caption and OCR, a document's start
+    summary: str | None  # its checked one-line summary, when it needs one and has one
+    name: str = ""  # a document's file name
+    pages: int | None = None
+    caption: str = ""  # a photo's caption
+    seen: str = ""  # a photo's OCR text
+
+    @property
+    def line(self) -> str:
+        """The item's line in the digest, never the model's unless checked."""
+        if self.kind == "photo":
+            words = self.caption or self.summary or ""
+            seen = own_line(self.seen, 120) if self.seen else ""
+            return " — ".join(
+                part for part in (own_line(words), f"“{seen}”" if seen else "") if part
+            )
+        if self.kind == "document":
+            pages = f" ({self.pages} p.)" if self.pages else ""
+            about = self.summary or own_line(self.text, 160)
+            return f"{self.name}{pages}: {about}" if about else f"{self.name}{pages}"
+        return self.summary or own_line(self.text)
+
+    @property
+    def condensable(self) -> str:
+        """The text a summary would condense; empty when the item's own words suffice."""
+        if self.kind == "photo":
+            return ""  # a caption is already the user's own line
+        return self.text if Summarizer.needed(self.text) else ""
+
+
+@dataclass(frozen=True)
+class Digest:
+    """A day's digest: every item, in order, each with its time and line."""
+
+    user_id: int
+    day: date
+    items: list[DayItem]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        found = Counter(item.kind for item in self.items)
+        return {kind: found[kind] for kind in KINDS if found[kind]}
+
+    def plain(self) -> str:
+        """The digest as plain text (the CLI, and the stored copy)."""
+        counts = ", ".join(f"{n} {kind}{'s' if n > 1 else ''}" for kind, n in self.counts.items())
+        lines = [f"{item.at:%H:%M} {item.kind}: {item.line}" for item in self.items]
+        return "\n".join([*lines, "", counts])
+
+
+class Digests:
+    def __init__(
+        self,
+        *,
+        storage: Storage,
+        queue: FairQueue,
+        summarizer: Summarizer,
+        default_timezone: str,
+        default_time: str,
+    ) -> None:
+        self._storage = storage
+        self._queue = queue
+        self._summarizer = summarizer
+        self._default_timezone = default_timezone
+        self._default_time = default_time
+
+    # Schedules ----------------------------------------------------------------------------
+
+    def schedule(self, user_id: int) -> Schedule:
+        with self._storage.read() as uow:
+            user = uow.users.get(user_id)
+        return self._schedule_of(user or UserSettings(user_id))
+
+    def schedules(self) -> list[Schedule]:
+        """Every known user's schedule, defaults resolved."""
+        with self._storage.read() as uow:
+            users = uow.users.all()
+        return [self._schedule_of(user) for user in users]
+
+    def set_timezone(self, user_id: int, text: str) -> Schedule:
+        return self._update(user_id, timezone=parse_timezone(text))
+
+    def set_time(self, user_id: int, text: str) -> Schedule:
+        if text.strip().lower() == "off":
+            return self._update(user_id, digest_enabled=False)
+        return self._update(user_id, digest_time=parse_digest_time(text), digest_enabled=True)
+
+    def _update(self, user_id: int, **fields: object) -> Schedule:
+        with self._storage.begin() as uow:
+            uow.users.update(user_id, **fields)
+        return self.schedule(user_id)
+
+    def _schedule_of(self, user: UserSettings) -> Schedule:
+        return Schedule(
+            user_id=user.user_id,
+            timezone=user.timezone or self._default_timezone,
+            at=user.digest_time or self._default_time,
+            enabled=user.digest_enabled,
+            language=user.language or "en",
+        )
+
+    # Content ------------------------------------------------------------------------------
+
+    def items(self, user_id: int, day: date, zone: ZoneInfo) -> list[DayItem]:
+        """What the user added on that local day, oldest first (a photo at its EXIF time)."""
+        start, end = day_bounds(day, zone)
+        with self._storage.read() as uow:
+            docs = uow.documents.ready_between(user_id, start, end)
+            found = [self._item(uow, doc, zone) for doc in docs]
+        return sorted(found, key=lambda item: (item.at, item.doc_id))
+
+    def _item(self, uow: UnitOfWork, doc: StoredDocument, zone: ZoneInfo) -> DayItem:
+        created = doc.created_at if doc.created_at.tzinfo else doc.created_at.replace(tzinfo=UTC)
+        at = created.astimezone(zone)
+        if doc.kind == "note":
+            return DayItem(doc.id, "note", at, uow.notes.text_of(doc.id), doc.summary)
+        if doc.kind == "image":
+            taken = doc.meta.get("taken_at")
+            if taken:
+                at = datetime.fromisoformat(taken).replace(tzinfo=zone)
+            caption = str(doc.meta.get("caption") or "")
+            seen = str(doc.meta.get("ocr_text") or "")
+            text = "\n".join(part for part in (caption, seen) if part)
+            return DayItem(doc.id, "photo", at, text, doc.summary, caption=caption, seen=seen)
+        chunks = uow.chunks.of_document(doc.id)
+        first = chunks[0].text if chunks else ""
+        text = "\n".join(part for part in (doc.title or "", first) if part)
+        return DayItem(doc.id, "document", at, text, doc.summary, name=doc.name, pages=doc.pages)
+
+    # Summaries ----------------------------------------------------------------------------
+
+    async def summarise_later(self, user_id: int, doc_id: int) -> None:
+        """Make a new item's digest line now, at the lowest priority (when the model is idle),
+        so the evening digest is only assembled. A failure leaves it for the digest."""
+        try:
+            item = await asyncio.to_thread(self._one_item, user_id, doc_id)
+            if item is not None and item.condensable and item.summary is None:
+                await self._summarise(item, user_id, BACKGROUND, None)
+        except Exception:
+            log.exception("summarising document %s for the digest failed", doc_id)
+
+    def _one_item(self, user_id: int, doc_id: int) -> DayItem | None:
+        zone = self.schedule(user_id).zone
+        with self._storage.read() as uow:
+            doc = uow.documents.get(user_id, doc_id)
+            return self._item(uow, doc, zone) if doc and doc.status == "ready" else None
+
+    async def _summarise(
+        self, item: DayItem, user_id: int, priority: int, on_position: PositionCallback | None
+    ) -> DayItem:
+        summary = await self._queue.run(
+            user_id,
+            lambda: self._summarizer.summarise(item.condensable),
+            priority=priority,
+            on_position=on_position,
+        )
+        await asyncio.to_thread(self._keep_summary, user_id, item.doc_id, summary)
+        return replace(item, summary=summary)
+
+    def _keep_summary(self, user_id: int, doc_id: int, summary: str) -> None:
+        with self._storage.begin() as uow:
+            uow.documents.set_summary(user_id, doc_id, summary)
+
+    # Digests ------------------------------------------------------------------------------
+
+    async def digest(
+        self,
+        user_id: int,
+        day: date,
+        *,
+        priority: int = BACKGROUND,
+        on_position: PositionCallback | None = None,
+    ) -> Digest | None:
+        """That day's digest; None: nothing was added. Items whose line was not made when
+        they arrived are condensed now, in the model's queue at `priority`."""
+        schedule = await asyncio.to_thread(self.schedule, user_id)
+        items = await asyncio.to_thread(self.items, user_id, day, schedule.zone)
+        if not items:
+            return None
+        done = []
+        for item in items:
+            if item.condensable and item.summary is None:
+                item = await self._summarise(item, user_id, priority, on_position)
+            done.append(item)
+        digest = Digest(user_id, day, done)
+        stamp = max(item.doc_id for item in done)
+        await asyncio.to_thread(self._store, user_id, day, digest.plain(), len(done), stamp)
+        return digest
+
+    def claim(self, user_id: int, day: date) -> bool:
+        """Record that the day's digest is being sent; False if it already was. The day's
+        row is committed first, so two processes (or a replay racing the job) claim it with
+        one conditional update, and only one of them wins."""
+        with self._storage.begin() as uow:
+            uow.digests.ensure(user_id, day)
+        with self._storage.begin() as uow:
+            return uow.digests.claim(user_id, day)
+
+    def _store(self, user_id: int, day: date, text: str, items: int, stamp: int) -> None:
+        with self._storage.begin() as uow:
+            uow.digests.keep(user_id, day, text, items, stamp)

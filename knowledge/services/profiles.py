@@ -1,0 +1,56 @@
+"""Each user's preferences: interface language and answer length."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from knowledge.domain.repositories import Storage
+
+ANSWER_TOKENS = {"short": 128, "normal": 384, "long": 768}
+LANGUAGES = ("en", "ru", "es", "zh")
+
+
+@dataclass(frozen=True)
+class Profile:
+    user_id: int
+    language: str
+    answer_length: str
+
+    @property
+    def max_tokens(self) -> int:
+        return ANSWER_TOKENS.get(self.answer_length, ANSWER_TOKENS["normal"])
+
+
+class Profiles:
+    def __init__(self, storage: Storage) -> None:
+        self._storage = storage
+
+    def get_or_create(self, user_id: int, client_language: str | None = None) -> Profile:
+        """The user's profile; made on first sight, in the language of their client."""
+        with self._storage.begin() as uow:
+            user = uow.users.get(user_id)
+            if user is None or (user.language is None and client_language):
+                uow.users.update(user_id, language=_supported(client_language))
+                user = uow.users.get(user_id)
+            assert user is not None
+            return Profile(user_id, user.language or "en", user.answer_length)
+
+    def set_language(self, user_id: int, language: str) -> Profile:
+        if language not in LANGUAGES:
+            raise ValueError(f"unsupported language {language}")
+        return self._update(user_id, language=language)
+
+    def set_answer_length(self, user_id: int, length: str) -> Profile:
+        if length not in ANSWER_TOKENS:
+            raise ValueError(f"unsupported answer length {length}")
+        return self._update(user_id, answer_length=length)
+
+    def _update(self, user_id: int, **fields: str) -> Profile:
+        with self._storage.begin() as uow:
+            uow.users.update(user_id, **fields)
+        return self.get_or_create(user_id)
+
+
+def _supported(language: str | None) -> str:
+    code = (language or "en").split("-")[0].lower()
+    return code if code in LANGUAGES else "en"

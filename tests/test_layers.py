@@ -1,0 +1,52 @@
+"""The core's layers, as its imports show them: the domain imports nothing of mnemo's but
+itself; services import the domain; adapters import the domain (and the settings); nothing
+in the core imports the bot, the command line or Telegram."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CORE = ROOT / "knowledge"
+
+ALLOWED = {
+    "domain": ("knowledge.domain",),
+    "services": ("knowledge.domain", "knowledge.services"),
+    "adapters": ("knowledge.domain", "knowledge.adapters", "knowledge.settings"),
+}
+NEVER = ("bot", "cli", "telegram")
+
+
+def _imports(path: Path) -> set[str]:
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+    return found
+
+
+def _within(module: str, prefixes: tuple[str, ...]) -> bool:
+    return any(module == p or module.startswith(p + ".") for p in prefixes)
+
+
+def test_each_layer_imports_only_what_is_below_it() -> None:
+    wrong = []
+    for layer, allowed in ALLOWED.items():
+        for path in sorted((CORE / layer).rglob("*.py")):
+            for module in _imports(path):
+                if module.startswith("knowledge") and not _within(module, allowed):
+                    wrong.append(f"{path.relative_to(ROOT)} imports {module}")
+    assert wrong == []
+
+
+def test_the_core_never_imports_an_entry_point_or_telegram() -> None:
+    wrong = [
+        f"{path.relative_to(ROOT)} imports {module}"
+        for path in sorted(CORE.rglob("*.py"))
+        for module in _imports(path)
+        if _within(module, NEVER)
+    ]
+    assert wrong == []
