@@ -17,7 +17,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import commands, digests, guard, messages, questions, uploads
+from bot import commands, digests, guard, messages, questions, uploads, voice
 from bot.context import MnemoApplication, MnemoContext
 from bot.logs import redact_token
 from bot.settings import BotSettings
@@ -65,6 +65,7 @@ def build_application(settings: BotSettings, services: Services) -> MnemoApplica
         CallbackQueryHandler(commands.on_button),
         MessageHandler(filters.Document.ALL, uploads.on_document),
         MessageHandler(filters.PHOTO, uploads.on_photo),
+        MessageHandler(filters.VOICE | filters.AUDIO | filters.VIDEO_NOTE, voice.on_voice),
         MessageHandler(filters.TEXT & ~filters.COMMAND, messages.on_text),
     ]
     application.add_handlers(handlers)

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 
 from bot.context import MnemoContext
+from knowledge.domain.ports import Progress
 from knowledge.services.profiles import Profile
 
 T = TypeVar("T")
+PROGRESS_SECONDS = 1.0
 
 
 async def profile_of(update: Update, context: MnemoContext) -> Profile:
@@ -42,6 +44,29 @@ async def reply(
     return await message.reply_text(
         text, parse_mode=ParseMode.HTML if html else None, reply_markup=markup
     )
+
+
+async def with_progress(show: Callable[[str], Awaitable[None]], work: Callable[[Progress], T]) -> T:
+    """Run blocking `work(progress)` in a thread; its latest progress message is shown
+    every PROGRESS_SECONDS (only when it changed)."""
+    latest: list[str] = []
+
+    def progress(message: str, done: int, total: int) -> None:
+        latest.append(message)
+
+    async def tick() -> None:
+        shown = None
+        while True:
+            await asyncio.sleep(PROGRESS_SECONDS)
+            if latest and latest[-1] != shown:
+                shown = latest[-1]
+                await show(shown)
+
+    ticker = asyncio.create_task(tick())
+    try:
+        return await asyncio.to_thread(work, progress)
+    finally:
+        ticker.cancel()
 
 
 def summarise_soon(context: MnemoContext, user_id: int, doc_id: int) -> None:

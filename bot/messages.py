@@ -15,6 +15,7 @@ from bot.common import in_thread, profile_of, reply, summarise_soon, user_id_of
 from bot.context import MnemoContext
 from bot.questions import answer_question
 from bot.texts import t
+from bot.uploads import label_if_asked
 from knowledge.services.intent import is_question
 
 
@@ -22,6 +23,8 @@ async def on_text(update: Update, context: MnemoContext) -> None:
     """Route a text message: question or note."""
     message = update.effective_message
     assert message is not None and message.text is not None
+    if await label_if_asked(update, context, message.text):
+        return
     if message.forward_origin is not None:
         await save_note(update, context, message.text, origin=_origin(message))
     elif is_question(message.text):

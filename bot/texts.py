@@ -157,6 +157,20 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "pages": {"en": "{pages} pages, ", "ru": "{pages} стр., "},
     "photo_read": {"en": "🖼 Saved. I read: {text}", "ru": "🖼 Сохранено. Я прочитал: {text}"},
+    "photo_what": {
+        "en": "What's on this photo? Reply to this message with a few words (or a voice note) "
+        "and I'll remember it.",
+        "ru": "Что на этом фото? Ответьте на это сообщение парой слов (или голосом), и я запомню.",
+        "es": "¿Qué hay en esta foto? Responde a este mensaje con unas palabras (o una nota de "
+        "voz) y lo recordaré.",
+        "zh": "这张照片里是什么？回复这条消息写几个字（或发语音），我会记住。",
+    },
+    "photo_labelled": {
+        "en": "🖼 Got it: the photo shows “{text}”.",
+        "ru": "🖼 Запомнил: на фото «{text}».",
+        "es": "🖼 Entendido: en la foto hay «{text}».",
+        "zh": "🖼 记住了：照片里是“{text}”。",
+    },
     "photo_no_text": {
         "en": "🖼 Saved (no text found in it).",
         "ru": "🖼 Сохранено (текста на фото нет).",
@@ -190,6 +204,55 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "文本文件",
     },
     "kind_image": {"en": "image", "ru": "Изображение", "es": "Imagen", "zh": "图片"},
+    "kind_audio": {"en": "recording", "ru": "Запись", "es": "Grabación", "zh": "录音"},
+    "listening": {
+        "en": "🎙 Listening…",
+        "ru": "🎙 Слушаю…",
+        "es": "🎙 Escuchando…",
+        "zh": "🎙 正在听…",
+    },
+    "transcribing": {
+        "en": "🎙 {progress}",
+        "ru": "🎙 {progress}",
+        "es": "🎙 {progress}",
+        "zh": "🎙 {progress}",
+    },
+    "voice_heard": {
+        "en": "🎙 You asked: “{text}”",
+        "ru": "🎙 Вы спросили: «{text}»",
+        "es": "🎙 Preguntaste: «{text}»",
+        "zh": "🎙 你问：“{text}”",
+    },
+    "voice_saved": {
+        "en": "🎙 Saved: “{text}”",
+        "ru": "🎙 Сохранено: «{text}»",
+        "es": "🎙 Guardado: «{text}»",
+        "zh": "🎙 已保存：“{text}”",
+    },
+    "voice_too_long": {
+        "en": "🎙 This recording lasts {minutes} minutes; I transcribe up to {limit}.",
+        "ru": "🎙 Запись длится {minutes} мин.; я расшифровываю до {limit} мин.",
+        "es": "🎙 Esta grabación dura {minutes} minutos; transcribo hasta {limit}.",
+        "zh": "🎙 这段录音长 {minutes} 分钟；我最多转写 {limit} 分钟。",
+    },
+    "err_audio_too_long": {
+        "en": "the recording lasts {minutes} minutes, over the {limit}-minute limit",
+        "ru": "запись длится {minutes} мин., больше предела в {limit} мин.",
+        "es": "la grabación dura {minutes} minutos, más que el límite de {limit}",
+        "zh": "录音长 {minutes} 分钟，超过 {limit} 分钟的上限",
+    },
+    "err_no_speech": {
+        "en": "nothing is said in the recording",
+        "ru": "в записи ничего не сказано",
+        "es": "no se dice nada en la grabación",
+        "zh": "录音里没有说话",
+    },
+    "err_no_audio": {
+        "en": "the file holds no audio",
+        "ru": "в файле нет звука",
+        "es": "el archivo no contiene audio",
+        "zh": "文件里没有音频",
+    },
     "err_file_over_limit": {
         "en": "the file is over the {limit_mb} MB limit",
         "ru": "файл больше предела в {limit_mb} МБ",

@@ -3,14 +3,13 @@ message that shows progress and ends with a summary."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import tempfile
 from pathlib import Path
 
 from telegram import Update
 
-from bot.common import profile_of, summarise_soon
+from bot.common import in_thread, profile_of, reply, summarise_soon, user_id_of, with_progress
 from bot.context import MnemoContext
 from bot.live import LiveMessage
 from bot.texts import error_text, t
@@ -18,7 +17,6 @@ from knowledge.domain.errors import MnemoError
 from knowledge.services.ingest import IngestResult
 
 log = logging.getLogger(__name__)
-PROGRESS_SECONDS = 1.0
 
 
 async def on_document(update: Update, context: MnemoContext) -> None:
@@ -65,10 +63,15 @@ async def _ingest(
         telegram_file = await context.bot.get_file(file_id)
         await telegram_file.download_to_drive(path)
         async with context.state.ingest_slots:
-            reply = await _read(
+            reply, result = await _read(
                 context, update.effective_user.id, path, name, caption, status, language
             )
     await status.show(reply, force=True)
+    if result is not None and _needs_label(result, caption):
+        asked = await message.reply_text(t("photo_what", language))
+        ingestor = context.services.ingestor
+        user_id = update.effective_user.id
+        await in_thread(ingestor.ask_label, user_id, result.doc_id, asked.message_id)
 
 
 async def _read(
@@ -79,43 +82,60 @@ async def _read(
     caption: str | None,
     status: LiveMessage,
     language: str,
-) -> str:
-    latest: list[str] = []
+) -> tuple[str, IngestResult | None]:
+    async def show(message: str) -> None:
+        await status.show(t("progress", language, name=name, message=message), force=True)
 
-    def progress(message: str, done: int, total: int) -> None:
-        latest.append(message)
-
-    async def show_progress() -> None:
-        shown = None
-        while True:
-            await asyncio.sleep(PROGRESS_SECONDS)
-            if latest and latest[-1] != shown:
-                shown = latest[-1]
-                await status.show(t("progress", language, name=name, message=shown), force=True)
-
-    ticker = asyncio.create_task(show_progress())
+    ingestor = context.services.ingestor
     try:
-        result = await asyncio.to_thread(
-            context.services.ingestor.ingest_file,
-            user_id,
-            path,
-            name=name,
-            caption=caption,
-            progress=progress,
+        result = await with_progress(
+            show,
+            lambda progress: ingestor.ingest_file(
+                user_id, path, name=name, caption=caption, progress=progress, language=language
+            ),
         )
     except MnemoError as exc:
         log.info("upload refused (%s): %s", exc.code, exc)
-        return t("failed", language, name=name, reason=error_text(exc, language))
-    finally:
-        ticker.cancel()
+        return t("failed", language, name=name, reason=error_text(exc, language)), None
     if not result.duplicate:
         summarise_soon(context, user_id, result.doc_id)
-    return _summary(result, language)
+    return _summary(result, language), result
+
+
+def _needs_label(result: IngestResult, caption: str | None) -> bool:
+    """A new photo with no caption and no text in it has no words to be found by."""
+    return (
+        result.kind == "image"
+        and not result.duplicate
+        and not (caption or "").strip()
+        and not result.excerpt.strip()
+    )
+
+
+async def label_if_asked(update: Update, context: MnemoContext, text: str) -> bool:
+    """A reply to "What's on this photo?" becomes the photo's description; False when the
+    message replies to no such question."""
+    message = update.effective_message
+    replied = message.reply_to_message if message else None
+    if replied is None or replied.from_user is None or not replied.from_user.is_bot:
+        return False
+    user_id = user_id_of(update)
+    ingestor = context.services.ingestor
+    doc_id = await in_thread(ingestor.photo_asked_in, user_id, replied.message_id)
+    if doc_id is None:
+        return False
+    language = (await profile_of(update, context)).language
+    await in_thread(ingestor.describe, user_id, doc_id, text)
+    summarise_soon(context, user_id, doc_id)
+    await reply(update, t("photo_labelled", language, text=text))
+    return True
 
 
 def _summary(result: IngestResult, language: str) -> str:
     if result.duplicate:
         return t("already_stored", language)
+    if result.kind == "voice":
+        return t("voice_saved", language, text=result.excerpt)
     if result.kind == "image":
         text = " ".join(result.excerpt.split())
         return t("photo_read", language, text=text) if text else t("photo_no_text", language)

@@ -17,9 +17,15 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from knowledge.adapters.provision import EMBEDDER_PRESETS, LLM_PRESETS, installed_models
+from knowledge.adapters.provision import (
+    EMBEDDER_PRESETS,
+    LLM_PRESETS,
+    SPEECH_PRESETS,
+    installed_models,
+)
 from knowledge.adapters.provision import install_embedder as provision_embedder
 from knowledge.adapters.provision import install_llm as provision_llm
+from knowledge.adapters.provision import install_speech as provision_speech
 from knowledge.bootstrap import Services, bootstrap
 from knowledge.domain.errors import MnemoError
 from knowledge.domain.ports import Progress as ProgressPort
@@ -338,6 +344,11 @@ def models_install(
                 out.print(f"chat model {name}: {path}")
             else:
                 out.print(f"chat model {name}: not a preset, used as given")
+        if settings.whisper in SPEECH_PRESETS:
+            speech = provision_speech(SPEECH_PRESETS[settings.whisper], settings.models_dir)
+            out.print(f"speech model {settings.whisper}: {speech}")
+        else:
+            out.print(f"speech model {settings.whisper}: not a preset, used as given")
 
 
 @app.command()

@@ -12,6 +12,7 @@ from knowledge.adapters.embedding import Bm25Encoder, load_embedder
 from knowledge.adapters.extraction import FileReader, TesseractOcr
 from knowledge.adapters.files import FileStore
 from knowledge.adapters.llama import LlamaGenerator
+from knowledge.adapters.speech import WhisperTranscriber
 from knowledge.adapters.sql.database import (
     make_engine,
     migrate,
@@ -21,7 +22,14 @@ from knowledge.adapters.sql.database import (
 from knowledge.adapters.sql.repositories import SqlStorage
 from knowledge.adapters.store import open_store
 from knowledge.domain.model import GenerationParams, ReadLimits
-from knowledge.domain.ports import Embedder, Generator, Ocr, SparseEncoder, VectorStore
+from knowledge.domain.ports import (
+    Embedder,
+    Generator,
+    Ocr,
+    SparseEncoder,
+    Transcriber,
+    VectorStore,
+)
 from knowledge.domain.repositories import Storage
 from knowledge.services.answering import Answerer
 from knowledge.services.asking import AskService
@@ -72,6 +80,7 @@ def bootstrap(
     sparse: SparseEncoder | None = None,
     generator: Generator | None = None,
     ocr: Ocr | None = None,
+    transcriber: Transcriber | None = None,
 ) -> Services:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.sql_url)
@@ -120,6 +129,10 @@ def bootstrap(
                 max_unpacked_mb=settings.max_unpacked_mb,
             ),
         ),
+        transcriber=transcriber
+        or WhisperTranscriber(settings.whisper, settings.models_dir, settings.n_threads),
+        max_audio_seconds=settings.max_audio_minutes * 60,
+        audio_language=settings.audio_language,
         max_file_bytes=settings.max_file_mb << 20,
         quota_bytes=settings.quota_mb << 20 if settings.quota_mb else None,
     )

@@ -57,6 +57,14 @@ class Settings(BaseSettings):
     max_unpacked_mb: int = Field(200, ge=1)
     quota_mb: int | None = Field(1024, ge=1, description="per user; unset: no quota")
     ocr_languages: str = "eng+rus+spa+chi_sim"
+    whisper: str = Field(
+        "whisper-base",
+        description="a preset, a faster-whisper model folder, or a model name it downloads",
+    )
+    audio_language: str | None = Field(
+        None, description="force the language of voice notes (en, ru, es, zh); unset: detect"
+    )
+    max_audio_minutes: float = Field(10, gt=0, description="longer audio is refused unread")
 
     default_tz: str = "UTC"
     default_digest_time: str = "21:00"

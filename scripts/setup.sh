@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up mnemo on this machine: system packages (tesseract OCR with eng/rus/spa/chi_sim,
-# libmagic), the .venv with every dependency, and the offline models (sha256-verified).
+# libmagic; with --dev also espeak-ng and ffmpeg for the voice tests), the .venv with every
+# dependency, and the offline models (chat, embedder, Whisper; sha256-verified).
 # Idempotent and quick the second time. Usage: scripts/setup.sh [--dev]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,6 +35,11 @@ done
 ldconfig -p 2>/dev/null | grep -q 'libmagic\.so\.1' || apt_packages+=(libmagic1)
 if (( dev )) && [[ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]]; then
   apt_packages+=(fonts-dejavu-core)
+fi
+# The voice tests speak their own audio (espeak-ng) and encode it as Telegram does (ffmpeg).
+if (( dev )); then
+  command -v espeak-ng >/dev/null || apt_packages+=(espeak-ng)
+  command -v ffmpeg >/dev/null || apt_packages+=(ffmpeg)
 fi
 if (( ${#apt_packages[@]} )); then
   if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then

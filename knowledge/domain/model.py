@@ -54,6 +54,9 @@ class SparseVec:
     values: list[float]
 
 
+# In a photo's meta: the chat message that asked the user what the photo shows.
+LABEL_ASKED_IN = "label_asked_in"
+
 _POINT_NAMESPACE = uuid.UUID("0b9c3f52-4b8e-4b63-9a4e-5d6f0e8e7a11")
 
 
@@ -101,8 +104,9 @@ class Hit:
     created_at: datetime | None
 
     def label(self) -> str:
-        if self.source_kind == "note":
-            return f"note of {self.created_at:%Y-%m-%d %H:%M}" if self.created_at else "note"
+        if self.source_kind in ("note", "voice"):
+            what = "note" if self.source_kind == "note" else "voice note"
+            return f"{what} of {self.created_at:%Y-%m-%d %H:%M}" if self.created_at else what
         where = f" p.{self.page}" if self.page is not None else ""
         if self.page is None and self.heading:
             where = f" § {self.heading}"
@@ -166,3 +170,12 @@ class NoteEntry:
     text: str
     origin: str | None
     created_at: datetime
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """What was said in a voice note or audio file."""
+
+    text: str
+    language: str
+    seconds: float

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Protocol
 
 from tokenizers import Tokenizer
 
-from knowledge.domain.model import Extracted, GenerationParams, Hit, SparseVec, StoredChunk
+from knowledge.domain.model import (
+    Extracted,
+    GenerationParams,
+    Hit,
+    SparseVec,
+    StoredChunk,
+    Transcript,
+)
 from knowledge.domain.search import SearchPlan
 
 if TYPE_CHECKING:
@@ -97,6 +104,32 @@ class Reader(Protocol):
     (unsupported, damaged, empty, over a limit) for anything it cannot read."""
 
     def read(self, path: Path, progress: Progress = no_progress) -> Extracted: ...
+
+    def detect(self, path: Path) -> tuple[str, str]:
+        """(kind, mime): kind is pdf, docx, epub, html, markdown, text, image or audio;
+        raises UnsupportedFile."""
+        ...
+
+
+class Transcriber(Protocol):
+    """Speech to text, on this machine."""
+
+    def duration(self, path: Path) -> float:
+        """Seconds of audio, read from the container; raises CorruptFile when unreadable."""
+        ...
+
+    def transcribe(
+        self,
+        path: Path,
+        *,
+        languages: Sequence[str],
+        fallback: str,
+        progress: Progress = no_progress,
+    ) -> Transcript:
+        """The words spoken, in the detected language among `languages` (the first one
+        alone forces it), or `fallback` when detection is unsure. Raises EmptyFile when
+        nothing is said, CorruptFile when the audio cannot be decoded."""
+        ...
 
 
 class Ocr(Protocol):

@@ -204,8 +204,8 @@ class Digests:
     def _item(self, uow: UnitOfWork, doc: StoredDocument, zone: ZoneInfo) -> DayItem:
         created = doc.created_at if doc.created_at.tzinfo else doc.created_at.replace(tzinfo=UTC)
         at = created.astimezone(zone)
-        if doc.kind == "note":
-            return DayItem(doc.id, "note", at, uow.notes.text_of(doc.id), doc.summary)
+        if doc.kind in ("note", "voice"):  # a voice note by its transcript
+            return DayItem(doc.id, doc.kind, at, uow.notes.text_of(doc.id), doc.summary)
         if doc.kind == "image":
             taken = doc.meta.get("taken_at")
             if taken:

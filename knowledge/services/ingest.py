@@ -15,14 +15,24 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from knowledge.domain.errors import EmptyFile, FileTooLarge, QuotaExceeded
-from knowledge.domain.model import Chunk, Extracted, Section, StoredChunk, StoredDocument, point_id
+from knowledge.domain.errors import DocumentNotFound, EmptyFile, FileTooLarge, QuotaExceeded
+from knowledge.domain.model import (
+    LABEL_ASKED_IN,
+    Chunk,
+    Extracted,
+    Section,
+    StoredChunk,
+    StoredDocument,
+    Transcript,
+    point_id,
+)
 from knowledge.domain.ports import (
     Embedder,
     OriginalFiles,
     Progress,
     Reader,
     SparseEncoder,
+    Transcriber,
     VectorStore,
     no_progress,
 )
@@ -34,6 +44,7 @@ from knowledge.services.memory import human_size
 log = logging.getLogger(__name__)
 
 EMBED_BATCH = 32
+SPOKEN = ("en", "ru", "es", "zh")  # the languages a voice note is expected in
 NOTE_NAME_CHARS = 48
 
 
@@ -60,8 +71,11 @@ class Ingestor:
         chunker: Chunker,
         files: OriginalFiles,
         reader: Reader,
+        transcriber: Transcriber,
         max_file_bytes: int,
         quota_bytes: int | None = None,
+        max_audio_seconds: float = 600.0,
+        audio_language: str | None = None,
     ) -> None:
         self._storage = storage
         self._store = store
@@ -70,6 +84,9 @@ class Ingestor:
         self._chunker = chunker
         self._files = files
         self._reader = reader
+        self._transcriber = transcriber
+        self._max_audio_seconds = max_audio_seconds
+        self._audio_language = audio_language
         self._max_file_bytes = max_file_bytes
         self._quota_bytes = quota_bytes
 
@@ -81,15 +98,17 @@ class Ingestor:
         name: str | None = None,
         caption: str | None = None,
         progress: Progress = no_progress,
+        language: str = "en",
     ) -> IngestResult:
-        """Remember a file; `caption` (a photo's, say) is kept and searchable with it."""
+        """Remember a file; `caption` (a photo's, say) is kept and searchable with it. Audio
+        is transcribed (`language`: the user's, when the spoken one is unsure) and kept as
+        a voice note with its recording."""
         started = time.monotonic()
-        size = path.stat().st_size
-        if size > self._max_file_bytes:
-            limit = self._max_file_bytes // (1 << 20)
-            raise FileTooLarge(f"the file is over the {limit} MB limit", limit_mb=limit)
-        if size == 0:
-            raise EmptyFile("the file is empty", "file_empty")
+        size = self._check_size(path)
+        kind, mime = self._reader.detect(path)
+        if kind == "audio":
+            transcript = self.transcribe(path, language=language, progress=progress)
+            return self.add_voice(user_id, path, transcript, name=name, mime=mime, started=started)
         sha256 = _sha256_of(path)
         duplicate = self._duplicate_clearing_unfinished(user_id, sha256)
         if duplicate:
@@ -111,6 +130,70 @@ class Ingestor:
             raise
         excerpt = str(doc.meta.get("ocr_text", chunks[0].text))
         return _result(doc, len(chunks), started, excerpt)
+
+    def transcribe(
+        self, path: Path, *, language: str = "en", progress: Progress = no_progress
+    ) -> Transcript:
+        """What is said in an audio file; refused unread past the length limit."""
+        self._check_size(path)
+        seconds = self._transcriber.duration(path)
+        if seconds > self._max_audio_seconds:
+            limit = self._max_audio_seconds / 60
+            raise FileTooLarge(
+                f"the recording lasts {seconds / 60:.1f} minutes, over the {limit:g}-minute limit",
+                "audio_too_long",
+                minutes=round(seconds / 60, 1),
+                limit=f"{limit:g}",
+            )
+        languages = [self._audio_language] if self._audio_language else list(SPOKEN)
+        return self._transcriber.transcribe(
+            path, languages=languages, fallback=language, progress=progress
+        )
+
+    def add_voice(
+        self,
+        user_id: int,
+        path: Path,
+        transcript: Transcript,
+        *,
+        name: str | None = None,
+        mime: str = "audio/ogg",
+        started: float | None = None,
+    ) -> IngestResult:
+        """Remember a voice note: its transcript, searchable, and its recording, kept."""
+        started = started if started is not None else time.monotonic()
+        sha256 = _sha256_of(path)
+        duplicate = self._duplicate_clearing_unfinished(user_id, sha256)
+        if duplicate:
+            return duplicate
+        size = path.stat().st_size
+        self._check_quota(user_id, size)
+        text = transcript.text
+        chunks = self._chunker.chunk([Section(text=text)])
+        if not chunks:
+            raise EmptyFile("nothing is said in the recording", "no_speech")
+        extracted = Extracted(
+            kind="voice",
+            mime=mime,
+            sections=[Section(text=text)],
+            meta={"language": transcript.language, "seconds": round(transcript.seconds, 1)},
+        )
+        self._files.put(user_id, path, sha256)
+        try:
+            with self._storage.begin() as uow:
+                doc = uow.documents.add(
+                    user_id,
+                    sha256=sha256,
+                    name=_clean_name(name or path.name),
+                    size_bytes=size,
+                    extracted=extracted,
+                )
+                uow.notes.add(doc.id, user_id, text, None, doc.created_at)
+            self._index(doc, chunks, no_progress)
+        except BaseException:
+            self._files.delete(user_id, sha256)
+            raise
+        return _result(doc, len(chunks), started, text)
 
     def add_note(
         self,
@@ -147,6 +230,49 @@ class Ingestor:
         self._index(doc, chunks, no_progress)
         return _result(doc, len(chunks), started, chunks[0].text)
 
+    def ask_label(self, user_id: int, doc_id: int, message_id: int) -> None:
+        """Remember that `message_id` asked the user what the photo shows."""
+        with self._storage.begin() as uow:
+            doc = uow.documents.get(user_id, doc_id)
+            if doc is not None:
+                uow.documents.set_meta(user_id, doc_id, {**doc.meta, LABEL_ASKED_IN: message_id})
+
+    def photo_asked_in(self, user_id: int, message_id: int) -> int | None:
+        """The photo a reply to `message_id` describes, if that message asked for one."""
+        with self._storage.read() as uow:
+            doc = uow.documents.photo_awaiting_label(user_id, message_id)
+        return doc.id if doc else None
+
+    def describe(self, user_id: int, doc_id: int, text: str) -> None:
+        """Make `text` a photo's description, as a caption would be: searchable, and its
+        line in the digest. Its vectors are written again with it."""
+        text = text.strip()
+        if not text:
+            raise EmptyFile("the description is empty", "note_empty")
+        with self._storage.read() as uow:
+            doc = uow.documents.get(user_id, doc_id)
+            old = uow.chunks.of_document(doc_id) if doc else []
+        if doc is None:
+            raise DocumentNotFound(f"no document {doc_id} in your memory", doc_id=doc_id)
+        sections = [Section(text=text, heading="Caption")] + [
+            Section(chunk.text, chunk.page, chunk.heading)
+            for chunk in old
+            if chunk.heading != "Caption"
+        ]
+        chunks = self._chunker.chunk(sections)
+        meta = {k: v for k, v in doc.meta.items() if k != LABEL_ASKED_IN}
+        meta["caption"] = text
+        self._store.delete_document(user_id, doc_id)
+        with self._storage.begin() as uow:
+            uow.chunks.remove(doc_id)
+            for start in range(0, len(chunks), EMBED_BATCH):
+                stored = self._embed(doc, chunks[start : start + EMBED_BATCH])
+                self._store.upsert(user_id, stored)
+                uow.chunks.add(doc_id, stored)
+            self._store.flush()
+            uow.documents.set_meta(user_id, doc_id, meta)
+            uow.documents.set_summary(user_id, doc_id, None)
+
     def reindex_missing(self) -> int:
         """Re-embed, from the chunk texts kept in SQL, every user's memory the store lacks.
 
@@ -178,6 +304,15 @@ class Ingestor:
             self._store.upsert(user_id, self._embed(doc, chunks[start : start + EMBED_BATCH]))
         self._store.flush()
         return len(chunks)
+
+    def _check_size(self, path: Path) -> int:
+        size = path.stat().st_size
+        if size > self._max_file_bytes:
+            limit = self._max_file_bytes // (1 << 20)
+            raise FileTooLarge(f"the file is over the {limit} MB limit", limit_mb=limit)
+        if size == 0:
+            raise EmptyFile("the file is empty", "file_empty")
+        return size
 
     def _check_quota(self, user_id: int, size: int) -> None:
         if self._quota_bytes is None:

@@ -12,7 +12,7 @@ from knowledge.adapters.extraction.html import extract_html
 from knowledge.adapters.extraction.image import TesseractOcr, extract_image
 from knowledge.adapters.extraction.pdf import extract_pdf
 from knowledge.adapters.extraction.text import extract_markdown, extract_text
-from knowledge.domain.errors import MnemoError
+from knowledge.domain.errors import MnemoError, UnsupportedFile
 from knowledge.domain.model import Extracted, ReadLimits
 from knowledge.domain.ports import Ocr, Progress, no_progress
 
@@ -31,6 +31,9 @@ class FileReader:
 
     def read(self, path: Path, progress: Progress = no_progress) -> Extracted:
         return extract(path, ocr=self._ocr, progress=progress, limits=self._limits)
+
+    def detect(self, path: Path) -> tuple[str, str]:
+        return detect_kind(path)
 
 
 def extract(
@@ -68,4 +71,6 @@ def _extract(
         return extract_markdown(path, mime)
     if kind == "image":
         return extract_image(path, mime, ocr, max_megapixels=limits.max_megapixels)
+    if kind == "audio":  # audio has no text to read: the Ingestor has it transcribed
+        raise UnsupportedFile(f"unsupported file type ({mime})", mime=mime)
     return extract_text(path, mime)

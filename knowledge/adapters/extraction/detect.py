@@ -19,6 +19,15 @@ _MIME_KIND = {
     "text/markdown": "markdown",
     "text/x-markdown": "markdown",
 }
+# Containers libmagic names without "audio/": Telegram's voice notes are Ogg/Opus, video
+# notes and m4a are MP4, some recorders write WebM or Matroska.
+_AUDIO_CONTAINERS = {
+    "application/ogg",
+    "video/mp4",
+    "video/webm",
+    "video/x-matroska",
+    "video/quicktime",
+}
 _MARKDOWN_BLOCKS = {"heading_open", "bullet_list_open", "ordered_list_open", "fence", "table_open"}
 
 
@@ -29,6 +38,8 @@ def detect_kind(path: Path) -> tuple[str, str]:
         kind = _MIME_KIND[mime]
     elif mime.startswith("image/"):
         kind = "image"
+    elif mime.startswith("audio/") or mime in _AUDIO_CONTAINERS:
+        kind = "audio"
     elif mime in ("application/zip", "application/octet-stream") and zipfile.is_zipfile(path):
         kind = _zip_kind(path)
     elif mime.startswith("text/") or mime == "application/json":
@@ -79,6 +90,7 @@ KIND_NAMES = {
     "markdown": "Markdown file",
     "text": "text file",
     "image": "image",
+    "audio": "audio file",
 }
 
 

@@ -9,6 +9,7 @@ filter, read all of them exactly in 1-2 s. See docs/ARCHITECTURE.md.
 from __future__ import annotations
 
 import logging
+import re
 import shutil
 from datetime import datetime
 from pathlib import Path
@@ -26,6 +27,9 @@ log = logging.getLogger(__name__)
 
 _MAX_OCR_SIDE = 3000
 _EXIF_TIME_FORMAT = "%Y:%m:%d %H:%M:%S"
+# A line OCR reads in a photo with no writing (an edge, a plate's rim) is a letter or two:
+# only lines with a word of three or more letters (or characters) are kept.
+_WORDLIKE = re.compile(r"\w{3,}")
 
 
 def _exif_time(image: Image.Image) -> datetime | None:
@@ -65,7 +69,7 @@ class TesseractOcr:
                 prepared, lang=languages, config="--psm 6", timeout=120
             ).strip()
         lines = (" ".join(line.split()) for line in text.splitlines())
-        return "\n".join(line for line in lines if line)
+        return "\n".join(line for line in lines if _WORDLIKE.search(line))
 
 
 def extract_image(path: Path, mime: str, ocr: Ocr, *, max_megapixels: int) -> Extracted:

@@ -25,6 +25,7 @@ from knowledge.adapters.sql.records import (
     utcnow,
 )
 from knowledge.domain.model import (
+    LABEL_ASKED_IN,
     Chunk,
     Extracted,
     NoteEntry,
@@ -139,7 +140,25 @@ class SqlDocuments(_Repository):
         if row is not None:
             self._session.delete(row)  # chunks and the note go with it (cascade)
 
-    def set_summary(self, user_id: int, doc_id: int, summary: str) -> None:
+    def set_meta(self, user_id: int, doc_id: int, meta: dict[str, Any]) -> None:
+        self._session.execute(
+            update(Document)
+            .where(Document.id == doc_id, Document.user_id == user_id)
+            .values(meta=meta)
+        )
+
+    def photo_awaiting_label(self, user_id: int, message_id: int) -> StoredDocument | None:
+        rows = self._session.scalars(
+            select(Document)
+            .where(Document.user_id == user_id, Document.kind == "image")
+            .order_by(Document.id.desc())
+        )
+        for row in rows:
+            if (row.meta or {}).get(LABEL_ASKED_IN) == message_id:
+                return _document(row)
+        return None
+
+    def set_summary(self, user_id: int, doc_id: int, summary: str | None) -> None:
         self._session.execute(
             update(Document)
             .where(Document.id == doc_id, Document.user_id == user_id)
@@ -246,6 +265,9 @@ class SqlChunks(_Repository):
             .order_by(ChunkRecord.number)
         )
         return [Chunk(row.number, row.text, row.page, row.heading) for row in rows]
+
+    def remove(self, doc_id: int) -> None:
+        self._session.execute(delete(ChunkRecord).where(ChunkRecord.document_id == doc_id))
 
     def count(self, user_id: int | None = None, doc_id: int | None = None) -> int:
         query = select(func.count()).select_from(ChunkRecord)

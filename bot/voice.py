@@ -1,0 +1,108 @@
+"""Voice messages, audio files and video notes: transcribed on this machine, shown back,
+then answered (a question) or kept as a voice note with the recording."""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+
+from telegram import Message, Update
+
+from bot.common import in_thread, profile_of, reply, summarise_soon, user_id_of, with_progress
+from bot.context import MnemoContext
+from bot.questions import answer_question
+from bot.texts import error_text, t
+from bot.uploads import label_if_asked
+from knowledge.domain.errors import MnemoError
+from knowledge.domain.model import Transcript
+from knowledge.services.intent import is_question
+
+log = logging.getLogger(__name__)
+
+
+async def on_voice(update: Update, context: MnemoContext) -> None:
+    message = update.effective_message
+    assert message is not None
+    media = message.voice or message.audio or message.video_note
+    assert media is not None
+    language = (await profile_of(update, context)).language
+    settings = context.settings
+    limit = settings.max_audio_minutes
+    seconds = _seconds(media.duration)
+    if seconds > limit * 60:
+        log.info("refused a recording of %.0f s, over the limit", seconds)
+        minutes = f"{seconds / 60:.1f}"
+        await reply(update, t("voice_too_long", language, minutes=minutes, limit=f"{limit:g}"))
+        return
+    if media.file_size and media.file_size > settings.max_file_mb << 20:
+        await reply(update, t("too_large", language, name="🎙", limit=settings.max_file_mb))
+        return
+    status = await reply(update, t("listening", language))  # the first reaction, at once
+    incoming = settings.data_dir / "incoming"
+    incoming.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=incoming) as folder:
+        path = Path(folder) / "voice"
+        await (await context.bot.get_file(media.file_id)).download_to_drive(path)
+        transcript = await _transcribe(context, status, path, language)
+        if transcript is None:
+            return
+        if await label_if_asked(update, context, transcript.text):
+            await status.edit_text(t("transcribing", language, progress=f"“{transcript.text}”"))
+            return
+        if is_question(transcript.text):
+            await status.edit_text(t("voice_heard", language, text=transcript.text))
+            await answer_question(update, context, transcript.text)
+            return
+        await _keep(update, context, status, path, transcript, language)
+
+
+async def _transcribe(
+    context: MnemoContext, status: Message, path: Path, language: str
+) -> Transcript | None:
+    async def show(progress: str) -> None:
+        await status.edit_text(t("transcribing", language, progress=progress))
+
+    ingestor = context.services.ingestor
+    try:
+        async with context.state.ingest_slots:
+            return await with_progress(
+                show,
+                lambda progress: ingestor.transcribe(path, language=language, progress=progress),
+            )
+    except MnemoError as exc:
+        log.info("a recording was refused (%s): %s", exc.code, exc)
+        await status.edit_text(t("failed", language, name="🎙", reason=error_text(exc, language)))
+        return None
+
+
+async def _keep(
+    update: Update,
+    context: MnemoContext,
+    status: Message,
+    path: Path,
+    transcript: Transcript,
+    language: str,
+) -> None:
+    user_id = user_id_of(update)
+    message = update.effective_message
+    assert message is not None
+    name = f"voice-{message.date:%Y-%m-%d-%H%M%S}.ogg"
+    ingestor = context.services.ingestor
+    try:
+        result = await in_thread(ingestor.add_voice, user_id, path, transcript, name=name)
+    except MnemoError as exc:
+        await status.edit_text(t("failed", language, name="🎙", reason=error_text(exc, language)))
+        return
+    if result.duplicate:
+        await status.edit_text(t("already_stored", language))
+        return
+    summarise_soon(context, user_id, result.doc_id)
+    await status.edit_text(t("voice_saved", language, text=transcript.text))
+
+
+def _seconds(duration: int | timedelta | None) -> float:
+    if isinstance(duration, timedelta):
+        return duration.total_seconds()
+    return float(duration or 0)

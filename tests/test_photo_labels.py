@@ -1,0 +1,40 @@
+"""A photo with nothing to read (a plate of food) is asked about, and the answer becomes
+its description: found by search and questions, and its line in the day's digest."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import time_machine
+
+from knowledge.bootstrap import Services
+from tests.fakes import ScriptedGenerator
+from tests.samples import make_photo
+
+LUNCH = "lunch: borscht with sour cream"
+
+
+def test_a_labelled_photo_is_found_and_described_in_the_digest(
+    services: Services, generator: ScriptedGenerator, tmp_path: Path
+) -> None:
+    plate = make_photo(tmp_path / "plate.jpg", "")  # nothing written on it; taken at 08:12
+    services.digests.set_timezone(5, "UTC")
+    with time_machine.travel(datetime(2026, 11, 20, 13, 0, tzinfo=UTC), tick=False):
+        photo = services.ingestor.ingest_file(5, plate)
+    assert photo.kind == "image" and photo.excerpt == ""
+    assert not any("borscht" in hit.text for hit in services.retriever.search(5, "borscht", k=3))
+    services.ingestor.ask_label(5, photo.doc_id, message_id=77)
+    assert services.ingestor.photo_asked_in(6, 77) is None  # another user's reply: no
+    assert services.ingestor.photo_asked_in(5, 78) is None  # a reply to another message: no
+    assert services.ingestor.photo_asked_in(5, 77) == photo.doc_id
+    services.ingestor.describe(5, photo.doc_id, LUNCH)
+    hits = services.retriever.search(5, "borscht sour cream", k=3)
+    assert hits and hits[0].doc_id == photo.doc_id and LUNCH in hits[0].text
+    assert services.ingestor.photo_asked_in(5, 77) is None  # answered once
+    items = services.digests.items(5, date(2026, 11, 20), ZoneInfo("UTC"))
+    assert [(f"{i.at:%H:%M}", i.kind, i.line) for i in items] == [("08:12", "photo", LUNCH)]
+    listed = services.memory.documents(5)
+    assert services.store.count(5, photo.doc_id) == listed[0].chunks == 2  # caption, photo
+    assert generator.prompts == []
