@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 import time_machine
 
 from knowledge.bootstrap import Services
-from tests.fakes import ScriptedGenerator
+from tests.audio import make_wav
+from tests.fakes import FakeTranscriber, ScriptedGenerator
 from tests.samples import make_photo
 
 LUNCH = "lunch: borscht with sour cream"
@@ -38,3 +39,43 @@ def test_a_labelled_photo_is_found_and_described_in_the_digest(
     listed = services.memory.documents(5)
     assert services.store.count(5, photo.doc_id) == listed[0].chunks == 2  # caption, photo
     assert generator.prompts == []
+
+
+async def test_a_day_of_meals_by_voice_and_photo_is_described_not_counted(
+    services: Services, transcriber: FakeTranscriber, tmp_path: Path
+) -> None:
+    services.digests.set_timezone(8, "UTC")
+
+    def at(hour: int, minute: int) -> time_machine.travel:
+        return time_machine.travel(datetime(2026, 11, 21, hour, minute, tzinfo=UTC), tick=False)
+
+    with at(8, 30):
+        transcriber.text = "Breakfast was porridge with blueberries."
+        services.ingestor.ingest_file(8, make_wav(tmp_path / "breakfast.wav", 2))
+    with at(13, 10):
+        lunch = services.ingestor.ingest_file(
+            8, _untimed_photo(tmp_path / "lunch.jpg", (180, 60, 40))
+        )
+        services.ingestor.describe(8, lunch.doc_id, LUNCH)
+    with at(19, 45):
+        services.ingestor.ingest_file(
+            8,
+            _untimed_photo(tmp_path / "dinner.jpg", (230, 140, 90)),
+            caption="dinner: grilled salmon",
+        )
+    digest = await services.digests.digest(8, date(2026, 11, 21))
+    assert digest is not None
+    assert [(f"{i.at:%H:%M}", i.kind, i.line) for i in digest.items] == [
+        ("08:30", "voice", "Breakfast was porridge with blueberries."),
+        ("13:10", "photo", LUNCH),
+        ("19:45", "photo", "dinner: grilled salmon"),
+    ]
+    assert "borscht" in digest.plain() and "porridge" in digest.plain()
+
+
+def _untimed_photo(path: Path, color: tuple[int, int, int]) -> Path:
+    """A photo with no writing and no EXIF time: it counts from when it was sent."""
+    from PIL import Image
+
+    Image.new("RGB", (640, 480), color).save(path, "JPEG")
+    return path
