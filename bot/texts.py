@@ -11,26 +11,29 @@ TEXTS: dict[str, dict[str, str]] = {
     "start": {
         "en": (
             "Hi! I'm <b>mnemo</b>, your private memory.\n\n"
-            "Send me notes, documents (PDF, DOCX, TXT, Markdown, HTML, EPUB) and photos, and "
-            "ask me about them any time. I answer only from what you gave me, with sources.\n\n"
+            "Send me notes, voice messages, documents (PDF, DOCX, TXT, Markdown, HTML, EPUB) "
+            "and photos, and ask me about them any time, in writing or aloud. I answer only "
+            "from what you gave me, with sources.\n\n"
             "🔒 <b>Nothing leaves this machine</b>: your files, notes and questions are stored "
             "and processed here, by a local model. No cloud, no telemetry.\n\n/help lists what "
             "I can do."
         ),
         "ru": (
             "Привет! Я <b>mnemo</b>, ваша личная память.\n\n"
-            "Присылайте заметки, документы (PDF, DOCX, TXT, Markdown, HTML, EPUB) и фото и "
-            "спрашивайте о них когда угодно. Я отвечаю только по вашим материалам и указываю "
+            "Присылайте заметки, голосовые, документы (PDF, DOCX, TXT, Markdown, HTML, EPUB) и "
+            "фото и спрашивайте о них когда угодно, текстом или голосом. Я отвечаю только по "
+            "вашим материалам и указываю "
             "источники.\n\n🔒 <b>Ничто не покидает эту машину</b>: файлы, заметки и вопросы "
             "хранятся и обрабатываются здесь, локальной моделью. Без облака и телеметрии.\n\n"
             "/help покажет, что я умею."
         ),
         "es": (
-            "¡Hola! Soy <b>mnemo</b>, tu memoria privada.\n\nEnvíame notas, documentos y fotos "
-            "y pregúntame por ellos. 🔒 <b>Nada sale de esta máquina</b>.\n\n/help"
+            "¡Hola! Soy <b>mnemo</b>, tu memoria privada.\n\nEnvíame notas, notas de voz, "
+            "documentos y fotos y pregúntame por ellos. 🔒 <b>Nada sale de esta máquina</b>."
+            "\n\n/help"
         ),
         "zh": (
-            "你好！我是 <b>mnemo</b>，你的私人记忆助手。\n\n发送笔记、文档和照片，随时提问。"
+            "你好！我是 <b>mnemo</b>，你的私人记忆助手。\n\n发送笔记、语音、文档和照片，随时提问。"
             "🔒 <b>所有内容都不会离开这台机器</b>。\n\n/help"
         ),
     },
