@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -154,3 +156,33 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         callspec = getattr(item, "callspec", None)
         if callspec is not None and callspec.params.get("database") == "postgres":
             item.add_marker(pytest.mark.postgres)
+
+
+@pytest.fixture
+def run(tmp_path: Path, models_dir: Path, tiny_gguf: Path):  # type: ignore[no-untyped-def]
+    """`run("ingest", path, code=0)`: the `mnemo` command in a subprocess, on a data dir of
+    its own, the installed models and the tiny GGUF; asserts its exit code."""
+    env = {
+        **os.environ,
+        "MNEMO_DATA_DIR": str(tmp_path / "data"),
+        "MNEMO_MODELS_PATH": str(models_dir),
+        "MNEMO_LLM": str(tiny_gguf),
+        "HF_HUB_OFFLINE": "1",
+    }
+
+    def mnemo(
+        *args: str, code: int = 0, stdin: str = "", extra: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        done = subprocess.run(
+            [sys.executable, "-m", "cli", *args],
+            env={**env, **(extra or {})},
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert done.returncode == code, done.stdout + done.stderr
+        return done
+
+    return mnemo

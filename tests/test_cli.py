@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import socket
-import subprocess
-import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -15,38 +12,7 @@ import pytest
 
 from tests.samples import Sample
 
-MNEMO = [sys.executable, "-m", "cli"]
-
-
 pytestmark = pytest.mark.e2e  # runs the `mnemo` command as a process
-
-
-@pytest.fixture
-def run(tmp_path: Path, models_dir: Path, tiny_gguf: Path):  # type: ignore[no-untyped-def]
-    env = {
-        **os.environ,
-        "MNEMO_DATA_DIR": str(tmp_path / "data"),
-        "MNEMO_MODELS_PATH": str(models_dir),
-        "MNEMO_LLM": str(tiny_gguf),
-        "HF_HUB_OFFLINE": "1",
-    }
-
-    def mnemo(
-        *args: str, code: int = 0, stdin: str = "", extra: dict[str, str] | None = None
-    ) -> subprocess.CompletedProcess[str]:
-        done = subprocess.run(
-            [*MNEMO, *args],
-            env={**env, **(extra or {})},
-            input=stdin,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-        assert done.returncode == code, done.stdout + done.stderr
-        return done
-
-    return mnemo
 
 
 def test_ingest_search_docs_forget(run, samples: list[Sample], tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -3,9 +3,6 @@ through the transcriber, and a voice note through the `mnemo` command."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -54,30 +51,9 @@ def test_silence_and_broken_audio_are_refused(whisper: WhisperTranscriber, tmp_p
 
 
 @pytest.mark.e2e
-def test_the_cli_keeps_a_voice_note_and_finds_it(
-    models_dir: Path, tiny_gguf: Path, tmp_path: Path
-) -> None:
-    env = {
-        **os.environ,
-        "MNEMO_DATA_DIR": str(tmp_path / "data"),
-        "MNEMO_MODELS_PATH": str(models_dir),
-        "MNEMO_LLM": str(tiny_gguf),
-        "HF_HUB_OFFLINE": "1",
-    }
+def test_the_cli_keeps_a_voice_note_and_finds_it(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     voice = speak(tmp_path / "groceries.ogg", SAID)
-
-    def mnemo(*args: str) -> str:
-        done = subprocess.run(
-            [sys.executable, "-m", "cli", *args],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        assert done.returncode == 0, done.stdout + done.stderr
-        return done.stdout
-
-    assert "✓ groceries.ogg" in mnemo("ingest", str(voice), "--user", "3")
-    found = mnemo("search", "milk eggs", "--user", "3")
+    assert "✓ groceries.ogg" in run("ingest", str(voice), "--user", "3").stdout
+    found = run("search", "milk eggs", "--user", "3").stdout
     assert "voice note of" in found and "milk" in found.lower()
-    assert "voice" in mnemo("docs", "--user", "3")
+    assert "voice" in run("docs", "--user", "3").stdout
