@@ -306,7 +306,7 @@ def models_list(ctx: typer.Context) -> None:
         return
     table = Table("role", "name", "size", "sha256", "path")
     for entry in found:
-        active = entry["name"] in (settings.llm, settings.embedder)
+        active = entry["name"] in (settings.llm, settings.embedder, settings.whisper)
         name = f"{entry['name']}{' *' if active else ''}"
         table.add_row(
             str(entry["role"]),

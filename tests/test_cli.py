@@ -60,6 +60,7 @@ def test_models_lists_installed_with_checksums(run) -> None:  # type: ignore[no-
     listing = run("models").stdout
     assert "minilm-l6-int8" in listing and "8199be6f" in listing
     assert "use-multiling" in listing and "b8b05b01" in listing
+    assert "whisper-base *" in listing and "d01c3014" in listing  # the speech model, in use
 
 
 def test_run_without_token_explains_how_to_get_one(run) -> None:  # type: ignore[no-untyped-def]
