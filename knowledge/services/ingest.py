@@ -36,7 +36,7 @@ from knowledge.domain.ports import (
     VectorStore,
     no_progress,
 )
-from knowledge.domain.repositories import Storage
+from knowledge.domain.repositories import Storage, UnitOfWork
 from knowledge.services.chunking import Chunker
 from knowledge.services.language import guess_language
 from knowledge.services.memory import human_size
@@ -265,11 +265,7 @@ class Ingestor:
         self._store.delete_document(user_id, doc_id)
         with self._storage.begin() as uow:
             uow.chunks.remove(doc_id)
-            for start in range(0, len(chunks), EMBED_BATCH):
-                stored = self._embed(doc, chunks[start : start + EMBED_BATCH])
-                self._store.upsert(user_id, stored)
-                uow.chunks.add(doc_id, stored)
-            self._store.flush()
+            self._write_chunks(uow, doc, chunks, no_progress)
             uow.documents.set_meta(user_id, doc_id, meta)
             uow.documents.set_summary(user_id, doc_id, None)
 
@@ -356,20 +352,27 @@ class Ingestor:
     def _index(self, doc: StoredDocument, chunks: Sequence[Chunk], progress: Progress) -> None:
         try:
             with self._storage.begin() as uow:
-                for start in range(0, len(chunks), EMBED_BATCH):
-                    batch = chunks[start : start + EMBED_BATCH]
-                    progress(f"Embedding {start + len(batch)}/{len(chunks)}", start, len(chunks))
-                    stored = self._embed(doc, batch)
-                    self._store.upsert(doc.user_id, stored)
-                    uow.chunks.add(doc.id, stored)
-                self._store.flush()  # the vectors are on disk before the document is ready
-                uow.documents.mark_ready(doc.id)
+                self._write_chunks(uow, doc, chunks, progress)
+                uow.documents.mark_ready(doc.id)  # after the vectors are on disk
         except BaseException:
             log.exception("indexing document %s failed; removing it", doc.id)
             self._store.delete_document(doc.user_id, doc.id)
             with self._storage.begin() as uow:
                 uow.documents.remove(doc.id)
             raise
+
+    def _write_chunks(
+        self, uow: UnitOfWork, doc: StoredDocument, chunks: Sequence[Chunk], progress: Progress
+    ) -> None:
+        """Embed the chunks in batches: vectors to the store (flushed to disk at the end),
+        chunk rows to the unit of work."""
+        for start in range(0, len(chunks), EMBED_BATCH):
+            batch = chunks[start : start + EMBED_BATCH]
+            progress(f"Embedding {start + len(batch)}/{len(chunks)}", start, len(chunks))
+            stored = self._embed(doc, batch)
+            self._store.upsert(doc.user_id, stored)
+            uow.chunks.add(doc.id, stored)
+        self._store.flush()
 
     def _embed(self, doc: StoredDocument, batch: Sequence[Chunk]) -> list[StoredChunk]:
         texts = [_embedding_text(chunk) for chunk in batch]
