@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
+from urllib.parse import urlsplit
 
 from telegram import Update
 from telegram.ext import (
@@ -19,6 +21,7 @@ from telegram.ext import (
 
 from bot import commands, digests, guard, messages, questions, uploads, voice
 from bot.context import MnemoApplication, MnemoContext
+from bot.health import start_health_server
 from bot.logs import redact_token
 from bot.settings import BotSettings
 from bot.state import BotState
@@ -27,6 +30,7 @@ from knowledge.domain.errors import MnemoError
 from knowledge.services.timeframe import warm_up as warm_up_timeframes
 
 log = logging.getLogger(__name__)
+PRUNE_SECONDS = 3600  # how often handled updates past the retention window are forgotten
 
 
 def build_application(settings: BotSettings, services: Services) -> MnemoApplication:
@@ -76,11 +80,20 @@ def build_application(settings: BotSettings, services: Services) -> MnemoApplica
 
 async def _post_init(application: MnemoApplication) -> None:
     """Register the commands, then replay updates a crash left unfinished."""
+    settings = application.bot_data.settings
+    if settings.health_port:
+        application.bot_data.health_server = start_health_server(
+            application, settings.health_listen, settings.health_port
+        )
     for language in ("en", "ru"):
         code = None if language == "en" else language
         await application.bot.set_my_commands(commands.bot_commands(language), language_code=code)
     await digests.plan_all(application)
     services = application.bot_data.services
+    assert application.job_queue is not None
+    application.job_queue.run_repeating(
+        _forget_old_updates, interval=PRUNE_SECONDS, first=0, name="inbox-prune"
+    )
     application.create_task(_warm_up(services), name="warm-up")
     repaired = await asyncio.to_thread(services.doctor.examine)
     if repaired:
@@ -97,15 +110,27 @@ async def _post_init(application: MnemoApplication) -> None:
 
 async def _warm_up(services: Services) -> None:
     """Load the chat model and its prompt preamble (kept on disk) before the first question,
-    and dateparser's language data, in the background."""
+    and dateparser's language data, in the background; say when the model cannot answer
+    (its file missing, its server down)."""
     try:
         await asyncio.to_thread(warm_up_timeframes)
         await services.answerer.prime()
     except MnemoError as exc:
         log.warning("the chat model is not ready: %s", exc)
+        return
+    problem = await services.worker.problem()
+    if problem:
+        log.warning("the chat model cannot answer yet: %s", problem)
+
+
+async def _forget_old_updates(context: MnemoContext) -> None:
+    await asyncio.to_thread(context.bot_data.services.inbox.prune)
 
 
 async def _post_shutdown(application: MnemoApplication) -> None:
+    server = application.bot_data.health_server
+    if server is not None:
+        server.stop()
     application.bot_data.services.close()
 
 
@@ -119,7 +144,9 @@ def run_bot(settings: BotSettings) -> None:
         application.run_webhook(
             listen=settings.webhook_listen,
             port=settings.webhook_port,
+            url_path=urlsplit(settings.webhook_url).path.strip("/"),  # a proxy keeps the path
             webhook_url=settings.webhook_url,
+            secret_token=settings.webhook_secret or secrets.token_urlsafe(32),
             allowed_updates=Update.ALL_TYPES,
         )
     else:

@@ -91,6 +91,7 @@ async def send_digest(
         return
     for part in digest_html(digest, day, schedule.language):
         await context.bot.send_message(schedule.user_id, part, parse_mode=ParseMode.HTML)
+    context.state.metrics.digests_sent.inc()
 
 
 async def digest_command(update: Update, context: MnemoContext) -> None:

@@ -36,8 +36,8 @@ async def admit(update: Update, context: MnemoContext) -> None:
     fresh = await in_thread(
         context.services.inbox.accept, update.update_id, user.id, update.to_dict()
     )
-    if not fresh:
-        log.info("update %s was already handled; skipped", update.update_id)
+    if not fresh:  # the inbox logged it, by update id only
+        context.state.metrics.redeliveries.inc()
         raise ApplicationHandlerStop
 
 

@@ -62,6 +62,7 @@ async def save_note(
     result = await in_thread(
         context.services.ingestor.add_note, user_id_of(update), text, origin=origin
     )
+    context.state.metrics.ingested("note", "duplicate" if result.duplicate else "stored")
     if result.duplicate:
         answer = t("already_stored", profile.language)
     else:

@@ -26,6 +26,15 @@ class BotSettings(Settings):
     webhook_url: str | None = None
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
+    webhook_secret: str | None = Field(
+        None,
+        description="checked on every webhook request (Telegram sends it back); "
+        "unset: a random one each start",
+    )
+    health_port: int | None = Field(
+        None, ge=1, le=65535, description="serve /livez, /readyz and /metrics; unset: off"
+    )
+    health_listen: str = "127.0.0.1"
     digest_grace_minutes: int = Field(120, ge=0)
     stream_edit_seconds: float = Field(1.0, ge=0.2)
     poll_timeout: int = Field(30, ge=0)

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import asyncio
 
+from tornado.httpserver import HTTPServer
+
+from bot.deferred import DeferredQuestions
+from bot.metrics import Metrics
 from bot.ratelimit import RateLimiter
 from bot.settings import BotSettings
 from knowledge.bootstrap import Services
@@ -17,10 +21,19 @@ class BotState:
         self.replaying: set[int] = set()  # update ids being replayed after a crash
         self.ingest_slots = asyncio.Semaphore(1)  # one file read at a time
         self.limiter: RateLimiter | None = None
+        self.deferred = DeferredQuestions()  # questions waiting for the model server
+        self._metrics: Metrics | None = None
+        self.health_server: HTTPServer | None = None
 
     def attach(self, services: Services, settings: BotSettings) -> None:
         self._services, self._settings = services, settings
         self.limiter = RateLimiter(settings.rate_per_minute)
+        self._metrics = Metrics(services.queue)
+
+    @property
+    def metrics(self) -> Metrics:
+        assert self._metrics is not None, "attach() the core before handling updates"
+        return self._metrics
 
     @property
     def services(self) -> Services:

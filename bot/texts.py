@@ -97,6 +97,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "Использование: /forget ID (см. /docs)",
     },
     "queued": {"en": "⏳ You are #{position} in line…", "ru": "⏳ Вы #{position} в очереди…"},
+    "llm_unavailable": {
+        "en": "⏳ The model that writes answers can't be reached right now. Your question is "
+        "kept: the answer will appear here when it is back.",
+        "ru": "⏳ Модель, которая пишет ответы, сейчас недоступна. Ваш вопрос сохранён: "
+        "ответ появится здесь, когда она вернётся.",
+        "es": "⏳ El modelo que escribe las respuestas no está disponible ahora. Tu pregunta "
+        "queda guardada: la respuesta aparecerá aquí cuando vuelva.",
+        "zh": "⏳ 生成回答的模型暂时无法连接。你的问题已保存：模型恢复后，回答会显示在这里。",
+    },
     "from_memory": {
         "en": "📌 From your memory:",
         "ru": "📌 Из вашей памяти:",

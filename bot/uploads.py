@@ -96,7 +96,13 @@ async def _read(
         )
     except MnemoError as exc:
         log.info("upload refused (%s): %s", exc.code, exc)
+        context.state.metrics.ingested("file", "refused")
         return t("failed", language, name=name, reason=error_text(exc, language)), None
+    except Exception:
+        context.state.metrics.ingested("file", "failed")
+        raise
+    kind = result.kind if result.kind in ("image", "voice") else "document"
+    context.state.metrics.ingested(kind, "duplicate" if result.duplicate else "stored")
     if not result.duplicate:
         summarise_soon(context, user_id, result.doc_id)
     return _summary(result, language), result

@@ -73,6 +73,7 @@ async def _transcribe(
             )
     except MnemoError as exc:
         log.info("a recording was refused (%s): %s", exc.code, exc)
+        context.state.metrics.ingested("voice", "refused")
         await status.edit_text(t("failed", language, name="🎙", reason=error_text(exc, language)))
         return None
 
@@ -93,8 +94,10 @@ async def _keep(
     try:
         result = await in_thread(ingestor.add_voice, user_id, path, transcript, name=name)
     except MnemoError as exc:
+        context.state.metrics.ingested("voice", "refused")
         await status.edit_text(t("failed", language, name="🎙", reason=error_text(exc, language)))
         return
+    context.state.metrics.ingested("voice", "duplicate" if result.duplicate else "stored")
     if result.duplicate:
         await status.edit_text(t("already_stored", language))
         return

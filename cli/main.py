@@ -357,22 +357,28 @@ def doctor(
         bool, typer.Option("--dry-run", help="Only report; change nothing.")
     ] = False,
 ) -> None:
-    """Cross-check the database, the vector store and the kept files; repair what can be.
+    """Cross-check the database, the vector store and the kept files; repair what can be;
+    and say whether the chat model (its file, or its server) can answer.
 
     Exit status 1 when something is wrong and was not (or could not be) repaired.
     """
     with services() as svc:
         findings = svc.doctor.examine(repair=not dry_run)
         stats = svc.memory.stats()
+        llm_problem = asyncio.run(svc.worker.problem())
+    if llm_problem:
+        out.print(f"• the chat model cannot answer: {llm_problem}")
     if not findings:
         out.print(
             f"✓ consistent: {stats.documents} documents, {stats.notes} notes, "
             f"{stats.chunks} chunks of {stats.users} users"
         )
+        if llm_problem:
+            raise typer.Exit(1)
         return
     for finding in findings:
         out.print(f"• {finding.problem}: {finding.action or 'cannot be repaired'}")
-    if dry_run or any(not finding.action for finding in findings):
+    if dry_run or llm_problem or any(not finding.action for finding in findings):
         raise typer.Exit(1)
 
 

@@ -7,11 +7,13 @@ built at import time; the chat model loads on its worker thread at the first que
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from knowledge.adapters.embedding import Bm25Encoder, load_embedder
 from knowledge.adapters.extraction import FileReader, TesseractOcr
 from knowledge.adapters.files import FileStore
 from knowledge.adapters.llama import LlamaGenerator
+from knowledge.adapters.llm_server import ServerGenerator
 from knowledge.adapters.speech import WhisperTranscriber
 from knowledge.adapters.sql.database import (
     make_engine,
@@ -43,6 +45,7 @@ from knowledge.services.ingest import Ingestor
 from knowledge.services.llm_worker import LlmWorker
 from knowledge.services.memory import Memory
 from knowledge.services.profiles import Profiles
+from knowledge.services.readiness import Readiness
 from knowledge.services.retrieval import Retriever
 from knowledge.services.summaries import Summarizer
 from knowledge.settings import Settings
@@ -66,6 +69,7 @@ class Services:
     queue: FairQueue
     worker: LlmWorker
     doctor: Doctor
+    readiness: Readiness
 
     def close(self) -> None:
         self.worker.close()
@@ -96,7 +100,16 @@ def bootstrap(
     chunker = Chunker(embedder, settings.chunk_overlap)
 
     def load_generator() -> Generator:
-        return generator or LlamaGenerator.load(
+        if generator is not None:
+            return generator
+        if settings.llm_url:
+            return ServerGenerator(
+                settings.llm_url,
+                api_key=settings.llm_api_key,
+                model=settings.llm_model,
+                timeout_seconds=settings.llm_timeout_seconds,
+            )
+        return LlamaGenerator.load(
             settings.llm,
             settings.models_dir,
             n_ctx=settings.n_ctx,
@@ -104,7 +117,9 @@ def bootstrap(
             state_dir=settings.cache_dir / "llm",
         )
 
-    worker = LlmWorker(load_generator)
+    # llama.cpp in-process answers one at a time; a server as many as it has slots.
+    slots = settings.llm_slots if settings.llm_url or generator is not None else 1
+    worker = LlmWorker(load_generator, slots=slots)
     retriever = Retriever(store=store, embedder=embedder, sparse=sparse, storage=storage)
     picker = EvidencePicker(embedder=embedder, sparse=sparse)
     params = GenerationParams(
@@ -113,7 +128,7 @@ def bootstrap(
         top_p=settings.top_p,
         max_tokens=settings.max_tokens,
     )
-    queue = FairQueue()
+    queue = FairQueue(slots)
     ingestor = Ingestor(
         storage=storage,
         store=store,
@@ -170,8 +185,9 @@ def bootstrap(
         memory=Memory(storage=storage, store=store, files=files),
         profiles=Profiles(storage),
         digests=digests,
-        inbox=Inbox(storage),
+        inbox=Inbox(storage, retention=timedelta(hours=settings.inbox_retention_hours)),
         queue=queue,
         worker=worker,
         doctor=Doctor(storage=storage, store=store, files=files, ingestor=ingestor),
+        readiness=Readiness(storage=storage, store=store, worker=worker),
     )

@@ -28,6 +28,25 @@ class Settings(BaseSettings):
     )
 
     llm: str = "qwen2.5-0.5b"
+    llm_url: str | None = Field(
+        None,
+        description="an OpenAI-compatible server's base URL (http://gpu-box:8080/v1); "
+        "unset: the model runs in-process",
+    )
+    llm_api_key: str | None = Field(None, description="sent as a bearer token to LLM_URL")
+    llm_model: str | None = Field(
+        None, description="the model name asked of LLM_URL; unset: the first it lists"
+    )
+    llm_slots: int = Field(
+        1,
+        ge=1,
+        le=64,
+        description="questions answered at once: the server's parallel slots "
+        "(the in-process model answers one at a time)",
+    )
+    llm_timeout_seconds: float = Field(
+        60, gt=0, description="how long LLM_URL may stay silent before it counts as down"
+    )
     embedder: str = "use-multilingual"
 
     temperature: float = Field(0.2, ge=0.0, le=2.0)
@@ -66,6 +85,12 @@ class Settings(BaseSettings):
     )
     max_audio_minutes: float = Field(10, gt=0, description="longer audio is refused unread")
 
+    inbox_retention_hours: float = Field(
+        72,
+        ge=25,
+        description="handled updates are forgotten after this; Telegram redelivers for 24 h",
+    )
+
     default_tz: str = "UTC"
     default_digest_time: str = "21:00"
     digest_skip_empty: bool = True
@@ -77,6 +102,13 @@ class Settings(BaseSettings):
 
         ZoneInfo(value)  # raises for an unknown zone
         return value
+
+    @field_validator("llm_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("llm_url must start with http:// or https://")
+        return value.rstrip("/") if value else None
 
     @field_validator("chunk_overlap")
     @classmethod

@@ -59,7 +59,8 @@ stamp=.venv/.mnemo-installed
 want="$(sha256sum pyproject.toml | cut -c1-64)"
 have="$(cat "$stamp" 2>/dev/null || true)"
 if [[ "$have" != "$want dev" && "$have" != "$want $( ((dev)) && echo dev || echo base)" ]]; then
-  log "installing dependencies into .venv (the first time compiles llama.cpp: ~6 min)"
+  log "installing dependencies into .venv (the first time compiles llama.cpp: ~6 min; --dev"
+  log "also builds llama.cpp's server for the tests: ~15 min more; pip caches both)"
   .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
   extra=""
   (( dev )) && extra="[dev]"

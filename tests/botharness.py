@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,7 +29,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _wait_port(port: int, timeout: float = 20) -> None:
+def wait_port(port: int, timeout: float = 20) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         with socket.socket() as sock:
@@ -55,7 +56,7 @@ class Harness:
         self.server = subprocess.Popen(
             [sys.executable, "-m", "tests.fake_telegram", "--port", str(self.port)], cwd=ROOT
         )
-        _wait_port(self.port)
+        wait_port(self.port)
 
     def start_bot(self) -> None:
         inherited = {
@@ -138,6 +139,10 @@ class Harness:
     def press(self, user: int, message_id: int, data: str) -> dict[str, Any]:
         return self.send(user, callback_data=data, message_id=message_id)
 
+    def restart_update_ids(self) -> None:
+        """Number updates from 1 again, as a new Bot API server does."""
+        self._post("/test/restart_ids", {})
+
     def fail_next(self, method: str, retry_after: int = 1, count: int = 1) -> None:
         self._post("/test/fail", {"method": method, "retry_after": retry_after, "count": count})
 
@@ -207,6 +212,27 @@ def is_final_answer(user: int) -> Callable[[Event], bool]:
         )
 
     return check
+
+
+def http_get(url: str, headers: dict[str, str] | None = None) -> tuple[int, str]:
+    """(status, body) of a GET; an HTTP error status is returned, not raised."""
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def http_post(url: str, body: dict[str, Any], headers: dict[str, str]) -> int:
+    """The status of a JSON POST; an HTTP error status is returned, not raised."""
+    data = json.dumps(body).encode()
+    request = urllib.request.Request(url, data, {"Content-Type": "application/json", **headers})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return error.code
 
 
 def text_of(event: Event) -> str:

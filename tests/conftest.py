@@ -23,6 +23,7 @@ from tests.fakes import (
     FakeTranscriber,
     ScriptedGenerator,
 )
+from tests.llm_server import LlamaServer
 from tests.samples import Sample, every_type
 from tests.tiny_gguf import write_tiny_gguf
 
@@ -141,8 +142,17 @@ def services(
     built.close()
 
 
+@pytest.fixture(scope="session")
+def llm_server(models_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaServer]:
+    """A llama.cpp server with 2 slots and an API key, shared by the tests that only ask."""
+    server = LlamaServer(models_dir, tmp_path_factory.mktemp("llm") / "server.log", slots=2)
+    server.start()
+    yield server
+    server.stop()
+
+
 # Tiers. Unmarked tests are the fast tier: no model files, no servers, no processes.
-_MODEL_FIXTURES = {"models_dir", "embedder", "multilingual_embedder", "tiny_gguf"}
+_MODEL_FIXTURES = {"models_dir", "embedder", "multilingual_embedder", "tiny_gguf", "llm_server"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -3,6 +3,11 @@
 The real bot process talks to it over HTTP exactly as it would to api.telegram.org. Tests act
 as users through /test/* endpoints and read back, in order, everything the bot did.
 
+Updates go out by getUpdates (long polling) or, once the bot calls setWebhook, as Telegram
+does then: POSTed one at a time, in order, to the webhook URL with the secret token header,
+and tried again every half second until the bot answers 200 (so updates sent while the bot
+is down arrive when it is back). Each attempt is recorded as a "webhookDelivery" event.
+
 Run: python -m tests.fake_telegram --port 8081
 """
 
@@ -19,7 +24,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
-from aiohttp import web
+from aiohttp import ClientError, ClientSession, ClientTimeout, web
 
 BOT_ID = 7000000001
 BOT = {"id": BOT_ID, "is_bot": True, "first_name": "mnemo", "username": "mnemo_test_bot"}
@@ -46,6 +51,9 @@ class State:
     file_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     failures: dict[str, list[int]] = field(default_factory=dict)
     get_updates_calls: int = 0
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    delivering: asyncio.Task[None] | None = None
 
     def next_message_id(self, chat_id: int) -> int:
         return next(self.message_ids.setdefault(chat_id, itertools.count(1)))
@@ -167,6 +175,7 @@ class FakeTelegram:
         self.app.router.add_post("/test/fail", self.test_fail)
         self.app.router.add_get("/test/file/{file_id}", self.test_file)
         self.app.router.add_get("/test/pending", self.test_pending)
+        self.app.router.add_post("/test/restart_ids", self.test_restart_ids)
 
     # The Bot API -------------------------------------------------------------------------
 
@@ -196,9 +205,46 @@ class FakeTelegram:
         )
 
     async def api_deleteWebhook(self, params: dict[str, Any]) -> web.Response:
+        self.state.webhook_url = self.state.webhook_secret = None
         return _ok(True)
 
+    async def api_setWebhook(self, params: dict[str, Any]) -> web.Response:
+        state = self.state
+        state.webhook_url = str(params["url"])
+        state.webhook_secret = params.get("secret_token")
+        self._record("setWebhook", {"url": state.webhook_url}, True)
+        if state.delivering is None:
+            state.delivering = asyncio.get_running_loop().create_task(self._deliver())
+        state.new_update.set()
+        return _ok(True)
+
+    async def _deliver(self) -> None:
+        """Telegram's side of a webhook: the oldest update, POSTed until it is taken."""
+        state = self.state
+        async with ClientSession(timeout=ClientTimeout(total=30)) as session:
+            while True:
+                if not (state.updates and state.webhook_url):
+                    state.new_update.clear()
+                    await state.new_update.wait()
+                    continue
+                update = state.updates[0]
+                headers = {"X-Telegram-Bot-Api-Secret-Token": state.webhook_secret or ""}
+                try:
+                    async with session.post(
+                        state.webhook_url, json=update, headers=headers
+                    ) as response:
+                        status = response.status
+                except (ClientError, TimeoutError) as exc:
+                    status = type(exc).__name__
+                self._record("webhookDelivery", {"update_id": update["update_id"]}, status)
+                if status == 200:
+                    state.updates.pop(0)
+                else:
+                    await asyncio.sleep(0.5)
+
     async def api_getUpdates(self, params: dict[str, Any]) -> web.Response:
+        if self.state.webhook_url:
+            return _error(409, "Conflict: can't use getUpdates method while webhook is active")
         self.state.get_updates_calls += 1
         offset = int(params.get("offset") or 0)
         timeout = float(params.get("timeout") or 0)
@@ -434,6 +480,12 @@ class FakeTelegram:
                 "get_updates_calls": self.state.get_updates_calls,
             }
         )
+
+    async def test_restart_ids(self, request: web.Request) -> web.Response:
+        """Number updates from 1 again, as a new Bot API server (or Telegram after a week
+        without updates) does."""
+        self.state.update_ids = itertools.count(1)
+        return web.json_response({"ok": True})
 
     async def test_fail(self, request: web.Request) -> web.Response:
         """Make the next `count` calls of `method` answer 429 with retry_after."""

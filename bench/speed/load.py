@@ -22,6 +22,7 @@ from bench.common import models_dir
 from bench.speed.bot import peak_rss_mb
 from bench.speed.search import percentile
 from tests.botharness import FINAL_MARKS, Event, Harness
+from tests.llm_server import API_KEY, LlamaServer
 
 TOPICS = ("gym locker", "bike lock", "garage door", "office safe", "storage unit", "mailbox")
 KINDS = ("note", "question", "file")
@@ -98,12 +99,26 @@ def _kind_of(text: str) -> str | None:
     return None
 
 
-def run(llm: str, users: int, seconds: float) -> tuple[list[tuple[object, ...]], dict[str, float]]:
+def run(
+    llm: str, users: int, seconds: float, server_slots: int | None = None
+) -> tuple[list[tuple[object, ...]], dict[str, float]]:
+    """The mixed load, with the model in-process, or on a llama.cpp server of
+    `server_slots` slots (MNEMO_LLM_URL)."""
     ids = list(range(5000, 5000 + users))
     actions = plan(ids, seconds)
     with tempfile.TemporaryDirectory(prefix="mnemo-load-") as tmp:
         folder = Path(tmp)
         env = {"MNEMO_LLM": llm, "MNEMO_MODELS_PATH": str(models_dir())}
+        server = LlamaServer(
+            models_dir(), folder / "server.log", slots=server_slots or 1, preset=llm
+        )
+        if server_slots:
+            server.start()
+            env |= {
+                "MNEMO_LLM_URL": server.url,
+                "MNEMO_LLM_API_KEY": API_KEY,
+                "MNEMO_LLM_SLOTS": str(server_slots),
+            }
         harness = Harness(folder / "data", env_extra=env)
         try:
             harness.start_server()
@@ -138,6 +153,7 @@ def run(llm: str, users: int, seconds: float) -> tuple[list[tuple[object, ...]],
             raise
         finally:
             harness.close()
+            server.stop()
     rows: list[tuple[object, ...]] = []
     figures: dict[str, float] = {
         "load_users": float(users),

@@ -171,6 +171,10 @@ class LlamaGenerator:
             if piece:
                 yield piece
 
+    def problem(self) -> str | None:
+        """Loaded in this process, so it can answer."""
+        return None
+
     def reset(self) -> None:
         """Forget the cached prompt (KV prefix): the next prompt is evaluated from scratch."""
         self._llm.reset()

@@ -73,3 +73,10 @@ class ServiceUnavailable(MnemoError):
     """A server mnemo is configured to use (PostgreSQL, Qdrant) cannot be reached."""
 
     default_code = "service_unavailable"
+
+
+class LlmUnavailable(ServiceUnavailable):
+    """The model server (MNEMO_LLM_URL) is down, too slow, or refuses the key; what was
+    asked is kept and answered when it is back."""
+
+    default_code = "llm_unavailable"

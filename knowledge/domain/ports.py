@@ -78,7 +78,8 @@ class VectorStore(Protocol):
 
 
 class Generator(Protocol):
-    """Streams a chat completion; llama.cpp is not thread-safe, so one worker thread calls it."""
+    """Streams a chat completion. The in-process llama.cpp is not thread-safe, so one worker
+    thread calls it; a model server takes as many calls at once as it has slots."""
 
     def stream(self, messages: list[dict[str, str]], params: GenerationParams) -> Iterator[str]: ...
 
@@ -87,6 +88,10 @@ class Generator(Protocol):
         ...
 
     def count_tokens(self, text: str) -> int: ...
+
+    def problem(self) -> str | None:
+        """None when the model can answer now; else what stands in the way (a server down)."""
+        ...
 
 
 class Progress(Protocol):

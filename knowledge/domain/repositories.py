@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
 
@@ -144,9 +145,30 @@ class Turns(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class InboxEntry:
+    update_id: int
+    handled: bool
+    fingerprint: str  # "" for an entry recorded before fingerprints were kept
+
+
 class InboxItems(Protocol):
-    def add(self, update_id: int, user_id: int | None, payload: dict[str, Any]) -> None:
+    def add(
+        self, update_id: int, user_id: int | None, payload: dict[str, Any], fingerprint: str
+    ) -> None:
         """Record an update; raises AlreadyRecorded for one recorded before."""
+        ...
+
+    def seen(self, update_id: int) -> InboxEntry | None: ...
+
+    def renew(
+        self, update_id: int, user_id: int | None, payload: dict[str, Any], fingerprint: str
+    ) -> None:
+        """Record a new update under an id a handled one had (update ids restart)."""
+        ...
+
+    def prune(self, before: datetime) -> int:
+        """Forget handled updates received before `before`; how many were forgotten."""
         ...
 
     def done(self, update_id: int) -> None:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from knowledge.domain.errors import LlmUnavailable
 from knowledge.domain.model import StoredDocument, UserSettings
 from knowledge.domain.repositories import Storage, UnitOfWork
 from knowledge.services.fair_queue import BACKGROUND, FairQueue, PositionCallback
@@ -240,12 +241,16 @@ class Digests:
     async def _summarise(
         self, item: DayItem, user_id: int, priority: int, on_position: PositionCallback | None
     ) -> DayItem:
-        summary = await self._queue.run(
-            user_id,
-            lambda: self._summarizer.summarise(item.condensable),
-            priority=priority,
-            on_position=on_position,
-        )
+        try:
+            summary = await self._queue.run(
+                user_id,
+                lambda: self._summarizer.summarise(item.condensable),
+                priority=priority,
+                on_position=on_position,
+            )
+        except LlmUnavailable as exc:  # the line is the item's own words; tried again later
+            log.warning("digest line of document %s left to its own words: %s", item.doc_id, exc)
+            return item
         await asyncio.to_thread(self._keep_summary, user_id, item.doc_id, summary)
         return replace(item, summary=summary)
 

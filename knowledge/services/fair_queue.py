@@ -1,5 +1,6 @@
-"""One worker's turns shared fairly: users are served round-robin, not first come first
-served, so someone with ten questions queued cannot starve the others."""
+"""The model's turns shared fairly: users are served round-robin, not first come first
+served, so someone with ten questions queued cannot starve the others. As many turns run at
+once as the model has slots (1 in-process; a model server's parallel slots)."""
 
 from __future__ import annotations
 
@@ -36,13 +37,14 @@ class _Job:
 
 
 class FairQueue:
-    """Runs one job at a time. Among waiting jobs of the best (lowest) priority, the user
-    served longest ago goes first; each user's own jobs keep their order."""
+    """Runs up to `slots` jobs at a time. Among waiting jobs of the best (lowest) priority,
+    the user served longest ago goes first; each user's own jobs keep their order."""
 
-    def __init__(self) -> None:
+    def __init__(self, slots: int = 1) -> None:
+        self._slots = slots
         self._waiting: list[_Job] = []
         self._served: dict[int, int] = {}  # user -> when last served (a counter)
-        self._running: _Job | None = None
+        self._running: list[_Job] = []
         self._seq = itertools.count()
         self._services = itertools.count()
         self._lock = asyncio.Lock()
@@ -68,7 +70,7 @@ class FairQueue:
         try:
             yield
         finally:
-            self._running = None
+            self._running.remove(entry)
             await self._advance()
 
     async def run(
@@ -88,8 +90,19 @@ class FairQueue:
         order = self._order()
         for index, entry in enumerate(order):
             if entry.user_id == user_id:
-                return index + (1 if self._running else 0)
+                return index + len(self._running)
         return None
+
+    def waiting(self) -> dict[int, int]:
+        """Jobs waiting, by priority (counts only: for the metrics)."""
+        counts = dict.fromkeys((ASKED, SCHEDULED, BACKGROUND), 0)
+        for job in self._waiting:
+            counts[job.priority] = counts.get(job.priority, 0) + 1
+        return counts
+
+    @property
+    def running(self) -> int:
+        return len(self._running)
 
     async def cancel_waiting(self, user_id: int) -> int:
         """Cancel the user's jobs that have not started; returns how many."""
@@ -126,25 +139,25 @@ class FairQueue:
 
     async def _advance(self) -> None:
         async with self._lock:
-            if self._running is None:
-                order = self._order()
-                if order:
-                    job = order[0]
-                    self._waiting.remove(job)
-                    self._running = job
-                    self._served[job.user_id] = next(self._services)
-                    job.turn.set_result(None)
+            while len(self._running) < self._slots and (order := self._order()):
+                job = order[0]
+                self._waiting.remove(job)
+                if job.turn.done():  # its waiter was cancelled; it is being dropped
+                    continue
+                self._running.append(job)
+                self._served[job.user_id] = next(self._services)
+                job.turn.set_result(None)
         await self._notify_positions()
 
     async def _drop(self, entry: _Job) -> None:
         if entry in self._waiting:
             self._waiting.remove(entry)
-        if self._running is entry:
-            self._running = None
+        if entry in self._running:
+            self._running.remove(entry)
         await self._advance()
 
     async def _notify_positions(self) -> None:
-        ahead = 1 if self._running else 0
+        ahead = len(self._running)
         for index, job in enumerate(self._order()):
             position = index + ahead
             if job.on_position and position != job.last_position:

@@ -1,5 +1,6 @@
-"""The chat model's own thread: llama.cpp is not thread-safe, so every call runs on one
-worker thread, and tokens stream back to asyncio."""
+"""The chat model's own threads: llama.cpp in-process is not thread-safe, so every call
+runs on one worker thread; a model server gets as many as it has slots. Tokens stream back
+to asyncio."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
+from knowledge.domain.errors import MnemoError
 from knowledge.domain.model import GenerationParams
 from knowledge.domain.ports import Generator
 
@@ -23,21 +25,36 @@ _END = _End()
 
 
 class LlmWorker:
-    """Owns the chat model on one thread; streams its tokens back to asyncio.
+    """Owns the chat model on `slots` threads (1 for llama.cpp in-process); streams its
+    tokens back to asyncio.
 
-    Requests run one at a time in arrival order. Leaving the async iteration early stops
-    the generation at the next token.
+    Requests beyond the slots wait in arrival order. Leaving the async iteration early
+    stops the generation at the next token.
     """
 
-    def __init__(self, load: Callable[[], Generator]) -> None:
+    def __init__(self, load: Callable[[], Generator], *, slots: int = 1) -> None:
         self._load = load
         self._generator: Generator | None = None
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="llm")
+        self._loading = threading.Lock()
+        self.slots = slots
+        self._executor = ThreadPoolExecutor(max_workers=slots, thread_name_prefix="llm")
 
     def _model(self) -> Generator:
-        if self._generator is None:
-            self._generator = self._load()
-        return self._generator
+        with self._loading:
+            if self._generator is None:
+                self._generator = self._load()
+            return self._generator
+
+    async def problem(self) -> str | None:
+        """None when the model can answer now; else what stands in the way, in words (the
+        model missing, its server down). Loads the model when it was not yet."""
+        model = self._generator  # loaded: asked beside a running answer, not behind it
+        if model is None:
+            try:
+                model = await self.run(lambda model: model)
+            except MnemoError as exc:
+                return str(exc)
+        return await asyncio.to_thread(model.problem)
 
     async def run(self, func: Callable[[Generator], T]) -> T:
         """Run `func(generator)` on the model's thread."""

@@ -126,7 +126,9 @@ class InboxItem(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
     reply_message_id: Mapped[int | None] = mapped_column(BigInteger)
-    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # The update's content hashed: a redelivery has the same, a reused id another.
+    fingerprint: Mapped[str | None] = mapped_column(String(64))
 
 
 class DigestRecord(Base):

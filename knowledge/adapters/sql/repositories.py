@@ -33,7 +33,7 @@ from knowledge.domain.model import (
     StoredDocument,
     UserSettings,
 )
-from knowledge.domain.repositories import AlreadyRecorded
+from knowledge.domain.repositories import AlreadyRecorded, InboxEntry
 
 PENDING = "pending"
 DONE = "done"
@@ -331,12 +331,38 @@ class SqlTurns(_Repository):
 
 
 class SqlInbox(_Repository):
-    def add(self, update_id: int, user_id: int | None, payload: dict[str, Any]) -> None:
-        self._session.add(InboxItem(update_id=update_id, user_id=user_id, payload=payload))
+    def add(
+        self, update_id: int, user_id: int | None, payload: dict[str, Any], fingerprint: str
+    ) -> None:
+        self._session.add(
+            InboxItem(
+                update_id=update_id, user_id=user_id, payload=payload, fingerprint=fingerprint
+            )
+        )
         try:
             self._session.flush()
         except IntegrityError as exc:
             raise AlreadyRecorded(update_id) from exc
+
+    def seen(self, update_id: int) -> InboxEntry | None:
+        item = self._session.get(InboxItem, update_id)
+        if item is None:
+            return None
+        return InboxEntry(item.update_id, item.status == DONE, item.fingerprint or "")
+
+    def renew(
+        self, update_id: int, user_id: int | None, payload: dict[str, Any], fingerprint: str
+    ) -> None:
+        item = self._session.get(InboxItem, update_id)
+        assert item is not None
+        item.user_id, item.payload, item.fingerprint = user_id, payload, fingerprint
+        item.status, item.reply_message_id, item.received_at = PENDING, None, utcnow()
+
+    def prune(self, before: datetime) -> int:
+        pruned = self._session.execute(
+            delete(InboxItem).where(InboxItem.status == DONE, InboxItem.received_at < before)
+        )
+        return cast(CursorResult[Any], pruned).rowcount
 
     def done(self, update_id: int) -> None:
         item = self._session.get(InboxItem, update_id)

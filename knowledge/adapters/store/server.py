@@ -24,6 +24,8 @@ from knowledge.adapters.store.payload import (
 from knowledge.domain.model import Hit, StoredChunk
 from knowledge.domain.search import FUSION_K, Leg, SearchPlan
 
+PER_USER_M = 16
+
 
 class QdrantServerStore:
     """A `VectorStore` over one collection of a Qdrant server, tenants split by user_id."""
@@ -40,6 +42,10 @@ class QdrantServerStore:
                 sparse_vectors_config={
                     SPARSE: models.SparseVectorParams(modifier=models.Modifier.IDF)
                 },
+                # Qdrant's multitenancy guide: no graph over everyone's points (m=0), one
+                # per user instead (payload_m, over the is_tenant index), built by the
+                # server's background optimizer; searches are always one user's.
+                hnsw_config=models.HnswConfigDiff(m=0, payload_m=PER_USER_M),
             )
             for field, schema in (
                 (USER, models.KeywordIndexParams(type="keyword", is_tenant=True)),

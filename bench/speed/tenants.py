@@ -1,0 +1,107 @@
+"""Search when memories grow large: a store of `total` chunks (1M by default) where one heavy
+user owns 100k (a library of books), one light user 500, and the rest is spread over 98
+others; hybrid, dense and BM25 p50/p95 for the heavy and the light user, on Qdrant Edge as
+ingested.
+
+Chunks are synthetic as in search.py (clustered unit vectors, Zipf-drawn words); to load a
+million in minutes, the texts and their BM25 vectors are drawn from a pool made once, and
+only the dense vectors are new for every chunk.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench.speed.search import BATCH, LANGUAGE_MIX, QUERIES, Synthetic, percentile
+from knowledge.adapters.store.edge import EdgeVectorStore
+from knowledge.domain.model import Chunk, StoredChunk, point_id
+from knowledge.domain.search import SearchMode, plan_search
+
+HEAVY, LIGHT = 1, 2
+POOL = 5000
+OTHERS = 98
+
+
+class Pooled(Synthetic):
+    def __init__(self, dim: int, seed: int = 7) -> None:
+        super().__init__(dim, seed)
+        texts = [self.text(60) for _ in range(POOL)]
+        self.pool = list(zip(texts, self.bm25.encode_documents(texts), strict=True))
+
+    def chunks(self, user: int, doc: int, count: int, created: datetime) -> list[StoredChunk]:
+        dense = self.vectors(count)
+        picks = self.random.choices(self.pool, k=count)
+        return [
+            StoredChunk(
+                point_id=point_id(user, doc, n),
+                user_id=user,
+                doc_id=doc,
+                chunk=Chunk(n, text, None, None),
+                dense=dense[n].tolist(),
+                sparse=sparse,
+                created_at=created,
+                source_kind="document",
+                doc_name=f"book {doc}",
+                lang=self.random.choice(LANGUAGE_MIX),
+            )
+            for n, (text, sparse) in enumerate(picks)
+        ]
+
+
+def _load(store: EdgeVectorStore, data: Pooled, plan: list[tuple[int, int]]) -> float:
+    created = datetime(2026, 1, 1, tzinfo=UTC)
+    started = time.perf_counter()
+    doc = 0
+    # Interleaved, as users add things over time: a batch of each in turn.
+    remaining = dict(plan)
+    while any(remaining.values()):
+        for user in list(remaining):
+            count = min(BATCH, remaining[user])
+            if count:
+                doc += 1
+                store.upsert(user, data.chunks(user, doc, count, created))
+                remaining[user] -= count
+    store.flush()
+    return time.perf_counter() - started
+
+
+def _latencies(store: EdgeVectorStore, data: Pooled, user: int, mode: SearchMode) -> list[float]:
+    queries = [data.query() for _ in range(QUERIES)]
+    store.search(plan_search(user, queries[0], limit=5, mode=mode))
+    times = []
+    for query in queries:
+        started = time.perf_counter()
+        store.search(plan_search(user, query, limit=5, mode=mode))
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def run(
+    total: int, heavy: int, light: int, dim: int
+) -> tuple[list[tuple[object, ...]], dict[str, float]]:
+    rest = total - heavy - light
+    plan = [(HEAVY, heavy), (LIGHT, light)]
+    plan += [(3 + n, rest // OTHERS) for n in range(OTHERS)]
+    data = Pooled(dim)
+    random.seed(7)
+    rows: list[tuple[object, ...]] = []
+    figures: dict[str, float] = {}
+    with tempfile.TemporaryDirectory(prefix="mnemo-tenants-") as tmp:
+        store = EdgeVectorStore(Path(tmp) / "edge", dim)
+        seconds = _load(store, data, plan)
+        figures["tenants_total"] = float(sum(count for _, count in plan))
+        figures["tenants_load_chunks_per_s"] = figures["tenants_total"] / seconds
+        for user, owned in ((HEAVY, heavy), (LIGHT, light)):
+            for mode in ("hybrid", "dense", "sparse"):
+                times = _latencies(store, data, user, mode)  # type: ignore[arg-type]
+                p50, p95 = percentile(times, 0.5) * 1000, percentile(times, 0.95) * 1000
+                rows.append((owned, mode, p50, p95, statistics.mean(times) * 1000))
+                figures[f"tenants_{owned}_{mode}_p50_ms"] = p50
+                figures[f"tenants_{owned}_{mode}_p95_ms"] = p95
+        store.close()
+    return rows, figures
