@@ -125,3 +125,27 @@ def test_speed_bench_compares_with_the_raw_engines() -> None:
     assert figures["verdict"]["load_replies"] == "met"  # type: ignore[index]
     assert set(figures["verdict"]) >= {"generation", "ingest", "search_p95"}  # type: ignore[arg-type]
     assert "Pipeline vs raw" in out
+
+
+def test_tenant_search_and_serving_benches_run() -> None:
+    out, figures = bench(
+        "speed",
+        "--parts",
+        "tenants,serving",
+        "--tenants",
+        "4000,1000,200",
+        "--tenants-optimize",
+        "--serving-slots",
+        "2",
+        "--serving-users",
+        "2",
+        "--serving-questions",
+        "1",
+    )
+    assert figures["tenants_total"] >= 3900
+    for owned in (1000, 200):
+        for index in ("raw", "hnsw"):
+            assert float(figures[f"tenants_{owned}_hybrid_{index}_p95_ms"]) > 0  # type: ignore[arg-type]
+    assert float(figures["serving_in_process_answers_per_min"]) > 0  # type: ignore[arg-type]
+    assert float(figures["serving_server_2_slots_ttft_p50_s"]) > 0  # type: ignore[arg-type]
+    assert "Serving:" in out and "per-user HNSW" in out

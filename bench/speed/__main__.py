@@ -4,7 +4,7 @@
     [--llm qwen2.5-0.5b] [--questions 3] [--pages 300] [--sizes 10000,100000]
     [--users 1,10,50] [--rss-llms qwen2.5-0.5b,qwen2.5-1.5b] [--load-users 50]
     [--load-seconds 60] [--load-server-slots 0] [--serving-slots 2,4] [--serving-users 8]
-    [--serving-questions 3] [--tenants 1000000,100000,500]
+    [--serving-questions 3] [--tenants 1000000,100000,500] [--tenants-optimize]
 
 --load-server-slots N runs the mixed load with the model on a llama.cpp server of N slots
 (MNEMO_LLM_URL) instead of in-process. `serving` and `tenants` are not in the default
@@ -44,6 +44,7 @@ def main() -> None:
     parser.add_argument("--serving-users", type=int, default=8)
     parser.add_argument("--serving-questions", type=int, default=3)
     parser.add_argument("--tenants", default="1000000,100000,500")
+    parser.add_argument("--tenants-optimize", action="store_true")
     args = parser.parse_args()
     parts = args.parts.split(",")
     figures: dict[str, object] = {"bench": "speed", "llm": args.llm}
@@ -87,17 +88,18 @@ def main() -> None:
     if "tenants" in parts:
         total, heavy, light = ints(args.tenants)
         dim = load_embedder(Settings(_env_file=None).embedder, models_dir(), threads()).dim  # type: ignore[call-arg]
-        rows, found = tenants.run(total, heavy, light, dim)
+        rows, found = tenants.run(total, heavy, light, dim, args.tenants_optimize)
         table(
-            f"Search latency, ms, at {found['tenants_total']:.0f} chunks (Qdrant Edge, as "
-            f"ingested; loaded at {found['tenants_load_chunks_per_s']:.0f} chunks/s)",
-            ("user's chunks", "mode", "p50", "p95", "mean"),
+            f"Search latency, ms, at {found['tenants_total']:.0f} chunks (Qdrant Edge; loaded "
+            f"at {found['tenants_load_chunks_per_s']:.0f} chunks/s)",
+            ("user's chunks", "index", "mode", "p50", "p95", "mean"),
             rows,
         )
         figures.update(found)
+        best = "hnsw" if args.tenants_optimize else "raw"
         for owned in (heavy, light):
             verdict[f"search_p95_user_{owned}"] = shortfall(
-                found[f"tenants_{owned}_hybrid_p95_ms"], 20.0, higher_is_better=False
+                found[f"tenants_{owned}_hybrid_{best}_p95_ms"], 20.0, higher_is_better=False
             )
     if "bot" in parts:
         rows, found = bot.run(args.llm, ints(args.users))

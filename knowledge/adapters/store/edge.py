@@ -20,6 +20,7 @@ from qdrant_edge import (
     FieldCondition,
     Filter,
     Fusion,
+    HnswIndexConfig,
     IntegerIndexParams,
     KeywordIndexParams,
     MatchValue,
@@ -39,6 +40,7 @@ from knowledge.adapters.store.payload import (
     DOC,
     FACET_LIMIT,
     LANG,
+    PER_USER_M,
     SPARSE,
     USER,
     check_owner,
@@ -62,6 +64,11 @@ class EdgeVectorStore:
         config = EdgeConfig(
             vectors={DENSE: EdgeVectorParams(size=dim, distance=Distance.Cosine)},
             sparse_vectors={SPARSE: EdgeSparseVectorParams(modifier=Modifier.Idf)},
+            # As on the server (Qdrant's multitenancy guide): when `optimize()` builds HNSW,
+            # one graph per user over the tenant index, none over everyone's points.
+            hnsw_config=HnswIndexConfig(
+                m=0, ef_construct=100, full_scan_threshold=10_000, payload_m=PER_USER_M
+            ),
             wal_enabled=True,
         )
         self._lock = threading.Lock()

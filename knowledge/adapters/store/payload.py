@@ -15,6 +15,9 @@ USER = "user_id"
 DOC = "doc_id"
 CREATED = "created_at"
 LANG = "lang"
+# HNSW links per point within one user's graph: searches are always one user's, so the
+# index is built per user (Qdrant's multitenancy guide), never over everyone's points.
+PER_USER_M = 16
 
 
 def tenant(user_id: int) -> str:

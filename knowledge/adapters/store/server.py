@@ -13,6 +13,7 @@ from knowledge.adapters.store.payload import (
     DOC,
     FACET_LIMIT,
     LANG,
+    PER_USER_M,
     SPARSE,
     USER,
     check_owner,
@@ -23,8 +24,6 @@ from knowledge.adapters.store.payload import (
 )
 from knowledge.domain.model import Hit, StoredChunk
 from knowledge.domain.search import FUSION_K, Leg, SearchPlan
-
-PER_USER_M = 16
 
 
 class QdrantServerStore:
