@@ -8,6 +8,7 @@ replayed after a crash edits the same message instead of starting another.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from html import escape
@@ -40,8 +41,11 @@ class LiveMessage:
         return cls(context, update.effective_chat.id, update.update_id)
 
     async def show(self, text: str, *, footer: str = "", force: bool = False) -> None:
-        """Show `text` (raw, escaped here) plus an HTML footer; throttled unless forced."""
-        if not force and time.monotonic() - self._last_edit < self._interval:
+        """Show `text` (raw, escaped here) plus an HTML footer. Throttled: unless forced, a
+        change within the interval is skipped; a forced one (the final answer) waits for
+        the rest of the interval, so edits never come faster than one per interval."""
+        since = time.monotonic() - self._last_edit
+        if not force and since < self._interval:
             return
         await self._resume()
         parts = [escape(part) for part in split_text(text)] or [""]
@@ -49,9 +53,18 @@ class LiveMessage:
             parts.append(footer)
         elif footer:
             parts[-1] = f"{parts[-1]}\n\n{footer}" if parts[-1] else footer
+        parts = [html or "…" for html in parts]
+        if since < self._interval and self._changes(parts):
+            await asyncio.sleep(self._interval - since)
         for index, html in enumerate(parts):
-            await self._put(index, html or "…")
+            await self._put(index, html)
         self._last_edit = time.monotonic()
+
+    def _changes(self, parts: list[str]) -> bool:
+        return any(
+            index >= len(self._ids) or self._shown[index] != html
+            for index, html in enumerate(parts)
+        )
 
     async def show_html(self, html: str) -> None:
         """Show one message of ready HTML (at most LIMIT characters), now."""
