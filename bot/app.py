@@ -21,6 +21,7 @@ from telegram.ext import (
 
 from bot import commands, digests, guard, messages, questions, uploads, voice
 from bot.context import MnemoApplication, MnemoContext
+from bot.deferred import replay
 from bot.health import start_health_server
 from bot.logs import redact_token
 from bot.settings import BotSettings
@@ -99,11 +100,7 @@ async def _post_init(application: MnemoApplication) -> None:
     if repaired:
         log.warning("the doctor found %d problems left by a crash; see above", len(repaired))
     pending = services.inbox.pending()
-    replaying = application.bot_data.replaying
-    for payload in pending:
-        update = Update.de_json(payload, application.bot)
-        replaying.add(update.update_id)
-        await application.update_queue.put(update)
+    await replay(application, pending)
     if pending:
         log.info("replaying %d unfinished updates", len(pending))
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from telegram import Update
 
@@ -26,9 +26,6 @@ class DeferredQuestions:
     def __init__(self) -> None:
         self._ids: set[int] = set()
         self._watcher: asyncio.Task[None] | None = None
-
-    def __len__(self) -> int:
-        return len(self._ids)
 
     def keep(self, application: MnemoApplication, update_id: int, reason: str) -> None:
         """Hold the update until the model answers again; one log line per question."""
@@ -62,7 +59,13 @@ class DeferredQuestions:
             log.info("the model answers again; %d kept questions are asked again", len(kept))
             self._ids -= asked  # those no longer pending were handled meanwhile
             state.metrics.deferred.set(len(self._ids))
-            for payload in kept:
-                update = Update.de_json(payload, application.bot)
-                state.replaying.add(update.update_id)
-                await application.update_queue.put(update)
+            await replay(application, kept)
+
+
+async def replay(application: MnemoApplication, payloads: list[dict[str, Any]]) -> None:
+    """Hand kept updates to the application again: handled as new, but not recorded in the
+    inbox a second time (they are still there, unfinished)."""
+    for payload in payloads:
+        update = Update.de_json(payload, application.bot)
+        application.bot_data.replaying.add(update.update_id)
+        await application.update_queue.put(update)

@@ -1,5 +1,5 @@
 """Can mnemo serve now? The database, the vector store and the chat model, each asked
-briefly, for a health endpoint and the start-up log."""
+briefly, for the health endpoint's /readyz."""
 
 from __future__ import annotations
 
