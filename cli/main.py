@@ -382,6 +382,19 @@ def doctor(
         raise typer.Exit(1)
 
 
+@app.command()
+def index() -> None:
+    """Build the per-user search graphs now, for memories grown past the point where scanning
+    them stays fast; searches and writes go on meanwhile. The bot does this on its own every
+    few minutes; a Qdrant server builds its own."""
+    with services() as svc, reported_errors():
+        built = svc.store.index()
+    if built:
+        out.print("✓ search index built")
+    else:
+        out.print("nothing to build: no memory has grown past a scan since the last build")
+
+
 @app.command("migrate-store")
 def migrate_store_command(
     to_database: Annotated[

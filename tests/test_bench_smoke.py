@@ -135,6 +135,8 @@ def test_tenant_search_and_serving_benches_run() -> None:
         "--tenants",
         "4000,1000,200",
         "--tenants-optimize",
+        "--tenants-index-from",
+        "500",
         "--serving-slots",
         "2",
         "--serving-users",
@@ -143,8 +145,9 @@ def test_tenant_search_and_serving_benches_run() -> None:
         "1",
     )
     assert figures["tenants_total"] >= 3900
+    assert figures["tenants_index_built"] == 1.0
     for owned in (1000, 200):
-        for index in ("raw", "hnsw"):
+        for index in ("raw", "building", "hnsw"):
             assert float(figures[f"tenants_{owned}_hybrid_{index}_p95_ms"]) > 0  # type: ignore[arg-type]
     assert float(figures["serving_in_process_answers_per_min"]) > 0  # type: ignore[arg-type]
     assert float(figures["serving_server_2_slots_ttft_p50_s"]) > 0  # type: ignore[arg-type]

@@ -1,7 +1,9 @@
 """Search when memories grow large: a store of `total` chunks (1M by default) where one heavy
 user owns 100k (a library of books), one light user 500, and the rest is spread over 98
 others; hybrid, dense and BM25 p50/p95 for the heavy and the light user, on Qdrant Edge as
-ingested and (with `optimize`) after `optimize()` has built the per-user HNSW graphs.
+ingested and (with `optimize`) after the store's own background build (`index()`: a child
+process builds a graph for each user past `index_from` chunks, then the store swaps it in),
+with the hybrid searches both users made while that build ran.
 
 Chunks are synthetic as in search.py (clustered unit vectors, Zipf-drawn words); to load a
 million in minutes, the texts and their BM25 vectors are drawn from a pool made once, and
@@ -13,18 +15,21 @@ from __future__ import annotations
 import random
 import statistics
 import tempfile
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.speed.search import BATCH, LANGUAGE_MIX, QUERIES, Synthetic, percentile
 from knowledge.adapters.store.edge import EdgeVectorStore
+from knowledge.adapters.store.edge_index import INDEX_FROM_CHUNKS
 from knowledge.domain.model import Chunk, StoredChunk, point_id
 from knowledge.domain.search import SearchMode, plan_search
 
 HEAVY, LIGHT = 1, 2
 POOL = 5000
 OTHERS = 98
+PACE = 0.05  # seconds between searches while the index builds: a busy bot, not a flood
 
 
 class Pooled(Synthetic):
@@ -70,19 +75,57 @@ def _load(store: EdgeVectorStore, data: Pooled, plan: list[tuple[int, int]]) -> 
     return time.perf_counter() - started
 
 
+def _timed(store: EdgeVectorStore, data: Pooled, user: int, mode: SearchMode) -> float:
+    plan = plan_search(user, data.query(), limit=5, mode=mode)
+    started = time.perf_counter()
+    store.search(plan)
+    return time.perf_counter() - started
+
+
 def _latencies(store: EdgeVectorStore, data: Pooled, user: int, mode: SearchMode) -> list[float]:
-    queries = [data.query() for _ in range(QUERIES)]
-    store.search(plan_search(user, queries[0], limit=5, mode=mode))
-    times = []
-    for query in queries:
-        started = time.perf_counter()
-        store.search(plan_search(user, query, limit=5, mode=mode))
-        times.append(time.perf_counter() - started)
-    return times
+    _timed(store, data, user, mode)
+    return [_timed(store, data, user, mode) for _ in range(QUERIES)]
+
+
+def _during_build(
+    store: EdgeVectorStore, data: Pooled, users: tuple[int, ...]
+) -> tuple[bool, float, dict[int, list[float]]]:
+    """`index()` in a thread, as the bot's indexer runs it, while both users search."""
+    outcome: list[bool] = []
+    builder = threading.Thread(target=lambda: outcome.append(store.index()))
+    times: dict[int, list[float]] = {user: [] for user in users}
+    started = time.perf_counter()
+    builder.start()
+    while builder.is_alive():
+        for user in users:
+            times[user].append(_timed(store, data, user, "hybrid"))
+            time.sleep(PACE)
+    builder.join()
+    return bool(outcome and outcome[0]), time.perf_counter() - started, times
+
+
+def _row(
+    rows: list[tuple[object, ...]],
+    figures: dict[str, float],
+    owned: int,
+    stage: str,
+    mode: str,
+    times: list[float],
+) -> None:
+    p50, p95 = percentile(times, 0.5) * 1000, percentile(times, 0.95) * 1000
+    rows.append((owned, stage, mode, p50, p95, statistics.mean(times) * 1000))
+    key = {"as ingested": "raw", "per-user HNSW": "hnsw", "during the build": "building"}[stage]
+    figures[f"tenants_{owned}_{mode}_{key}_p50_ms"] = p50
+    figures[f"tenants_{owned}_{mode}_{key}_p95_ms"] = p95
 
 
 def run(
-    total: int, heavy: int, light: int, dim: int, optimize: bool = False
+    total: int,
+    heavy: int,
+    light: int,
+    dim: int,
+    optimize: bool = False,
+    index_from: int = INDEX_FROM_CHUNKS,
 ) -> tuple[list[tuple[object, ...]], dict[str, float]]:
     rest = total - heavy - light
     plan = [(HEAVY, heavy), (LIGHT, light)]
@@ -91,23 +134,23 @@ def run(
     random.seed(7)
     rows: list[tuple[object, ...]] = []
     figures: dict[str, float] = {}
+    owners = {HEAVY: heavy, LIGHT: light}
     with tempfile.TemporaryDirectory(prefix="mnemo-tenants-") as tmp:
-        store = EdgeVectorStore(Path(tmp) / "edge", dim)
+        store = EdgeVectorStore(Path(tmp) / "edge", dim, index_from=index_from, check_seconds=None)
         seconds = _load(store, data, plan)
         figures["tenants_total"] = float(sum(count for _, count in plan))
         figures["tenants_load_chunks_per_s"] = figures["tenants_total"] / seconds
         for stage in ("as ingested", "per-user HNSW") if optimize else ("as ingested",):
             if stage != "as ingested":
-                started = time.perf_counter()
-                store.optimize()
-                figures["tenants_optimize_s"] = time.perf_counter() - started
-            key = "raw" if stage == "as ingested" else "hnsw"
-            for user, owned in ((HEAVY, heavy), (LIGHT, light)):
+                built, took, during = _during_build(store, data, tuple(owners))
+                figures["tenants_index_built"] = float(built)
+                figures["tenants_index_build_s"] = took
+                for user, times in during.items():
+                    _row(rows, figures, owners[user], "during the build", "hybrid", times)
+                figures["tenants_searches_during_build"] = float(sum(map(len, during.values())))
+            for user, owned in owners.items():
                 for mode in ("hybrid", "dense", "sparse"):
                     times = _latencies(store, data, user, mode)  # type: ignore[arg-type]
-                    p50, p95 = percentile(times, 0.5) * 1000, percentile(times, 0.95) * 1000
-                    rows.append((owned, stage, mode, p50, p95, statistics.mean(times) * 1000))
-                    figures[f"tenants_{owned}_{mode}_{key}_p50_ms"] = p50
-                    figures[f"tenants_{owned}_{mode}_{key}_p95_ms"] = p95
+                    _row(rows, figures, owned, stage, mode, times)
         store.close()
     return rows, figures

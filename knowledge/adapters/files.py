@@ -62,6 +62,21 @@ class FileStore:
         return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
 
 
+def write_atomically(target: Path, data: bytes) -> None:
+    """Replace `target` with `data` so that a kill -9 leaves the old bytes or the new, whole."""
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}-")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, target)
+        _fsync_dir(target.parent)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 def _is_digest(name: str) -> bool:
     return len(name) == 64 and all(c in "0123456789abcdef" for c in name)
 

@@ -74,6 +74,11 @@ class VectorStore(Protocol):
         """Every user with points in the store (for the doctor's cross-check)."""
         ...
 
+    def index(self) -> bool:
+        """Build the search indexes the store wants, without holding up searches or writes;
+        True when a new index now serves searches. A Qdrant server builds its own."""
+        ...
+
     def close(self) -> None: ...
 
 

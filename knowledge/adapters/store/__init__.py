@@ -52,7 +52,13 @@ def open_store(settings: Settings, embedder: str, dim: int) -> VectorStore:
 def _remove_other_spaces(folder: Path, keep: str) -> None:
     """Spaces of an embedder no longer in use go: they are stale (they would still hold
     documents forgotten since), and are rebuilt from SQL if that embedder is chosen again."""
+    from knowledge.adapters.store.edge_index import belongs
+
     for space in folder.iterdir():
-        if space.name != keep and (space / "edge_config.json").is_file():
+        if belongs(space.name, keep):
+            continue
+        if (space / "edge_config.json").is_file():
             log.warning("removing the vector space %s of an embedder no longer in use", space.name)
             shutil.rmtree(space)
+        elif space.suffix == ".current":
+            space.unlink()

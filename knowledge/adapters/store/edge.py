@@ -1,9 +1,15 @@
-"""The embedded store: one Qdrant Edge shard in the data dir, WAL on."""
+"""The embedded store: one Qdrant Edge shard in the data dir, WAL on; its per-user HNSW
+graphs are built in a child process (edge_index)."""
 
 from __future__ import annotations
 
+import logging
+import shutil
 import threading
-from collections.abc import Sequence
+import time
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -11,20 +17,14 @@ from typing import TYPE_CHECKING
 from qdrant_edge import (
     CountRequest,
     DatetimeIndexParams,
-    Distance,
-    EdgeConfig,
     EdgeShard,
-    EdgeSparseVectorParams,
-    EdgeVectorParams,
     FacetRequest,
     FieldCondition,
     Filter,
     Fusion,
-    HnswIndexConfig,
     IntegerIndexParams,
     KeywordIndexParams,
     MatchValue,
-    Modifier,
     Point,
     Prefetch,
     Query,
@@ -34,13 +34,21 @@ from qdrant_edge import (
     UpdateOperation,
 )
 
+from knowledge.adapters.store.edge_index import (
+    CHECK_SECONDS,
+    INDEX_FROM_CHUNKS,
+    ChildBuild,
+    Generations,
+    Indexer,
+    shard_config,
+    wants_index,
+)
 from knowledge.adapters.store.payload import (
     CREATED,
     DENSE,
     DOC,
     FACET_LIMIT,
     LANG,
-    PER_USER_M,
     SPARSE,
     USER,
     check_owner,
@@ -56,43 +64,60 @@ from knowledge.domain.search import FUSION_K, Leg, SearchPlan
 if TYPE_CHECKING:
     from qdrant_edge import ConditionType
 
+log = logging.getLogger(__name__)
+
 
 class EdgeVectorStore:
-    """A `VectorStore` over an in-process Qdrant Edge shard."""
+    """A `VectorStore` over an in-process Qdrant Edge shard.
 
-    def __init__(self, path: Path, dim: int) -> None:
-        config = EdgeConfig(
-            vectors={DENSE: EdgeVectorParams(size=dim, distance=Distance.Cosine)},
-            sparse_vectors={SPARSE: EdgeSparseVectorParams(modifier=Modifier.Idf)},
-            # As on the server (Qdrant's multitenancy guide): when `optimize()` builds HNSW,
-            # one graph per user over the tenant index, none over everyone's points.
-            hnsw_config=HnswIndexConfig(
-                m=0, ef_construct=100, full_scan_threshold=10_000, payload_m=PER_USER_M
-            ),
-            wal_enabled=True,
-        )
+    Searches read the current shard without waiting for writes; writes take `_lock`. While an
+    index build runs (`index`), writes are journalled too, to be replayed into the new shard.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        dim: int,
+        *,
+        index_from: int = INDEX_FROM_CHUNKS,
+        check_seconds: float | None = CHECK_SECONDS,
+    ) -> None:
+        self._generations = Generations(path)
+        self._dim = dim
+        self._index_from = index_from
+        self._config = shard_config(dim, index_from)
         self._lock = threading.Lock()
+        self._readers = threading.Condition()
+        self._reading_now: Counter[int] = Counter()
+        self._journal: list[UpdateOperation] | None = None
+        self._building = threading.Lock()
+        self._builder = ChildBuild()
         self._closed = False
-        if (path / "edge_config.json").is_file():
+        self._folder = self._generations.settle()
+        self._shard = self._open(self._folder)
+        self._indexer = Indexer(self.index, check_seconds) if check_seconds else None
+
+    def _open(self, folder: Path) -> EdgeShard:
+        if (folder / "edge_config.json").is_file():
             try:
-                self._shard = EdgeShard.load(str(path), config)
+                return EdgeShard.load(str(folder), self._config)
             except Exception as exc:
                 if "WouldBlock" in str(exc):
                     raise StoreBusy(
-                        f"the memory in {path} is open in another mnemo process "
+                        f"the memory in {folder} is open in another mnemo process "
                         "(the bot?); stop it, or set MNEMO_QDRANT_URL to share a Qdrant server"
                     ) from exc
                 raise
-        else:
-            path.mkdir(parents=True, exist_ok=True)
-            self._shard = EdgeShard.create(str(path), config)
-            for field, schema in (
-                (USER, KeywordIndexParams(is_tenant=True)),
-                (DOC, IntegerIndexParams(lookup=True, range=False)),
-                (CREATED, DatetimeIndexParams()),
-                (LANG, KeywordIndexParams()),
-            ):
-                self._shard.update(UpdateOperation.create_field_index(field, schema))
+        folder.mkdir(parents=True, exist_ok=True)
+        shard = EdgeShard.create(str(folder), self._config)
+        for field, schema in (
+            (USER, KeywordIndexParams(is_tenant=True)),
+            (DOC, IntegerIndexParams(lookup=True, range=False)),
+            (CREATED, DatetimeIndexParams()),
+            (LANG, KeywordIndexParams()),
+        ):
+            shard.update(UpdateOperation.create_field_index(field, schema))
+        return shard
 
     def upsert(self, user_id: int, chunks: Sequence[StoredChunk]) -> None:
         check_owner(user_id, tuple(chunks))
@@ -107,8 +132,7 @@ class EdgeVectorStore:
             )
             for item in chunks
         ]
-        with self._lock:
-            self._shard.update(UpdateOperation.upsert_points(points))
+        self._write(UpdateOperation.upsert_points(points))
 
     def flush(self) -> None:
         with self._lock:
@@ -134,7 +158,8 @@ class EdgeVectorStore:
         else:
             query = _nearest(plan, plan.legs[0])
             request = QueryRequest(limit=plan.limit, query=query, filter=scope, with_payload=True)
-        found = self._shard.query(request)
+        with self._reading() as shard:
+            found = shard.query(request)
         return [to_hit(point.payload or {}, point.score, plan.user_id) for point in found]
 
     def delete_document(self, user_id: int, doc_id: int) -> None:
@@ -145,25 +170,47 @@ class EdgeVectorStore:
 
     def count(self, user_id: int, doc_id: int | None = None) -> int:
         scope = Filter(must=_user_conditions(user_id, doc_id))
-        return self._shard.count(CountRequest(exact=True, filter=scope))
+        with self._reading() as shard:
+            return shard.count(CountRequest(exact=True, filter=scope))
 
     def documents(self, user_id: int) -> dict[int, int]:
         request = FacetRequest(
             DOC, limit=FACET_LIMIT, exact=True, filter=Filter(must=_user_conditions(user_id))
         )
-        hits = self._shard.facet(request).hits
+        with self._reading() as shard:
+            hits = shard.facet(request).hits
         return {int(hit.value): hit.count for hit in hits if hit.count > 0}
 
     def users(self) -> set[int]:
-        request = FacetRequest(USER, limit=FACET_LIMIT, exact=True)
-        return {int(hit.value) for hit in self._shard.facet(request).hits if hit.count > 0}
+        return set(self._chunks_per_user())
 
     def optimize(self) -> None:
-        """Build the HNSW and sparse indexes; until then new points are searched exhaustively."""
+        """Build the indexes here and now, holding up this process (benches and tools; the
+        bot builds with `index`, in a child process)."""
         with self._lock:
             self._shard.optimize()
 
+    def index(self) -> bool:
+        """Build the per-user HNSW graphs in a child process when a user passed `index_from`
+        chunks and the store grew since the last build (see edge_index). Blocks the calling
+        thread only; True when searches moved to the newly built shard."""
+        if not self._building.acquire(blocking=False):
+            return False
+        try:
+            largest = max(self._chunks_per_user().values(), default=0)
+            with self._reading() as shard:
+                points = shard.info().points_count
+            indexed = self._generations.indexed_points()
+            if not wants_index(largest, points, indexed, self._index_from):
+                return False
+            return self._build()
+        finally:
+            self._building.release()
+
     def close(self) -> None:
+        if self._indexer is not None:
+            self._indexer.stop()
+        self._builder.cancel()
         with self._lock:
             if self._closed:
                 return
@@ -171,10 +218,101 @@ class EdgeVectorStore:
             self._shard.flush()
             self._shard.close()
 
-    def _delete(self, scope: Filter) -> None:
+    def _build(self) -> bool:
+        target = self._generations.next()
+        if not self._copy_and_journal(target):
+            return False
+        log.info("building the search index in %s, off the request path", target.name)
+        started = time.monotonic()
+        try:
+            built = self._builder.run(target, self._dim, self._index_from)
+            fresh = EdgeShard.load(str(target), self._config) if built else None
+        except BaseException:
+            with self._lock:
+                self._journal = None
+            shutil.rmtree(target, ignore_errors=True)
+            raise
+        replayed = self._swap_in(target, fresh)
+        if replayed is None:
+            return False
+        log.info(
+            "search index built in %.0f s; %d writes made meanwhile replayed into it",
+            time.monotonic() - started,
+            replayed,
+        )
+        return True
+
+    def _copy_and_journal(self, target: Path) -> bool:
+        """Copy the flushed shard to `target` and journal every write from then on."""
         with self._lock:
-            self._shard.update(UpdateOperation.delete_points_by_filter(scope))
+            if self._closed:
+                return False
             self._shard.flush()
+            try:
+                shutil.copytree(self._folder, target)
+            except BaseException:
+                shutil.rmtree(target, ignore_errors=True)  # e.g. the disk is full
+                raise
+            self._journal = []
+        return True
+
+    def _swap_in(self, target: Path, fresh: EdgeShard | None) -> int | None:
+        """Replay the journal into the built shard, make it current (the pointer first, for a
+        kill -9), retire the old one; the writes replayed, or None when nothing was built."""
+        with self._lock:
+            journal, self._journal = self._journal or [], None
+            if fresh is None or self._closed:
+                if fresh is not None:
+                    fresh.close()
+                elif not self._closed:  # nothing to build: not worth asking again soon
+                    self._generations.switch(self._folder, self._shard.info().points_count)
+                shutil.rmtree(target, ignore_errors=True)
+                return None
+            for operation in journal:
+                fresh.update(operation)
+            fresh.flush()
+            self._generations.switch(target, fresh.info().points_count)
+            old, old_folder = self._shard, self._folder
+            with self._readers:
+                self._shard, self._folder = fresh, target
+        self._retire(old)
+        shutil.rmtree(old_folder, ignore_errors=True)
+        return len(journal)
+
+    def _retire(self, shard: EdgeShard) -> None:
+        """Close a shard no longer current once the searches still reading it are done."""
+        with self._readers:
+            self._readers.wait_for(lambda: self._reading_now[id(shard)] == 0)
+            del self._reading_now[id(shard)]
+        shard.close()
+
+    @contextmanager
+    def _reading(self) -> Iterator[EdgeShard]:
+        with self._readers:
+            shard = self._shard
+            self._reading_now[id(shard)] += 1
+        try:
+            yield shard
+        finally:
+            with self._readers:
+                self._reading_now[id(shard)] -= 1
+                self._readers.notify_all()
+
+    def _chunks_per_user(self) -> dict[int, int]:
+        request = FacetRequest(USER, limit=FACET_LIMIT, exact=True)
+        with self._reading() as shard:
+            hits = shard.facet(request).hits
+        return {int(hit.value): hit.count for hit in hits if hit.count > 0}
+
+    def _write(self, operation: UpdateOperation) -> None:
+        with self._lock:
+            self._shard.update(operation)
+            if self._journal is not None:
+                self._journal.append(operation)
+
+    def _delete(self, scope: Filter) -> None:
+        self._write(UpdateOperation.delete_points_by_filter(scope))
+        self.flush()
 
 
 def _nearest(plan: SearchPlan, leg: Leg) -> Query:
