@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 
 class FileStore:
@@ -24,17 +25,8 @@ class FileStore:
         if target.is_file():
             return target
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
-        try:
-            with os.fdopen(fd, "wb") as out, source.open("rb") as src:
-                shutil.copyfileobj(src, out, 1 << 20)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(tmp, target)
-            _fsync_dir(target.parent)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with source.open("rb") as src:
+            write_atomically(target, lambda out: shutil.copyfileobj(src, out, 1 << 20))
         return target
 
     def delete(self, user_id: int, sha256: str) -> None:
@@ -62,12 +54,13 @@ class FileStore:
         return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
 
 
-def write_atomically(target: Path, data: bytes) -> None:
-    """Replace `target` with `data` so that a kill -9 leaves the old bytes or the new, whole."""
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}-")
+def write_atomically(target: Path, fill: Callable[[BinaryIO], object]) -> None:
+    """Write `target` through `fill` so that a kill -9 leaves the old file or the new one,
+    whole: a temp file beside it, fsynced, then renamed over it."""
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
     try:
         with os.fdopen(fd, "wb") as out:
-            out.write(data)
+            fill(out)
             out.flush()
             os.fsync(out.fileno())
         os.replace(tmp, target)

@@ -121,8 +121,8 @@ class Generations:
         return self.base.with_name(f"{self.base.name}.{max(numbers, default=0) + 1}")
 
     def switch(self, shard: Path, points: int) -> None:
-        record = {"shard": shard.name, "points": points}
-        write_atomically(self.pointer, json.dumps(record).encode())
+        record = json.dumps({"shard": shard.name, "points": points}).encode()
+        write_atomically(self.pointer, lambda out: out.write(record))
 
     def _record(self) -> dict[str, str | int] | None:
         try:
