@@ -48,6 +48,12 @@ class Settings(BaseSettings):
         60, gt=0, description="how long LLM_URL may stay silent before it counts as down"
     )
     embedder: str = "use-multilingual"
+    index_from_chunks: int = Field(
+        20_000,
+        ge=1,
+        description="embedded store: a user past this many chunks gets a search graph of "
+        "their own, built in a child process; fewer are scanned",
+    )
 
     temperature: float = Field(0.2, ge=0.0, le=2.0)
     top_k: int = Field(40, ge=1)

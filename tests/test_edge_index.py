@@ -15,10 +15,12 @@ import time
 from pathlib import Path
 
 import pytest
+from qdrant_edge import EdgeShard, KeywordIndexParams, UpdateOperation
 
 from knowledge.adapters.store import _remove_other_spaces
 from knowledge.adapters.store.edge import EdgeVectorStore
-from knowledge.adapters.store.edge_index import Generations, belongs, wants_index
+from knowledge.adapters.store.edge_index import Generations, belongs, shard_config, wants_index
+from knowledge.adapters.store.payload import LANG, USER
 from tests.fakes import FakeEmbedder
 from tests.test_store_contract import _chunks, _query, _search
 
@@ -217,3 +219,46 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
+
+
+def test_shards_made_before_get_graph_links_only_for_users(tmp_path: Path) -> None:
+    """Older shards indexed every field with graph links: reopened, the other fields are
+    indexed again without them, so a build makes graphs per user only."""
+    folder = tmp_path / "space"
+    folder.mkdir()
+    old = EdgeShard.create(str(folder), shard_config(FakeEmbedder.dim))
+    old.update(UpdateOperation.create_field_index(USER, KeywordIndexParams(is_tenant=True)))
+    old.update(UpdateOperation.create_field_index(LANG, KeywordIndexParams()))
+    old.close()
+    _open(folder).close()
+    reopened = EdgeShard.load(str(folder))
+    try:
+        schema = reopened.info().payload_schema
+        links = {field: getattr(schema[field].params, "enable_hnsw", None) for field in schema}
+        assert links == {USER: None, LANG: False, "doc_id": False, "created_at": False}
+    finally:
+        reopened.close()
+
+
+def test_a_failed_build_leaves_the_store_serving_and_waits_for_growth(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = _open(tmp_path / "space")
+    try:
+        _fill(store, 1, 10, _notes(100))
+
+        def out_of_memory(*args: object) -> bool:
+            raise RuntimeError("the index build exited with -9")
+
+        monkeypatch.setattr(store._builder, "run", out_of_memory)
+        with pytest.raises(RuntimeError):
+            store.index()
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["space"], "the copy is removed"
+        assert store.index() is False, "not tried again before the store grows"
+        _fill(store, 1, 11, ["Written after the failed build."])
+        assert _top(store, 1, "written after failed") == "Written after the failed build."
+        _fill(store, 1, 12, _notes(INDEX_FROM // 4, start=100))
+        with pytest.raises(RuntimeError):
+            store.index()  # grown enough: tried again
+    finally:
+        store.close()

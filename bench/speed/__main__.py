@@ -99,12 +99,13 @@ def main() -> None:
         if "tenants_index_build_s" in found:
             built = (
                 f"; index built in a child process in {found['tenants_index_build_s']:.0f} s, "
-                f"{found['tenants_searches_during_build']:.0f} searches meanwhile"
+                f"{found['tenants_searches_during_build']:.0f} searches meanwhile, its peak RSS "
+                f"{found['tenants_index_child_peak_rss_mb']:.0f} MB"
             )
         table(
             f"Search latency, ms, at {found['tenants_total']:.0f} chunks (Qdrant Edge; loaded "
             f"at {found['tenants_load_chunks_per_s']:.0f} chunks/s{built})",
-            ("user's chunks", "index", "mode", "p50", "p95", "mean"),
+            ("user's chunks", "index", "mode", "p50", "p95", "p95 95% interval", "mean"),
             rows,
         )
         figures.update(found)

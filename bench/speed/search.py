@@ -7,6 +7,7 @@ and fusion are mnemo's.
 
 from __future__ import annotations
 
+import math
 import random
 import statistics
 import tempfile
@@ -34,6 +35,17 @@ LANGUAGE_MIX = ["en"] * 7 + ["ru", "es", "zh"]
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def percentile_interval(values: list[float], share: float) -> tuple[float, float]:
+    """A distribution-free 95% interval for the quantile: the order statistics at
+    n·q ± 1.96·sqrt(n·q·(1 - q))."""
+    ordered = sorted(values)
+    n = len(ordered)
+    spread = 1.96 * math.sqrt(n * share * (1 - share))
+    low = max(0, math.floor(n * share - spread))
+    high = min(n - 1, math.ceil(n * share + spread))
+    return ordered[low], ordered[high]
 
 
 class Synthetic:

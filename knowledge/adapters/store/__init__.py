@@ -44,7 +44,9 @@ def open_store(settings: Settings, embedder: str, dim: int) -> VectorStore:
         return QdrantServerStore(client, f"{settings.collection}-{space}", dim)
     from knowledge.adapters.store.edge import EdgeVectorStore
 
-    store = EdgeVectorStore(settings.vectors_dir / space, dim)
+    store = EdgeVectorStore(
+        settings.vectors_dir / space, dim, index_from=settings.index_from_chunks
+    )
     _remove_other_spaces(settings.vectors_dir, keep=space)
     return store
 

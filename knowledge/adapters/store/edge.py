@@ -16,14 +16,11 @@ from typing import TYPE_CHECKING
 
 from qdrant_edge import (
     CountRequest,
-    DatetimeIndexParams,
     EdgeShard,
     FacetRequest,
     FieldCondition,
     Filter,
     Fusion,
-    IntegerIndexParams,
-    KeywordIndexParams,
     MatchValue,
     Point,
     Prefetch,
@@ -40,6 +37,7 @@ from knowledge.adapters.store.edge_index import (
     ChildBuild,
     Generations,
     Indexer,
+    index_payload,
     shard_config,
     wants_index,
 )
@@ -91,6 +89,7 @@ class EdgeVectorStore:
         self._reading_now: Counter[int] = Counter()
         self._journal: list[UpdateOperation] | None = None
         self._building = threading.Lock()
+        self._failed_at = 0  # points in the store when a build last failed
         self._builder = ChildBuild()
         self._closed = False
         self._folder = self._generations.settle()
@@ -100,7 +99,7 @@ class EdgeVectorStore:
     def _open(self, folder: Path) -> EdgeShard:
         if (folder / "edge_config.json").is_file():
             try:
-                return EdgeShard.load(str(folder), self._config)
+                shard = EdgeShard.load(str(folder), self._config)
             except Exception as exc:
                 if "WouldBlock" in str(exc):
                     raise StoreBusy(
@@ -108,15 +107,10 @@ class EdgeVectorStore:
                         "(the bot?); stop it, or set MNEMO_QDRANT_URL to share a Qdrant server"
                     ) from exc
                 raise
-        folder.mkdir(parents=True, exist_ok=True)
-        shard = EdgeShard.create(str(folder), self._config)
-        for field, schema in (
-            (USER, KeywordIndexParams(is_tenant=True)),
-            (DOC, IntegerIndexParams(lookup=True, range=False)),
-            (CREATED, DatetimeIndexParams()),
-            (LANG, KeywordIndexParams()),
-        ):
-            shard.update(UpdateOperation.create_field_index(field, schema))
+        else:
+            folder.mkdir(parents=True, exist_ok=True)
+            shard = EdgeShard.create(str(folder), self._config)
+        index_payload(shard)
         return shard
 
     def upsert(self, user_id: int, chunks: Sequence[StoredChunk]) -> None:
@@ -200,10 +194,15 @@ class EdgeVectorStore:
             largest = max(self._chunks_per_user().values(), default=0)
             with self._reading() as shard:
                 points = shard.info().points_count
-            indexed = self._generations.indexed_points()
+            indexed = max(self._generations.indexed_points(), self._failed_at)
             if not wants_index(largest, points, indexed, self._index_from):
                 return False
-            return self._build()
+            try:
+                return self._build()
+            except Exception:
+                # E.g. the child ran out of memory: not again until the store grows more.
+                self._failed_at = points
+                raise
         finally:
             self._building.release()
 

@@ -46,11 +46,18 @@ class QdrantServerStore:
                 # server's background optimizer; searches are always one user's.
                 hnsw_config=models.HnswConfigDiff(m=0, payload_m=PER_USER_M),
             )
+            # Graph links over the user's index only: with payload_m the server would also
+            # build graphs for every large block of the other fields (edge_index.py).
             for field, schema in (
                 (USER, models.KeywordIndexParams(type="keyword", is_tenant=True)),
-                (DOC, models.IntegerIndexParams(type="integer", lookup=True, range=False)),
-                (CREATED, models.DatetimeIndexParams(type="datetime")),
-                (LANG, models.KeywordIndexParams(type="keyword")),
+                (
+                    DOC,
+                    models.IntegerIndexParams(
+                        type="integer", lookup=True, range=False, enable_hnsw=False
+                    ),
+                ),
+                (CREATED, models.DatetimeIndexParams(type="datetime", enable_hnsw=False)),
+                (LANG, models.KeywordIndexParams(type="keyword", enable_hnsw=False)),
             ):
                 client.create_payload_index(collection, field, schema)
 
