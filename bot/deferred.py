@@ -25,7 +25,16 @@ LONGEST_WAIT_SECONDS = 30.0
 class DeferredQuestions:
     def __init__(self) -> None:
         self._ids: set[int] = set()
+        self._heard: dict[int, str] = {}
         self._watcher: asyncio.Task[None] | None = None
+
+    def remember_heard(self, update_id: int, transcript: str) -> None:
+        """A spoken question kept: its replay answers this transcript instead of listening
+        again (until a restart, which transcribes it again)."""
+        self._heard[update_id] = transcript
+
+    def heard(self, update_id: int) -> str | None:
+        return self._heard.pop(update_id, None)
 
     def keep(self, application: MnemoApplication, update_id: int, reason: str) -> None:
         """Hold the update until the model answers again; one log line per question."""

@@ -91,7 +91,7 @@ async def send_digest(
         return
     for part in digest_html(digest, day, schedule.language):
         await context.bot.send_message(schedule.user_id, part, parse_mode=ParseMode.HTML)
-    context.state.metrics.digests_sent.inc()
+    context.state.metrics.digests_sent.labels("scheduled").inc()
 
 
 async def digest_command(update: Update, context: MnemoContext) -> None:
@@ -125,6 +125,7 @@ async def digest_command(update: Update, context: MnemoContext) -> None:
     await live.show_html(first)
     for part in rest:
         await context.bot.send_message(chat.id, part, parse_mode=ParseMode.HTML)
+    context.state.metrics.digests_sent.labels("asked").inc()
 
 
 async def timezone_command(update: Update, context: MnemoContext) -> None:

@@ -54,7 +54,10 @@ class Metrics:
             registry=self.registry,
         )
         self.digests_sent = Counter(
-            "mnemo_digests_sent_total", "Daily digests sent", registry=self.registry
+            "mnemo_digests_sent_total",
+            "Digests sent: at the user's evening hour (scheduled) or by /digest (asked)",
+            ["kind"],
+            registry=self.registry,
         )
         self.redeliveries = Counter(
             "mnemo_updates_redelivered_total",

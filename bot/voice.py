@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from telegram import Message, Update
+from telegram.ext import ApplicationHandlerStop
 
 from bot.common import in_thread, profile_of, reply, summarise_soon, user_id_of, with_progress
 from bot.context import MnemoContext
@@ -39,6 +40,10 @@ async def on_voice(update: Update, context: MnemoContext) -> None:
     if media.file_size and media.file_size > settings.max_file_mb << 20:
         await reply(update, t("too_large", language, name="🎙", limit=settings.max_file_mb))
         return
+    kept = context.state.deferred.heard(update.update_id)
+    if kept is not None:  # asked while the model was away: answered now, not heard twice
+        await answer_question(update, context, kept)
+        return
     status = await reply(update, t("listening", language))  # the first reaction, at once
     incoming = settings.data_dir / "incoming"
     incoming.mkdir(parents=True, exist_ok=True)
@@ -53,7 +58,11 @@ async def on_voice(update: Update, context: MnemoContext) -> None:
             return
         if is_question(transcript.text):
             await status.edit_text(t("voice_heard", language, text=transcript.text))
-            await answer_question(update, context, transcript.text)
+            try:
+                await answer_question(update, context, transcript.text)
+            except ApplicationHandlerStop:  # kept for when the model is back
+                context.state.deferred.remember_heard(update.update_id, transcript.text)
+                raise
             return
         await _keep(update, context, status, path, transcript, language)
 

@@ -5,11 +5,13 @@ answered in the same message when the server is back, once; the health endpoint 
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.audio import speak
 from tests.botharness import Harness, free_port, http_get, is_final_answer, text_of
 from tests.llm_server import API_KEY, LlamaServer
 
@@ -91,5 +93,22 @@ def test_answers_from_a_server_that_goes_away_and_comes_back(
 
         bot.send(USER, "/digest")
         assert "pier 9" in text_of(bot.reply_to(USER, "Your day", timeout=120))
+        asked = 'mnemo_digests_sent_total{kind="asked"} 1.0'
+        deadline = time.monotonic() + 10  # counted just after the last part is sent
+        while asked not in http_get(f"{health}/metrics")[1] and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert asked in http_get(f"{health}/metrics")[1]
+
+        # A spoken question while the server is away: heard once, answered when it is back.
+        server.stop()
+        question = speak(tmp_path / "question.ogg", "Where is the boat moored?")
+        before = len(_sent_to(bot, USER))
+        bot.send_voice(USER, question, duration=2)
+        bot.reply_to(USER, "can't be reached", timeout=120)
+        server.start()
+        final = bot.wait_for(is_final_answer(USER), timeout=180)
+        assert "pier" in text_of(final).lower()
+        listening = [e for e in _sent_to(bot, USER)[before:] if "Listening" in text_of(e)]
+        assert len(listening) == 1, "the replay answers what was heard, without listening again"
     finally:
         bot.close()

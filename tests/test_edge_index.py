@@ -21,6 +21,7 @@ from knowledge.adapters.store import _remove_other_spaces
 from knowledge.adapters.store.edge import EdgeVectorStore
 from knowledge.adapters.store.edge_index import Generations, belongs, shard_config, wants_index
 from knowledge.adapters.store.payload import LANG, USER
+from knowledge.domain.errors import StoreBusy
 from tests.fakes import FakeEmbedder
 from tests.test_store_contract import _chunks, _query, _search
 
@@ -77,10 +78,11 @@ def test_other_spaces_go_but_this_space_s_generations_stay(tmp_path: Path) -> No
     for name in ("mine-v2", "mine-v2.3", "old-v1", "old-v1.2"):
         (tmp_path / name).mkdir()
         (tmp_path / name / "edge_config.json").write_text("{}")
-    (tmp_path / "mine-v2.current").write_text("{}")
-    (tmp_path / "old-v1.current").write_text("{}")
+    for name in ("mine-v2.current", "mine-v2.lock", "old-v1.current", "old-v1.lock"):
+        (tmp_path / name).write_text("{}")
     _remove_other_spaces(tmp_path, keep="mine-v2")
-    assert {p.name for p in tmp_path.iterdir()} == {"mine-v2", "mine-v2.3", "mine-v2.current"}
+    kept = {p.name for p in tmp_path.iterdir()}
+    assert kept == {"mine-v2", "mine-v2.3", "mine-v2.current", "mine-v2.lock"}
     assert belongs("mine-v2.12", "mine-v2") and not belongs("mine-v2.x", "mine-v2")
 
 
@@ -105,6 +107,11 @@ def test_index_swaps_in_a_built_shard_keeping_writes_made_during_the_build(
             _fill(store, 3, 30, ["Maria's birthday is on 14 July."])
             seen_during_build.append(_top(store, 1, "boiler serviced"))
 
+        # Another process (the CLI beside the bot) is refused, and touches nothing: the
+        # writes below still flush (Edge's own lock came after it had rewritten files).
+        with pytest.raises(StoreBusy):
+            _open(base)
+        assert (tmp_path / "space.1").is_dir() and base.is_dir()
         writer = threading.Thread(target=meanwhile)
         writer.start()
         writer.join(timeout=10)
@@ -137,7 +144,7 @@ def test_index_swaps_in_a_built_shard_keeping_writes_made_during_the_build(
         assert again.count(1) == 261
     finally:
         again.close()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["space.2", "space.current"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["space.2", "space.current", "space.lock"]
 
 
 @pytest.mark.e2e
@@ -253,7 +260,7 @@ def test_a_failed_build_leaves_the_store_serving_and_waits_for_growth(
         monkeypatch.setattr(store._builder, "run", out_of_memory)
         with pytest.raises(RuntimeError):
             store.index()
-        assert sorted(p.name for p in tmp_path.iterdir()) == ["space"], "the copy is removed"
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["space", "space.lock"], "copy gone"
         assert store.index() is False, "not tried again before the store grows"
         _fill(store, 1, 11, ["Written after the failed build."])
         assert _top(store, 1, "written after failed") == "Written after the failed build."

@@ -62,5 +62,5 @@ def _remove_other_spaces(folder: Path, keep: str) -> None:
         if (space / "edge_config.json").is_file():
             log.warning("removing the vector space %s of an embedder no longer in use", space.name)
             shutil.rmtree(space)
-        elif space.suffix == ".current":
+        elif space.suffix in (".current", ".lock"):
             space.unlink()

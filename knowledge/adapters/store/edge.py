@@ -4,6 +4,7 @@ graphs are built in a child process (edge_index)."""
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import threading
 import time
@@ -92,21 +93,28 @@ class EdgeVectorStore:
         self._failed_at = 0  # points in the store when a build last failed
         self._builder = ChildBuild()
         self._closed = False
-        self._folder = self._generations.settle()
-        self._shard = self._open(self._folder)
+        self._claim = self._claim_space(path)
+        try:
+            self._folder = self._generations.current()
+            self._shard = self._open(self._folder)
+        except BaseException:
+            os.close(self._claim)
+            raise
+        self._generations.settle()  # the space is ours: nobody else's build is removed
         self._indexer = Indexer(self.index, check_seconds) if check_seconds else None
+
+    def _claim_space(self, path: Path) -> int:
+        try:
+            return self._generations.claim()
+        except BlockingIOError as exc:
+            raise StoreBusy(
+                f"the memory in {path} is open in another mnemo process "
+                "(the bot?); stop it, or set MNEMO_QDRANT_URL to share a Qdrant server"
+            ) from exc
 
     def _open(self, folder: Path) -> EdgeShard:
         if (folder / "edge_config.json").is_file():
-            try:
-                shard = EdgeShard.load(str(folder), self._config)
-            except Exception as exc:
-                if "WouldBlock" in str(exc):
-                    raise StoreBusy(
-                        f"the memory in {folder} is open in another mnemo process "
-                        "(the bot?); stop it, or set MNEMO_QDRANT_URL to share a Qdrant server"
-                    ) from exc
-                raise
+            shard = EdgeShard.load(str(folder), self._config)
         else:
             folder.mkdir(parents=True, exist_ok=True)
             shard = EdgeShard.create(str(folder), self._config)
@@ -216,6 +224,7 @@ class EdgeVectorStore:
             self._closed = True
             self._shard.flush()
             self._shard.close()
+            os.close(self._claim)
 
     def _build(self) -> bool:
         target = self._generations.next()

@@ -19,6 +19,7 @@ the next start removes the others (`Generations.settle`).
 from __future__ import annotations
 
 import ctypes
+import fcntl
 import json
 import logging
 import os
@@ -136,6 +137,20 @@ class Generations:
     def __init__(self, base: Path) -> None:
         self.base = base
         self.pointer = base.with_name(f"{base.name}.current")
+        self.lock = base.with_name(f"{base.name}.lock")
+
+    def claim(self) -> int:
+        """Take the space for this process (an open file descriptor, held until closed), or
+        raise BlockingIOError when another process has it. Taken before the shard is opened:
+        Edge's own lock comes only after it has rewritten files the holder is using."""
+        self.base.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.lock, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise
+        return fd
 
     def current(self) -> Path:
         record = self._record()
@@ -147,12 +162,13 @@ class Generations:
         return int(record.get("points", 0)) if record else 0
 
     def settle(self) -> Path:
-        """The current shard's folder, once the generations a build or a kill -9 left behind
-        are removed."""
+        """The current shard's folder, once the generations an interrupted build left behind
+        are removed. Only while this process holds the current shard open: its lock keeps
+        out another process, whose build folder this would otherwise remove."""
         current = self.current()
         for folder in self._folders():
             if folder != current:
-                log.info("removing %s, left by an index build that did not finish", folder.name)
+                log.info("removing %s, left by an interrupted index build", folder.name)
                 shutil.rmtree(folder)
         return current
 
@@ -181,11 +197,14 @@ class Generations:
         ]
 
 
+KEPT_BESIDE = ("current", "lock")
+
+
 def belongs(name: str, space: str) -> bool:
     """Whether a file or folder in the vectors folder is the space's: its first shard, a
-    later generation, or its pointer."""
+    later generation, its pointer or its lock."""
     suffix = name.removeprefix(f"{space}.")
-    return name == space or (suffix != name and (suffix.isdigit() or suffix == "current"))
+    return name == space or (suffix != name and (suffix.isdigit() or suffix in KEPT_BESIDE))
 
 
 class ChildBuild:
