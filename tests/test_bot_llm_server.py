@@ -100,14 +100,16 @@ def test_answers_from_a_server_that_goes_away_and_comes_back(
         assert asked in http_get(f"{health}/metrics")[1]
 
         # A spoken question while the server is away: heard once, answered when it is back.
+        bot.send(USER, "The spare key is under the blue flower pot by the door.")
+        bot.reply_to(USER, "Saved")
         server.stop()
-        question = speak(tmp_path / "question.ogg", "Where is the boat moored?")
+        question = speak(tmp_path / "question.ogg", "Where did I put the spare key?")
         before = len(_sent_to(bot, USER))
         bot.send_voice(USER, question, duration=2)
         bot.reply_to(USER, "can't be reached", timeout=120)
         server.start()
         final = bot.wait_for(is_final_answer(USER), timeout=180)
-        assert "pier" in text_of(final).lower()
+        assert "flower pot" in text_of(final).lower()
         listening = [e for e in _sent_to(bot, USER)[before:] if "Listening" in text_of(e)]
         assert len(listening) == 1, "the replay answers what was heard, without listening again"
     finally:
