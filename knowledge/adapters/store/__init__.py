@@ -54,7 +54,7 @@ def open_store(settings: Settings, embedder: str, dim: int) -> VectorStore:
 def _remove_other_spaces(folder: Path, keep: str) -> None:
     """Spaces of an embedder no longer in use go: they are stale (they would still hold
     documents forgotten since), and are rebuilt from SQL if that embedder is chosen again."""
-    from knowledge.adapters.store.edge_index import belongs
+    from knowledge.adapters.store.edge_index import KEPT_BESIDE, belongs
 
     for space in folder.iterdir():
         if belongs(space.name, keep):
@@ -62,5 +62,5 @@ def _remove_other_spaces(folder: Path, keep: str) -> None:
         if (space / "edge_config.json").is_file():
             log.warning("removing the vector space %s of an embedder no longer in use", space.name)
             shutil.rmtree(space)
-        elif space.suffix in (".current", ".lock"):
+        elif space.suffix.removeprefix(".") in KEPT_BESIDE:  # another space's pointer, lock
             space.unlink()

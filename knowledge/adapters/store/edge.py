@@ -176,15 +176,10 @@ class EdgeVectorStore:
             return shard.count(CountRequest(exact=True, filter=scope))
 
     def documents(self, user_id: int) -> dict[int, int]:
-        request = FacetRequest(
-            DOC, limit=FACET_LIMIT, exact=True, filter=Filter(must=_user_conditions(user_id))
-        )
-        with self._reading() as shard:
-            hits = shard.facet(request).hits
-        return {int(hit.value): hit.count for hit in hits if hit.count > 0}
+        return self._counts(DOC, Filter(must=_user_conditions(user_id)))
 
     def users(self) -> set[int]:
-        return set(self._chunks_per_user())
+        return set(self._counts(USER))
 
     def optimize(self) -> None:
         """Build the indexes here and now, holding up this process (benches and tools; the
@@ -199,7 +194,7 @@ class EdgeVectorStore:
         if not self._building.acquire(blocking=False):
             return False
         try:
-            largest = max(self._chunks_per_user().values(), default=0)
+            largest = max(self._counts(USER).values(), default=0)
             with self._reading() as shard:
                 points = shard.info().points_count
             indexed = max(self._generations.indexed_points(), self._failed_at)
@@ -306,21 +301,23 @@ class EdgeVectorStore:
                 self._reading_now[id(shard)] -= 1
                 self._readers.notify_all()
 
-    def _chunks_per_user(self) -> dict[int, int]:
-        request = FacetRequest(USER, limit=FACET_LIMIT, exact=True)
+    def _counts(self, field: str, scope: Filter | None = None) -> dict[int, int]:
+        """Points per value of `field` (a user, a document), within `scope`."""
+        request = FacetRequest(field, limit=FACET_LIMIT, exact=True, filter=scope)
         with self._reading() as shard:
             hits = shard.facet(request).hits
         return {int(hit.value): hit.count for hit in hits if hit.count > 0}
 
-    def _write(self, operation: UpdateOperation) -> None:
+    def _write(self, operation: UpdateOperation, *, flush: bool = False) -> None:
         with self._lock:
             self._shard.update(operation)
             if self._journal is not None:
                 self._journal.append(operation)
+            if flush:
+                self._shard.flush()
 
     def _delete(self, scope: Filter) -> None:
-        self._write(UpdateOperation.delete_points_by_filter(scope))
-        self.flush()
+        self._write(UpdateOperation.delete_points_by_filter(scope), flush=True)
 
 
 def _nearest(plan: SearchPlan, leg: Leg) -> Query:
