@@ -5,12 +5,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from telegram import Update
+from telegram.error import InvalidToken, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
+    BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
@@ -19,59 +22,71 @@ from telegram.ext import (
     filters,
 )
 
-from bot import commands, digests, guard, messages, questions, uploads, voice
+from bot import commands, digests, guard, messages, outbox, questions, uploads, voice
+from bot.admission import AdmittingProcessor
 from bot.context import MnemoApplication, MnemoContext
 from bot.deferred import replay
 from bot.health import start_health_server
 from bot.logs import redact_token
 from bot.settings import BotSettings
 from bot.state import BotState
+from bot.texts import t
 from knowledge.bootstrap import Services, bootstrap
-from knowledge.domain.errors import MnemoError
+from knowledge.domain.errors import MnemoError, ServiceUnavailable
+from knowledge.domain.repositories import PendingUpdate
 from knowledge.services.timeframe import warm_up as warm_up_timeframes
 
 log = logging.getLogger(__name__)
 PRUNE_SECONDS = 3600  # how often handled updates past the retention window are forgotten
+UPDATE_SLOTS = 512  # updates handled at once; the model and the ingest queue share fairly
+NEW = filters.UpdateType.MESSAGE  # an edit is not a new message: never asked or kept again
 
 
 def build_application(settings: BotSettings, services: Services) -> MnemoApplication:
     api = settings.telegram_api_url.rstrip("/")
+    processor = AdmittingProcessor(UPDATE_SLOTS)
     application = (
         Application.builder()
         .token(settings.telegram_bot_token or "")
         .base_url(f"{api}/bot")
         .base_file_url(f"{api}/file/bot")
         .rate_limiter(AIORateLimiter(max_retries=5))
-        .concurrent_updates(True)
+        .concurrent_updates(processor)
         .context_types(ContextTypes(context=MnemoContext, bot_data=BotState))
         .get_updates_read_timeout(settings.poll_timeout + 10)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .build()
     )
+    processor.application = application
     application.bot_data.attach(services, settings)
-    application.add_handler(TypeHandler(Update, guard.admit), group=-1)
-    handlers = [
-        CommandHandler("start", commands.start),
-        CommandHandler("help", commands.help_command),
-        CommandHandler("ask", messages.ask_command),
-        CommandHandler("note", messages.note_command),
-        CommandHandler("search", commands.search),
-        CommandHandler("docs", commands.docs),
-        CommandHandler("forget", commands.forget),
-        CommandHandler("stats", commands.stats),
-        CommandHandler("export", commands.export),
-        CommandHandler("wipe", commands.wipe),
-        CommandHandler("cancel", questions.cancel),
-        CommandHandler("settings", commands.settings),
-        CommandHandler("digest", digests.digest_command),
-        CommandHandler("timezone", digests.timezone_command),
-        CommandHandler("digest_time", digests.digest_time_command),
+    commands_by_name = {
+        "start": commands.start,
+        "help": commands.help_command,
+        "ask": messages.ask_command,
+        "note": messages.note_command,
+        "search": commands.search,
+        "docs": commands.docs,
+        "forget": commands.forget,
+        "stats": commands.stats,
+        "export": commands.export,
+        "wipe": commands.wipe,
+        "cancel": questions.cancel,
+        "settings": commands.settings,
+        "digest": digests.digest_command,
+        "timezone": digests.timezone_command,
+        "digest_time": digests.digest_time_command,
+    }
+    handlers: list[BaseHandler[Update, MnemoContext, None]] = [
+        CommandHandler(name, callback, filters=NEW) for name, callback in commands_by_name.items()
+    ]
+    handlers += [
         CallbackQueryHandler(commands.on_button),
-        MessageHandler(filters.Document.ALL, uploads.on_document),
-        MessageHandler(filters.PHOTO, uploads.on_photo),
-        MessageHandler(filters.VOICE | filters.AUDIO | filters.VIDEO_NOTE, voice.on_voice),
-        MessageHandler(filters.TEXT & ~filters.COMMAND, messages.on_text),
+        MessageHandler(NEW & filters.Document.ALL, uploads.on_document),
+        MessageHandler(NEW & filters.PHOTO, uploads.on_photo),
+        MessageHandler(NEW & (filters.VOICE | filters.AUDIO | filters.VIDEO_NOTE), voice.on_voice),
+        MessageHandler(NEW & filters.TEXT & ~filters.COMMAND, messages.on_text),
+        MessageHandler(filters.UpdateType.EDITED_MESSAGE, messages.on_edit),
     ]
     application.add_handlers(handlers)
     application.add_handler(TypeHandler(Update, guard.settle), group=1)
@@ -89,20 +104,38 @@ async def _post_init(application: MnemoApplication) -> None:
     for language in ("en", "ru"):
         code = None if language == "en" else language
         await application.bot.set_my_commands(commands.bot_commands(language), language_code=code)
-    await digests.plan_all(application)
     services = application.bot_data.services
+    repaired = await asyncio.to_thread(services.doctor.examine, temp_older_than=timedelta(0))
+    if repaired:
+        log.warning("the doctor found %d problems left by a crash; see above", len(repaired))
+    await digests.plan_all(application)
+    await outbox.resume(application)
     assert application.job_queue is not None
     application.job_queue.run_repeating(
         _forget_old_updates, interval=PRUNE_SECONDS, first=0, name="inbox-prune"
     )
     application.create_task(_warm_up(services), name="warm-up")
-    repaired = await asyncio.to_thread(services.doctor.examine)
-    if repaired:
-        log.warning("the doctor found %d problems left by a crash; see above", len(repaired))
-    pending = services.inbox.pending()
-    await replay(application, pending)
-    if pending:
-        log.info("replaying %d unfinished updates", len(pending))
+    resumed = await asyncio.to_thread(services.inbox.resume, settings.update_retries)
+    for parked in resumed.set_aside:
+        await _tell_set_aside(application, parked)
+    await replay(application, resumed.replay)
+    if resumed.replay:
+        log.info("replaying %d unfinished updates", len(resumed.replay))
+
+
+async def _tell_set_aside(application: MnemoApplication, parked: PendingUpdate) -> None:
+    """One message to the sender of an update given up on (the log line is the inbox's)."""
+    state = application.bot_data
+    state.metrics.set_aside.inc()
+    if parked.user_id is None:
+        return
+    language = await asyncio.to_thread(state.services.profiles.language_of, parked.user_id)
+    try:
+        await application.bot.send_message(
+            parked.user_id, t("set_aside", language, attempts=parked.attempts)
+        )
+    except TelegramError as exc:
+        log.info("could not tell a user their update was set aside (%s)", type(exc).__name__)
 
 
 async def _warm_up(services: Services) -> None:
@@ -137,6 +170,15 @@ def run_bot(settings: BotSettings) -> None:
     redact_token(settings.telegram_bot_token or "")  # and so may any error's text
     services = bootstrap(settings)
     application = build_application(settings, services)
+    try:
+        _serve(application, settings)
+    except InvalidToken:  # its message holds the whole token: never shown
+        raise ServiceUnavailable(
+            "Telegram refused the bot token: check TELEGRAM_BOT_TOKEN (from @BotFather)"
+        ) from None
+
+
+def _serve(application: MnemoApplication, settings: BotSettings) -> None:
     if settings.webhook_url:
         application.run_webhook(
             listen=settings.webhook_listen,

@@ -3,16 +3,26 @@ settings."""
 
 from __future__ import annotations
 
+import logging
 import tempfile
 from html import escape
 from pathlib import Path
 
-from telegram import BotCommand, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import (
+    BotCommand,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    Update,
+)
 from telegram.constants import ParseMode
+from telegram.error import TelegramError
 
 from bot import digests
 from bot.common import in_thread, profile_of, reply, user_id_of
 from bot.context import MnemoContext
+from bot.live import LiveMessage
 from bot.render import search_results
 from bot.texts import LANGUAGE_NAMES, t
 from knowledge.domain.errors import DocumentNotFound
@@ -37,6 +47,8 @@ COMMANDS = (
     "digest_time",
 )
 DOCS_SHOWN = 40
+UPLOAD_SECONDS = 600.0  # time to upload one export part (50 MB on a slow line)
+log = logging.getLogger(__name__)
 
 
 def bot_commands(language: str) -> list[BotCommand]:
@@ -140,16 +152,59 @@ def _stats_text(numbers: Stats, language: str) -> str:
 
 
 async def export(update: Update, context: MnemoContext) -> None:
-    """/export: a zip of originals, notes and metadata, sent as a document."""
+    """/export: everything stored (originals, notes, metadata) as zips under the Bot API's
+    upload limit (MNEMO_EXPORT_PART_MB), each a valid zip on its own, packed on disk and
+    sent one at a time in the user's turn at the ingest queue."""
     language = (await profile_of(update, context)).language
     user_id = user_id_of(update)
-    with tempfile.TemporaryDirectory() as folder:
-        target = Path(folder) / f"mnemo-export-{user_id}.zip"
-        await in_thread(context.services.memory.export, user_id, target)
-        with target.open("rb") as handle:
-            await context.bot.send_document(
-                user_id, handle, filename=target.name, caption=t("export_caption", language)
+    status = LiveMessage.for_update(update, context)
+    await status.show(t("export_packing", language), force=True)
+
+    async def waiting(position: int) -> None:
+        if position > 0:
+            await status.show(t("export_queued", language, position=position), force=True)
+
+    part_bytes = int(context.settings.export_part_mb * (1 << 20))
+    incoming = context.settings.incoming_dir
+    incoming.mkdir(parents=True, exist_ok=True)
+    memory = context.services.memory
+    async with context.state.ingest_queue.turn(user_id, on_position=waiting):
+        with tempfile.TemporaryDirectory(dir=incoming, prefix="export-") as folder:
+            parts = await in_thread(
+                memory.export_parts, user_id, Path(folder), part_bytes=part_bytes
             )
+            for number, path in enumerate(parts, 1):
+                if not await _send_part(context, status, user_id, path, number, len(parts)):
+                    return
+    await status.show(t("export_done", language, parts=len(parts)), force=True)
+
+
+async def _send_part(
+    context: MnemoContext, status: LiveMessage, user_id: int, path: Path, number: int, total: int
+) -> bool:
+    """One part as a document, streamed from disk; False (and the user told) if refused."""
+    language = (await in_thread(context.services.profiles.get_or_create, user_id)).language
+    if total > 1:
+        await status.show(t("export_sending", language, part=number, parts=total), force=True)
+    caption = (
+        t("export_part_caption", language, part=number, parts=total)
+        if total > 1
+        else t("export_caption", language)
+    )
+    try:
+        with path.open("rb") as handle:
+            upload = InputFile(handle, filename=path.name, read_file_handle=False)
+            await context.bot.send_document(
+                user_id, upload, caption=caption, write_timeout=UPLOAD_SECONDS
+            )
+    except TelegramError as exc:
+        log.warning("export part %d/%d was refused (%s)", number, total, type(exc).__name__)
+        size = human_size(path.stat().st_size)
+        await status.show(
+            t("export_failed", language, part=number, parts=total, size=size), force=True
+        )
+        return False
+    return True
 
 
 async def wipe(update: Update, context: MnemoContext) -> None:
@@ -201,7 +256,8 @@ async def _settings_view(context: MnemoContext, user_id: int) -> tuple[str, Inli
 async def on_button(update: Update, context: MnemoContext) -> None:
     """Inline buttons: forget:ID, wipe:yes|no, lang:CODE, len:NAME, dt:HH:MM|off.
 
-    The user is always the one who pressed, so a button only touches the presser's data."""
+    The user is always the one who pressed, so a button only touches the presser's data; and
+    only buttons in the presser's own private chat get here (bot/audience.py)."""
     query = update.callback_query
     assert query is not None
     user_id = query.from_user.id

@@ -38,11 +38,10 @@ def user_id_of(update: Update) -> int:
 async def reply(
     update: Update, text: str, *, html: bool = False, markup: InlineKeyboardMarkup | None = None
 ) -> Message:
-    """Answer in the chat the update came from."""
-    message = update.effective_message
-    assert message is not None
-    return await message.reply_text(
-        text, parse_mode=ParseMode.HTML if html else None, reply_markup=markup
+    """Answer in the user's private chat: where a private update came from, and where a
+    group's questions are answered (bot/audience.py); never in a shared chat."""
+    return await update.get_bot().send_message(
+        user_id_of(update), text, parse_mode=ParseMode.HTML if html else None, reply_markup=markup
     )
 
 

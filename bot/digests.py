@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from telegram import Update
 from telegram.constants import ChatAction, ParseMode
 
+from bot import outbox
 from bot.common import in_thread, profile_of, reply, user_id_of
 from bot.context import MnemoApplication, MnemoContext
 from bot.live import LiveMessage
@@ -16,6 +17,7 @@ from bot.render import digest_html
 from bot.state import BotState
 from bot.texts import t
 from knowledge.bootstrap import Services
+from knowledge.services.delivery import digest_key
 from knowledge.services.digest import Schedule
 from knowledge.services.fair_queue import ASKED, SCHEDULED
 
@@ -81,24 +83,24 @@ async def send_digest(
     context: MnemoContext, services: Services, schedule: Schedule, day: date
 ) -> None:
     """Assemble the day (items' lines were made as they arrived; leftovers wait behind
-    questions in the model's queue), claim it, send it once."""
+    questions in the model's queue) and send it by the rule of scheduled messages
+    (bot/outbox.py): once, and again if a send failed, only what did not go out."""
+    key = digest_key(schedule.user_id, day)
+    if await in_thread(services.deliveries.is_done, key):
+        log.info("digest of that day was already sent")
+        return
     digest = await services.digests.digest(schedule.user_id, day, priority=SCHEDULED)
     if digest is None and services.settings.digest_skip_empty:
         log.info("empty day: no digest sent")
         return
-    if not await in_thread(services.digests.claim, schedule.user_id, day):
-        log.info("digest of that day was already sent")
-        return
-    for part in digest_html(digest, day, schedule.language):
-        await context.bot.send_message(schedule.user_id, part, parse_mode=ParseMode.HTML)
-    context.state.metrics.digests_sent.labels("scheduled").inc()
+    parts = digest_html(digest, day, schedule.language)
+    if await outbox.deliver(context.application, key, schedule.user_id, parts):
+        context.state.metrics.digests_sent.labels("scheduled").inc()
 
 
 async def digest_command(update: Update, context: MnemoContext) -> None:
     """/digest [yesterday|YYYY-MM-DD]: a day's digest now (today's so far by default)."""
-    chat = update.effective_chat
-    assert chat is not None
-    await context.bot.send_chat_action(chat.id, ChatAction.TYPING)
+    await context.bot.send_chat_action(user_id_of(update), ChatAction.TYPING)
     language = (await profile_of(update, context)).language
     services = context.services
     user_id = user_id_of(update)
@@ -124,7 +126,7 @@ async def digest_command(update: Update, context: MnemoContext) -> None:
     first, *rest = digest_html(digest, day, language)
     await live.show_html(first)
     for part in rest:
-        await context.bot.send_message(chat.id, part, parse_mode=ParseMode.HTML)
+        await context.bot.send_message(user_id, part, parse_mode=ParseMode.HTML)
     context.state.metrics.digests_sent.labels("asked").inc()
 
 

@@ -1,60 +1,20 @@
-"""Runs before and after every handler: who may talk to the bot, and exactly-once updates."""
+"""After every handler: the update marked handled (exactly once across restarts); and the
+one error handler, which logs first and then tells the user briefly, in their private chat
+(never in a group, never internals)."""
 
 from __future__ import annotations
 
 import logging
 
 from telegram import Update
-from telegram.ext import ApplicationHandlerStop
+from telegram.error import TelegramError
 
 from bot.common import in_thread
 from bot.context import MnemoContext
-from bot.ratelimit import Verdict
 from bot.texts import error_text, t
 from knowledge.domain.errors import MnemoError
 
 log = logging.getLogger(__name__)
-
-
-async def admit(update: Update, context: MnemoContext) -> None:
-    """Refuse users not on MNEMO_ALLOWED_USERS; record each update once, in the inbox."""
-    user = update.effective_user
-    if user is None:
-        raise ApplicationHandlerStop
-    allowed = context.settings.allowed_users
-    if allowed and user.id not in allowed:
-        log.info("refused an update from a user who is not allowed")
-        language = (user.language_code or "en")[:2]
-        if update.callback_query:
-            await update.callback_query.answer(t("not_allowed", language), show_alert=True)
-        elif update.effective_message:
-            await update.effective_message.reply_text(t("not_allowed", language))
-        raise ApplicationHandlerStop
-    if update.update_id in context.state.replaying:
-        return
-    await _limit_rate(update, context, user.id, (user.language_code or "en")[:2])
-    fresh = await in_thread(
-        context.services.inbox.accept, update.update_id, user.id, update.to_dict()
-    )
-    if not fresh:  # the inbox logged it, by update id only
-        context.state.metrics.redeliveries.inc()
-        raise ApplicationHandlerStop
-
-
-async def _limit_rate(update: Update, context: MnemoContext, user_id: int, language: str) -> None:
-    limiter = context.state.limiter
-    assert limiter is not None
-    verdict = limiter.check(user_id)
-    if verdict is Verdict.ALLOW:
-        return
-    if verdict is Verdict.REFUSE:
-        log.info("a user went over the rate limit; their updates are dropped for a while")
-        text = t("slow_down", language, seconds=limiter.wait_seconds(user_id))
-        if update.callback_query:
-            await update.callback_query.answer(text, show_alert=True)
-        elif update.effective_message:
-            await update.effective_message.reply_text(text)
-    raise ApplicationHandlerStop
 
 
 async def settle(update: Update, context: MnemoContext) -> None:
@@ -65,13 +25,21 @@ async def settle(update: Update, context: MnemoContext) -> None:
 
 async def on_error(update: object, context: MnemoContext) -> None:
     """Log first, then tell the user briefly; never show internals."""
-    log.error("handler failed", exc_info=context.error)
-    if isinstance(update, Update) and update.effective_chat:
-        language = (update.effective_user.language_code if update.effective_user else "en") or "en"
-        error = context.error
-        text = (
-            error_text(error, language[:2])
-            if isinstance(error, MnemoError)
-            else t("internal_error", language[:2])
-        )
-        await context.bot.send_message(update.effective_chat.id, text)
+    error = context.error
+    if isinstance(error, MnemoError):
+        log.info("a handler ended with %s: %s", error.code, error)
+    else:
+        log.error("handler failed", exc_info=error)
+    if not isinstance(update, Update) or update.effective_user is None:
+        return
+    user = update.effective_user
+    language = await in_thread(context.services.profiles.language_of, user.id, user.language_code)
+    text = (
+        error_text(error, language)
+        if isinstance(error, MnemoError)
+        else t("internal_error", language)
+    )
+    try:
+        await context.bot.send_message(user.id, text)
+    except TelegramError as exc:
+        log.info("could not tell a user about an error (%s)", type(exc).__name__)

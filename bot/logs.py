@@ -1,8 +1,12 @@
-"""Keep the bot token out of every log line, tracebacks included."""
+"""Keep the bot token out of everything the process writes to stderr: every log line,
+tracebacks included, and anything else (an uncaught exception, a warning, a library's own
+print) through a masking stderr."""
 
 from __future__ import annotations
 
 import logging
+import sys
+from typing import Any, TextIO
 
 MASK = "[redacted]"
 
@@ -30,11 +34,30 @@ class RedactSecrets(logging.Filter):
         return text
 
 
+class MaskedStream:
+    """A text stream that writes through to another one, each secret masked."""
+
+    def __init__(self, stream: TextIO, secrets: list[str]) -> None:
+        self._stream = stream
+        self._masking = RedactSecrets(secrets)
+
+    def write(self, text: str) -> int:
+        self._stream.write(self._masking._mask(text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:  # flush, fileno, isatty, encoding...
+        return getattr(self._stream, name)
+
+
 def redact_token(token: str) -> None:
-    """Mask the token's secret part (after the colon) in everything the root handlers write."""
-    redactor = RedactSecrets([token.split(":", 1)[-1]])
+    """Mask the token's secret part (after the colon) in everything the root handlers write,
+    and in anything else written to stderr from now on."""
+    secret = token.split(":", 1)[-1]
+    redactor = RedactSecrets([secret])
     root = logging.getLogger()
     if not root.handlers:
         logging.basicConfig()
     for handler in root.handlers:
         handler.addFilter(redactor)
+    if len(secret) >= 8 and not isinstance(sys.stderr, MaskedStream):
+        sys.stderr = MaskedStream(sys.stderr, [secret])

@@ -64,6 +64,17 @@ class Metrics:
             "Updates dropped because they were handled before",
             registry=self.registry,
         )
+        self.set_aside = Counter(
+            "mnemo_updates_set_aside_total",
+            "Updates given up on after their handling stopped the bot too many times",
+            registry=self.registry,
+        )
+        self.shared_chats = Counter(
+            "mnemo_shared_chat_updates_total",
+            "Updates from groups and channels, by what the bot did with them",
+            ["route"],
+            registry=self.registry,
+        )
         self.llm_unavailable = Counter(
             "mnemo_llm_unavailable_total",
             "Questions kept because the model server could not be reached",

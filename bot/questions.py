@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import time
+from contextlib import aclosing
 
 from telegram import Update
 from telegram.constants import ChatAction
 from telegram.ext import ApplicationHandlerStop
 
-from bot.common import profile_of, reply, user_id_of
+from bot.common import in_thread, profile_of, reply, user_id_of
 from bot.context import MnemoContext
 from bot.live import LiveMessage
 from bot.render import quotes_html
@@ -22,9 +23,7 @@ async def answer_question(update: Update, context: MnemoContext, question: str) 
     """Answer from the asker's memory, streaming into one message, then the sources. When
     the model server cannot be reached, the message says the question is kept, and the
     update stays unfinished until the server is back (bot/deferred.py)."""
-    chat = update.effective_chat
-    assert chat is not None
-    await context.bot.send_chat_action(chat.id, ChatAction.TYPING)
+    await context.bot.send_chat_action(user_id_of(update), ChatAction.TYPING)
     profile = await profile_of(update, context)
     language = profile.language
     live = LiveMessage.for_update(update, context)
@@ -32,6 +31,7 @@ async def answer_question(update: Update, context: MnemoContext, question: str) 
         await _stream_answer(update, context, question, live, profile.max_tokens, language)
     except LlmUnavailable as exc:
         await live.show(t("llm_unavailable", language), force=True)
+        await in_thread(context.services.inbox.keep, update.update_id)
         context.state.deferred.keep(context.application, update.update_id, str(exc))
         raise ApplicationHandlerStop from exc  # not settled: kept in the inbox
 
@@ -44,15 +44,17 @@ async def _stream_answer(
     max_tokens: int | None,
     language: str,
 ) -> None:
+    """The model's turn is held only while its tokens come: edits follow in a task of their
+    own, and the finished answer is shown after the turn is given back."""
     metrics = context.state.metrics
     started = time.monotonic()
-    first_token = True
 
     async def on_position(position: int) -> None:
         if position > 0:
             await live.show(t("queued", language, position=position), force=True)
 
     text = ""
+    final: Answer | Cancelled | None = None
     events = context.services.asking.ask(
         user_id_of(update),
         question,
@@ -60,21 +62,23 @@ async def _stream_answer(
         max_tokens=max_tokens,
         on_position=on_position,
     )
-    async for event in events:
-        if isinstance(event, Cancelled) and not event.text:
-            await live.show(t("cancelled", language), force=True)
-        elif isinstance(event, Cancelled):
-            await live.show(event.text, footer=t("cancelled", language), force=True)
-        elif isinstance(event, Answer):
-            metrics.answer_seconds.observe(time.monotonic() - started)
-            metrics.answers.labels(str(event.found).lower()).inc()
-            await live.show(event.text, footer=quotes_html(event), force=True)
-        else:
-            if first_token:
+    async with live.streaming() as follow, aclosing(events) as answer:
+        async for event in answer:
+            if isinstance(event, Answer | Cancelled):
+                final = event
+                continue
+            if not text:
                 metrics.first_token_seconds.observe(time.monotonic() - started)
-                first_token = False
             text += event
-            await live.show(text)
+            follow(text)
+    if isinstance(final, Cancelled) and not final.text:
+        await live.show(t("cancelled", language), force=True)
+    elif isinstance(final, Cancelled):
+        await live.show(final.text, footer=t("cancelled", language), force=True)
+    elif isinstance(final, Answer):
+        metrics.answer_seconds.observe(time.monotonic() - started)
+        metrics.answers.labels(str(final.found).lower()).inc()
+        await live.show(final.text, footer=quotes_html(final), force=True)
 
 
 async def cancel(update: Update, context: MnemoContext) -> None:

@@ -46,3 +46,23 @@ class RateLimiter:
         if not seen:
             return 0
         return max(1, int(WINDOW_SECONDS - (self._clock() - seen[0]) + 0.999))
+
+
+class OncePer:
+    """Say something at most once per `seconds` per key (a refusal, a group's intro), so a
+    stranger or a busy group cannot make the bot repeat itself."""
+
+    def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self._seconds = seconds
+        self._clock = clock
+        self._said: dict[object, float] = {}
+
+    def first(self, key: object) -> bool:
+        now = self._clock()
+        if len(self._said) > 10_000:  # forget the old ones
+            self._said = {k: at for k, at in self._said.items() if now - at < self._seconds}
+        said = self._said.get(key)
+        if said is not None and now - said < self._seconds:
+            return False
+        self._said[key] = now
+        return True

@@ -39,6 +39,18 @@ class BotSettings(Settings):
     stream_edit_seconds: float = Field(1.0, ge=0.2)
     poll_timeout: int = Field(30, ge=0)
     rate_per_minute: int = Field(20, ge=1, description="messages a user may send a minute")
+    update_retries: int = Field(
+        2,
+        ge=0,
+        description="times an update whose handling stopped the bot is tried again after a "
+        "restart before it is set aside",
+    )
+    export_part_mb: float = Field(
+        49,
+        gt=0,
+        le=2000,
+        description="/export sends zips of at most this size (the public Bot API takes 50 MB)",
+    )
 
     @field_validator("allowed_users", "admins", mode="before")
     @classmethod

@@ -3,15 +3,16 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from tornado.httpserver import HTTPServer
 
 from bot.deferred import DeferredQuestions
 from bot.metrics import Metrics
-from bot.ratelimit import RateLimiter
+from bot.ratelimit import OncePer, RateLimiter
 from bot.settings import BotSettings
 from knowledge.bootstrap import Services
+from knowledge.services.fair_queue import FairQueue
+
+REFUSE_AGAIN_SECONDS = 600.0  # a refusal (not allowed, anonymous sender) said once per this
 
 
 class BotState:
@@ -19,8 +20,11 @@ class BotState:
         self._services: Services | None = None
         self._settings: BotSettings | None = None
         self.replaying: set[int] = set()  # update ids being replayed after a crash
-        self.ingest_slots = asyncio.Semaphore(1)  # one file read at a time
+        # One file read (or recording transcribed, or export packed) at a time, users in
+        # turn: a flood of uploads from one user never holds up another's photo.
+        self.ingest_queue = FairQueue(1)
         self.limiter: RateLimiter | None = None
+        self.refusals = OncePer(REFUSE_AGAIN_SECONDS)
         self.deferred = DeferredQuestions()  # questions waiting for the model server
         self._metrics: Metrics | None = None
         self.health_server: HTTPServer | None = None

@@ -1,19 +1,23 @@
 """Documents and photos: downloaded, kept and read in the background, with one status
-message that shows progress and ends with a summary."""
+message that shows progress and ends with a summary. Files are read one at a time, users in
+turn (the ingest queue): a file waits for its turn before it is even downloaded."""
 
 from __future__ import annotations
 
 import logging
 import tempfile
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
-from telegram import Update
+from telegram import Message, Update
 
 from bot.common import in_thread, profile_of, reply, summarise_soon, user_id_of, with_progress
 from bot.context import MnemoContext
 from bot.live import LiveMessage
 from bot.texts import error_text, t
 from knowledge.domain.errors import MnemoError
+from knowledge.services.fair_queue import PositionCallback
 from knowledge.services.ingest import IngestResult
 
 log = logging.getLogger(__name__)
@@ -52,26 +56,58 @@ async def _ingest(
     language = profile.language
     if size and size > settings.max_file_mb << 20:
         log.info("refused an upload of %s bytes", size)
-        await message.reply_text(t("too_large", language, name=name, limit=settings.max_file_mb))
+        await reply(update, t("too_large", language, name=name, limit=settings.max_file_mb))
         return
     status = LiveMessage.for_update(update, context)
     await status.show(t("reading", language, name=name), force=True)
-    incoming = settings.data_dir / "incoming"
-    incoming.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=incoming) as folder:
-        path = Path(folder) / "upload"
-        telegram_file = await context.bot.get_file(file_id)
-        await telegram_file.download_to_drive(path)
-        async with context.state.ingest_slots:
-            reply, result = await _read(
-                context, update.effective_user.id, path, name, caption, status, language
-            )
-    await status.show(reply, force=True)
+
+    async def waiting(position: int) -> None:
+        if position > 0:
+            queued = t("upload_queued", language, name=name, position=position)
+            await status.show(queued, force=True)
+
+    async with downloaded(update, context, file_id, "upload", waiting) as path:
+        summary, result = await _read(
+            context,
+            update.effective_user.id,
+            path,
+            name,
+            caption,
+            status,
+            language,
+            source_of(message),
+        )
+    await status.show(summary, force=True)
     if result is not None and _needs_label(result, caption):
-        asked = await message.reply_text(t("photo_what", language))
-        ingestor = context.services.ingestor
+        asked = await reply(update, t("photo_what", language))
+        rewriting = context.services.rewriting
         user_id = update.effective_user.id
-        await in_thread(ingestor.ask_label, user_id, result.doc_id, asked.message_id)
+        await in_thread(rewriting.ask_label, user_id, result.doc_id, asked.message_id)
+
+
+@asynccontextmanager
+async def downloaded(
+    update: Update,
+    context: MnemoContext,
+    file_id: str,
+    name: str,
+    on_position: PositionCallback,
+) -> AsyncIterator[Path]:
+    """The user's turn in the ingest queue, and the file downloaded in it to a temp folder
+    under data/incoming (removed after; after a kill -9, by the doctor)."""
+    incoming = context.settings.incoming_dir
+    incoming.mkdir(parents=True, exist_ok=True)
+    queue = context.state.ingest_queue
+    async with queue.turn(user_id_of(update), on_position=on_position):
+        with tempfile.TemporaryDirectory(dir=incoming) as folder:
+            path = Path(folder) / name
+            await (await context.bot.get_file(file_id)).download_to_drive(path)
+            yield path
+
+
+def source_of(message: Message) -> str:
+    """The key of the chat message an item came in: an edit of it finds the item again."""
+    return f"tg:{message.chat.id}:{message.message_id}"
 
 
 async def _read(
@@ -82,6 +118,7 @@ async def _read(
     caption: str | None,
     status: LiveMessage,
     language: str,
+    source: str,
 ) -> tuple[str, IngestResult | None]:
     async def show(message: str) -> None:
         await status.show(t("progress", language, name=name, message=message), force=True)
@@ -91,7 +128,13 @@ async def _read(
         result = await with_progress(
             show,
             lambda progress: ingestor.ingest_file(
-                user_id, path, name=name, caption=caption, progress=progress, language=language
+                user_id,
+                path,
+                name=name,
+                caption=caption,
+                progress=progress,
+                language=language,
+                source=source,
             ),
         )
     except MnemoError as exc:
@@ -126,12 +169,12 @@ async def label_if_asked(update: Update, context: MnemoContext, text: str) -> bo
     if replied is None or replied.from_user is None or not replied.from_user.is_bot:
         return False
     user_id = user_id_of(update)
-    ingestor = context.services.ingestor
-    doc_id = await in_thread(ingestor.photo_asked_in, user_id, replied.message_id)
+    rewriting = context.services.rewriting
+    doc_id = await in_thread(rewriting.photo_asked_in, user_id, replied.message_id)
     if doc_id is None:
         return False
     language = (await profile_of(update, context)).language
-    await in_thread(ingestor.describe, user_id, doc_id, text)
+    await in_thread(rewriting.describe, user_id, doc_id, text)
     summarise_soon(context, user_id, doc_id)
     await reply(update, t("photo_labelled", language, text=text))
     return True

@@ -4,7 +4,6 @@ then answered (a question) or kept as a voice note with the recording."""
 from __future__ import annotations
 
 import logging
-import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from bot.common import in_thread, profile_of, reply, summarise_soon, user_id_of,
 from bot.context import MnemoContext
 from bot.questions import answer_question
 from bot.texts import error_text, t
-from bot.uploads import label_if_asked
+from bot.uploads import downloaded, label_if_asked, source_of
 from knowledge.domain.errors import MnemoError
 from knowledge.domain.model import Transcript
 from knowledge.services.intent import is_question
@@ -45,26 +44,28 @@ async def on_voice(update: Update, context: MnemoContext) -> None:
         await answer_question(update, context, kept)
         return
     status = await reply(update, t("listening", language))  # the first reaction, at once
-    incoming = settings.data_dir / "incoming"
-    incoming.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=incoming) as folder:
-        path = Path(folder) / "voice"
-        await (await context.bot.get_file(media.file_id)).download_to_drive(path)
+
+    async def waiting(position: int) -> None:
+        if position > 0:
+            await status.edit_text(t("voice_queued", language, position=position))
+
+    async with downloaded(update, context, media.file_id, "voice", waiting) as path:
         transcript = await _transcribe(context, status, path, language)
         if transcript is None:
             return
         if await label_if_asked(update, context, transcript.text):
             await status.edit_text(t("transcribing", language, progress=f"“{transcript.text}”"))
             return
-        if is_question(transcript.text):
-            await status.edit_text(t("voice_heard", language, text=transcript.text))
-            try:
-                await answer_question(update, context, transcript.text)
-            except ApplicationHandlerStop:  # kept for when the model is back
-                context.state.deferred.remember_heard(update.update_id, transcript.text)
-                raise
+        if not is_question(transcript.text):
+            await _keep(update, context, status, path, transcript, language)
             return
-        await _keep(update, context, status, path, transcript, language)
+    # A question: answered once the recording's turn at the ingest queue is given back.
+    await status.edit_text(t("voice_heard", language, text=transcript.text))
+    try:
+        await answer_question(update, context, transcript.text)
+    except ApplicationHandlerStop:  # kept for when the model is back
+        context.state.deferred.remember_heard(update.update_id, transcript.text)
+        raise
 
 
 async def _transcribe(
@@ -75,11 +76,10 @@ async def _transcribe(
 
     ingestor = context.services.ingestor
     try:
-        async with context.state.ingest_slots:
-            return await with_progress(
-                show,
-                lambda progress: ingestor.transcribe(path, language=language, progress=progress),
-            )
+        return await with_progress(
+            show,
+            lambda progress: ingestor.transcribe(path, language=language, progress=progress),
+        )
     except MnemoError as exc:
         log.info("a recording was refused (%s): %s", exc.code, exc)
         context.state.metrics.ingested("voice", "refused")
@@ -101,7 +101,9 @@ async def _keep(
     name = f"voice-{message.date:%Y-%m-%d-%H%M%S}.ogg"
     ingestor = context.services.ingestor
     try:
-        result = await in_thread(ingestor.add_voice, user_id, path, transcript, name=name)
+        result = await in_thread(
+            ingestor.add_voice, user_id, path, transcript, name=name, source=source_of(message)
+        )
     except MnemoError as exc:
         context.state.metrics.ingested("voice", "refused")
         await status.edit_text(t("failed", language, name="🎙", reason=error_text(exc, language)))

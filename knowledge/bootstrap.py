@@ -36,17 +36,20 @@ from knowledge.domain.repositories import Storage
 from knowledge.services.answering import Answerer
 from knowledge.services.asking import AskService
 from knowledge.services.chunking import Chunker
+from knowledge.services.delivery import Deliveries
 from knowledge.services.digest import Digests
 from knowledge.services.doctor import Doctor
 from knowledge.services.evidence import EvidencePicker
 from knowledge.services.fair_queue import FairQueue
 from knowledge.services.inbox import Inbox
+from knowledge.services.indexing import Indexer
 from knowledge.services.ingest import Ingestor
 from knowledge.services.llm_worker import LlmWorker
 from knowledge.services.memory import Memory
 from knowledge.services.profiles import Profiles
 from knowledge.services.readiness import Readiness
 from knowledge.services.retrieval import Retriever
+from knowledge.services.rewriting import Rewriting
 from knowledge.services.summaries import Summarizer
 from knowledge.settings import Settings
 
@@ -58,6 +61,7 @@ class Services:
     store: VectorStore
     embedder: Embedder
     ingestor: Ingestor
+    rewriting: Rewriting
     retriever: Retriever
     picker: EvidencePicker
     answerer: Answerer
@@ -65,6 +69,7 @@ class Services:
     memory: Memory
     profiles: Profiles
     digests: Digests
+    deliveries: Deliveries
     inbox: Inbox
     queue: FairQueue
     worker: LlmWorker
@@ -129,12 +134,13 @@ def bootstrap(
         max_tokens=settings.max_tokens,
     )
     queue = FairQueue(slots)
+    indexer = Indexer(
+        storage=storage, store=store, embedder=embedder, sparse=sparse, chunker=chunker
+    )
     ingestor = Ingestor(
         storage=storage,
         store=store,
-        embedder=embedder,
-        sparse=sparse,
-        chunker=chunker,
+        indexer=indexer,
         files=files,
         reader=FileReader(
             ocr or TesseractOcr(settings.ocr_languages),
@@ -176,18 +182,32 @@ def bootstrap(
         store=store,
         embedder=embedder,
         ingestor=ingestor,
+        rewriting=Rewriting(storage=storage, indexer=indexer),
         retriever=retriever,
         picker=picker,
         answerer=answerer,
         asking=AskService(
-            answerer=answerer, queue=queue, storage=storage, history_turns=settings.history_turns
+            answerer=answerer,
+            queue=queue,
+            storage=storage,
+            history_turns=settings.history_turns,
+            max_waiting=settings.max_waiting_questions,
         ),
         memory=Memory(storage=storage, store=store, files=files),
         profiles=Profiles(storage),
         digests=digests,
+        deliveries=Deliveries(
+            storage, first_retry=timedelta(seconds=settings.delivery_retry_seconds)
+        ),
         inbox=Inbox(storage, retention=timedelta(hours=settings.inbox_retention_hours)),
         queue=queue,
         worker=worker,
-        doctor=Doctor(storage=storage, store=store, files=files, ingestor=ingestor),
+        doctor=Doctor(
+            storage=storage,
+            store=store,
+            files=files,
+            ingestor=ingestor,
+            incoming=settings.incoming_dir,
+        ),
         readiness=Readiness(storage=storage, store=store, worker=worker),
     )

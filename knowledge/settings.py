@@ -75,6 +75,9 @@ class Settings(BaseSettings):
     evidence_threshold: float = 0.46
     evidence_threshold_other_language: float = 0.30
     history_turns: int = Field(4, ge=0)
+    max_waiting_questions: int = Field(
+        3, ge=1, description="questions one user may have waiting for the model at once"
+    )
     # Limits. 20 MB is also the most a chat app's bot API hands over.
     max_file_mb: int = Field(20, ge=1)
     max_pages: int = Field(2000, ge=1)
@@ -95,6 +98,13 @@ class Settings(BaseSettings):
         72,
         ge=25,
         description="handled updates are forgotten after this; Telegram redelivers for 24 h",
+    )
+
+    delivery_retry_seconds: float = Field(
+        60,
+        gt=0,
+        description="a scheduled message whose send failed is tried again after this, "
+        "then after twice as long each time, five times in all",
     )
 
     default_tz: str = "UTC"
@@ -131,6 +141,12 @@ class Settings(BaseSettings):
     def cache_dir(self) -> Path:
         """Derived state, safe to delete: the model's evaluated prompt preamble."""
         return self.data_dir / "cache"
+
+    @property
+    def incoming_dir(self) -> Path:
+        """Uploads being downloaded and exports being sent: temp folders, removed when done
+        (and by the doctor after a kill -9)."""
+        return self.data_dir / "incoming"
 
     @property
     def files_dir(self) -> Path:

@@ -54,7 +54,11 @@ class Harness:
 
     def start_server(self) -> None:
         self.server = subprocess.Popen(
-            [sys.executable, "-m", "tests.fake_telegram", "--port", str(self.port)], cwd=ROOT
+            [
+                *(sys.executable, "-m", "tests.fake_telegram"),
+                *("--port", str(self.port), "--token", TOKEN),
+            ],
+            cwd=ROOT,
         )
         wait_port(self.port)
 
@@ -143,8 +147,26 @@ class Harness:
         """Number updates from 1 again, as a new Bot API server does."""
         self._post("/test/restart_ids", {})
 
-    def fail_next(self, method: str, retry_after: int = 1, count: int = 1) -> None:
-        self._post("/test/fail", {"method": method, "retry_after": retry_after, "count": count})
+    def fail_next(self, method: str, retry_after: int = 1, count: int = 1, **how: Any) -> None:
+        """The next `count` calls of `method` answer 429 with `retry_after`, or, given
+        `status` and `description`, that error; `chat_id` picks the calls to one chat,
+        `skip` lets that many pass first."""
+        body = {"method": method, "retry_after": retry_after, "count": count, **how}
+        self._post("/test/fail", body)
+
+    def send_in_group(
+        self, user: int, group: int, text: str | None = None, **extra: Any
+    ) -> dict[str, Any]:
+        """A member of a supergroup writes in it (as themselves, unless `anonymous` or
+        `as_channel` says otherwise)."""
+        return self.send(user, text, chat={"id": group, "type": "supergroup"}, **extra)
+
+    def edit(self, user: int, message_id: int, **changes: Any) -> dict[str, Any]:
+        """The user edits one of their messages: its `text` or `caption`."""
+        return self.send(user, edit_of=message_id, **changes)
+
+    def block(self, user: int, unblock: bool = False) -> None:
+        self._post("/test/block", {"user_id": user, "unblock": unblock})
 
     def file_bytes(self, file_id: str) -> bytes:
         with urllib.request.urlopen(f"{self.url}/test/file/{file_id}", timeout=30) as response:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from PIL.Image import Image
 
-from knowledge.domain.errors import CorruptFile, EmptyFile, LlmUnavailable
+from knowledge.domain.errors import AudioTooLong, CorruptFile, EmptyFile, LlmUnavailable
 from knowledge.domain.model import GenerationParams, SparseVec, Transcript
 from knowledge.domain.ports import Progress, no_progress
 
@@ -147,8 +147,14 @@ class FakeTranscriber:
         self.text = text
         self.language = language
         self.heard: list[tuple[str, ...]] = []  # the languages each call allowed
+        self.claims: float | None = None  # what the container says, when not the truth
 
     def duration(self, path: Path) -> float:
+        if self.claims is not None:  # a live stream claims nothing (0): decoding tells
+            return self.claims
+        return self._measured(path)
+
+    def _measured(self, path: Path) -> float:
         try:
             with wave.open(str(path)) as audio:
                 return audio.getnframes() / audio.getframerate()
@@ -161,9 +167,14 @@ class FakeTranscriber:
         *,
         languages: Sequence[str],
         fallback: str,
+        max_seconds: float,
         progress: Progress = no_progress,
     ) -> Transcript:
-        seconds = self.duration(path)
+        seconds = self._measured(path)
+        if seconds > max_seconds:
+            raise AudioTooLong(
+                "the recording is longer than the limit", limit=f"{max_seconds / 60:g}"
+            )
         self.heard.append(tuple(languages))
         progress("Transcribing", int(seconds), int(seconds))
         if not self.text:

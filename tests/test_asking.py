@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from knowledge.bootstrap import Services
+from knowledge.domain.errors import TooManyWaiting
 from knowledge.services.answering import Answer
 from knowledge.services.asking import AskEvent, Cancelled
 from tests.fakes import ScriptedGenerator
@@ -69,3 +72,38 @@ async def test_cancel_drops_a_question_still_waiting_for_its_turn(
     rest = [event async for event in first]  # user 1's answer is untouched
     assert isinstance(rest[-1], Answer) and rest[-1].found
     assert generator.prompts and len(generator.prompts) == 1
+
+
+async def test_a_user_with_questions_waiting_is_told_so_and_others_are_not(
+    services: Services, generator: ScriptedGenerator
+) -> None:
+    """The per-user cap (MNEMO_MAX_WAITING_QUESTIONS, 3): the fourth question waiting is
+    refused at once, another user's is not, and nothing stays in the queue."""
+    services.ingestor.add_note(1, NOTE)
+    services.ingestor.add_note(2, NOTE)
+    gate = asyncio.Event()
+
+    async def hold() -> None:
+        await gate.wait()
+
+    holder = asyncio.create_task(services.queue.run(99, hold))  # the model is busy
+    await asyncio.sleep(0)
+
+    async def answered(user: int) -> list[AskEvent]:
+        return [event async for event in services.asking.ask(user, QUESTION)]
+
+    waiting = [asyncio.create_task(answered(1)) for _ in range(3)]
+    await asyncio.sleep(0.01)
+    assert services.queue.waiting_of(1) == 3
+    with pytest.raises(TooManyWaiting) as refused:
+        await answered(1)
+    assert refused.value.params == {"waiting": 3}
+    other = asyncio.create_task(answered(2))
+    await asyncio.sleep(0.01)
+    assert services.queue.waiting_of(2) == 1, "another user still gets in line"
+    gate.set()
+    for task in [*waiting, other]:
+        events = await task
+        assert isinstance(events[-1], Answer)
+    await holder
+    assert services.queue.waiting() == {0: 0, 1: 0, 2: 0} and services.queue.running == 0

@@ -253,3 +253,70 @@ def test_fifty_digests_at_one_minute_each_once_and_a_question_meanwhile(
             assert f"colleague number {user}," in text_of(event)
     finally:
         bot.close()
+
+
+def test_a_digest_whose_send_failed_is_sent_again_only_what_did_not_go(
+    tmp_path: Path, models_dir: Path
+) -> None:
+    """The one rule for scheduled messages: a day long enough for two messages; the second
+    fails once (Telegram 500). It is sent again a moment later, the first is not."""
+    bot = Harness(
+        tmp_path / "data",
+        env_extra={
+            "MNEMO_MODELS_PATH": str(models_dir),
+            "MNEMO_DELIVERY_RETRY_SECONDS": "2",
+            "MNEMO_RATE_PER_MINUTE": "200",
+        },
+    )
+    bot.start_server()
+    user = 53
+    try:
+        _away_from_midnight("UTC")
+        bot.start_bot()
+        bot.send(user, "/timezone UTC")
+        bot.reply_to(user, "UTC")
+        for n in range(45):
+            bot.send(
+                user,
+                f"Item {n:02d}: bought a squared notebook, two pens with blue ink, a steel "
+                f"ruler and a pencil sharpener at the stationery shop number {n}",
+            )
+            bot.reply_to(user, "Saved")
+        due = datetime.now(UTC) + timedelta(minutes=1)
+        if due.second > 45:
+            due += timedelta(minutes=1)
+        bot.send(user, f"/digest_time {due:%H:%M}")
+        bot.reply_to(user, f"{due:%H:%M}")
+        start = len(bot.events())
+        bot.fail_next(
+            "sendMessage", status=500, description="Internal Server Error", chat_id=user, skip=1
+        )
+        deadline = time.monotonic() + 240
+        while True:
+            sent = [
+                e
+                for e in bot.events(start)
+                if e["method"] == "sendMessage"
+                and int(e["params"]["chat_id"]) == user
+                and "message_id" in e["result"]
+            ]
+            if len(sent) >= 2 or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
+        time.sleep(4)  # anything sent twice shows up now
+        sent = [
+            e
+            for e in bot.events(start)
+            if e["method"] == "sendMessage"
+            and int(e["params"]["chat_id"]) == user
+            and "message_id" in e["result"]
+        ]
+        failed = [e for e in bot.events(start) if e["result"] == {"error": 500, "failed": True}]
+        assert len(failed) == 1
+        assert len(sent) == 2, [text_of(e)[:40] for e in sent]
+        first, second = (text_of(e) for e in sent)
+        assert "Your day" in first and "Item 00" in first and "Your day" not in second
+        assert "Item 44" in second and sent[1]["time"] > failed[0]["time"]
+        assert failed[0]["params"]["text"] == sent[1]["params"]["text"], "the same part again"
+    finally:
+        bot.close()

@@ -277,8 +277,11 @@ def test_strangers_are_refused_and_nothing_is_kept(bot: Harness, samples: list[S
     downloads = len([e for e in bot.events() if e["method"] == "getFile"])
     bot.send(STRANGER, "Remember my password is hunter2")
     assert "not on its list" in text_of(bot.reply_to(STRANGER, "not on its list"))
-    bot.send_file(STRANGER, samples[0].path)
-    bot.reply_to(STRANGER, "not on its list")
+    for _ in range(3):  # told once, not once per message: a stranger can't make it talk
+        bot.send_file(STRANGER, samples[0].path)
+    time.sleep(2)
+    refusals = [e for e in _messages_to(bot, STRANGER) if "not on its list" in text_of(e)]
+    assert len(refusals) == 1
     assert len([e for e in bot.events() if e["method"] == "getFile"]) == downloads
     from sqlalchemy import create_engine, text
 

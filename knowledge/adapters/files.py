@@ -48,11 +48,6 @@ class FileStore:
                 kept = path == self.path(int(folder.name), name) if _is_digest(name) else False
                 yield int(folder.name), name if kept else None, path
 
-    def usage(self, user_id: int | None = None) -> int:
-        """Bytes kept for one user, or for everyone."""
-        folder = self._root if user_id is None else self._root / str(int(user_id))
-        return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
-
 
 def write_atomically(target: Path, fill: Callable[[BinaryIO], object]) -> None:
     """Write `target` through `fill` so that a kill -9 leaves the old file or the new one,

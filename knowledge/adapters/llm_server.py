@@ -18,13 +18,15 @@ from typing import Any
 
 import httpx
 
-from knowledge.domain.errors import LlmUnavailable
+from knowledge.domain.errors import LlmRefused, LlmUnavailable
 from knowledge.domain.model import GenerationParams
 
 log = logging.getLogger(__name__)
 
 CONNECT_SECONDS = 5.0
 PROBE_SECONDS = 5.0
+# Statuses that say "not now" (come back later) rather than "not this request".
+RETRY_LATER = {408, 425, 429}
 # Scripts tokenized about one token per character (Chinese, Japanese, Korean), and digits.
 _DENSE = re.compile(r"[\d\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
 
@@ -40,6 +42,7 @@ class ServerGenerator:
         api_key: str | None = None,
         model: str | None = None,
         timeout_seconds: float = 60.0,
+        transport: httpx.BaseTransport | None = None,
     ) -> None:
         self._base = base_url.rstrip("/")
         self._model = model
@@ -47,12 +50,14 @@ class ServerGenerator:
         self._client = httpx.Client(
             headers=headers,
             timeout=httpx.Timeout(timeout_seconds, connect=CONNECT_SECONDS),
+            transport=transport,
         )
         self._timeout = timeout_seconds
 
     @property
     def where(self) -> str:
-        return f"the model server at {self._base}"
+        """The server as named in messages and logs: its URL without any user or password."""
+        return f"the model server at {shown_url(self._base)}"
 
     def stream(self, messages: list[dict[str, str]], params: GenerationParams) -> Iterator[str]:
         body: dict[str, Any] = {
@@ -88,7 +93,7 @@ class ServerGenerator:
         """None when the server answers with its model list; else what is wrong."""
         try:
             self._list_models(PROBE_SECONDS)
-        except LlmUnavailable as exc:
+        except (LlmUnavailable, LlmRefused) as exc:
             return str(exc)
         return None
 
@@ -117,12 +122,25 @@ class ServerGenerator:
         return [str(entry["id"]) for entry in data if isinstance(entry, dict) and "id" in entry]
 
     def _raise_for(self, reply: httpx.Response) -> None:
-        if reply.status_code in (401, 403):
-            raise LlmUnavailable(f"{self.where} refused the API key (MNEMO_LLM_API_KEY)")
-        if reply.status_code >= 400:
-            reply.read()
-            detail = reply.text[:200].replace("\n", " ")
-            raise LlmUnavailable(f"{self.where} answered HTTP {reply.status_code}: {detail}")
+        """A refused key, a timeout, too many requests or a server error: unavailable, so
+        the question is kept for later. Any other 4xx refuses this very request (a prompt
+        past the context, an unknown model): asked again it would be refused again."""
+        status = reply.status_code
+        if status in (401, 403):
+            raise LlmUnavailable(
+                f"{self.where} refused the API key (MNEMO_LLM_API_KEY)", reason="api key refused"
+            )
+        if status < 400:
+            return
+        reply.read()
+        detail = reply.text[:200].replace("\n", " ")
+        if status >= 500 or status in RETRY_LATER:
+            raise LlmUnavailable(
+                f"{self.where} answered HTTP {status}: {detail}", reason=f"HTTP {status}"
+            )
+        raise LlmRefused(
+            f"{self.where} refused the request (HTTP {status}): {detail}", status=status
+        )
 
     def _unavailable(self, exc: httpx.HTTPError) -> LlmUnavailable:
         if isinstance(exc, httpx.TimeoutException):
@@ -131,7 +149,18 @@ class ServerGenerator:
             reason = "refused the connection (is it running?)"
         else:
             reason = f"broke off ({type(exc).__name__})"
-        return LlmUnavailable(f"{self.where} {reason}")
+        return LlmUnavailable(f"{self.where} {reason}", reason=reason)
+
+
+def shown_url(url: str) -> str:
+    """A URL fit for a log line or a reply: any user name and password taken out."""
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL:
+        return "(an invalid URL)"
+    if parsed.userinfo:
+        parsed = parsed.copy_with(username=None, password=None)
+    return str(parsed)
 
 
 def _content_of(line: str) -> str | None:

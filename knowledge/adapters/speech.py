@@ -13,16 +13,19 @@ repeating itself through the rest of the note.
 
 from __future__ import annotations
 
+import gc
+import itertools
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import av
+import numpy as np
 
 from knowledge.adapters.provision import SPEECH_PRESETS
-from knowledge.domain.errors import CorruptFile, EmptyFile, ModelMissing
+from knowledge.domain.errors import AudioTooLong, CorruptFile, EmptyFile, ModelMissing
 from knowledge.domain.model import Transcript
 from knowledge.domain.ports import Progress, no_progress
 
@@ -71,12 +74,11 @@ class WhisperTranscriber:
         *,
         languages: Sequence[str],
         fallback: str,
+        max_seconds: float,
         progress: Progress = no_progress,
     ) -> Transcript:
-        from faster_whisper import decode_audio
-
         try:
-            audio = decode_audio(str(path), sampling_rate=SAMPLE_RATE)
+            audio = decode(path, max_seconds)
         except (av.FFmpegError, ValueError, IndexError) as exc:
             raise CorruptFile("the audio is damaged and cannot be read", kind="audio") from exc
         seconds = len(audio) / SAMPLE_RATE
@@ -135,3 +137,61 @@ class WhisperTranscriber:
                 )
             return str(folder)
         return self._spec  # a model folder, or a name faster-whisper downloads
+
+
+def decode(path: Path, max_seconds: float) -> np.ndarray[Any, np.dtype[np.float32]]:
+    """The recording as 16 kHz mono float32 samples. Raises AudioTooLong as soon as what is
+    decoded passes `max_seconds`, whatever the container declared (a WebM written as a live
+    stream declares no length, and 1.7 MB of it holds half an hour), so a long recording
+    costs neither the memory nor the time of decoding it."""
+    resampler = av.audio.resampler.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
+    pieces: list[np.ndarray[Any, Any]] = []
+    with av.open(str(path), mode="r", metadata_errors="ignore") as container:
+        if not container.streams.audio:
+            raise CorruptFile("the file holds no audio", "no_audio")
+        for frame in _resampled(_limited(container.decode(audio=0), max_seconds), resampler):
+            pieces.append(frame.to_ndarray().reshape(-1))
+    del resampler
+    gc.collect()  # PyAV's resampler frees its buffers only then (faster-whisper #390)
+    if not pieces:
+        return np.zeros(0, dtype=np.float32)
+    return np.concatenate(pieces).astype(np.float32) / 32768.0
+
+
+def _limited(frames: Iterator[av.AudioFrame], max_seconds: float) -> Iterator[av.AudioFrame]:
+    """The decoded frames, grouped, stopping with AudioTooLong past `max_seconds`; frames
+    that fail to decode are skipped, as faster-whisper does."""
+    fifo = av.audio.fifo.AudioFifo()
+    seconds = 0.0
+    while True:
+        try:
+            frame = next(frames)
+        except StopIteration:
+            break
+        except av.error.InvalidDataError:
+            continue
+        seconds += frame.samples / (frame.sample_rate or SAMPLE_RATE)
+        if seconds > max_seconds:
+            log.info(
+                "a recording passed the %.0f s limit while decoding: stopped at %.1f s",
+                max_seconds,
+                seconds,
+            )
+            raise AudioTooLong(
+                f"the recording is longer than the {max_seconds / 60:g}-minute limit",
+                limit=f"{max_seconds / 60:g}",
+                decoded_seconds=round(seconds, 1),
+            )
+        frame.pts = None  # grouped frames need no timestamps
+        fifo.write(frame)
+        if fifo.samples >= 500_000 and (grouped := fifo.read()) is not None:
+            yield grouped
+    if fifo.samples > 0 and (rest := fifo.read()) is not None:
+        yield rest
+
+
+def _resampled(
+    frames: Iterator[av.AudioFrame], resampler: av.audio.resampler.AudioResampler
+) -> Iterator[av.AudioFrame]:
+    for frame in itertools.chain(frames, [None]):  # None flushes the resampler
+        yield from resampler.resample(frame)

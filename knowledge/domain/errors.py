@@ -45,6 +45,13 @@ class FileTooLarge(MnemoError):
     default_code = "file_over_limit"
 
 
+class AudioTooLong(FileTooLarge):
+    """A recording runs past the length limit, whatever its container claimed; found out
+    while decoding, which stops there."""
+
+    default_code = "audio_over_limit"
+
+
 class QuotaExceeded(MnemoError):
     """Keeping the file would take the user over their storage quota."""
 
@@ -80,3 +87,17 @@ class LlmUnavailable(ServiceUnavailable):
     asked is kept and answered when it is back."""
 
     default_code = "llm_unavailable"
+
+
+class LlmRefused(MnemoError):
+    """The model server answered the request with a refusal of it (HTTP 400, 404, 413, 422:
+    a prompt past its context, an unknown model...): asking again would be refused again,
+    so the question is answered with this error instead of being kept."""
+
+    default_code = "llm_refused"
+
+
+class TooManyWaiting(MnemoError):
+    """The user already has as many questions waiting for the model as one may."""
+
+    default_code = "too_many_waiting"

@@ -134,11 +134,13 @@ class Transcriber(Protocol):
         *,
         languages: Sequence[str],
         fallback: str,
+        max_seconds: float,
         progress: Progress = no_progress,
     ) -> Transcript:
         """The words spoken, in the detected language among `languages` (the first one
         alone forces it), or `fallback` when detection is unsure. Raises EmptyFile when
-        nothing is said, CorruptFile when the audio cannot be decoded."""
+        nothing is said, CorruptFile when the audio cannot be decoded, and AudioTooLong as
+        soon as decoding passes `max_seconds` (no more of it is decoded)."""
         ...
 
 
@@ -163,8 +165,4 @@ class OriginalFiles(Protocol):
 
     def scan(self) -> Iterator[tuple[int, str | None, Path]]:
         """(user id, sha256 or None for a leftover temp file, path) of every file kept."""
-        ...
-
-    def usage(self, user_id: int | None = None) -> int:
-        """Bytes kept, for one user or for all."""
         ...

@@ -54,8 +54,24 @@ class Documents(Protocol):
         size_bytes: int,
         extracted: Extracted,
         created_at: datetime | None = None,
+        source: str | None = None,
     ) -> StoredDocument:
-        """A new document, "ingesting" until `mark_ready`; the user's row is made if needed."""
+        """A new document, "ingesting" until `mark_ready`; the user's row is made if needed.
+        `source` names where it came from (a chat message), unique per user."""
+        ...
+
+    def from_source(self, user_id: int, source: str) -> StoredDocument | None:
+        """The user's document made from that source (a chat message), if any."""
+        ...
+
+    def set_content(
+        self, user_id: int, doc_id: int, *, sha256: str, name: str, size_bytes: int
+    ) -> None:
+        """What a replaced note now is: its hash, display name and size."""
+        ...
+
+    def set_derived_bytes(self, doc_id: int, derived_bytes: int) -> None:
+        """What the document's chunk texts and vectors take, counted against the quota."""
         ...
 
     def get(self, user_id: int, doc_id: int) -> StoredDocument | None: ...
@@ -100,7 +116,10 @@ class Documents(Protocol):
         """(user id, sha256) of every ready document kept as a file."""
         ...
 
-    def used_bytes(self, user_id: int) -> int: ...
+    def used_bytes(self, user_id: int | None) -> int:
+        """What the user's memory takes (None: everyone's): originals (a note's text) plus
+        what was derived from them (chunk texts and vectors), as the quota counts it."""
+        ...
 
     def count(self, user_id: int | None = None) -> int: ...
 
@@ -130,6 +149,8 @@ class Notes(Protocol):
 
     def text_of(self, doc_id: int) -> str: ...
 
+    def set_text(self, doc_id: int, text: str) -> None: ...
+
     def of_user(self, user_id: int) -> list[NoteEntry]: ...
 
     def count(self, user_id: int | None = None) -> int: ...
@@ -150,6 +171,17 @@ class InboxEntry:
     update_id: int
     handled: bool
     fingerprint: str  # "" for an entry recorded before fingerprints were kept
+
+
+@dataclass(frozen=True)
+class PendingUpdate:
+    """An update received and not yet handled."""
+
+    update_id: int
+    user_id: int | None
+    payload: dict[str, Any]
+    attempts: int  # times its handling started
+    kept: bool  # kept on purpose (waiting for the model server): a restart does not count
 
 
 class InboxItems(Protocol):
@@ -179,22 +211,72 @@ class InboxItems(Protocol):
 
     def reply_of(self, update_id: int) -> int | None: ...
 
-    def pending(self) -> list[dict[str, Any]]:
-        """Payloads of updates received but never handled, oldest first."""
+    def pending(self) -> list[PendingUpdate]:
+        """Updates received but never handled, oldest first."""
+        ...
+
+    def started_again(self, update_id: int, *, counted: bool) -> None:
+        """Its handling starts again (after a restart): one attempt more when `counted`;
+        no longer kept either way."""
+        ...
+
+    def keep(self, update_id: int) -> None:
+        """Mark it kept on purpose until the model server is back."""
+        ...
+
+    def set_aside(self, update_id: int) -> None:
+        """Give up on it: never replayed again; forgotten like a handled one."""
+        ...
+
+
+@dataclass(frozen=True)
+class DeliveryState:
+    """A scheduled message (a digest, a reminder) and how far sending it got."""
+
+    key: str
+    user_id: int
+    parts: list[str]
+    parts_sent: int
+    attempts: int  # sends that failed
+    claimed_by: str | None
+    claimed_at: datetime | None
+    sent_at: datetime | None
+    given_up: bool
+    created_at: datetime
+
+
+class DeliveryLog(Protocol):
+    def get(self, key: str) -> DeliveryState | None: ...
+
+    def create(self, key: str, user_id: int, parts: list[str]) -> None:
+        """Record a message to send; raises AlreadyRecorded when the key exists."""
+        ...
+
+    def take(
+        self, key: str, owner: str, now: datetime, stale_before: datetime, max_attempts: int
+    ) -> bool:
+        """Claim it for `owner`, atomically across processes: only when not sent, not given
+        up, under `max_attempts` failures, and not claimed since `stale_before` by another."""
+        ...
+
+    def part_sent(self, key: str, parts_sent: int) -> None: ...
+
+    def finish(self, key: str, now: datetime) -> None:
+        """Every part sent: mark it sent and release the claim."""
+        ...
+
+    def release(self, key: str, *, failed: bool, give_up: bool) -> None:
+        """Let go of the claim, counting a failed send; `give_up`: never try again."""
+        ...
+
+    def unfinished(self, since: datetime) -> list[DeliveryState]:
+        """Messages created since then that are neither sent nor given up."""
         ...
 
 
 class DigestLog(Protocol):
-    def ensure(self, user_id: int, day: date) -> None:
-        """Make the day's row, so a claim in the next unit of work finds it."""
-        ...
-
     def keep(self, user_id: int, day: date, text: str, items: int, last_item_id: int) -> None:
         """Store (or replace) the text of a user's digest of a local day."""
-        ...
-
-    def claim(self, user_id: int, day: date) -> bool:
-        """Mark the day's digest sent; False when it already was. Atomic across processes."""
         ...
 
 
@@ -221,6 +303,9 @@ class UnitOfWork(Protocol):
 
     @property
     def digests(self) -> DigestLog: ...
+
+    @property
+    def deliveries(self) -> DeliveryLog: ...
 
 
 class Storage(Protocol):

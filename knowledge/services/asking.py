@@ -13,6 +13,7 @@ from collections.abc import AsyncGenerator
 from contextlib import aclosing
 from dataclasses import dataclass
 
+from knowledge.domain.errors import TooManyWaiting
 from knowledge.domain.repositories import Storage
 from knowledge.services.answering import Answer, Answerer
 from knowledge.services.fair_queue import ASKED, FairQueue, PositionCallback, QueueCancelled
@@ -38,8 +39,10 @@ class AskService:
         queue: FairQueue,
         storage: Storage,
         history_turns: int,
+        max_waiting: int | None = None,
     ) -> None:
         self._answerer = answerer
+        self._max_waiting = max_waiting
         self._queue = queue
         self._storage = storage
         self._history_turns = history_turns
@@ -56,7 +59,15 @@ class AskService:
     ) -> AsyncGenerator[AskEvent, None]:
         """Wait for the user's turn (`on_position` hears how many go first), then yield the
         answer's text as it streams and the finished `Answer`; or `Cancelled`, once, when the
-        user cancels. The exchange is kept unless cancelled."""
+        user cancels. The exchange is kept unless cancelled. Raises TooManyWaiting when the
+        user already has `max_waiting` questions in line."""
+        waiting = self._queue.waiting_of(user_id, ASKED)
+        if self._max_waiting is not None and waiting >= self._max_waiting:
+            log.info("a question refused: %d of that user's wait already", waiting)
+            raise TooManyWaiting(
+                f"you have {waiting} questions waiting; ask again once they are answered",
+                waiting=waiting,
+            )
         try:
             async with self._queue.turn(user_id, priority=ASKED, on_position=on_position):
                 stop = self._running[user_id] = asyncio.Event()

@@ -7,7 +7,8 @@ arrives (at the lowest priority) or, failing that, when the digest is made, and 
 is kept only if the item supports every word and number of it (`summaries.py`). So a day
 of 100 items is assembled, not summarised, at 21:00, and nothing in it is invented.
 
-Sending is claimed in the database first, so a restart never sends a day twice.
+Sending follows the rule of every scheduled message (services/delivery.py): claimed, sent
+part by part, released when a send fails so it is tried again, never sent twice.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from knowledge.domain.errors import LlmUnavailable
+from knowledge.domain.errors import LlmRefused, LlmUnavailable
 from knowledge.domain.model import StoredDocument, UserSettings
 from knowledge.domain.repositories import Storage, UnitOfWork
 from knowledge.services.fair_queue import BACKGROUND, FairQueue, PositionCallback
@@ -248,7 +249,7 @@ class Digests:
                 priority=priority,
                 on_position=on_position,
             )
-        except LlmUnavailable as exc:  # the line is the item's own words; tried again later
+        except (LlmUnavailable, LlmRefused) as exc:  # the line stays the item's own words
             log.warning("digest line of document %s left to its own words: %s", item.doc_id, exc)
             return item
         await asyncio.to_thread(self._keep_summary, user_id, item.doc_id, summary)
@@ -283,15 +284,6 @@ class Digests:
         stamp = max(item.doc_id for item in done)
         await asyncio.to_thread(self._store, user_id, day, digest.plain(), len(done), stamp)
         return digest
-
-    def claim(self, user_id: int, day: date) -> bool:
-        """Record that the day's digest is being sent; False if it already was. The day's
-        row is committed first, so two processes (or a replay racing the job) claim it with
-        one conditional update, and only one of them wins."""
-        with self._storage.begin() as uow:
-            uow.digests.ensure(user_id, day)
-        with self._storage.begin() as uow:
-            return uow.digests.claim(user_id, day)
 
     def _store(self, user_id: int, day: date, text: str, items: int, stamp: int) -> None:
         with self._storage.begin() as uow:

@@ -8,15 +8,21 @@ always be rebuilt. What a crash can leave behind, and what the doctor does about
 - vectors of a document or user SQL does not know (killed mid-forget): deleted;
 - a ready document with missing or extra vectors (a store lost or rolled back): re-embedded;
 - a kept file no document names, or a temp file of an interrupted copy: deleted;
-- a document whose original file is missing: reported; its text stays searchable.
+- a document whose original file is missing: reported; its text stays searchable;
+- a temp folder of an upload being downloaded or an export being sent (data/incoming):
+  deleted once no process can be using it (at the bot's start, or an hour old).
 """
 
 from __future__ import annotations
 
 import logging
+import shutil
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import partial
+from pathlib import Path
 
 from knowledge.domain.model import StoredDocument
 from knowledge.domain.ports import OriginalFiles, VectorStore
@@ -53,13 +59,20 @@ class Doctor:
         store: VectorStore,
         files: OriginalFiles,
         ingestor: Ingestor,
+        incoming: Path,
     ) -> None:
         self._storage = storage
         self._store = store
         self._files = files
         self._ingestor = ingestor
+        self._incoming = incoming
 
-    def examine(self, *, repair: bool = True) -> list[Finding]:
+    def examine(
+        self, *, repair: bool = True, temp_older_than: timedelta = timedelta(hours=1)
+    ) -> list[Finding]:
+        """Find (and unless `repair` is False, fix) what a crash left. Temp uploads younger
+        than `temp_older_than` may belong to a running process and are left alone; the bot
+        passes 0 at its start, before it takes any update."""
         with self._storage.read() as uow:
             unfinished = uow.documents.unfinished()
         # What the first step removes (or, in a dry run, would) is not reported again.
@@ -69,6 +82,7 @@ class Doctor:
             *self._unfinished(unfinished, repair),
             *self._vectors(repair, gone_docs),
             *self._files_kept(repair, gone_files),
+            *self._temp_uploads(repair, temp_older_than),
         ]
         for finding in findings:
             log.warning("doctor: %s: %s", finding.problem, finding.action or "left as is")
@@ -145,5 +159,27 @@ class Doctor:
         for user_id, sha256 in sorted(originals - seen):
             findings.append(
                 Finding(f"the original file {sha256[:12]}… of user {user_id} is missing", "")
+            )
+        return findings
+
+    def _temp_uploads(self, repair: bool, older_than: timedelta) -> list[Finding]:
+        if not self._incoming.is_dir():
+            return []
+        findings: list[Finding] = []
+        before = time.time() - older_than.total_seconds()
+        for entry in sorted(self._incoming.iterdir()):
+            if entry.stat().st_mtime > before:
+                continue
+            remove = (
+                partial(shutil.rmtree, entry, ignore_errors=True)
+                if entry.is_dir()
+                else partial(entry.unlink, missing_ok=True)
+            )
+            _found(
+                findings,
+                repair,
+                f"a temp upload left by an interrupted download: {entry.name}",
+                ("deleted it", "would delete it"),
+                remove,
             )
         return findings

@@ -1,6 +1,12 @@
 """Incoming updates kept until handled: a restart replays what a crash cut short, and an
 update delivered twice is handled once.
 
+An update whose handling kills the process (a file that makes a reader run out of memory,
+say) would be replayed into the same crash at every start. So each start counts one more
+attempt for every update it replays, and one that was already retried `max_retries` times
+is set aside instead: not replayed, its sender told once. A question kept on purpose while
+the model server was away is not counted: it was waiting, not crashing.
+
 Handled updates are forgotten after a retention window longer than Telegram redelivers
 an unacknowledged update (24 hours), so the inbox does not grow without end. Update ids
 are not forever unique (Telegram starts a new random sequence after a week without
@@ -13,12 +19,21 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from knowledge.domain.repositories import AlreadyRecorded, Storage
+from knowledge.domain.repositories import AlreadyRecorded, PendingUpdate, Storage
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Resumed:
+    """What a start does with the updates left unfinished."""
+
+    replay: list[dict[str, Any]] = field(default_factory=list)
+    set_aside: list[PendingUpdate] = field(default_factory=list)
 
 
 class Inbox:
@@ -70,7 +85,34 @@ class Inbox:
     def pending(self) -> list[dict[str, Any]]:
         """Payloads of updates received but never finished, oldest first."""
         with self._storage.read() as uow:
-            return uow.inbox.pending()
+            return [update.payload for update in uow.inbox.pending()]
+
+    def keep(self, update_id: int) -> None:
+        """It waits on purpose (for the model server): a restart meanwhile is not counted
+        against it."""
+        with self._storage.begin() as uow:
+            uow.inbox.keep(update_id)
+
+    def resume(self, max_retries: int) -> Resumed:
+        """At start-up: count one more attempt for each unfinished update (unless it was
+        kept on purpose) and return the ones to replay; those already retried
+        `max_retries` times are set aside and returned apart, to tell their senders."""
+        replay: list[dict[str, Any]] = []
+        aside: list[PendingUpdate] = []
+        with self._storage.begin() as uow:
+            for update in uow.inbox.pending():
+                if not update.kept and update.attempts > max_retries:
+                    uow.inbox.set_aside(update.update_id)
+                    aside.append(update)
+                    log.warning(
+                        "update %s set aside: its handling stopped the bot (attempts: %d)",
+                        update.update_id,
+                        update.attempts,
+                    )
+                    continue
+                uow.inbox.started_again(update.update_id, counted=not update.kept)
+                replay.append(update.payload)
+        return Resumed(replay, aside)
 
 
 def _fingerprint(payload: dict[str, Any]) -> str:

@@ -5,12 +5,16 @@ from __future__ import annotations
 import json
 import zipfile
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from knowledge.domain.errors import DocumentNotFound
+from knowledge.domain.model import NoteEntry, StoredDocument
 from knowledge.domain.ports import OriginalFiles, VectorStore
 from knowledge.domain.repositories import Storage
+
+EXPORT_FORMAT = "mnemo-export"
+EXPORT_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -83,53 +87,41 @@ class Memory:
                 documents=uow.documents.count(user_id) - notes,
                 notes=notes,
                 chunks=uow.chunks.count(user_id),
-                storage_bytes=self._files.usage(user_id),
+                storage_bytes=uow.documents.used_bytes(user_id),
             )
 
     def export(self, user_id: int, target: Path) -> Path:
-        """A zip of the user's originals, notes and metadata (JSON)."""
+        """Everything of the user in one zip at `target` (`mnemo export`)."""
+        written = self.export_parts(user_id, target.parent, part_bytes=None)
+        written[0].replace(target)
+        return target
+
+    def export_parts(self, user_id: int, folder: Path, *, part_bytes: int | None) -> list[Path]:
+        """The user's originals, notes and metadata as zips of at most `part_bytes` each
+        (None: one), written to `folder` one at a time, streamed from the kept files (never
+        whole in memory). Each part is a valid zip on its own: `manifest.json` (part k of
+        n), and `documents.json` and `notes.json` of the documents it holds, with their
+        originals under `originals/`. A file larger than a part gets a part of its own."""
+        entries = self._entries(user_id)
+        groups = _packed(entries, part_bytes)
+        paths = []
+        for number, group in enumerate(groups, 1):
+            suffix = f"-part{number}of{len(groups)}" if len(groups) > 1 else ""
+            path = folder / f"mnemo-export-{user_id}{suffix}.zip"
+            _write_part(path, user_id, group, number, len(groups))
+            paths.append(path)
+        return paths
+
+    def _entries(self, user_id: int) -> list[_Entry]:
         with self._storage.read() as uow:
             docs = [doc for doc, _ in uow.documents.of_user(user_id)]
-            notes = uow.notes.of_user(user_id)
-        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
-            metadata = []
-            for doc in docs:
-                entry: dict[str, object] = {
-                    "id": doc.id,
-                    "name": doc.name,
-                    "kind": doc.kind,
-                    "mime": doc.mime,
-                    "sha256": doc.sha256,
-                    "size_bytes": doc.size_bytes,
-                    "pages": doc.pages,
-                    "title": doc.title,
-                    "status": doc.status,
-                    "meta": doc.meta,
-                    "created_at": doc.created_at.isoformat(),
-                }
-                original = self._files.path(user_id, doc.sha256)
-                if doc.kind != "note" and original.is_file():
-                    stored_as = f"originals/{doc.id}-{doc.name}"
-                    entry["file"] = stored_as
-                    archive.write(original, stored_as)
-                metadata.append(entry)
-            archive.writestr("documents.json", _json(metadata))
-            archive.writestr(
-                "notes.json",
-                _json(
-                    [
-                        {
-                            "id": n.id,
-                            "document_id": n.document_id,
-                            "text": n.text,
-                            "origin": n.origin,
-                            "created_at": n.created_at.isoformat(),
-                        }
-                        for n in notes
-                    ]
-                ),
-            )
-        return target
+            notes = {note.document_id: note for note in uow.notes.of_user(user_id)}
+        entries = []
+        for doc in docs:
+            original = self._files.path(user_id, doc.sha256)
+            kept = original if doc.kind != "note" and original.is_file() else None
+            entries.append(_Entry(doc, notes.get(doc.id), kept))
+        return entries
 
     def wipe(self, user_id: int) -> None:
         """Delete everything of one user: rows, history, inbox and profile, then vectors and
@@ -138,6 +130,103 @@ class Memory:
             uow.users.wipe(user_id)
         self._store.delete_user(user_id)
         self._files.delete_user(user_id)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """One document as exported: its row, its note, its original file."""
+
+    doc: StoredDocument
+    note: NoteEntry | None
+    original: Path | None
+
+    @property
+    def archived_as(self) -> str:
+        return f"originals/{self.doc.id}-{self.doc.name}"
+
+    @property
+    def size(self) -> int:
+        """What it adds to a part, erring high: the file, its text, the zip's headers."""
+        file = self.original.stat().st_size if self.original else 0
+        text = len(self.note.text.encode()) if self.note else 0
+        return file + file // 500 + text * 2 + ENTRY_OVERHEAD
+
+    def metadata(self) -> dict[str, object]:
+        doc = self.doc
+        entry: dict[str, object] = {
+            "id": doc.id,
+            "name": doc.name,
+            "kind": doc.kind,
+            "mime": doc.mime,
+            "sha256": doc.sha256,
+            "size_bytes": doc.size_bytes,
+            "pages": doc.pages,
+            "title": doc.title,
+            "status": doc.status,
+            "meta": doc.meta,
+            "created_at": doc.created_at.isoformat(),
+        }
+        if self.original is not None:
+            entry["file"] = self.archived_as
+        return entry
+
+
+# Already compressed (JPEG, PDF streams, Ogg, the zips DOCX and EPUB are): stored as they
+# are, which costs no time and keeps a part's size predictable.
+_STORED = ("image/", "audio/", "video/", "application/pdf", "application/epub", "application/vnd")
+ENTRY_OVERHEAD = 1024  # zip headers, its line in documents.json
+PART_RESERVE = 64 * 1024  # manifest.json and the JSON around the entries
+
+
+def _packed(entries: list[_Entry], part_bytes: int | None) -> list[list[_Entry]]:
+    """Entries in order, cut into parts that stay under `part_bytes`."""
+    if part_bytes is None:
+        return [entries]
+    budget = max(part_bytes - PART_RESERVE, 1)
+    parts: list[list[_Entry]] = [[]]
+    used = 0
+    for entry in entries:
+        if parts[-1] and used + entry.size > budget:
+            parts.append([])
+            used = 0
+        parts[-1].append(entry)
+        used += entry.size
+    return parts
+
+
+def _write_part(path: Path, user_id: int, entries: list[_Entry], number: int, total: int) -> None:
+    """One part, written beside `path` and moved there when whole."""
+    partial = path.with_name(path.name + ".partial")
+    with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
+        manifest = {
+            "format": EXPORT_FORMAT,
+            "version": EXPORT_VERSION,
+            "user_id": user_id,
+            "part": number,
+            "parts": total,
+            "documents": len(entries),
+            "created_at": datetime.now(UTC).isoformat(),
+        }
+        archive.writestr("manifest.json", _json(manifest))
+        for entry in entries:
+            if entry.original is not None:
+                stored = entry.doc.mime.startswith(_STORED)
+                method = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+                archive.write(entry.original, entry.archived_as, compress_type=method)
+        archive.writestr("documents.json", _json([entry.metadata() for entry in entries]))
+        notes = [
+            {
+                "id": entry.note.id,
+                "document_id": entry.note.document_id,
+                "text": entry.note.text,
+                "origin": entry.note.origin,
+                "created_at": entry.note.created_at.isoformat(),
+            }
+            for entry in entries
+            if entry.note is not None
+        ]
+        archive.writestr("notes.json", _json(notes))
+    partial.replace(path)
 
 
 def _json(data: object) -> str:

@@ -35,6 +35,15 @@ class Profiles:
             assert user is not None
             return Profile(user_id, user.language or "en", user.answer_length)
 
+    def language_of(self, user_id: int, client_language: str | None = None) -> str:
+        """The user's interface language, or their client's when they have no profile;
+        makes no profile (for someone the bot only saw in a group)."""
+        with self._storage.read() as uow:
+            user = uow.users.get(user_id)
+        if user is not None and user.language:
+            return user.language
+        return _supported(client_language)
+
     def set_language(self, user_id: int, language: str) -> Profile:
         if language not in LANGUAGES:
             raise ValueError(f"unsupported language {language}")

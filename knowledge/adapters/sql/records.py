@@ -17,6 +17,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.sql.expression import false as sa_false
 from sqlalchemy.sql.expression import true as sa_true
 
 
@@ -48,6 +49,9 @@ class Document(Base):
     __tablename__ = "documents"
     __table_args__ = (
         UniqueConstraint("user_id", "sha256", name="uq_documents_user_sha256"),
+        # An index, not a constraint: SQLite adds it without rebuilding the table (which
+        # would lose AUTOINCREMENT, so forgotten ids could come back).
+        Index("uq_documents_user_source", "user_id", "source", unique=True),
         Index("ix_documents_user_created", "user_id", "created_at"),
         {"sqlite_autoincrement": True},  # an id, once forgotten, is never reused
     )
@@ -67,6 +71,11 @@ class Document(Base):
     # The item's one line in the day's digest, checked against its text; None: not made yet
     # (short notes need none: their own words are the line).
     summary: Mapped[str | None] = mapped_column(Text)
+    # Where it came from, e.g. "tg:<chat>:<message>" (an edit of that message replaces it);
+    # None for files given on the command line.
+    source: Mapped[str | None] = mapped_column(String(128))
+    # What its chunk texts and vectors take: counted against the quota with size_bytes.
+    derived_bytes: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     chunks: Mapped[list[ChunkRecord]] = relationship(
@@ -129,10 +138,15 @@ class InboxItem(Base):
     received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     # The update's content hashed: a redelivery has the same, a reused id another.
     fingerprint: Mapped[str | None] = mapped_column(String(64))
+    # Times its handling started; a restart after a crash counts one more, so an update
+    # that kills the process is set aside (status "set_aside") instead of replayed forever.
+    attempts: Mapped[int] = mapped_column(default=1, server_default="1")
+    # Kept on purpose, waiting for the model server: a restart does not count an attempt.
+    kept: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
 
 
 class DigestRecord(Base):
-    """One user's digest of one local day: generated text, and whether it was sent."""
+    """One user's digest of one local day, as generated; its sending is a delivery."""
 
     __tablename__ = "digests"
     __table_args__ = (UniqueConstraint("user_id", "local_date", name="uq_digests_user_day"),)
@@ -143,5 +157,23 @@ class DigestRecord(Base):
     text: Mapped[str | None] = mapped_column(Text)
     items: Mapped[int] = mapped_column(default=0)
     last_item_id: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DeliveryRecord(Base):
+    """A scheduled message (a digest, a reminder): its parts, how many went out, who is
+    sending it now. services/delivery.py holds the rule."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (Index("ix_deliveries_open", "sent_at", "given_up", "created_at"),)
+
+    key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    parts: Mapped[list[str]] = mapped_column(JSON, default=list)
+    parts_sent: Mapped[int] = mapped_column(default=0)
+    attempts: Mapped[int] = mapped_column(default=0)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_at: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
+    given_up: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

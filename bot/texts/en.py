@@ -1,0 +1,191 @@
+"""The bot's words in English: every key is here, and the other languages fall back to these."""
+
+TEXTS: dict[str, str] = {
+    "start": (
+        "Hi! I'm <b>mnemo</b>, your private memory.\n\nSend me notes, voice messages, documents "
+        "(PDF, DOCX, TXT, Markdown, HTML, EPUB) and photos, and ask me about them any time, in "
+        "writing or aloud. I answer only from what you gave me, with sources.\n\n🔒 <b>Nothing "
+        "leaves this machine</b>: your files, notes and questions are stored and processed here, "
+        "by a local model. No cloud, no telemetry.\n\n/help lists what I can do."
+    ),
+    "help_header": "What I can do:",
+    "help_footer": "A message ending with “?” is a question; anything else is saved as a note.",
+    "cmd_start": "what I do and my privacy promise",
+    "cmd_help": "this list",
+    "cmd_ask": "ask your memory: /ask question",
+    "cmd_note": "save a note: /note text",
+    "cmd_search": "find passages, no AI: /search words",
+    "cmd_docs": "your documents, with buttons to forget",
+    "cmd_forget": "forget a document: /forget ID",
+    "cmd_stats": "what is stored and how much space",
+    "cmd_export": "everything you stored, as a zip",
+    "cmd_wipe": "delete everything of yours",
+    "cmd_cancel": "stop the answer being written",
+    "cmd_settings": "language and answer length",
+    "not_allowed": "Sorry, this is a private assistant and you are not on its list of users.",
+    "slow_down": (
+        "⏳ That is a lot of messages at once. Please wait {seconds} s; what you sent meanwhile is "
+        "not kept."
+    ),
+    "note_saved": "📝 Saved to your memory.",
+    "note_forwarded": "📝 Saved to your memory (forwarded from {origin}).",
+    "already_stored": "This is already in your memory.",
+    "usage_ask": "Usage: /ask your question",
+    "usage_note": "Usage: /note text to remember",
+    "usage_search": "Usage: /search words",
+    "usage_forget": "Usage: /forget ID (see /docs)",
+    "queued": "⏳ You are #{position} in line…",
+    "llm_unavailable": (
+        "⏳ The model that writes answers can't be reached right now. Your question is kept: the "
+        "answer will appear here when it is back."
+    ),
+    "from_memory": "📌 From your memory:",
+    "closest": "🔎 The closest things in your memory:",
+    "cancelled": "⏹ Stopped.",
+    "nothing_to_cancel": "Nothing is running.",
+    "no_matches": "Nothing in your memory matches.",
+    "docs_empty": "Your memory is empty. Send me a note, a document or a photo.",
+    "docs_header": "Your documents:",
+    "forget_button": "🗑 {id}",
+    "forgotten": "🗑 Forgot “{name}”.",
+    "not_found": "No document {id} in your memory.",
+    "stats": "📊 Documents: {documents}\nNotes: {notes}\nChunks: {chunks}\nStorage: {storage}",
+    "stats_all": "👥 All users: {users}",
+    "export_caption": "Everything you stored: originals, notes and metadata.",
+    "wipe_confirm": (
+        "⚠️ Delete <b>everything</b> you stored: documents, notes, photos, history? This cannot be "
+        "undone."
+    ),
+    "wipe_yes": "Yes, delete everything",
+    "wipe_no": "No, keep it",
+    "wiped": "Everything of yours has been deleted.",
+    "wipe_kept": "Nothing was deleted.",
+    "settings": "⚙️ Language: <b>{interface}</b>\nAnswer length: <b>{length}</b>",
+    "length_short": "short",
+    "length_normal": "normal",
+    "length_long": "long",
+    "reading": "📥 Reading {name}…",
+    "progress": "📥 {name}: {message}",
+    "ingested": "✅ {name}: {pages}{chunks} chunks in {seconds:.1f} s. Ask me about it!",
+    "pages": "{pages} pages, ",
+    "photo_read": "🖼 Saved. I read: {text}",
+    "photo_what": (
+        "What's on this photo? Reply to this message with a few words (or a voice note) and I'll "
+        "remember it."
+    ),
+    "photo_labelled": "🖼 Got it: the photo shows “{text}”.",
+    "photo_no_text": "🖼 Saved (no text found in it).",
+    "too_large": "❌ {name} is too large (the limit is {limit} MB).",
+    "failed": "❌ {name}: {reason}",
+    # Errors of the core, by code (knowledge.domain.errors), with the parameters they carry;
+    # a `kind` parameter (pdf, docx...) is worded as {kind_name}.
+    "kind_pdf": "PDF",
+    "kind_docx": "Word document",
+    "kind_epub": "EPUB book",
+    "kind_html": "web page",
+    "kind_markdown": "Markdown file",
+    "kind_text": "text file",
+    "kind_image": "image",
+    "kind_audio": "recording",
+    "listening": "🎙 Listening…",
+    "transcribing": "🎙 {progress}",
+    "voice_heard": "🎙 You asked: “{text}”",
+    "voice_saved": "🎙 Saved: “{text}”",
+    "voice_too_long": "🎙 This recording lasts {minutes} minutes; I transcribe up to {limit}.",
+    "err_audio_too_long": "the recording lasts {minutes} minutes, over the {limit}-minute limit",
+    "err_no_speech": "nothing is said in the recording",
+    "err_no_audio": "the file holds no audio",
+    "err_file_over_limit": "the file is over the {limit_mb} MB limit",
+    "err_file_empty": "the file is empty",
+    "err_no_text": "no text could be read from the file",
+    "err_note_empty": "the note is empty",
+    "err_over_quota": (
+        "your memory holds {used} and this adds {adds}, over your {quota} quota; forget some "
+        "documents first"
+    ),
+    "err_unsupported_type": (
+        "unsupported file type ({mime}); I read PDF, DOCX, TXT, Markdown, HTML, EPUB and photos"
+    ),
+    "err_unsupported_archive": "this archive is not a DOCX or EPUB file",
+    "err_unpacks_too_large": (
+        "the {kind_name} unpacks to {unpacked_mb} MB, over the {limit_mb} MB limit"
+    ),
+    "err_damaged": "the {kind_name} is damaged and cannot be read",
+    "err_undecodable": "the text is not in any encoding I can read",
+    "err_pdf_encrypted": "the PDF is password-protected",
+    "err_pdf_scan": "the PDF has no text layer (a scan?); send its pages as photos",
+    "err_too_many_pages": "the PDF has {pages} pages, over the {limit}-page limit",
+    "err_too_many_megapixels": "the image is over the {limit}-megapixel limit",
+    "cmd_digest": "your day so far; /digest yesterday or a date",
+    "cmd_timezone": "your timezone: /timezone Europe/Madrid",
+    "cmd_digest_time": "daily digest time: /digest_time 21:30 or off",
+    "digest_header": "🗓 Your day, {day}",
+    "digest_empty": "Nothing was added that day.",
+    "part_night": "Night",
+    "part_morning": "Morning",
+    "part_afternoon": "Afternoon",
+    "part_evening": "Evening",
+    # Counts: singular|plural (Russian: one|few|many), by plural_form().
+    "count_note": "{n} note|{n} notes",
+    "count_voice": "{n} voice note|{n} voice notes",
+    "count_photo": "{n} photo|{n} photos",
+    "count_document": "{n} document|{n} documents",
+    "digest_at": "🗓 Your digest comes every day at {at} ({zone}).",
+    "digest_off": "🗓 Daily digests are off ({zone}). /digest_time 21:00 turns them on.",
+    "usage_digest": "Usage: /digest, /digest yesterday or /digest 2026-11-20",
+    "usage_timezone": "Unknown timezone. Example: /timezone Europe/Madrid",
+    "usage_digest_time": "Give a time like 21:30, or off. Example: /digest_time 21:30",
+    "internal_error": "Something went wrong on my side; nothing you stored was lost.",
+    # Groups, limits and deliveries (issue 22).
+    "group_open": "🔒 Open our private chat",
+    "group_answered_private": (
+        "🔒 {name}, I answer about your memory only in our private chat: the reply is there."
+    ),
+    "group_note_private": (
+        "📝 {name}, I'm keeping that in your memory; I confirm in our private chat."
+    ),
+    "group_start_first": (
+        "🔒 {name}, your memory is private: I answer about it only in our private chat. Open it "
+        "with the button, press Start, then ask me again."
+    ),
+    "group_intro": (
+        "👋 I'm mnemo, a private memory. In groups I keep nothing of the chat and show nobody's "
+        "memory: /note saves into your own memory, and questions to me (/ask, or a mention) are "
+        "answered in our private chat."
+    ),
+    "group_refuse_anonymous": (
+        "I can't tell whose memory to use when someone writes anonymously or as a channel. Write "
+        "to me as yourself."
+    ),
+    "not_your_button": "This button isn't yours: it works only in its owner's private chat.",
+    "set_aside": (
+        "⚠️ One of your messages stopped me each time I handled it ({attempts} times), so I set it "
+        "aside. Nothing you stored before was lost. Try sending it again in another form (a "
+        "smaller file, a shorter recording)."
+    ),
+    "upload_queued": "📥 {name}: #{position} in line to be read…",
+    "voice_queued": "🎙 #{position} in line to be transcribed…",
+    "note_updated": "✏️ Note updated: the edited words replace the old ones in your memory.",
+    "caption_updated": "✏️ Caption updated in your memory.",
+    "export_packing": "📦 Packing everything you stored…",
+    "export_queued": "📦 #{position} in line to be packed…",
+    "export_sending": "📦 Sending part {part} of {parts}…",
+    "export_part_caption": (
+        "Part {part} of {parts} of everything you stored: originals, notes and metadata. Each part "
+        "is a zip on its own."
+    ),
+    "export_done": "📦 Done: everything you stored, in {parts} zip file(s) above.",
+    "export_failed": (
+        "❌ Telegram did not take part {part} of {parts} ({size}). The rest is not sent; on the "
+        "machine that runs me, `mnemo export --user <your id>` writes everything to one file."
+    ),
+    "err_llm_refused": (
+        "the model server refused this question (HTTP {status}); try asking it shorter or "
+        "differently"
+    ),
+    "err_too_many_waiting": (
+        "⏳ You have {waiting} questions waiting for an answer already; ask again once they are "
+        "answered."
+    ),
+    "err_audio_over_limit": "the recording is longer than the {limit}-minute limit",
+}

@@ -1,0 +1,123 @@
+"""The bot's words in Spanish; a key missing here is shown in English."""
+
+TEXTS: dict[str, str] = {
+    "start": (
+        "¡Hola! Soy <b>mnemo</b>, tu memoria privada.\n\nEnvíame notas, notas de voz, documentos y "
+        "fotos y pregúntame por ellos. 🔒 <b>Nada sale de esta máquina</b>.\n\n/help"
+    ),
+    "help_header": "Lo que sé hacer:",
+    "note_saved": "📝 Guardado en tu memoria.",
+    "llm_unavailable": (
+        "⏳ El modelo que escribe las respuestas no está disponible ahora. Tu pregunta queda "
+        "guardada: la respuesta aparecerá aquí cuando vuelva."
+    ),
+    "from_memory": "📌 De tu memoria:",
+    "closest": "🔎 Lo más parecido en tu memoria:",
+    "photo_what": (
+        "¿Qué hay en esta foto? Responde a este mensaje con unas palabras (o una nota de voz) y lo "
+        "recordaré."
+    ),
+    "photo_labelled": "🖼 Entendido: en la foto hay «{text}».",
+    "kind_pdf": "PDF",
+    "kind_docx": "Documento de Word",
+    "kind_epub": "Libro EPUB",
+    "kind_html": "Página web",
+    "kind_markdown": "Archivo Markdown",
+    "kind_text": "Archivo de texto",
+    "kind_image": "Imagen",
+    "kind_audio": "Grabación",
+    "listening": "🎙 Escuchando…",
+    "transcribing": "🎙 {progress}",
+    "voice_heard": "🎙 Preguntaste: «{text}»",
+    "voice_saved": "🎙 Guardado: «{text}»",
+    "voice_too_long": "🎙 Esta grabación dura {minutes} minutos; transcribo hasta {limit}.",
+    "err_audio_too_long": "la grabación dura {minutes} minutos, más que el límite de {limit}",
+    "err_no_speech": "no se dice nada en la grabación",
+    "err_no_audio": "el archivo no contiene audio",
+    "err_file_over_limit": "el archivo supera el límite de {limit_mb} MB",
+    "err_file_empty": "el archivo está vacío",
+    "err_no_text": "no se pudo leer ningún texto del archivo",
+    "err_note_empty": "la nota está vacía",
+    "err_over_quota": (
+        "tu memoria ocupa {used} y esto añade {adds}, más que tu cuota de {quota}; olvida algunos "
+        "documentos primero"
+    ),
+    "err_unsupported_type": (
+        "no puedo leer este tipo de archivo ({mime}); envía PDF, DOCX, TXT, Markdown, HTML, EPUB o "
+        "una foto"
+    ),
+    "err_unsupported_archive": "este archivo comprimido no es un DOCX ni un EPUB",
+    "err_unpacks_too_large": (
+        "{kind_name}: descomprimido ocupa {unpacked_mb} MB, más que el límite de {limit_mb} MB"
+    ),
+    "err_damaged": "{kind_name}: el archivo está dañado y no se puede leer",
+    "err_undecodable": "el texto no está en ninguna codificación que pueda leer",
+    "err_pdf_encrypted": "el PDF está protegido con contraseña",
+    "err_pdf_scan": "el PDF no tiene capa de texto (¿un escaneo?); envía sus páginas como fotos",
+    "err_too_many_pages": "el PDF tiene {pages} páginas, más que el límite de {limit}",
+    "err_too_many_megapixels": "la imagen supera el límite de {limit} megapíxeles",
+    "digest_header": "🗓 Tu día, {day}",
+    "digest_empty": "Ese día no se añadió nada.",
+    "part_night": "Madrugada",
+    "part_morning": "Mañana",
+    "part_afternoon": "Tarde",
+    "part_evening": "Noche",
+    "count_note": "{n} nota|{n} notas",
+    "count_voice": "{n} nota de voz|{n} notas de voz",
+    "count_photo": "{n} foto|{n} fotos",
+    "count_document": "{n} documento|{n} documentos",
+    "group_open": "🔒 Abrir nuestro chat privado",
+    "group_answered_private": (
+        "🔒 {name}, solo respondo sobre tu memoria en nuestro chat privado: la respuesta está allí."
+    ),
+    "group_note_private": (
+        "📝 {name}, lo guardo en tu memoria; te lo confirmo en nuestro chat privado."
+    ),
+    "group_start_first": (
+        "🔒 {name}, tu memoria es privada: solo respondo sobre ella en nuestro chat privado. "
+        "Ábrelo con el botón, pulsa Iniciar y vuelve a preguntarme."
+    ),
+    "group_intro": (
+        "👋 Soy mnemo, una memoria privada. En los grupos no guardo nada del chat ni muestro la "
+        "memoria de nadie: /note guarda en tu propia memoria, y las preguntas que me hagas (/ask o "
+        "una mención) las respondo en nuestro chat privado."
+    ),
+    "group_refuse_anonymous": (
+        "No sé qué memoria usar cuando alguien escribe de forma anónima o como un canal. Escríbeme "
+        "en tu propio nombre."
+    ),
+    "not_your_button": "Este botón no es tuyo: solo funciona en el chat privado de su dueño.",
+    "set_aside": (
+        "⚠️ Uno de tus mensajes me detuvo cada vez que lo procesé ({attempts} veces), así que lo "
+        "he apartado. No se perdió nada de lo que guardaste. Prueba a enviarlo de otra forma (un "
+        "archivo más pequeño, una grabación más corta)."
+    ),
+    "upload_queued": "📥 {name}: n.º {position} en la cola de lectura…",
+    "voice_queued": "🎙 N.º {position} en la cola de transcripción…",
+    "note_updated": "✏️ Nota actualizada: el texto editado sustituye al anterior en tu memoria.",
+    "caption_updated": "✏️ Pie de foto actualizado en tu memoria.",
+    "export_packing": "📦 Empaquetando todo lo que guardaste…",
+    "export_queued": "📦 N.º {position} en la cola de empaquetado…",
+    "export_sending": "📦 Enviando la parte {part} de {parts}…",
+    "export_caption": "Todo lo que guardaste: originales, notas y metadatos.",
+    "export_part_caption": (
+        "Parte {part} de {parts} de todo lo que guardaste: originales, notas y metadatos. Cada "
+        "parte es un zip completo."
+    ),
+    "export_done": (
+        "📦 Listo: todo lo que guardaste, en los archivos zip de arriba (partes: {parts})."
+    ),
+    "export_failed": (
+        "❌ Telegram no aceptó la parte {part} de {parts} ({size}). El resto no se envía; en la "
+        "máquina donde funciono, `mnemo export --user <tu id>` lo escribe todo en un archivo."
+    ),
+    "err_llm_refused": (
+        "el servidor del modelo rechazó esta pregunta (HTTP {status}); prueba a preguntarla más "
+        "corta o de otra forma"
+    ),
+    "err_too_many_waiting": (
+        "⏳ Ya tienes {waiting} preguntas esperando respuesta; vuelve a preguntar cuando estén "
+        "respondidas."
+    ),
+    "err_audio_over_limit": "la grabación dura más que el límite de {limit} minutos",
+}
