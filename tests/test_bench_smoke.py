@@ -127,6 +127,23 @@ def test_speed_bench_compares_with_the_raw_engines() -> None:
     assert "Pipeline vs raw" in out
 
 
+def test_the_flood_bench_runs_with_and_without_the_flood() -> None:
+    out, figures = bench(
+        "speed",
+        "--parts",
+        "load",
+        "--load-flood",
+        "--load-runs",
+        "1",
+        "--load-users",
+        "3",
+        "--load-seconds",
+        "10",
+    )
+    assert "pooled" in out and "flood p95" in out
+    assert str(figures["verdict"]["flood"]).startswith(("met", "missed"))  # type: ignore[index]
+
+
 def test_tenant_search_and_serving_benches_run() -> None:
     out, figures = bench(
         "speed",

@@ -111,3 +111,24 @@ def test_unreachable_servers_are_named_in_one_line(run) -> None:  # type: ignore
     assert "cannot reach the database" in done.stderr and "Traceback" not in done.stderr
     # Nothing of the install was touched.
     assert "flowerpot" in run("search", "spare key", "--user", "1").stdout
+
+
+def test_export_writes_everything_in_one_zip(run, samples: list[Sample], tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import zipfile
+
+    run("ingest", str(samples[0].path), str(samples[1].path), "--user", "42")
+    run("note", "Remember to buy oat milk", "--user", "42")
+    target = tmp_path / "me.zip"
+    done = run("export", "--user", "42", "--out", str(target))
+    assert "3 documents" in done.stdout
+    with zipfile.ZipFile(target) as archive:
+        assert archive.testzip() is None
+        documents = json.loads(archive.read("documents.json"))
+        assert sorted(d["name"] for d in documents)[:2] == [
+            "Remember to buy oat milk",
+            "manual.pdf",
+        ]
+        assert all(d["file"] in archive.namelist() for d in documents if "file" in d)
+        assert json.loads(archive.read("notes.json"))[0]["text"] == "Remember to buy oat milk"
+        assert json.loads(archive.read("manifest.json"))["parts"] == 1
+    assert not (tmp_path / "data" / "mnemo-export-42.zip").exists()

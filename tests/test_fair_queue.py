@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from knowledge.services.fair_queue import SHARE, FairQueue, QueueCancelled
+from knowledge.services.fair_queue import ALLOWANCE, SHARE, USE_HALF_LIFE, FairQueue, QueueCancelled
 
 
 async def test_users_are_served_round_robin() -> None:
@@ -275,3 +275,46 @@ async def test_a_users_waiting_questions_are_counted() -> None:
     assert queue.waiting_of(2) == 0
     gate.set()
     await asyncio.gather(*tasks)
+
+
+async def test_who_used_the_model_lately_waits_behind_who_did_not_until_it_fades() -> None:
+    """Past the allowance, recent use decides: a user who asked twelve times in a row waits
+    behind one who asked twice, even if that one was served more recently; after a few
+    half-lives the count has faded and they take turns as equals again."""
+    now = [0.0]
+    queue = FairQueue(clock=lambda: now[0])
+
+    async def quick() -> None:
+        return None
+
+    for _ in range(int(ALLOWANCE) + 4):
+        await queue.run(1, quick)  # the busy user
+    await queue.run(2, quick)  # the other, served last
+    order: list[int] = []
+    gate = asyncio.Event()
+
+    async def held() -> None:
+        await gate.wait()
+
+    async def job(user: int) -> None:
+        order.append(user)
+
+    holder = asyncio.create_task(queue.run(3, held))
+    await asyncio.sleep(0)
+    tasks = [asyncio.create_task(queue.run(u, lambda u=u: job(u))) for u in (1, 2)]
+    await asyncio.sleep(0.01)
+    assert queue.position(2) == 1 and queue.position(1) == 2
+    gate.set()
+    await asyncio.gather(holder, *tasks)
+    assert order == [2, 1]
+    await queue.run(2, quick)  # 2 is now the one served last, and still used it less
+    now[0] += 10 * USE_HALF_LIFE  # time passes: those turns count almost nothing
+    gate.clear()
+    order.clear()
+    holder = asyncio.create_task(queue.run(3, held))
+    await asyncio.sleep(0)
+    tasks = [asyncio.create_task(queue.run(u, lambda u=u: job(u))) for u in (2, 1)]
+    await asyncio.sleep(0.01)
+    gate.set()
+    await asyncio.gather(holder, *tasks)
+    assert order == [1, 2], "equals again: the one served longest ago first"

@@ -114,10 +114,16 @@ def _kind_of(text: str) -> str | None:
 
 
 def run(
-    llm: str, users: int, seconds: float, server_slots: int | None = None, flood: bool = False
+    llm: str,
+    users: int,
+    seconds: float,
+    server_slots: int | None = None,
+    flood: bool = False,
+    latencies_out: dict[str, list[float]] | None = None,
 ) -> tuple[list[tuple[object, ...]], dict[str, float]]:
     """The mixed load, with the model in-process, or on a llama.cpp server of
-    `server_slots` slots (MNEMO_LLM_URL); with `flood`, one user flooding beside them."""
+    `server_slots` slots (MNEMO_LLM_URL); with `flood`, one user flooding beside them.
+    `latencies_out` gets every latency by kind (the others', not the flood's)."""
     ids = list(range(5000, 5000 + users))
     actions = plan(ids, seconds)
     if flood:
@@ -193,6 +199,8 @@ def run(
             lost += max(0, len(times) - len(got))
             doubled += max(0, len(got) - len(times))
             latencies += [at - received for received, (_, at) in zip(times, got, strict=False)]
+        if latencies_out is not None:
+            latencies_out.setdefault(kind, []).extend(latencies)
         latencies = latencies or [0.0]
         figures.update(
             {

@@ -1,6 +1,11 @@
-"""The model's turns shared fairly: users are served round-robin, not first come first
-served, so someone with ten questions queued cannot starve the others. As many turns run at
-once as the model has slots (1 in-process; a model server's parallel slots).
+"""The model's turns shared fairly: users take turns (the one served longest ago goes first),
+not first come first served, so someone with ten questions queued cannot starve the others.
+And someone who asks far more than anyone does, for minutes on end, waits behind everyone
+else: each user's recent turns are counted (a count that halves every USE_HALF_LIFE
+seconds), and only what goes past ALLOWANCE (about 2.8 questions a minute, kept up) pushes
+them back; they are served whenever nobody else waits, and as the count fades they take
+turns as equals again, so nobody starves. As many turns run at once as the model has
+slots (1 in-process; a model server's parallel slots).
 
 Nothing a waiter does can hold the queue up: telling a waiting user their place in line
 runs in a task of its own (a failing or slow callback is logged and skipped), and a turn is
@@ -17,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -32,6 +38,8 @@ SCHEDULED = 1
 BACKGROUND = 2
 PRIORITIES = (ASKED, SCHEDULED, BACKGROUND)
 SHARE = 4  # of every SHARE turns while lower work waits, at least one goes to it
+USE_HALF_LIFE = 120.0  # seconds after which a turn counts half as much against its user
+ALLOWANCE = 8.0  # recent turns anyone may have before they wait behind the others
 PositionCallback = Callable[[int], Awaitable[None]]
 
 
@@ -56,26 +64,42 @@ class _Job:
 
 @dataclass
 class _Plan:
-    """What decides the next turn: when each user was last served, and how many turns in a
-    row each level has had while a lower one waited. `_order` simulates on a copy."""
+    """What decides the next turn: each user's recent use per level (a count that fades),
+    when each user was last served, and how many turns in a row each level has had while
+    a lower one waited. `_order` simulates on a copy, at one moment."""
 
+    now: float = 0.0
+    use: dict[tuple[int, int], tuple[float, float]] = field(default_factory=dict)
     served: dict[int, int] = field(default_factory=dict)
     streak: dict[int, int] = field(default_factory=dict)
     clock: int = 0
 
     def copy(self) -> _Plan:
-        return _Plan(dict(self.served), dict(self.streak), self.clock)
+        return _Plan(self.now, dict(self.use), dict(self.served), dict(self.streak), self.clock)
+
+    def used(self, level: int, user_id: int) -> float:
+        """The user's recent turns at this level, faded to `now`."""
+        count, at = self.use.get((level, user_id), (0.0, self.now))
+        return count * 0.5 ** ((self.now - at) / USE_HALF_LIFE)
 
     def pick(self, waiting: list[_Job]) -> _Job:
         levels = sorted({job.priority for job in waiting})
         level = next((lv for lv in levels[:-1] if self.streak.get(lv, 0) < SHARE - 1), levels[-1])
         at_level = [job for job in waiting if job.priority == level]
-        return min(at_level, key=lambda job: (self.served.get(job.user_id, -1), job.seq))
+        return min(
+            at_level,
+            key=lambda job: (
+                round(max(0.0, self.used(level, job.user_id) - ALLOWANCE), 1),
+                self.served.get(job.user_id, -1),
+                job.seq,
+            ),
+        )
 
     def granted(self, job: _Job, waiting: list[_Job]) -> None:
         """Record a turn given to `job`; `waiting` are the jobs still waiting after it."""
         self.clock += 1
         self.served[job.user_id] = self.clock
+        self.use[(job.priority, job.user_id)] = (self.used(job.priority, job.user_id) + 1, self.now)
         for level in list(self.streak):
             if level < job.priority:
                 self.streak[level] = 0  # a lower level than these was just served
@@ -85,13 +109,15 @@ class _Plan:
 
 class FairQueue:
     """Runs up to `slots` jobs at a time. Among waiting jobs of a level, the user served
-    longest ago goes first; each user's own jobs keep their order."""
+    longest ago goes first, unless they used far more than their allowance lately; each
+    user's own jobs keep their order."""
 
-    def __init__(self, slots: int = 1) -> None:
+    def __init__(self, slots: int = 1, *, clock: Callable[[], float] = time.monotonic) -> None:
         self._slots = slots
         self._waiting: list[_Job] = []
         self._running: list[_Job] = []
         self._plan = _Plan()
+        self._clock = clock
         self._seq = itertools.count()
 
     @asynccontextmanager
@@ -166,6 +192,7 @@ class FairQueue:
 
     def _order(self) -> list[_Job]:
         """Waiting jobs in the order they will run, if no other job comes."""
+        self._plan.now = self._clock()
         plan = self._plan.copy()
         left = [job for job in self._waiting if not job.turn.done()]
         order: list[_Job] = []
@@ -180,6 +207,7 @@ class FairQueue:
         """Start waiting jobs while slots are free, then tell the others their place. Never
         awaits anything, so nobody's callback can hold it up."""
         self._waiting = [job for job in self._waiting if not job.turn.done()]
+        self._plan.now = self._clock()
         while len(self._running) < self._slots and self._waiting:
             job = self._plan.pick(self._waiting)
             self._waiting.remove(job)
