@@ -148,7 +148,14 @@ def test_an_export_is_cut_into_parts_each_a_whole_zip(services: Services, tmp_pa
             seen_notes += json.loads(archive.read("notes.json"))
     assert sorted(seen_docs) == [d.id for d in services.memory.documents(5)]
     assert [note["text"] for note in seen_notes] == ["Remember to buy oat milk"]
+    bystander = tmp_path / "mnemo-export-5.zip"  # a file the user keeps there already
+    bystander.write_bytes(b"mine")
     whole = services.memory.export(5, tmp_path / "all.zip")
+    assert bystander.read_bytes() == b"mine"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".zip") == [
+        "all.zip",
+        "mnemo-export-5.zip",
+    ]
     with zipfile.ZipFile(whole) as archive:
         assert len(json.loads(archive.read("documents.json"))) == 6
         assert json.loads(archive.read("manifest.json"))["parts"] == 1

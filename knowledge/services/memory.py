@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import tempfile
 import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -91,9 +92,11 @@ class Memory:
             )
 
     def export(self, user_id: int, target: Path) -> Path:
-        """Everything of the user in one zip at `target` (`mnemo export`)."""
-        written = self.export_parts(user_id, target.parent, part_bytes=None)
-        written[0].replace(target)
+        """Everything of the user in one zip at `target` (`mnemo export`); packed in a temp
+        folder beside it, so no other file there is touched."""
+        with tempfile.TemporaryDirectory(dir=target.parent, prefix=".mnemo-export-") as folder:
+            written = self.export_parts(user_id, Path(folder), part_bytes=None)
+            written[0].replace(target)
         return target
 
     def export_parts(self, user_id: int, folder: Path, *, part_bytes: int | None) -> list[Path]:
