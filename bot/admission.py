@@ -171,7 +171,7 @@ async def _greet(update: Update, application: MnemoApplication) -> None:
     """Added to a group: how the bot behaves there, once."""
     change = update.my_chat_member
     assert change is not None
-    language = (change.from_user.language_code or "en")[:2]
+    language = await _language(application, change.from_user)
     username = application.bot.username or ""
     try:
         await application.bot.send_message(
@@ -198,7 +198,7 @@ async def _refuse_sender(update: Update, application: MnemoApplication) -> None:
 async def _not_yours(update: Update, application: MnemoApplication) -> None:
     query = update.callback_query
     assert query is not None
-    language = (query.from_user.language_code or "en")[:2]
+    language = await _language(application, query.from_user)
     log.info("a button was pressed outside its owner's private chat; ignored")
     try:
         await query.answer(t("not_your_button", language), show_alert=True)

@@ -70,7 +70,7 @@ class Arrival:
     person: bool  # sent by a person speaking as themselves
     addressed: bool  # meant for this bot
     command: str | None = None  # its command, without the slash or @bot
-    question: bool = False  # a plain text that asks
+    question: bool = False  # a plain text that asks (read in shared chats only)
     own_button: bool = False  # a button pressed in the presser's own private chat
     joined: bool = False  # membership: the bot was just added
 
@@ -103,14 +103,14 @@ def arrival(update: Update, bot_id: int, bot_username: str) -> Arrival:
     shared = message.chat.type in SHARED
     command = _command(message, bot_username)
     addressed = not shared or _addressed(message, command, bot_id, bot_username)
-    text = without_mention(message.text or "", bot_username)
+    text = without_mention(message.text or "", bot_username) if shared else ""
     return Arrival(
         kind,
         shared,
         _person(message),
         addressed,
         command=command or None,
-        question=command is None and bool(text) and is_question(text),
+        question=command is None and bool(text) and is_question(text),  # for shared chats
     )
 
 

@@ -174,16 +174,17 @@ async def export(update: Update, context: MnemoContext) -> None:
                 memory.export_parts, user_id, Path(folder), part_bytes=part_bytes
             )
             for number, path in enumerate(parts, 1):
-                if not await _send_part(context, status, user_id, path, number, len(parts)):
+                sent = await _send_part(context, status, language, path, number, len(parts))
+                if not sent:
                     return
     await status.show(t("export_done", language, parts=len(parts)), force=True)
 
 
 async def _send_part(
-    context: MnemoContext, status: LiveMessage, user_id: int, path: Path, number: int, total: int
+    context: MnemoContext, status: LiveMessage, language: str, path: Path, number: int, total: int
 ) -> bool:
-    """One part as a document, streamed from disk; False (and the user told) if refused."""
-    language = (await in_thread(context.services.profiles.get_or_create, user_id)).language
+    """One part as a document to the user's private chat, streamed from disk; False (and
+    the user told) if refused."""
     if total > 1:
         await status.show(t("export_sending", language, part=number, parts=total), force=True)
     caption = (
@@ -195,7 +196,7 @@ async def _send_part(
         with path.open("rb") as handle:
             upload = InputFile(handle, filename=path.name, read_file_handle=False)
             await context.bot.send_document(
-                user_id, upload, caption=caption, write_timeout=UPLOAD_SECONDS
+                status.chat_id, upload, caption=caption, write_timeout=UPLOAD_SECONDS
             )
     except TelegramError as exc:
         log.warning("export part %d/%d was refused (%s)", number, total, type(exc).__name__)

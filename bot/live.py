@@ -44,6 +44,10 @@ class LiveMessage:
         self._resumed = False
         self._lock = asyncio.Lock()  # one show at a time: a position, a token, the answer
 
+    @property
+    def chat_id(self) -> int:
+        return self._chat_id
+
     @classmethod
     def for_update(cls, update: Update, context: MnemoContext) -> LiveMessage:
         """The reply to an update, in its sender's private chat."""

@@ -16,7 +16,7 @@ from telegram.error import TelegramError
 
 from bot.common import in_thread
 from bot.context import MnemoApplication, MnemoContext
-from knowledge.services.delivery import Outcome
+from knowledge.services.delivery import Outcome, kind_of
 
 log = logging.getLogger(__name__)
 
@@ -29,10 +29,10 @@ async def deliver(
     deliveries = application.bot_data.services.deliveries
     claim = await in_thread(deliveries.claim, key, user_id, parts)
     if claim.outcome is Outcome.DONE:
-        log.info("%s: sent already (or given up on)", _kind(key))
+        log.info("%s: sent already (or given up on)", kind_of(key))
         return False
     if claim.outcome is Outcome.BUSY:
-        log.info("%s: being sent by another; looked at again later", _kind(key))
+        log.info("%s: being sent by another; looked at again later", kind_of(key))
         _retry(application, key, user_id, deliveries.stale_after.total_seconds())
         return False
     try:
@@ -47,7 +47,7 @@ async def deliver(
             delay = deliveries.retry_delay(claim.attempts + 1)
             log.warning(
                 "%s: a send failed (%s); tried again in %.0f s",
-                _kind(key),
+                kind_of(key),
                 type(exc).__name__,
                 delay.total_seconds(),
             )
@@ -80,7 +80,3 @@ async def _again(context: MnemoContext) -> None:
     job = context.job
     assert job is not None and job.user_id is not None
     await deliver(context.application, str(job.data), job.user_id, None)
-
-
-def _kind(key: str) -> str:
-    return key.split(":", 1)[0]

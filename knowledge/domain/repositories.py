@@ -244,6 +244,11 @@ class DeliveryState:
     given_up: bool
     created_at: datetime
 
+    @property
+    def finished(self) -> bool:
+        """Sent, or given up on: nothing more will be tried."""
+        return self.sent_at is not None or self.given_up
+
 
 class DeliveryLog(Protocol):
     def get(self, key: str) -> DeliveryState | None: ...
@@ -265,8 +270,8 @@ class DeliveryLog(Protocol):
         """Every part sent: mark it sent and release the claim."""
         ...
 
-    def release(self, key: str, *, failed: bool, give_up: bool) -> None:
-        """Let go of the claim, counting a failed send; `give_up`: never try again."""
+    def release_failed(self, key: str, *, give_up: bool) -> None:
+        """Let go of the claim after a failed send, counting it; `give_up`: never again."""
         ...
 
     def unfinished(self, since: datetime) -> list[DeliveryState]:

@@ -75,7 +75,7 @@ class Deliveries:
         """Sent already, or given up on."""
         with self._storage.read() as uow:
             state = uow.deliveries.get(key)
-        return state is not None and (state.sent_at is not None or state.given_up)
+        return state is not None and state.finished
 
     def claim(self, key: str, user_id: int, parts: list[str] | None = None) -> Claim:
         """Claim the message to send it. `parts` record it the first time; a later claim
@@ -94,7 +94,7 @@ class Deliveries:
             )
         with self._storage.read() as uow:
             state = uow.deliveries.get(key)
-        if state is None or state.sent_at is not None or state.given_up:
+        if state is None or state.finished:
             return Claim(Outcome.DONE, key)
         if not taken:
             if state.attempts >= self._max_attempts:
@@ -118,9 +118,9 @@ class Deliveries:
         attempts = (state.attempts if state else 0) + 1
         give_up = attempts >= self._max_attempts
         with self._storage.begin() as uow:
-            uow.deliveries.release(key, failed=True, give_up=give_up)
+            uow.deliveries.release_failed(key, give_up=give_up)
         if give_up:
-            log.warning("%s: sending failed %d times; given up", _kind(key), attempts)
+            log.warning("%s: sending failed %d times; given up", kind_of(key), attempts)
         return not give_up
 
     def retry_delay(self, attempts: int) -> timedelta:
@@ -135,5 +135,6 @@ class Deliveries:
             return uow.deliveries.unfinished(self._clock() - RESUME_WITHIN)
 
 
-def _kind(key: str) -> str:
+def kind_of(key: str) -> str:
+    """What a delivery is ("digest"), for log lines that name no user."""
     return key.split(":", 1)[0]

@@ -189,11 +189,12 @@ def _packed(entries: list[_Entry], part_bytes: int | None) -> list[list[_Entry]]
     parts: list[list[_Entry]] = [[]]
     used = 0
     for entry in entries:
-        if parts[-1] and used + entry.size > budget:
+        size = entry.size
+        if parts[-1] and used + size > budget:
             parts.append([])
             used = 0
         parts[-1].append(entry)
-        used += entry.size
+        used += size
     return parts
 
 

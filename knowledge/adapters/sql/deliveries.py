@@ -123,20 +123,7 @@ class SqlDigests(Repository):
 class SqlDeliveries(Repository):
     def get(self, key: str) -> DeliveryState | None:
         row = self._session.get(DeliveryRecord, key)
-        if row is None:
-            return None
-        return DeliveryState(
-            key=row.key,
-            user_id=row.user_id,
-            parts=list(row.parts or []),
-            parts_sent=row.parts_sent,
-            attempts=row.attempts,
-            claimed_by=row.claimed_by,
-            claimed_at=_aware(row.claimed_at),
-            sent_at=_aware(row.sent_at),
-            given_up=bool(row.given_up),
-            created_at=_aware(row.created_at) or utcnow(),
-        )
+        return _state(row) if row is not None else None
 
     def create(self, key: str, user_id: int, parts: list[str]) -> None:
         self._ensure_user(user_id)
@@ -183,27 +170,44 @@ class SqlDeliveries(Repository):
             .values(sent_at=now, claimed_by=None, claimed_at=None)
         )
 
-    def release(self, key: str, *, failed: bool, give_up: bool) -> None:
-        values: dict[str, Any] = {"claimed_by": None, "claimed_at": None}
-        if failed:
-            values["attempts"] = DeliveryRecord.attempts + 1
-        if give_up:
-            values["given_up"] = True
+    def release_failed(self, key: str, *, give_up: bool) -> None:
         self._session.execute(
-            update(DeliveryRecord).where(DeliveryRecord.key == key).values(**values)
+            update(DeliveryRecord)
+            .where(DeliveryRecord.key == key)
+            .values(
+                claimed_by=None,
+                claimed_at=None,
+                attempts=DeliveryRecord.attempts + 1,
+                given_up=DeliveryRecord.given_up | give_up,
+            )
         )
 
     def unfinished(self, since: datetime) -> list[DeliveryState]:
-        keys = self._session.scalars(
-            select(DeliveryRecord.key)
+        rows = self._session.scalars(
+            select(DeliveryRecord)
             .where(
                 DeliveryRecord.sent_at.is_(None),
                 DeliveryRecord.given_up.is_(False),
                 DeliveryRecord.created_at >= since,
             )
             .order_by(DeliveryRecord.created_at)
-        ).all()
-        return [state for key in keys if (state := self.get(key)) is not None]
+        )
+        return [_state(row) for row in rows]
+
+
+def _state(row: DeliveryRecord) -> DeliveryState:
+    return DeliveryState(
+        key=row.key,
+        user_id=row.user_id,
+        parts=list(row.parts or []),
+        parts_sent=row.parts_sent,
+        attempts=row.attempts,
+        claimed_by=row.claimed_by,
+        claimed_at=_aware(row.claimed_at),
+        sent_at=_aware(row.sent_at),
+        given_up=bool(row.given_up),
+        created_at=_aware(row.created_at) or utcnow(),
+    )
 
 
 def _aware(moment: datetime | None) -> datetime | None:
