@@ -69,11 +69,18 @@ def test_kill_during_upload_and_answer_then_restart(tmp_path: Path, models_dir: 
         from sqlalchemy import create_engine, text
 
         engine = create_engine(f"sqlite:///{bot.data_dir / 'mnemo.sqlite3'}")
+        unsettled = text("SELECT count(*) FROM inbox WHERE status != 'done'")
+        deadline = time.monotonic() + 5  # an update is marked handled just after its reply
+        while time.monotonic() < deadline:
+            with engine.connect() as connection:
+                if connection.scalar(unsettled) == 0:
+                    break
+            time.sleep(0.1)
         with engine.connect() as connection:
             query = "SELECT content FROM chat_turns WHERE user_id = :u AND role = 'user'"
             rows = connection.execute(text(query + " ORDER BY id"), {"u": USER})
             questions = rows.scalars().all()
-            pending = connection.scalar(text("SELECT count(*) FROM inbox WHERE status != 'done'"))
+            pending = connection.scalar(unsettled)
             docs = connection.scalar(text("SELECT count(*) FROM documents WHERE status='ready'"))
         assert questions == ["Where is the boat moored?", "Where is the boat?"]
         assert pending == 0 and docs == 2
