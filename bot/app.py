@@ -115,6 +115,7 @@ async def _post_init(application: MnemoApplication) -> None:
         _forget_old_updates, interval=PRUNE_SECONDS, first=0, name="inbox-prune"
     )
     application.create_task(_warm_up(services), name="warm-up")
+    application.create_task(_catch_up(services), name="catch-up")
     resumed = await asyncio.to_thread(services.inbox.resume, settings.update_retries)
     for parked in resumed.set_aside:
         await _tell_set_aside(application, parked)
@@ -151,6 +152,16 @@ async def _warm_up(services: Services) -> None:
     problem = await services.worker.problem()
     if problem:
         log.warning("the chat model cannot answer yet: %s", problem)
+
+
+async def _catch_up(services: Services) -> None:
+    """Work earlier versions did not do, in the background: the days older items name, and
+    document summaries a restart interrupted (at the lowest priority)."""
+    try:
+        await asyncio.to_thread(services.days.catch_up)
+        await services.summaries.resume_all()
+    except Exception:
+        log.exception("catching up on earlier items failed; it is tried again at the next start")
 
 
 async def _forget_old_updates(context: MnemoContext) -> None:

@@ -19,7 +19,7 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
-from bot import digests
+from bot import digests, questions
 from bot.common import in_thread, profile_of, reply, user_id_of
 from bot.context import MnemoContext
 from bot.live import LiveMessage
@@ -255,7 +255,7 @@ async def _settings_view(context: MnemoContext, user_id: int) -> tuple[str, Inli
 
 
 async def on_button(update: Update, context: MnemoContext) -> None:
-    """Inline buttons: forget:ID, wipe:yes|no, lang:CODE, len:NAME, dt:HH:MM|off.
+    """Inline buttons: forget:ID, wipe:yes|no, lang:CODE, len:NAME, dt:HH:MM|off, more:PAGE.
 
     The user is always the one who pressed, so a button only touches the presser's data; and
     only buttons in the presser's own private chat get here (bot/audience.py)."""
@@ -277,6 +277,8 @@ async def on_button(update: Update, context: MnemoContext) -> None:
         change = profiles.set_language if action == "lang" else profiles.set_answer_length
         await in_thread(change, user_id, value)
         await _refresh_settings(query, context, user_id)
+    elif action == "more":
+        await questions.more(query, context, value)
     elif action == "dt" and value in DIGEST_TIMES:
         schedule = await in_thread(context.services.digests.set_time, user_id, value)
         digests.plan(context.application, schedule)

@@ -69,8 +69,12 @@ async def with_progress(show: Callable[[str], Awaitable[None]], work: Callable[[
 
 
 def summarise_soon(context: MnemoContext, user_id: int, doc_id: int) -> None:
-    """Have a new item's digest line made when the model is idle (lowest priority)."""
+    """Have a new item's digest line made when the model is idle (lowest priority), and a
+    document's sections condensed one by one after it."""
     digests = context.services.digests
     context.application.create_task(
         digests.summarise_later(user_id, doc_id), name=f"summary:{doc_id}"
+    )
+    context.application.create_task(  # a document's sections, for its summary on request
+        context.services.summaries.condense_later(user_id, doc_id), name=f"sections:{doc_id}"
     )

@@ -13,12 +13,12 @@ from bot import outbox
 from bot.common import in_thread, profile_of, reply, user_id_of
 from bot.context import MnemoApplication, MnemoContext
 from bot.live import LiveMessage
-from bot.render import digest_html
+from bot.render import digest_html, week_html
 from bot.state import BotState
 from bot.texts import t
 from knowledge.bootstrap import Services
 from knowledge.services.delivery import digest_key
-from knowledge.services.digest import Schedule
+from knowledge.services.digest import WEEK_DAYS, Schedule
 from knowledge.services.fair_queue import ASKED, SCHEDULED
 
 log = logging.getLogger(__name__)
@@ -99,7 +99,8 @@ async def send_digest(
 
 
 async def digest_command(update: Update, context: MnemoContext) -> None:
-    """/digest [yesterday|YYYY-MM-DD]: a day's digest now (today's so far by default)."""
+    """/digest [yesterday|YYYY-MM-DD|week]: a day's digest now (today's so far by default),
+    or the last seven days."""
     await context.bot.send_chat_action(user_id_of(update), ChatAction.TYPING)
     language = (await profile_of(update, context)).language
     services = context.services
@@ -107,6 +108,9 @@ async def digest_command(update: Update, context: MnemoContext) -> None:
     schedule = await in_thread(services.digests.schedule, user_id)
     today = schedule.today(datetime.now(UTC))
     arg = (context.args or [""])[0].lower()
+    if arg in WEEK_WORDS:
+        await _week(update, context, user_id, today, language)
+        return
     try:
         day = (
             today - timedelta(days=1)
@@ -125,6 +129,30 @@ async def digest_command(update: Update, context: MnemoContext) -> None:
     digest = await services.digests.digest(user_id, day, priority=ASKED, on_position=on_position)
     first, *rest = digest_html(digest, day, language)
     await live.show_html(first)
+    for part in rest:
+        await context.bot.send_message(user_id, part, parse_mode=ParseMode.HTML)
+    context.state.metrics.digests_sent.labels("asked").inc()
+
+
+WEEK_WORDS = ("week", "неделя", "semana", "周", "本周")
+
+
+async def _week(
+    update: Update, context: MnemoContext, user_id: int, today: date, language: str
+) -> None:
+    """/digest week: the last seven days, day by day."""
+    live = LiveMessage.for_update(update, context)
+
+    async def on_position(position: int) -> None:
+        if position > 0:
+            await live.show(t("queued", language, position=position), force=True)
+
+    days = await context.services.digests.week(
+        user_id, today, priority=ASKED, on_position=on_position
+    )
+    first = today - timedelta(days=WEEK_DAYS - 1)
+    head, *rest = week_html(days, first, today, language)
+    await live.show_html(head)
     for part in rest:
         await context.bot.send_message(user_id, part, parse_mode=ParseMode.HTML)
     context.state.metrics.digests_sent.labels("asked").inc()

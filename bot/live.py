@@ -20,7 +20,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from html import escape
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
@@ -120,11 +120,11 @@ class LiveMessage:
             for index, html in enumerate(parts)
         )
 
-    async def show_html(self, html: str) -> None:
-        """Show one message of ready HTML (at most LIMIT characters), now."""
+    async def show_html(self, html: str, markup: InlineKeyboardMarkup | None = None) -> None:
+        """Show one message of ready HTML (at most LIMIT characters), now, with buttons."""
         async with self._lock:
             await self._resume()
-            await self._put(0, html)
+            await self._put(0, html, markup)
             self._last_edit = time.monotonic()
 
     async def _resume(self) -> None:
@@ -136,10 +136,10 @@ class LiveMessage:
             self._ids.append(previous)
             self._shown.append("")
 
-    async def _put(self, index: int, html: str) -> None:
+    async def _put(self, index: int, html: str, markup: InlineKeyboardMarkup | None = None) -> None:
         bot = self._context.bot
         if index < len(self._ids):
-            if self._shown[index] == html:
+            if self._shown[index] == html and markup is None:
                 return
             try:
                 await bot.edit_message_text(
@@ -147,6 +147,7 @@ class LiveMessage:
                     chat_id=self._chat_id,
                     message_id=self._ids[index],
                     parse_mode=ParseMode.HTML,
+                    **_with_buttons(markup),
                 )
             except BadRequest as exc:
                 reason = str(exc).lower()
@@ -157,14 +158,20 @@ class LiveMessage:
                     raise
                 log.info("a reply could not be edited any more; sent anew")
                 del self._ids[index:], self._shown[index:]
-                await self._put(index, html)
+                await self._put(index, html, markup)
                 return
             self._shown[index] = html
             return
-        message = await bot.send_message(self._chat_id, html, parse_mode=ParseMode.HTML)
+        message = await bot.send_message(
+            self._chat_id, html, parse_mode=ParseMode.HTML, **_with_buttons(markup)
+        )
         self._ids.append(message.message_id)
         self._shown.append(html)
         if index == 0 and self._update_id is not None:
             await in_thread(
                 self._context.services.inbox.set_reply, self._update_id, message.message_id
             )
+
+
+def _with_buttons(markup: InlineKeyboardMarkup | None) -> dict[str, InlineKeyboardMarkup]:
+    return {"reply_markup": markup} if markup is not None else {}

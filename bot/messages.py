@@ -19,7 +19,7 @@ from bot.context import MnemoContext
 from bot.questions import answer_question
 from bot.texts import t
 from bot.uploads import label_if_asked, source_of
-from knowledge.services.intent import is_question
+from knowledge.services.planning import wants_answer
 
 
 async def on_text(update: Update, context: MnemoContext) -> None:
@@ -34,7 +34,7 @@ async def on_text(update: Update, context: MnemoContext) -> None:
         return
     if message.forward_origin is not None:
         await save_note(update, context, message.text, origin=_origin(message))
-    elif is_question(message.text):
+    elif wants_answer(message.text):
         await answer_question(update, context, message.text)
     else:
         await save_note(update, context, message.text)

@@ -5,18 +5,21 @@ from __future__ import annotations
 import time
 from contextlib import aclosing
 
-from telegram import Update
-from telegram.constants import ChatAction
+from telegram import CallbackQuery, Update
+from telegram.constants import ChatAction, ParseMode
 from telegram.ext import ApplicationHandlerStop
 
 from bot.common import in_thread, profile_of, reply, user_id_of
 from bot.context import MnemoContext
 from bot.live import LiveMessage
+from bot.pages import more_button
 from bot.render import quotes_html
+from bot.render_gathered import gathered_pages, summary_pages
 from bot.texts import t
 from knowledge.domain.errors import LlmUnavailable
 from knowledge.services.answering import Answer
-from knowledge.services.asking import Cancelled
+from knowledge.services.asking import Cancelled, Summarised
+from knowledge.services.gathering import Gathered
 
 
 async def answer_question(update: Update, context: MnemoContext, question: str) -> None:
@@ -54,7 +57,7 @@ async def _stream_answer(
             await live.show(t("queued", language, position=position), force=True)
 
     text = ""
-    final: Answer | Cancelled | None = None
+    final: Answer | Gathered | Summarised | Cancelled | None = None
     events = context.services.asking.ask(
         user_id_of(update),
         question,
@@ -64,7 +67,7 @@ async def _stream_answer(
     )
     async with live.streaming() as follow, aclosing(events) as answer:
         async for event in answer:
-            if isinstance(event, Answer | Cancelled):
+            if isinstance(event, Answer | Gathered | Summarised | Cancelled):
                 final = event
                 continue
             if not text:
@@ -75,10 +78,46 @@ async def _stream_answer(
         await live.show(t("cancelled", language), force=True)
     elif isinstance(final, Cancelled):
         await live.show(final.text, footer=t("cancelled", language), force=True)
+    elif isinstance(final, Gathered | Summarised):
+        await _show_pages(context, live, final)
     elif isinstance(final, Answer):
         metrics.answer_seconds.observe(time.monotonic() - started)
         metrics.answers.labels(str(final.found).lower()).inc()
         await live.show(final.text, footer=quotes_html(final), force=True)
+
+
+async def _show_pages(
+    context: MnemoContext, live: LiveMessage, final: Gathered | Summarised
+) -> None:
+    """A gathered list or a summary: its first page as the reply, the rest behind "more"."""
+    language = final.plan.language
+    if isinstance(final, Gathered):
+        pages = gathered_pages(final, language)
+    else:
+        pages = summary_pages(final.summary, language)
+    pages_kept = context.state.pages
+    token = pages_kept.keep(pages)
+    await live.show_html(pages[0], more_button(pages_kept, token, 1, language))
+
+
+async def more(query: CallbackQuery, context: MnemoContext, value: str) -> None:
+    """The "more" button: the next page as a new message, with its own button."""
+    token, _, index = value.rpartition(":")
+    number = int(index) if index.isdigit() else -1
+    pages = context.state.pages
+    page = pages.get(token, number)
+    language = await in_thread(context.services.profiles.language_of, query.from_user.id)
+    if page is None:
+        await query.answer(t("gather_gone", language), show_alert=True)
+        return
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    await context.bot.send_message(
+        query.from_user.id,
+        page,
+        parse_mode=ParseMode.HTML,
+        reply_markup=more_button(pages, token, number + 1, language),
+    )
 
 
 async def cancel(update: Update, context: MnemoContext) -> None:

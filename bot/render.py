@@ -85,6 +85,29 @@ def digest_html(digest: Digest | None, day: date, language: str) -> list[str]:
     return split_lines(lines)
 
 
+def week_html(days: list[Digest], first: date, last: date, language: str) -> list[str]:
+    """/digest week: the days that have items, each under its date, a long one folded."""
+    header = t("digest_week_header", language, first=f"{first:%Y-%m-%d}", last=f"{last:%Y-%m-%d}")
+    lines = [f"<b>{escape(header)}</b>"]
+    if not days:
+        return [f"{lines[0]}\n\n{escape(t('digest_empty', language))}"]
+    names = t("weekday_names", language).split()
+    for digest in days:
+        rows = [
+            f"{item.at:%H:%M} {_ICONS.get(item.kind, '•')} {escape(item.line)}"
+            for item in digest.items
+        ]
+        lines += ["", f"<b>{names[digest.day.weekday()]} {digest.day:%Y-%m-%d}</b>"]
+        if len(rows) > FOLDED_DAY:
+            lines.append("<blockquote expandable>" + "\n".join(rows) + "</blockquote>")
+        else:
+            lines += rows
+    return split_lines(lines)
+
+
+FOLDED_DAY = 6  # a day of more items is folded into an expandable quote
+
+
 def split_lines(lines: list[str], limit: int = LIMIT) -> list[str]:
     """Whole lines (each complete HTML) joined into messages of at most `limit` characters."""
     parts: list[str] = []

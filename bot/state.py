@@ -7,6 +7,7 @@ from tornado.httpserver import HTTPServer
 
 from bot.deferred import DeferredQuestions
 from bot.metrics import Metrics
+from bot.pages import Pages
 from bot.ratelimit import OncePer, RateLimiter
 from bot.settings import BotSettings
 from knowledge.bootstrap import Services
@@ -26,6 +27,7 @@ class BotState:
         self.limiter: RateLimiter | None = None
         self.refusals = OncePer(REFUSE_AGAIN_SECONDS)
         self.deferred = DeferredQuestions()  # questions waiting for the model server
+        self.pages = Pages()  # later pages of long replies, behind their "more" buttons
         self._metrics: Metrics | None = None
         self.health_server: HTTPServer | None = None
 

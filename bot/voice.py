@@ -17,7 +17,7 @@ from bot.texts import error_text, t
 from bot.uploads import downloaded, label_if_asked, source_of
 from knowledge.domain.errors import MnemoError
 from knowledge.domain.model import Transcript
-from knowledge.services.intent import is_question
+from knowledge.services.planning import wants_answer
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ async def on_voice(update: Update, context: MnemoContext) -> None:
         if await label_if_asked(update, context, transcript.text):
             await status.edit_text(t("transcribing", language, progress=f"“{transcript.text}”"))
             return
-        if not is_question(transcript.text):
+        if not wants_answer(transcript.text):
             await _keep(update, context, status, path, transcript, language)
             return
     # A question: answered once the recording's turn at the ingest queue is given back.

@@ -23,7 +23,10 @@ from knowledge.domain.errors import MnemoError
 from knowledge.domain.ports import Progress as ProgressPort
 from knowledge.domain.search import SearchMode
 from knowledge.services.answering import Answer
+from knowledge.services.asking import Summarised
+from knowledge.services.digest import WEEK_DAYS
 from knowledge.services.fair_queue import ASKED
+from knowledge.services.gathering import PAGE_ITEMS, Gathered
 from knowledge.services.memory import human_size
 
 log = logging.getLogger("mnemo")
@@ -159,14 +162,23 @@ def search(
         out.print("    " + " ".join(hit.text.split())[:300])
 
 
-async def _print_answer(svc: Services, user: int, question: str, with_history: bool) -> None:
-    """The checked answer, then the lines of memory that back it (or the nearest ones).
+async def _print_answer(
+    svc: Services, user: int, question: str, with_history: bool, show_all: bool = False
+) -> None:
+    """The checked answer, then the lines of memory that back it (or the nearest ones); a
+    gathered list day by day (PAGE_ITEMS items unless `show_all`); a document's summary.
 
     The model's text is not streamed here: an answer no evidence backs is replaced, and a
     terminal cannot take back what it printed.
     """
-    async for event in svc.asking.ask(user, question, with_history=with_history):
-        if isinstance(event, Answer):
+    events = svc.asking.ask(user, question, with_history=with_history, condense_missing=True)
+    async for event in events:
+        if isinstance(event, Gathered):
+            _print_gathered(event, None if show_all else PAGE_ITEMS)
+        elif isinstance(event, Summarised):
+            text = event.summary.plain() if event.summary else "No document like that in memory."
+            out.print(text, markup=False, highlight=False)
+        elif isinstance(event, Answer):
             out.print(event.text, markup=False)
             if event.quotes:
                 heading = "From your memory:" if event.found else "Closest in your memory:"
@@ -176,11 +188,38 @@ async def _print_answer(svc: Services, user: int, question: str, with_history: b
                 out.print(f"    — {quote.label()}", markup=False, style="dim")
 
 
+def _items(count: int) -> str:
+    return f"{count} item" if count == 1 else f"{count} items"
+
+
+def _print_gathered(gathered: Gathered, limit: int | None) -> None:
+    plan = gathered.plan
+    when = f" ({plan.frame.describe()})" if plan.frame else ""
+    if not gathered.found:
+        out.print(f"Nothing in your memory{when} about that.")
+        return
+    if plan.kind == "count":
+        out.print(f"{gathered.count} times{when}:")
+    elif plan.kind == "sum":
+        totals = " + ".join(str(total) for total in gathered.totals) or "no amounts"
+        out.print(f"In all: {totals}, from {_items(gathered.count)}{when}:")
+    else:
+        out.print(f"{_items(gathered.count)}{when}:")
+    out.print(gathered.plain(limit), markup=False, highlight=False)
+
+
 @app.command()
-def ask(question: str, user: UserOpt) -> None:
-    """Answer a question from a user's memory, with the lines of memory that back it."""
+def ask(
+    question: str,
+    user: UserOpt,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="A gathered list in full, not its first page.")
+    ] = False,
+) -> None:
+    """Answer a question from a user's memory, with the lines of memory that back it; a day,
+    a subject, a count or a sum as the list of items; a document's summary."""
     with services() as svc, reported_errors():
-        asyncio.run(_print_answer(svc, user, question, with_history=False))
+        asyncio.run(_print_answer(svc, user, question, with_history=False, show_all=show_all))
 
 
 @app.command()
@@ -270,11 +309,24 @@ def digest(
         datetime | None,
         typer.Option("--date", formats=["%Y-%m-%d"], help="A local day (default: today)."),
     ] = None,
+    week: Annotated[
+        bool, typer.Option("--week", help="The seven days ending that day, day by day.")
+    ] = False,
 ) -> None:
-    """Print the digest of one day of a user's memory (their timezone)."""
+    """Print the digest of one day (or, with --week, a week) of a user's memory."""
     with services() as svc, reported_errors():
         schedule = svc.digests.schedule(user)
         local_day = day.date() if day else schedule.today(datetime.now(UTC))
+        if week:
+            days = asyncio.run(svc.digests.week(user, local_day, priority=ASKED))
+            first = local_day - timedelta(days=WEEK_DAYS - 1)
+            out.print(f"Your week, {first:%Y-%m-%d} – {local_day:%Y-%m-%d} ({schedule.timezone})")
+            for one in days:
+                out.print(f"\n{one.day:%a %Y-%m-%d}", style="bold")
+                out.print(one.plain(), markup=False, highlight=False)
+            if not days:
+                out.print("Nothing was added that week.")
+            return
         result = asyncio.run(svc.digests.digest(user, local_day, priority=ASKED))
     if result is None:
         out.print(f"Nothing was added on {local_day:%Y-%m-%d} ({schedule.timezone}).")

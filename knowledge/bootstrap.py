@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from knowledge.adapters.embedding import Bm25Encoder, load_embedder
 from knowledge.adapters.extraction import FileReader, TesseractOcr
@@ -39,13 +40,16 @@ from knowledge.services.chunking import Chunker
 from knowledge.services.delivery import Deliveries
 from knowledge.services.digest import Digests
 from knowledge.services.doctor import Doctor
+from knowledge.services.document_summaries import DocumentSummaries
 from knowledge.services.evidence import EvidencePicker
 from knowledge.services.fair_queue import FairQueue
+from knowledge.services.gathering import Gatherer
 from knowledge.services.inbox import Inbox
 from knowledge.services.indexing import Indexer
 from knowledge.services.ingest import Ingestor
 from knowledge.services.llm_worker import LlmWorker
 from knowledge.services.memory import Memory
+from knowledge.services.named_dates import DayReader
 from knowledge.services.profiles import Profiles
 from knowledge.services.readiness import Readiness
 from knowledge.services.retrieval import Retriever
@@ -75,6 +79,9 @@ class Services:
     worker: LlmWorker
     doctor: Doctor
     readiness: Readiness
+    gatherer: Gatherer
+    summaries: DocumentSummaries
+    days: DayReader
 
     def close(self) -> None:
         self.worker.close()
@@ -134,6 +141,11 @@ def bootstrap(
         max_tokens=settings.max_tokens,
     )
     queue = FairQueue(slots)
+
+    def zone_of(user_id: int) -> ZoneInfo:
+        return digests.schedule(user_id).zone  # digests is built below, before any call
+
+    days = DayReader(storage=storage, zone_of=zone_of)
     indexer = Indexer(
         storage=storage, store=store, embedder=embedder, sparse=sparse, chunker=chunker
     )
@@ -156,6 +168,7 @@ def bootstrap(
         audio_language=settings.audio_language,
         max_file_bytes=settings.max_file_mb << 20,
         quota_bytes=settings.quota_mb << 20 if settings.quota_mb else None,
+        days=days,
     )
     ingestor.reindex_missing()
     summarizer = Summarizer(worker=worker, params=params, terms=picker.terms)
@@ -174,7 +187,18 @@ def bootstrap(
         chunks=settings.answer_sources,
         evidence_tokens=settings.evidence_tokens,
         thresholds=(settings.evidence_threshold, settings.evidence_threshold_other_language),
-        zone_of=lambda user_id: digests.schedule(user_id).zone,
+        zone_of=zone_of,
+        storage=storage,
+    )
+    gatherer = Gatherer(
+        storage=storage,
+        retriever=retriever,
+        embedder=embedder,
+        terms=picker.terms,
+        zone_of=zone_of,
+    )
+    summaries = DocumentSummaries(
+        storage=storage, queue=queue, summarizer=summarizer, retriever=retriever
     )
     return Services(
         settings=settings,
@@ -182,7 +206,7 @@ def bootstrap(
         store=store,
         embedder=embedder,
         ingestor=ingestor,
-        rewriting=Rewriting(storage=storage, indexer=indexer),
+        rewriting=Rewriting(storage=storage, indexer=indexer, days=days),
         retriever=retriever,
         picker=picker,
         answerer=answerer,
@@ -191,8 +215,14 @@ def bootstrap(
             queue=queue,
             storage=storage,
             history_turns=settings.history_turns,
+            gatherer=gatherer,
+            summaries=summaries,
+            zone_of=zone_of,
             max_waiting=settings.max_waiting_questions,
         ),
+        gatherer=gatherer,
+        summaries=summaries,
+        days=days,
         memory=Memory(storage=storage, store=store, files=files),
         profiles=Profiles(storage),
         digests=digests,

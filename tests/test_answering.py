@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import time_machine
+
 from knowledge.bootstrap import Services
 from knowledge.services.answering import Answer
 from knowledge.services.prompting import NOT_IN_MEMORY, NOT_IN_MEMORY_ON, SYSTEM_PROMPT
@@ -120,12 +122,12 @@ async def test_a_question_about_a_day_is_answered_from_that_day(
     services.ingestor.add_note(42, "Lunch: mushroom risotto.", created_at=now - timedelta(days=1))
     services.ingestor.add_note(42, "Lunch: tomato soup.", created_at=now)
     generator.enqueue("You had mushroom risotto [1].")
-    _, answer = await _ask(services, 42, "What did I eat for lunch yesterday?")
+    _, answer = await _ask(services, 42, "What was my lunch yesterday?")
     sent = generator.prompts[0][-1]["content"]
     assert "risotto" in sent and "tomato" not in sent
     assert answer.found and answer.timeframe is not None and answer.timeframe.period == "day"
     generator.prompts.clear()
-    _, empty = await _ask(services, 43, "What did I eat yesterday?")
+    _, empty = await _ask(services, 43, "What was my lunch yesterday?")
     assert not empty.found and generator.prompts == []
     yesterday = (now - timedelta(days=1)).date()
     assert empty.text == NOT_IN_MEMORY_ON["en"].format(when=f"{yesterday:%Y-%m-%d}")
@@ -191,3 +193,29 @@ async def test_an_answer_in_the_wrong_language_is_asked_for_again(
     first, retry = generator.prompts
     assert retry[:-1] == first[:-1] and retry[-1]["content"].startswith(first[-1]["content"])
     assert "по-русски" in retry[-1]["content"]
+
+
+async def test_an_answer_backed_by_a_line_about_something_else_is_not_shown(
+    services: Services, generator: ScriptedGenerator
+) -> None:
+    services.ingestor.add_note(42, "The landlord's phone number is +34 611 204 918.")
+    generator.enqueue("My bank account number is +34 611 204 918.")
+    generator.enqueue("The landlord's phone number is +34 611 204 918.")
+    _, wrong = await _ask(services, 42, "What is my bank account number?")
+    assert not wrong.found and wrong.text == NOT_IN_MEMORY["en"]
+    _, right = await _ask(services, 42, "What is the landlord's phone number?")
+    assert right.found and "611 204 918" in right.text
+
+
+async def test_a_weekday_question_finds_the_note_that_names_that_day(
+    services: Services, generator: ScriptedGenerator
+) -> None:
+    services.digests.set_timezone(42, "Europe/Madrid")
+    wednesday = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
+    services.ingestor.add_note(42, "Ужин у бабушки в субботу в 19:00", created_at=wednesday)
+    services.ingestor.add_note(42, "Обед: борщ", created_at=wednesday)
+    generator.enqueue("Ужин у бабушки в 19:00.")
+    with time_machine.travel(datetime(2026, 11, 26, 9, 0, tzinfo=UTC)):  # asked on Thursday
+        _, answer = await _ask(services, 42, "Во сколько ужин у бабушки в субботу?")
+    assert answer.found and "19:00" in answer.text
+    assert "бабушки" in generator.prompts[0][-1]["content"]

@@ -17,6 +17,7 @@ import time_machine
 
 from knowledge.bootstrap import Services
 from knowledge.domain.errors import QuotaExceeded
+from knowledge.domain.model import NamedDay
 from knowledge.services.memory import EXPORT_FORMAT
 from tests.samples import make_photo
 
@@ -40,8 +41,9 @@ def test_an_edited_note_replaces_the_note_everywhere(services: Services) -> None
     assert services.store.count(5, first.doc_id) == 1
     items = services.digests.items(5, date(2026, 11, 20), ZoneInfo("UTC"))
     assert [item.line for item in items] == ["Meeting with Ana moved to Thursday"]
-    again = services.ingestor.add_note(5, "Meeting with Ana moved to Thursday")
-    assert again.duplicate, "the edited words are what the memory holds now"
+    with services.storage.read() as uow:
+        named = uow.named_days.of_documents(5, [first.doc_id])
+    assert named[first.doc_id] == [NamedDay(date(2026, 11, 26))], "the day it names now"
 
 
 def test_an_edited_question_or_unknown_message_changes_nothing(services: Services) -> None:

@@ -52,8 +52,44 @@ def test_the_range_is_the_users_local_day_in_utc() -> None:
         "What is 2580?",
         "¿Cuál es el código de mi taquilla del gimnasio?",  # "mi" is not miércoles
         "¿Cuánto será el alquiler desde febrero?",  # a month alone: when it happens
-        "When is the dentist appointment next Thursday?",  # the future is not in memory
     ],
 )
 def test_no_time_words_or_none_that_name_the_past(question: str) -> None:
     assert find_timeframe(question, MADRID, NOW) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "day", "forward"),
+    [
+        ("When is the dentist appointment next Thursday?", "2026-12-03", True),
+        ("¿Qué tengo el sábado?", "2026-11-28", True),  # asked on Thursday: the coming one
+        ("What did I do on Saturday?", "2026-11-21", False),
+        ("我这周四上午见了谁", "2026-11-26", False),
+    ],
+)
+def test_a_question_about_what_is_coming_looks_forward(
+    question: str, day: str, forward: bool
+) -> None:
+    frame = find_timeframe(question, MADRID, NOW)  # Thursday 00:30 in Madrid
+    assert frame is not None
+    assert (f"{frame.start:%Y-%m-%d}", frame.forward) == (day, forward)
+
+
+@pytest.mark.parametrize(
+    ("question", "first", "last", "hours"),
+    [
+        ("what did I do last weekend", "2026-11-21", "2026-11-22", None),
+        ("что я делал на этой неделе", "2026-11-23", "2026-11-29", None),
+        ("¿qué hice la semana pasada?", "2026-11-16", "2026-11-22", None),
+        ("我这周见了谁", "2026-11-23", "2026-11-29", None),
+        ("¿qué hice ayer por la tarde?", "2026-11-25", "2026-11-25", (12, 18)),
+        ("Что я делал вчера вечером?", "2026-11-25", "2026-11-25", (18, 24)),
+        ("昨天晚上我吃了什么", "2026-11-25", "2026-11-25", (18, 24)),
+    ],
+)
+def test_weeks_weekends_and_parts_of_the_day(
+    question: str, first: str, last: str, hours: tuple[int, int] | None
+) -> None:
+    frame = find_timeframe(question, MADRID, NOW)
+    assert frame is not None
+    assert (f"{frame.days[0]}", f"{frame.days[-1]}", frame.hours) == (first, last, hours)

@@ -9,7 +9,12 @@ TEXTS: dict[str, str] = {
         "by a local model. No cloud, no telemetry.\n\n/help lists what I can do."
     ),
     "help_header": "What I can do:",
-    "help_footer": "A message ending with “?” is a question; anything else is saved as a note.",
+    "help_footer": (
+        "Ask for one fact, a day or a week (“What did I eat on Tuesday?”), a subject "
+        "(“everything about the cabin”), a count (“how many times did I go jogging in "
+        "November?”), a sum, or a document's summary (“Summarize the boat handbook”). "
+        "Anything else is saved as a note."
+    ),
     "cmd_start": "what I do and my privacy promise",
     "cmd_help": "this list",
     "cmd_ask": "ask your memory: /ask question",
@@ -116,7 +121,7 @@ TEXTS: dict[str, str] = {
     "err_pdf_scan": "the PDF has no text layer (a scan?); send its pages as photos",
     "err_too_many_pages": "the PDF has {pages} pages, over the {limit}-page limit",
     "err_too_many_megapixels": "the image is over the {limit}-megapixel limit",
-    "cmd_digest": "your day so far; /digest yesterday or a date",
+    "cmd_digest": "your day so far; /digest week: the last 7 days",
     "cmd_timezone": "your timezone: /timezone Europe/Madrid",
     "cmd_digest_time": "daily digest time: /digest_time 21:30 or off",
     "digest_header": "🗓 Your day, {day}",
@@ -132,7 +137,7 @@ TEXTS: dict[str, str] = {
     "count_document": "{n} document|{n} documents",
     "digest_at": "🗓 Your digest comes every day at {at} ({zone}).",
     "digest_off": "🗓 Daily digests are off ({zone}). /digest_time 21:00 turns them on.",
-    "usage_digest": "Usage: /digest, /digest yesterday or /digest 2026-11-20",
+    "usage_digest": "Usage: /digest, /digest yesterday, /digest 2026-11-20 or /digest week",
     "usage_timezone": "Unknown timezone. Example: /timezone Europe/Madrid",
     "usage_digest_time": "Give a time like 21:30, or off. Example: /digest_time 21:30",
     "internal_error": "Something went wrong on my side; nothing you stored was lost.",
@@ -188,4 +193,16 @@ TEXTS: dict[str, str] = {
         "answered."
     ),
     "err_audio_over_limit": "the recording is longer than the {limit}-minute limit",
+    "weekday_names": "Mon Tue Wed Thu Fri Sat Sun",
+    "gather_items": "{n} item|{n} items",
+    "gather_times": "{n} time|{n} times",
+    "gather_time": "🗓 {when}: {items}",
+    "gather_subject": "🔎 {subject}: {items}",
+    "gather_count": "🔢 {times} ({when})",
+    "gather_sum": "💶 In all: {total} ({items}, {when})",
+    "gather_more": "More ({left})",
+    "gather_gone": "That list is no longer at hand; ask again.",
+    "summary_no_document": "No document like that in your memory; /docs lists them.",
+    "summary_partial": "{done} of {total} sections condensed so far; the rest is being read.",
+    "digest_week_header": "🗓 Your week, {first} – {last}",
 }

@@ -120,4 +120,16 @@ TEXTS: dict[str, str] = {
         "respondidas."
     ),
     "err_audio_over_limit": "la grabación dura más que el límite de {limit} minutos",
+    "weekday_names": "lun mar mié jue vie sáb dom",
+    "gather_items": "{n} elemento|{n} elementos",
+    "gather_times": "{n} vez|{n} veces",
+    "gather_time": "🗓 {when}: {items}",
+    "gather_subject": "🔎 {subject}: {items}",
+    "gather_count": "🔢 {times} ({when})",
+    "gather_sum": "💶 En total: {total} ({items}, {when})",
+    "gather_more": "Más ({left})",
+    "gather_gone": "Esa lista ya no está a mano; pregunta de nuevo.",
+    "summary_no_document": "No hay un documento así en tu memoria; /docs los muestra.",
+    "summary_partial": "Resumidas {done} de {total} secciones; el resto se está leyendo.",
+    "digest_week_header": "🗓 Tu semana, {first} – {last}",
 }

@@ -9,7 +9,11 @@ TEXTS: dict[str, str] = {
         "локальной моделью. Без облака и телеметрии.\n\n/help покажет, что я умею."
     ),
     "help_header": "Что я умею:",
-    "help_footer": "Сообщение с «?» на конце — вопрос; всё остальное сохраняется как заметка.",
+    "help_footer": (
+        "Спросите факт, день или неделю («Что я ел во вторник?»), тему («всё про дачу»), "
+        "счёт («сколько раз я бегал в ноябре?»), сумму или краткое содержание документа "
+        "(«Перескажи инструкцию к котлу»). Всё остальное сохраняется как заметка."
+    ),
     "cmd_start": "что я делаю и о приватности",
     "cmd_help": "этот список",
     "cmd_ask": "спросить память: /ask вопрос",
@@ -111,7 +115,7 @@ TEXTS: dict[str, str] = {
     "err_pdf_scan": "в PDF нет текстового слоя (скан?); пришлите страницы как фото",
     "err_too_many_pages": "в PDF {pages} страниц, больше предела в {limit}",
     "err_too_many_megapixels": "изображение больше предела в {limit} мегапикселей",
-    "cmd_digest": "ваш день; /digest yesterday или дата",
+    "cmd_digest": "ваш день; /digest week — последние 7 дней",
     "cmd_timezone": "часовой пояс: /timezone Europe/Moscow",
     "cmd_digest_time": "время сводки: /digest_time 21:30 или off",
     "digest_header": "🗓 Ваш день, {day}",
@@ -126,7 +130,7 @@ TEXTS: dict[str, str] = {
     "count_document": "{n} документ|{n} документа|{n} документов",
     "digest_at": "🗓 Сводка будет приходить каждый день в {at} ({zone}).",
     "digest_off": "🗓 Ежедневные сводки выключены ({zone}). /digest_time 21:00 включит.",
-    "usage_digest": "Использование: /digest, /digest yesterday или /digest 2026-11-20",
+    "usage_digest": "Например: /digest, /digest yesterday, /digest 2026-11-20, /digest week",
     "usage_timezone": "Неизвестный часовой пояс. Пример: /timezone Europe/Moscow",
     "usage_digest_time": "Укажите время, например 21:30, или off. Пример: /digest_time 21:30",
     "internal_error": "У меня что-то сломалось; ничего из сохранённого не потеряно.",
@@ -177,4 +181,16 @@ TEXTS: dict[str, str] = {
         "⏳ У вас уже ждут ответа вопросов: {waiting}; спросите снова, когда на них будет ответ."
     ),
     "err_audio_over_limit": "запись длиннее предела в {limit} мин.",
+    "weekday_names": "пн вт ср чт пт сб вс",
+    "gather_items": "{n} запись|{n} записи|{n} записей",
+    "gather_times": "{n} раз|{n} раза|{n} раз",
+    "gather_time": "🗓 {when}: {items}",
+    "gather_subject": "🔎 {subject}: {items}",
+    "gather_count": "🔢 {times} ({when})",
+    "gather_sum": "💶 Всего: {total} ({items}, {when})",
+    "gather_more": "Ещё ({left})",
+    "gather_gone": "Этого списка уже нет под рукой; спросите снова.",
+    "summary_no_document": "Такого документа в вашей памяти нет; /docs покажет список.",
+    "summary_partial": "Пока сжато {done} из {total} разделов; остальное читается.",
+    "digest_week_header": "🗓 Ваша неделя, {first} – {last}",
 }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 
@@ -161,6 +161,14 @@ class StoredDocument:
     meta: dict[str, Any]
     summary: str | None  # its line in the day's digest; None: not made (or not needed)
     created_at: datetime
+
+
+@dataclass(frozen=True)
+class NamedDay:
+    """A day an item's words name ("dinner on Saturday at 19:00"), with the hour if named."""
+
+    day: date
+    hour: int | None = None
 
 
 @dataclass(frozen=True)

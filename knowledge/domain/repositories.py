@@ -3,7 +3,7 @@ groups them into one transaction. The SQL adapter implements them; no ORM row le
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -12,6 +12,7 @@ from typing import Any, Protocol
 from knowledge.domain.model import (
     Chunk,
     Extracted,
+    NamedDay,
     NoteEntry,
     StoredChunk,
     StoredDocument,
@@ -75,6 +76,10 @@ class Documents(Protocol):
         ...
 
     def get(self, user_id: int, doc_id: int) -> StoredDocument | None: ...
+
+    def by_id(self, doc_id: int) -> StoredDocument | None:
+        """Any user's document (maintenance only: start-up catch-up work)."""
+        ...
 
     def with_content(self, user_id: int, sha256: str) -> StoredDocument | None: ...
 
@@ -154,6 +159,24 @@ class Notes(Protocol):
     def of_user(self, user_id: int) -> list[NoteEntry]: ...
 
     def count(self, user_id: int | None = None) -> int: ...
+
+
+class NamedDays(Protocol):
+    def replace(self, user_id: int, doc_id: int, days: Sequence[NamedDay]) -> None:
+        """The days the document's words name, in place of any read before; marks it read."""
+        ...
+
+    def naming(self, user_id: int, first: date, last: date) -> dict[int, list[NamedDay]]:
+        """Ready documents that name a day in [first, last], with the days they name."""
+        ...
+
+    def of_documents(self, user_id: int, doc_ids: Iterable[int]) -> dict[int, list[NamedDay]]:
+        """The days each of these documents names (absent: none)."""
+        ...
+
+    def unread(self, limit: int) -> list[int]:
+        """Ready documents (any user's) whose named days were never read."""
+        ...
 
 
 class Turns(Protocol):
@@ -299,6 +322,9 @@ class UnitOfWork(Protocol):
 
     @property
     def notes(self) -> Notes: ...
+
+    @property
+    def named_days(self) -> NamedDays: ...
 
     @property
     def turns(self) -> Turns: ...

@@ -1,6 +1,7 @@
 """Answer a question from the asker's memory: find evidence, decide, prompt, stream, check.
 
-1. Time words ("yesterday", "во вторник") restrict the search to that local range.
+1. Time words ("yesterday", "во вторник") restrict the search to that local range: items
+   written then, and items that name one of its days (services/named_dates.py).
 2. Chunks are retrieved as for search; their best sentences become the evidence.
 3. When even the best evidence scores under the calibrated threshold, memory does not hold
    the answer: "not in your memory" in the question's language, with the nearest things
@@ -8,7 +9,9 @@
 4. Otherwise the model sees only the evidence that fits the budget. An answer in another
    language than the question's is asked for again, once, insisting on the language.
 5. The answer is checked against the evidence: one that no evidence sentence backs, or a
-   refusal, is not shown as a fact but as "not in your memory" with the nearest evidence.
+   refusal, is not shown as a fact but as "not in your memory" with the nearest evidence;
+   so is one whose backing is about something else than the question asks ("my bank
+   account number" backed by "the landlord's phone number").
 """
 
 from __future__ import annotations
@@ -21,9 +24,11 @@ from zoneinfo import ZoneInfo
 
 from knowledge.domain.model import GenerationParams, Hit
 from knowledge.domain.ports import Generator
+from knowledge.domain.repositories import Storage
 from knowledge.services.evidence import Evidence, EvidencePicker
 from knowledge.services.language import guess_language, written_in
 from knowledge.services.llm_worker import LlmWorker
+from knowledge.services.planning import subject_of
 from knowledge.services.prompting import (
     NOT_IN_MEMORY,
     NOT_IN_MEMORY_ON,
@@ -85,7 +90,9 @@ class Answerer:
         evidence_tokens: int,
         thresholds: tuple[float, float],
         zone_of: Callable[[int], ZoneInfo],
+        storage: Storage,
     ) -> None:
+        self._storage = storage
         self._retriever = retriever
         self._picker = picker
         self._worker = worker
@@ -101,22 +108,36 @@ class Answerer:
         await self._worker.run(lambda model: model.prime(messages))
 
     def find(self, user_id: int, question: str) -> Findings:
-        """Evidence for the question from the user's memory, restricted to the time it names."""
+        """Evidence for the question from the user's memory, restricted to the time it names:
+        items written then, and items that name a day of it ("dinner on Saturday", noted on
+        Wednesday, for "when is the dinner on Saturday?")."""
         language = guess_language(question)
         frame = find_timeframe(question, self._zone_of(user_id))
-        if frame is not None:
-            scoped = frame.without_phrase(question)
-            hits = self._retriever.search(
-                user_id, scoped, k=self._chunks, since=frame.since, until=frame.until
-            )
-            if hits or not frame.explicit:
-                evidence = self._picker.pick(scoped, hits) if hits else []
-                return Findings(question, language, hits, evidence, frame)
-            # "on Dec 3" may name the day of an event rather than the day it was written
-            # down: with nothing added that day, the whole memory is searched.
-        hits = self._retriever.search(user_id, question, k=self._chunks)
-        evidence = self._picker.pick(question, hits) if hits else []
-        return Findings(question, language, hits, evidence, None)
+        if frame is not None and frame.explicit and frame.period in ("month", "year"):
+            frame = None  # "the world cup in 1998": when it happened, not when it was noted
+        if frame is None:
+            hits = self._retriever.search(user_id, question, k=self._chunks)
+            evidence = self._picker.pick(question, hits) if hits else []
+            return Findings(question, language, hits, evidence, None)
+        scoped = frame.without_phrase(question)
+        hits = self._retriever.search(
+            user_id, scoped, k=self._chunks, since=frame.since, until=frame.until
+        )
+        hits = _merged(self._naming_hits(user_id, scoped, frame), hits)[: self._chunks]
+        evidence = self._picker.pick(scoped, hits) if hits else []
+        return Findings(question, language, hits, evidence, frame)
+
+    def _naming_hits(self, user_id: int, query: str, frame: TimeFrame) -> list[Hit]:
+        """Hits of items that name a day of the frame (or, when the question's tense does
+        not say, the coming one), wherever they were written."""
+        days = frame.days + ([frame.other] if frame.other else [])
+        with self._storage.read() as uow:
+            naming = uow.named_days.naming(user_id, min(days), max(days))
+        wanted = {doc_id for doc_id, named in naming.items() if any(n.day in days for n in named)}
+        if not wanted:
+            return []
+        hits = self._retriever.search(user_id, query, k=max(self._chunks * 4, 24))
+        return [hit for hit in hits if hit.doc_id in wanted]
 
     def answerable(self, findings: Findings) -> bool:
         """Does the evidence hold an answer? Decided by the calibrated thresholds (one for
@@ -200,6 +221,9 @@ class Answerer:
         if not backing:
             log.info("an answer no evidence backs was not shown")
             return _not_found(findings, model_text=said)
+        if not self._picker.about(subject_of(findings.question), findings.language, backing):
+            log.info("an answer backed by evidence about something else was not shown")
+            return _not_found(findings, model_text=said)
         return Answer(
             text=text,
             language=findings.language,
@@ -208,6 +232,16 @@ class Answerer:
             timeframe=findings.timeframe,
             model_text=said,
         )
+
+
+def _merged(first: list[Hit], second: list[Hit]) -> list[Hit]:
+    seen: set[tuple[int, int]] = set()
+    merged = []
+    for hit in sorted([*first, *second], key=lambda h: -h.score):
+        if (hit.doc_id, hit.chunk) not in seen:
+            seen.add((hit.doc_id, hit.chunk))
+            merged.append(hit)
+    return merged
 
 
 def _not_found(findings: Findings, model_text: str | None = None) -> Answer:

@@ -1,5 +1,7 @@
-"""Asking a question, as a person does: a fair turn at the model, the answer streamed,
-stopped when they cancel, and the exchange kept as the history of their conversation.
+"""Asking a question, as a person does: what is asked is read first (a fact, a day, a
+subject, a count, a document's gist); a fact gets a fair turn at the model, the answer
+streamed, stopped when they cancel; a gathering is built from the items at once. The
+exchange is kept as the history of their conversation.
 
 Entry points make one call (`ask`) and render its events; `cancel` stops what a user has
 waiting or running.
@@ -9,14 +11,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Callable
 from contextlib import aclosing
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from knowledge.domain.errors import TooManyWaiting
 from knowledge.domain.repositories import Storage
 from knowledge.services.answering import Answer, Answerer
+from knowledge.services.document_summaries import DocumentSummaries, DocumentSummary
 from knowledge.services.fair_queue import ASKED, FairQueue, PositionCallback, QueueCancelled
+from knowledge.services.gathering import PAGE_ITEMS, Gathered, Gatherer
+from knowledge.services.planning import Kind, Plan
+from knowledge.services.planning import plan as plan_question
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +35,15 @@ class Cancelled:
     text: str = ""
 
 
-AskEvent = str | Answer | Cancelled
+@dataclass(frozen=True)
+class Summarised:
+    """A document's summary as far as it is made; `summary` None: no such document."""
+
+    plan: Plan
+    summary: DocumentSummary | None
+
+
+AskEvent = str | Answer | Gathered | Summarised | Cancelled
 
 
 class AskService:
@@ -39,9 +54,15 @@ class AskService:
         queue: FairQueue,
         storage: Storage,
         history_turns: int,
+        gatherer: Gatherer,
+        summaries: DocumentSummaries,
+        zone_of: Callable[[int], ZoneInfo],
         max_waiting: int | None = None,
     ) -> None:
         self._answerer = answerer
+        self._gatherer = gatherer
+        self._summaries = summaries
+        self._zone_of = zone_of
         self._max_waiting = max_waiting
         self._queue = queue
         self._storage = storage
@@ -56,11 +77,50 @@ class AskService:
         with_history: bool = False,
         max_tokens: int | None = None,
         on_position: PositionCallback | None = None,
+        condense_missing: bool = False,
     ) -> AsyncGenerator[AskEvent, None]:
-        """Wait for the user's turn (`on_position` hears how many go first), then yield the
-        answer's text as it streams and the finished `Answer`; or `Cancelled`, once, when the
-        user cancels. The exchange is kept unless cancelled. Raises TooManyWaiting when the
-        user already has `max_waiting` questions in line."""
+        """Read what is asked (services/planning.py). A gathering (a day, a subject, a count,
+        a sum) yields one `Gathered`, at once and without the model; a document's summary one
+        `Summarised` (`condense_missing`: condense what the background has not yet, for the
+        CLI, which has no background). A fact waits for the user's turn (`on_position` hears
+        how many go first), then yields the answer's text as it streams and the finished
+        `Answer`; or `Cancelled`, once, when the user cancels. The exchange is kept unless
+        cancelled. Raises TooManyWaiting when the user already has `max_waiting` questions
+        in line."""
+        zone = await asyncio.to_thread(self._zone_of, user_id)
+        plan = plan_question(question, zone)
+        log.info("question read as %s", plan.kind)
+        if plan.gathers:
+            gathered = await asyncio.to_thread(self._gatherer.gather, user_id, plan)
+            await asyncio.to_thread(self._keep_turn, user_id, question, gathered.plain(PAGE_ITEMS))
+            yield gathered
+            return
+        if plan.kind == Kind.SUMMARY:
+            summarised = await self._summarised(user_id, plan, condense_missing)
+            shown = summarised.summary.plain() if summarised.summary else ""
+            await asyncio.to_thread(self._keep_turn, user_id, question, shown)
+            yield summarised
+            return
+        async for event in self._fact(user_id, question, with_history, max_tokens, on_position):
+            yield event
+
+    async def _summarised(self, user_id: int, plan: Plan, condense_missing: bool) -> Summarised:
+        doc = await asyncio.to_thread(self._summaries.find, user_id, plan.subject)
+        if doc is None:
+            return Summarised(plan, None)
+        if condense_missing:
+            await self._summaries.condense(user_id, doc.id, priority=ASKED)
+        summary = await asyncio.to_thread(self._summaries.summary, user_id, doc, plan.question)
+        return Summarised(plan, summary)
+
+    async def _fact(
+        self,
+        user_id: int,
+        question: str,
+        with_history: bool,
+        max_tokens: int | None,
+        on_position: PositionCallback | None,
+    ) -> AsyncGenerator[AskEvent, None]:
         waiting = self._queue.waiting_of(user_id, ASKED)
         if self._max_waiting is not None and waiting >= self._max_waiting:
             log.info("a question refused: %d of that user's wait already", waiting)
@@ -121,6 +181,11 @@ class AskService:
                 else:
                     streamed += event
                 yield event
+
+    def _keep_turn(self, user_id: int, question: str, shown: str) -> None:
+        with self._storage.begin() as uow:
+            uow.turns.add(user_id, "user", question)
+            uow.turns.add(user_id, "assistant", shown)
 
     def _remember(self, user_id: int, question: str, answer: Answer) -> None:
         quotes = [

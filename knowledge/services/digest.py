@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
 KINDS = ("note", "voice", "photo", "document")
+WEEK_DAYS = 7
 
 
 def parse_timezone(text: str) -> str:
@@ -142,6 +143,26 @@ class Digest:
         return "\n".join([*lines, "", counts])
 
 
+def day_item(uow: UnitOfWork, doc: StoredDocument, zone: ZoneInfo) -> DayItem:
+    """A kept item as the digest shows it: its local time, kind and own words."""
+    created = doc.created_at if doc.created_at.tzinfo else doc.created_at.replace(tzinfo=UTC)
+    at = created.astimezone(zone)
+    if doc.kind in ("note", "voice"):  # a voice note by its transcript
+        return DayItem(doc.id, doc.kind, at, uow.notes.text_of(doc.id), doc.summary)
+    if doc.kind == "image":
+        taken = doc.meta.get("taken_at")
+        if taken:
+            at = datetime.fromisoformat(taken).replace(tzinfo=zone)
+        caption = str(doc.meta.get("caption") or "")
+        seen = str(doc.meta.get("ocr_text") or "")
+        text = "\n".join(part for part in (caption, seen) if part)
+        return DayItem(doc.id, "photo", at, text, doc.summary, caption=caption, seen=seen)
+    chunks = uow.chunks.of_document(doc.id)
+    first = chunks[0].text if chunks else ""
+    text = "\n".join(part for part in (doc.title or "", first) if part)
+    return DayItem(doc.id, "document", at, text, doc.summary, name=doc.name, pages=doc.pages)
+
+
 class Digests:
     def __init__(
         self,
@@ -200,26 +221,8 @@ class Digests:
         start, end = day_bounds(day, zone)
         with self._storage.read() as uow:
             docs = uow.documents.ready_between(user_id, start, end)
-            found = [self._item(uow, doc, zone) for doc in docs]
+            found = [day_item(uow, doc, zone) for doc in docs]
         return sorted(found, key=lambda item: (item.at, item.doc_id))
-
-    def _item(self, uow: UnitOfWork, doc: StoredDocument, zone: ZoneInfo) -> DayItem:
-        created = doc.created_at if doc.created_at.tzinfo else doc.created_at.replace(tzinfo=UTC)
-        at = created.astimezone(zone)
-        if doc.kind in ("note", "voice"):  # a voice note by its transcript
-            return DayItem(doc.id, doc.kind, at, uow.notes.text_of(doc.id), doc.summary)
-        if doc.kind == "image":
-            taken = doc.meta.get("taken_at")
-            if taken:
-                at = datetime.fromisoformat(taken).replace(tzinfo=zone)
-            caption = str(doc.meta.get("caption") or "")
-            seen = str(doc.meta.get("ocr_text") or "")
-            text = "\n".join(part for part in (caption, seen) if part)
-            return DayItem(doc.id, "photo", at, text, doc.summary, caption=caption, seen=seen)
-        chunks = uow.chunks.of_document(doc.id)
-        first = chunks[0].text if chunks else ""
-        text = "\n".join(part for part in (doc.title or "", first) if part)
-        return DayItem(doc.id, "document", at, text, doc.summary, name=doc.name, pages=doc.pages)
 
     # Summaries ----------------------------------------------------------------------------
 
@@ -237,7 +240,7 @@ class Digests:
         zone = self.schedule(user_id).zone
         with self._storage.read() as uow:
             doc = uow.documents.get(user_id, doc_id)
-            return self._item(uow, doc, zone) if doc and doc.status == "ready" else None
+            return day_item(uow, doc, zone) if doc and doc.status == "ready" else None
 
     async def _summarise(
         self, item: DayItem, user_id: int, priority: int, on_position: PositionCallback | None
@@ -284,6 +287,23 @@ class Digests:
         stamp = max(item.doc_id for item in done)
         await asyncio.to_thread(self._store, user_id, day, digest.plain(), len(done), stamp)
         return digest
+
+    async def week(
+        self,
+        user_id: int,
+        last_day: date,
+        *,
+        priority: int = BACKGROUND,
+        on_position: PositionCallback | None = None,
+    ) -> list[Digest]:
+        """The seven days ending on `last_day`, each day's digest that has items, in order."""
+        found = []
+        for back in range(WEEK_DAYS - 1, -1, -1):
+            day = last_day - timedelta(days=back)
+            digest = await self.digest(user_id, day, priority=priority, on_position=on_position)
+            if digest is not None:
+                found.append(digest)
+        return found
 
     def _store(self, user_id: int, day: date, text: str, items: int, stamp: int) -> None:
         with self._storage.begin() as uow:

@@ -36,6 +36,7 @@ MAX_SENTENCE_CHARS = 600
 # An answer in one language backed by a sentence in another: how close in meaning they must
 # be (USE Multilingual: a translation scores ~0.8, an unrelated sentence ~0.1).
 CROSS_LANGUAGE_SIMILARITY = 0.6
+SUBJECT_SHARE = 0.5  # of a question's subject words, found in its backing (bench/answers.py)
 _NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
 _LINE_BREAKS = re.compile(r"\s*\n+\s*")
 
@@ -124,7 +125,7 @@ class EvidencePicker:
         query = list(question_vector or self._embedder.embed_query(question))
         vectors = self._embedder.embed_batch([c.text for c in flat])
         for candidate, vector in zip(flat, vectors, strict=True):
-            candidate.dense = _cosine(query, vector)
+            candidate.dense = cosine(query, vector)
             candidate.coverage = _coverage(wanted, candidate.terms)
             candidate.score = (
                 candidate.dense
@@ -191,11 +192,24 @@ class EvidencePicker:
             answer_vector = self._embedder.embed_query(answer)
             vectors = self._embedder.embed_batch([item.text for item in foreign])
             for item, vector in zip(foreign, vectors, strict=True):
-                similarity = _cosine(answer_vector, vector)
+                similarity = cosine(answer_vector, vector)
                 if similarity >= CROSS_LANGUAGE_SIMILARITY:
                     scored.append((0, similarity, item))
         scored.sort(key=lambda entry: (-entry[0], -entry[1]))
         return [item for _, _, item in scored]
+
+    def about(self, subject: str, language: str, backing: Sequence[Evidence]) -> bool:
+        """Is the backing about what the question asks? At least half of the subject's own
+        words (stemmed: "bank account number") must be in one backing sentence of the
+        question's language; a sentence in another language was matched by meaning and
+        passes."""
+        wanted = {term for term in self.terms(subject, language) if not isinstance(term, str)}
+        if not wanted or any(item.lang != language for item in backing):
+            return True
+        return any(
+            len(wanted & self.terms(item.text, item.lang)) / len(wanted) >= SUBJECT_SHARE
+            for item in backing
+        )
 
     def terms(self, text: str, lang: str | None = None) -> set[object]:
         """Stemmed words (BM25 terms in the text's language) and numbers."""
@@ -238,7 +252,7 @@ def _coverage(wanted: set[object], held: set[object]) -> float:
     return len(wanted & held) / len(wanted) if wanted else 0.0
 
 
-def _cosine(a: Sequence[float], b: Sequence[float]) -> float:
+def cosine(a: Sequence[float], b: Sequence[float]) -> float:
     dot = sum(x * y for x, y in zip(a, b, strict=True))
     norms = math.sqrt(sum(x * x for x in a)) * math.sqrt(sum(y * y for y in b))
     return dot / norms if norms else 0.0

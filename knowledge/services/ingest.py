@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -34,6 +35,7 @@ from knowledge.domain.ports import (
 from knowledge.domain.repositories import Storage
 from knowledge.services.indexing import Indexer
 from knowledge.services.memory import human_size
+from knowledge.services.named_dates import DayReader
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +69,9 @@ class Ingestor:
         quota_bytes: int | None = None,
         max_audio_seconds: float = 600.0,
         audio_language: str | None = None,
+        days: DayReader | None = None,
     ) -> None:
+        self._days = days
         self._storage = storage
         self._store = store
         self._indexer = indexer
@@ -194,6 +198,7 @@ class Ingestor:
         """Keep the original, then its row (and a voice note's transcript), then index it;
         if anything fails, the file goes again (the indexer removes what it wrote)."""
         self._files.put(user_id, path, sha256)
+        zone = self._days.zone(user_id) if self._days else None
         try:
             with self._storage.begin() as uow:
                 doc = uow.documents.add(
@@ -206,6 +211,9 @@ class Ingestor:
                 )
                 if transcript is not None:
                     uow.notes.add(doc.id, user_id, transcript, None, doc.created_at)
+                if self._days and zone:
+                    words = transcript or str(extracted.meta.get("caption", ""))
+                    self._days.record(uow, doc, words, zone)
             self._indexer.index(doc, chunks, progress)
         except BaseException:
             self._files.delete(user_id, sha256)
@@ -222,20 +230,22 @@ class Ingestor:
         source: str | None = None,
     ) -> IngestResult:
         """Remember a note; `created_at` is when it was written (default: now); `source`
-        the message it came in (an edit of that message replaces it: `edit`)."""
+        the message it came in (an edit of that message replaces it: `edit`). The same
+        words sent again are a new item ("Went jogging" on another day counts again); the
+        same message delivered twice is not."""
         started = time.monotonic()
         text = text.strip()
         if not text:
             raise EmptyFile("the note is empty", "note_empty")
-        sha256 = sha_of_text(text)
-        duplicate = self._duplicate_clearing_unfinished(user_id, sha256)
-        if duplicate:
-            return duplicate
+        if source is not None and (again := self._from_source(user_id, source)):
+            return again
+        sha256 = note_key(text)
         chunks = self._chunker.chunk([Section(text=text)])
         self._check_quota(user_id, len(text.encode()) + self._indexer.derived_bytes(chunks))
         name = note_name(text)
         extracted = Extracted(kind="note", mime="text/plain", sections=[Section(text=text)])
         written = created_at or datetime.now(UTC)
+        zone = self._days.zone(user_id) if self._days else None
         with self._storage.begin() as uow:
             doc = uow.documents.add(
                 user_id,
@@ -247,6 +257,8 @@ class Ingestor:
                 source=source,
             )
             uow.notes.add(doc.id, user_id, text, origin, written)
+            if self._days and zone:
+                self._days.record(uow, doc, text, zone)
         self._indexer.index(doc, chunks, no_progress)
         return _result(doc, len(chunks), started, chunks[0].text)
 
@@ -278,6 +290,13 @@ class Ingestor:
                 adds=human_size(size),
                 quota=human_size(self._quota_bytes),
             )
+
+    def _from_source(self, user_id: int, source: str) -> IngestResult | None:
+        """The item a message already made (a redelivery), cleared when a crash left it
+        unfinished so it is made again."""
+        with self._storage.begin() as uow:
+            doc = uow.documents.from_source(user_id, source)
+        return self._duplicate_clearing_unfinished(user_id, doc.sha256) if doc else None
 
     def _duplicate_clearing_unfinished(self, user_id: int, sha256: str) -> IngestResult | None:
         """The ready document with this content, if any. One with this content that a crash
@@ -313,8 +332,9 @@ def note_name(text: str) -> str:
     return " ".join(text.split())[:NOTE_NAME_CHARS]
 
 
-def sha_of_text(text: str) -> str:
-    return hashlib.sha256(text.strip().encode()).hexdigest()
+def note_key(text: str) -> str:
+    """A note's content key: its own, so the same words written twice are two items."""
+    return hashlib.sha256(f"{uuid.uuid4()}\n{text.strip()}".encode()).hexdigest()
 
 
 def _sha256_of(path: Path) -> str:

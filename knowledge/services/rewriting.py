@@ -12,7 +12,8 @@ from knowledge.domain.errors import DocumentNotFound, EmptyFile
 from knowledge.domain.model import LABEL_ASKED_IN, Chunk, Section, StoredDocument
 from knowledge.domain.repositories import Storage
 from knowledge.services.indexing import Indexer, Rewrite
-from knowledge.services.ingest import note_name, sha_of_text
+from knowledge.services.ingest import note_name
+from knowledge.services.named_dates import DayReader
 
 log = logging.getLogger(__name__)
 
@@ -26,9 +27,20 @@ class Edited:
 
 
 class Rewriting:
-    def __init__(self, *, storage: Storage, indexer: Indexer) -> None:
+    def __init__(
+        self, *, storage: Storage, indexer: Indexer, days: DayReader | None = None
+    ) -> None:
         self._storage = storage
         self._indexer = indexer
+        self._days = days
+
+    def _reread_days(self, doc: StoredDocument, text: str) -> None:
+        """The days the item's new words name replace those its old words named."""
+        if self._days is None:
+            return
+        zone = self._days.zone(doc.user_id)
+        with self._storage.begin() as uow:
+            self._days.record(uow, doc, text, zone)
 
     def ask_label(self, user_id: int, doc_id: int, message_id: int) -> None:
         """Remember that `message_id` asked the user what the photo shows."""
@@ -54,6 +66,7 @@ class Rewriting:
         meta = {k: v for k, v in doc.meta.items() if k != LABEL_ASKED_IN}
         meta["caption"] = text
         self._indexer.rewrite(doc, Rewrite(_captioned(text, old), meta=meta))
+        self._reread_days(doc, text)
 
     def edit(self, user_id: int, source: str, text: str) -> Edited | None:
         """The message `source` was edited to say `text`: a note it made gets that text (its
@@ -62,28 +75,27 @@ class Rewriting:
         with self._storage.read() as uow:
             doc = uow.documents.from_source(user_id, source)
             old = uow.chunks.of_document(doc.id) if doc else []
-            taken = uow.documents.with_content(user_id, sha_of_text(text)) if doc else None
         if doc is None or doc.status != "ready":
             return None
         text = text.strip()
         if doc.kind == "note":
             if not text:
                 raise EmptyFile("the note is empty", "note_empty")
-            sha256 = sha_of_text(text)
-            # The same words kept as another note: this one keeps its old content key.
-            content = (doc.sha256 if taken and taken.id != doc.id else sha256, note_name(text))
+            content = (doc.sha256, note_name(text))  # a note's key is its own, not its words
             change = Rewrite(
                 [Section(text=text)],
                 note_text=text,
                 content=(*content, len(text.encode())),
             )
             self._indexer.rewrite(doc, change)
+            self._reread_days(doc, text)
             log.info("note %s of user %s replaced by its edit", doc.id, user_id)
             return Edited(doc.id, "note")
         meta = {k: v for k, v in doc.meta.items() if k != "caption"}
         if text:
             meta["caption"] = text
         self._indexer.rewrite(doc, Rewrite(_captioned(text, old), meta=meta))
+        self._reread_days(doc, text)
         log.info("caption of document %s of user %s replaced by its edit", doc.id, user_id)
         return Edited(doc.id, "caption")
 

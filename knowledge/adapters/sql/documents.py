@@ -57,6 +57,10 @@ class SqlDocuments(Repository):
         )
         return document_of(row) if row else None
 
+    def by_id(self, doc_id: int) -> StoredDocument | None:
+        row = self._session.get(Document, doc_id)
+        return document_of(row) if row else None
+
     def with_content(self, user_id: int, sha256: str) -> StoredDocument | None:
         row = self._session.scalar(
             select(Document).where(Document.user_id == user_id, Document.sha256 == sha256)

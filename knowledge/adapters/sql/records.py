@@ -76,11 +76,29 @@ class Document(Base):
     source: Mapped[str | None] = mapped_column(String(128))
     # What its chunk texts and vectors take: counted against the quota with size_bytes.
     derived_bytes: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    # The days its words name were read (named_days holds them); False for items kept
+    # before that was done, which are read at start-up.
+    days_read: Mapped[bool] = mapped_column(default=True, server_default=sa_false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     chunks: Mapped[list[ChunkRecord]] = relationship(
         back_populates="document", cascade="all, delete-orphan", passive_deletes=True
     )
+
+
+class NamedDayRecord(Base):
+    """A day an item's words name ("dinner on Saturday at 19:00"), resolved when written."""
+
+    __tablename__ = "named_days"
+    __table_args__ = (Index("ix_named_days_user_day", "user_id", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(BigInteger)
+    day: Mapped[date] = mapped_column(Date)
+    hour: Mapped[int | None]
 
 
 class ChunkRecord(Base):

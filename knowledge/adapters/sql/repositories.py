@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from knowledge.adapters.sql.base import Repository
 from knowledge.adapters.sql.deliveries import SqlDeliveries, SqlDigests, SqlInbox
 from knowledge.adapters.sql.documents import SqlChunks, SqlDocuments, SqlNotes
+from knowledge.adapters.sql.named_days import SqlNamedDays
 from knowledge.adapters.sql.records import (
     ChatTurn,
     ChunkRecord,
@@ -23,6 +24,7 @@ from knowledge.adapters.sql.records import (
     DigestRecord,
     Document,
     InboxItem,
+    NamedDayRecord,
     Note,
     User,
 )
@@ -58,6 +60,7 @@ class SqlUsers(Repository):
             (DigestRecord, DigestRecord.user_id),
             (DeliveryRecord, DeliveryRecord.user_id),
             (Note, Note.user_id),
+            (NamedDayRecord, NamedDayRecord.user_id),
             (ChunkRecord, ChunkRecord.user_id),
             (Document, Document.user_id),
             (User, User.id),
@@ -95,6 +98,7 @@ class SqlUnitOfWork:
         self.documents = SqlDocuments(session)
         self.chunks = SqlChunks(session)
         self.notes = SqlNotes(session)
+        self.named_days = SqlNamedDays(session)
         self.turns = SqlTurns(session)
         self.inbox = SqlInbox(session)
         self.digests = SqlDigests(session)

@@ -1,0 +1,231 @@
+"""Gathering answers on generated diaries (bench/diary_set.py), through mnemo's real path.
+
+Each person's four weeks go in at their own times (notes, voice notes, captioned photos, a
+boat handbook on a Wednesday); then, on the Monday after, every question is read by the
+planner and answered by the gatherer, with the real embedder and stores. Reported per kind
+and language: the planner's accuracy, item recall and precision of the gathered list,
+counts and sums right, and the time to the reply, with 95% intervals.
+
+    .venv/bin/python -m bench.gathering [--people en,ru,es,zh,mixed] [--cut 0.30]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import tempfile
+import time
+from collections import defaultdict
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import time_machine
+from PIL import Image
+
+from bench.answers import wilson
+from bench.common import finish, scratch_install, shortfall, table
+from bench.diary_set import NOW, START, ZONE, Item, diary, questions
+from knowledge.bootstrap import Services
+from knowledge.domain.model import Transcript
+from knowledge.services.planning import GATHERING, Kind, plan
+
+USER = 7
+HANDBOOK = """# Boat handbook
+
+## Before leaving the harbour
+Check the fuel level and the bilge pump. Wear a life jacket at all times on deck.
+Tell the harbour master your route and when you expect to return.
+
+## Engine
+Start the engine in neutral. Let it warm up for five minutes before leaving the berth.
+Check that cooling water comes out of the exhaust.
+
+## Anchoring
+Choose a sandy bottom. Let out five times as much chain as the depth of the water.
+"""
+
+
+def ingest(services: Services, items: list[Item], folder: Path) -> dict[int, int]:
+    """Every item at its own time; the document id of each item number."""
+    services.digests.set_timezone(USER, str(ZONE))
+    ids: dict[int, int] = {}
+    handbook_day = START + timedelta(days=9)  # a Wednesday
+    for item in items:
+        with time_machine.travel(item.written, tick=False):
+            if item.kind == "voice":
+                path = folder / f"voice-{item.n}.ogg"
+                path.write_bytes(random.randbytes(2048))
+                transcript = Transcript(item.text, "en", 4.0)
+                result = services.ingestor.add_voice(USER, path, transcript)
+            elif item.kind == "photo":
+                path = folder / f"photo-{item.n}.png"
+                Image.new("RGB", (320, 240), (40 + item.n % 200, 90, 160)).save(path)
+                result = services.ingestor.ingest_file(USER, path, caption=item.text)
+            else:
+                result = services.ingestor.add_note(USER, item.text, created_at=item.written)
+        ids[result.doc_id] = item.n
+        if item.written.date() == handbook_day and -1 not in ids.values():
+            path = folder / "boat-handbook.md"
+            path.write_text(HANDBOOK, encoding="utf-8")
+            with time_machine.travel(item.written, tick=False):
+                ids[services.ingestor.ingest_file(USER, path).doc_id] = -1
+    return ids
+
+
+def run_person(person: str, seed: int, cut: float | None) -> list[dict[str, object]]:
+    items = diary(person, seed)
+    rows: list[dict[str, object]] = []
+    with tempfile.TemporaryDirectory() as tmp, scratch_install() as services:
+        if cut is not None:
+            services.gatherer._cut = cut
+        ids = ingest(services, items, Path(tmp))
+        for query in questions(items, person, seed):
+            started = time.perf_counter()
+            read = plan(query.text, ZONE, NOW)
+            row: dict[str, object] = {
+                "person": person,
+                "kind": query.kind,
+                "read_as": str(read.kind),
+                "planned": str(read.kind) == query.kind,
+            }
+            if read.kind in GATHERING and query.kind in [str(k) for k in GATHERING]:
+                gathered = services.gatherer.gather(USER, read)
+                got = {ids.get(f.item.doc_id, -2) for f in gathered.found}
+                row |= _scores(got, query.gold)
+                if query.count is not None:
+                    row["count_right"] = gathered.count == query.count
+                if query.total is not None:
+                    total = sum(
+                        (a.value for a in gathered.totals if a.currency == "EUR"), Decimal(0)
+                    )
+                    row["sum_right"] = abs(float(total) - query.total) < 0.01
+            elif read.kind == Kind.SUMMARY:
+                doc = services.summaries.find(USER, read.subject)
+                row["document_found"] = doc is not None and ids.get(doc.id) == -1
+            row["seconds"] = time.perf_counter() - started
+            rows.append(row)
+        items_kept = len(ids)
+    print(f"{person}: {items_kept} items, {len(rows)} questions")
+    return rows
+
+
+def _scores(got: set[int], gold: set[int]) -> dict[str, object]:
+    if not gold:
+        return {
+            "recall": 1.0 if not got else 0.0,
+            "precision": 1.0 if not got else 0.0,
+            "empty": True,
+        }
+    hit = len(got & gold)
+    return {"recall": hit / len(gold), "precision": hit / len(got) if got else 0.0, "empty": False}
+
+
+def _mean_interval(values: list[float], rounds: int = 2000) -> tuple[float, float, float]:
+    if not values:
+        return 0.0, 0.0, 0.0
+    rng = random.Random(0)
+    means = sorted(statistics.fmean(rng.choices(values, k=len(values))) for _ in range(rounds))
+    return statistics.fmean(values), means[int(rounds * 0.025)], means[int(rounds * 0.975)]
+
+
+def _share(rows: list[dict[str, object]], key: str) -> str:
+    flags = [bool(row[key]) for row in rows if key in row]
+    if not flags:
+        return "-"
+    low, high = wilson(sum(flags), len(flags))
+    return f"{sum(flags) / len(flags):.2f} [{low:.2f}–{high:.2f}] n={len(flags)}"
+
+
+def _mean(rows: list[dict[str, object]], key: str) -> str:
+    values = [float(row[key]) for row in rows if key in row]  # type: ignore[arg-type]
+    if not values:
+        return "-"
+    mean, low, high = _mean_interval(values)
+    return f"{mean:.2f} [{low:.2f}–{high:.2f}]"
+
+
+def report(rows: list[dict[str, object]]) -> dict[str, object]:
+    groups: dict[tuple[str, str], list[dict[str, object]]] = defaultdict(list)
+    for row in rows:
+        groups[(str(row["kind"]), str(row["person"]))].append(row)
+    lines = []
+    for (kind, person), group in sorted(groups.items()):
+        seconds = sorted(float(row["seconds"]) for row in group)  # type: ignore[arg-type]
+        lines.append(
+            [
+                kind,
+                person,
+                _share(group, "planned"),
+                _mean(group, "recall"),
+                _mean(group, "precision"),
+                _share(group, "count_right"),
+                _share(group, "sum_right"),
+                _share(group, "document_found"),
+                f"{statistics.median(seconds):.2f}/{seconds[int(len(seconds) * 0.95)]:.2f}",
+            ]
+        )
+    table(
+        "Gathering answers per kind and person (mean [95% interval])",
+        [
+            "kind",
+            "person",
+            "planner",
+            "recall",
+            "precision",
+            "count right",
+            "sum right",
+            "document",
+            "p50/p95 s",
+        ],
+        lines,
+    )
+    gather = [row for row in rows if row["kind"] in ("time", "subject") and "recall" in row]
+    recall = statistics.fmean(float(r["recall"]) for r in gather)  # type: ignore[arg-type]
+    precision = statistics.fmean(float(r["precision"]) for r in gather)  # type: ignore[arg-type]
+    planner = statistics.fmean(1.0 if r["planned"] else 0.0 for r in rows)
+    numbers = [
+        bool(r.get("count_right", r.get("sum_right")))
+        for r in rows
+        if "count_right" in r or "sum_right" in r
+    ]
+    right = sum(numbers) / len(numbers) if numbers else 0.0
+    wrong = defaultdict(int)
+    for row in rows:
+        if not row["planned"]:
+            wrong[f"{row['kind']}→{row['read_as']}"] += 1
+    table(
+        "Targets",
+        ["figure", "measured", "target", "result"],
+        [
+            ["planner right", planner, 0.95, shortfall(planner, 0.95)],
+            ["item recall (time, subject)", recall, 0.90, shortfall(recall, 0.90)],
+            ["item precision (time, subject)", precision, 0.80, shortfall(precision, 0.80)],
+            ["counts and sums right", right, 0.90, shortfall(right, 0.90)],
+        ],
+    )
+    print("planner misreadings:", dict(wrong))
+    return {
+        "planner": planner,
+        "recall": recall,
+        "precision": precision,
+        "numbers": right,
+        "misread": dict(wrong),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--people", default="en,ru,es,zh,mixed")
+    parser.add_argument("--cut", type=float, default=None, help="relevance cut to try")
+    parser.add_argument("--seed", type=int, default=11)
+    args = parser.parse_args()
+    rows: list[dict[str, object]] = []
+    for number, person in enumerate(args.people.split(",")):
+        rows.extend(run_person(person, args.seed + number, args.cut))
+    finish({"bench": "gathering", **report(rows)})
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,102 @@
+"""Gathered answers and document summaries as Telegram HTML: a heading in the question's
+language, then day by day (a long day in an expandable blockquote), each item with its time
+and its own words; pages of PAGE_ITEMS items, the next one behind a "more" button."""
+
+from __future__ import annotations
+
+from datetime import date
+from html import escape
+
+from bot.render import LIMIT, split_lines
+from bot.texts import counted, t
+from knowledge.services.document_summaries import DocumentSummary
+from knowledge.services.gathering import PAGE_ITEMS, Found, Gathered
+from knowledge.services.planning import Kind
+from knowledge.services.prompting import NOT_IN_MEMORY, NOT_IN_MEMORY_ON
+
+_ICONS = {"note": "📝", "voice": "🎙", "photo": "🖼", "document": "📄"}
+LONG_DAY = 6  # items: a day with more is folded into an expandable quote
+
+
+def day_label(day: date, language: str) -> str:
+    """ "Tue 2026-11-24", "вт 2026-11-24", "mar 2026-11-24", "周二 2026-11-24"."""
+    names = t("weekday_names", language).split()
+    return f"{names[day.weekday()]} {day:%Y-%m-%d}"
+
+
+def gathered_pages(gathered: Gathered, language: str) -> list[str]:
+    """The answer as pages of HTML (the first is the reply, the rest come with "more")."""
+    head = _heading(gathered, language)
+    if not gathered.found:
+        return [f"<b>{escape(head)}</b>"]
+    pages: list[str] = []
+    chunk: list[Found] = []
+    for found in gathered.found:
+        chunk.append(found)
+        if len(chunk) == PAGE_ITEMS:
+            pages += _page(chunk, language)
+            chunk = []
+    if chunk:
+        pages += _page(chunk, language)
+    pages[0] = f"<b>{escape(head)}</b>\n\n{pages[0]}"
+    if len(pages[0]) > LIMIT:  # a heading on a full page: the heading goes alone
+        pages[0:1] = [f"<b>{escape(head)}</b>", pages[0].split("\n\n", 1)[1]]
+    return pages
+
+
+def _heading(gathered: Gathered, language: str) -> str:
+    plan = gathered.plan
+    frame = plan.frame
+    when = frame.describe() if frame else ""
+    if not gathered.found:
+        if frame is not None:
+            return NOT_IN_MEMORY_ON[language].format(when=when)
+        return NOT_IN_MEMORY[language]
+    items = counted("gather_items", language, gathered.count)
+    if plan.kind == Kind.COUNT:
+        times = counted("gather_times", language, gathered.count)
+        return t("gather_count", language, times=times, when=when or "—")
+    if plan.kind == Kind.SUM:
+        totals = " + ".join(str(total) for total in gathered.totals) or "0"
+        return t("gather_sum", language, total=totals, items=items, when=when or "—")
+    if plan.kind == Kind.SUBJECT:
+        return t("gather_subject", language, subject=plan.subject, items=items)
+    return t("gather_time", language, when=when, items=items)
+
+
+def _page(chunk: list[Found], language: str) -> list[str]:
+    lines: list[str] = []
+    days: dict[date, list[Found]] = {}
+    for found in chunk:
+        days.setdefault(found.day, []).append(found)
+    for day, items in days.items():
+        rows = [_row(found) for found in items]
+        lines.append(f"<b>{escape(day_label(day, language))}</b>")
+        if len(rows) > LONG_DAY:
+            lines.append("<blockquote expandable>" + "\n".join(rows) + "</blockquote>")
+        else:
+            lines.extend(rows)
+        lines.append("")
+    return split_lines(lines)
+
+
+def _row(found: Found) -> str:
+    item = found.item
+    amount = f" — <b>{escape(str(found.amount))}</b>" if found.amount else ""
+    written = "" if item.at.date() == found.day else f" (✎ {item.at:%m-%d})"
+    icon = _ICONS.get(item.kind, "•")
+    return f"{item.at:%H:%M}{written} {icon} {escape(found.line)}{amount}"
+
+
+def summary_pages(summary: DocumentSummary | None, language: str) -> list[str]:
+    if summary is None:
+        return [escape(t("summary_no_document", language))]
+    pages = f", {summary.pages} p." if summary.pages else ""
+    lines = [f"<b>📄 {escape(summary.name)}{escape(pages)}</b>"]
+    if not summary.complete:
+        lines.append(escape(t("summary_partial", language, done=summary.done, total=summary.total)))
+    lines.append("")
+    for line in summary.lines:
+        heading = f"<b>{escape(line.heading)}</b>: " if line.heading else "• "
+        lines.append(f"{heading}{escape(line.line)}")
+    return split_lines(lines)
