@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import secrets
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -22,7 +23,17 @@ from telegram.ext import (
     filters,
 )
 
-from bot import commands, digests, guard, messages, outbox, questions, uploads, voice
+from bot import (
+    commands,
+    digests,
+    guard,
+    messages,
+    outbox,
+    questions,
+    test_clock,
+    uploads,
+    voice,
+)
 from bot.admission import AdmittingProcessor
 from bot.context import MnemoApplication, MnemoContext
 from bot.deferred import replay
@@ -111,6 +122,8 @@ async def _post_init(application: MnemoApplication) -> None:
     await digests.plan_all(application)
     await outbox.resume(application)
     assert application.job_queue is not None
+    if os.environ.get(test_clock.CLOCK_FILE):
+        test_clock.on_move(application.job_queue.scheduler.wakeup)
     application.job_queue.run_repeating(
         _forget_old_updates, interval=PRUNE_SECONDS, first=0, name="inbox-prune"
     )
@@ -179,6 +192,7 @@ def run_bot(settings: BotSettings) -> None:
     """Run until SIGINT/SIGTERM: long polling, or a webhook when MNEMO_WEBHOOK_URL is set."""
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its log lines carry the token
     redact_token(settings.telegram_bot_token or "")  # and so may any error's text
+    test_clock.start_if_asked()
     services = bootstrap(settings)
     application = build_application(settings, services)
     try:

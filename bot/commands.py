@@ -229,6 +229,7 @@ async def settings(update: Update, context: MnemoContext) -> None:
 
 
 DIGEST_TIMES = ("19:00", "20:00", "21:00", "22:00", "off")
+WEEKLY_TIMES = ("6 20:00", "0 08:00", "4 18:00", "off")  # Sunday evening, Monday morning...
 
 
 async def _settings_view(context: MnemoContext, user_id: int) -> tuple[str, InlineKeyboardMarkup]:
@@ -251,11 +252,25 @@ async def _settings_view(context: MnemoContext, user_id: int) -> tuple[str, Inli
         for name in ANSWER_TOKENS
     ]
     times = [InlineKeyboardButton(f"🗓 {at}", callback_data=f"dt:{at}") for at in DIGEST_TIMES]
-    return text, InlineKeyboardMarkup([languages, lengths, times])
+    names = t("weekday_names", language).split()
+    weekly = [
+        InlineKeyboardButton(
+            ("✓ " if (schedule.weekly or "off") == value else "")
+            + (
+                t("weekly_off", language)
+                if value == "off"
+                else f"📅 {names[int(value[0])]} {value[2:]}"
+            ),
+            callback_data=f"wk:{value}",
+        )
+        for value in WEEKLY_TIMES
+    ]
+    return text, InlineKeyboardMarkup([languages, lengths, times, weekly])
 
 
 async def on_button(update: Update, context: MnemoContext) -> None:
-    """Inline buttons: forget:ID, wipe:yes|no, lang:CODE, len:NAME, dt:HH:MM|off, more:PAGE.
+    """Inline buttons: forget:ID, wipe:yes|no, lang:CODE, len:NAME, dt:HH:MM|off,
+    wk:D HH:MM|off (the weekly digest), more:PAGE.
 
     The user is always the one who pressed, so a button only touches the presser's data; and
     only buttons in the presser's own private chat get here (bot/audience.py)."""
@@ -276,6 +291,10 @@ async def on_button(update: Update, context: MnemoContext) -> None:
     elif (action == "lang" and value in LANGUAGES) or (action == "len" and value in ANSWER_TOKENS):
         change = profiles.set_language if action == "lang" else profiles.set_answer_length
         await in_thread(change, user_id, value)
+        await _refresh_settings(query, context, user_id)
+    elif action == "wk" and value in WEEKLY_TIMES:
+        schedule = await in_thread(context.services.digests.set_weekly, user_id, value)
+        digests.plan(context.application, schedule)
         await _refresh_settings(query, context, user_id)
     elif action == "more":
         await questions.more(query, context, value)

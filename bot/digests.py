@@ -42,6 +42,39 @@ def plan(application: MnemoApplication, schedule: Schedule) -> None:
             chat_id=schedule.user_id,
             user_id=schedule.user_id,
         )
+    for job in queue.get_jobs_by_name(_week_job(schedule.user_id)):
+        job.schedule_removal()
+    if schedule.weekly_at is not None:
+        weekday, at = schedule.weekly_at
+        queue.run_daily(
+            scheduled_week,
+            at,
+            days=((weekday + 1) % 7,),  # PTB counts from Sunday
+            name=_week_job(schedule.user_id),
+            chat_id=schedule.user_id,
+            user_id=schedule.user_id,
+        )
+
+
+def _week_job(user_id: int) -> str:
+    return f"week:{user_id}"
+
+
+async def scheduled_week(context: MnemoContext) -> None:
+    """The weekly job: the last seven days, sent once by the rule of scheduled messages."""
+    job = context.job
+    assert job is not None and job.user_id is not None
+    services = context.services
+    schedule = await in_thread(services.digests.schedule, job.user_id)
+    today = schedule.today(datetime.now(UTC))
+    key = f"week:{schedule.user_id}:{today.isoformat()}"
+    if await in_thread(services.deliveries.is_done, key):
+        return
+    days = await services.digests.week(schedule.user_id, today, priority=SCHEDULED)
+    first = today - timedelta(days=WEEK_DAYS - 1)
+    parts = week_html(days, first, today, schedule.language)
+    if await outbox.deliver(context.application, key, schedule.user_id, parts):
+        context.state.metrics.digests_sent.labels("scheduled").inc()
 
 
 async def plan_all(application: MnemoApplication) -> None:
@@ -184,5 +217,11 @@ async def _change(update: Update, context: MnemoContext, what: str, usage: str) 
 
 def describe(schedule: Schedule, language: str) -> str:
     if not schedule.enabled:
-        return t("digest_off", language, zone=schedule.timezone)
-    return t("digest_at", language, at=schedule.at, zone=schedule.timezone)
+        daily = t("digest_off", language, zone=schedule.timezone)
+    else:
+        daily = t("digest_at", language, at=schedule.at, zone=schedule.timezone)
+    if schedule.weekly_at is None:
+        return daily
+    weekday, at = schedule.weekly_at
+    day = t("weekday_names", language).split()[weekday]
+    return daily + "\n" + t("weekly_at", language, day=day, at=f"{at:%H:%M}")

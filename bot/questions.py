@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from contextlib import aclosing
 
 from telegram import CallbackQuery, Update
 from telegram.constants import ChatAction, ParseMode
+from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
 
 from bot.common import in_thread, profile_of, reply, user_id_of
@@ -20,6 +22,8 @@ from knowledge.domain.errors import LlmUnavailable
 from knowledge.services.answering import Answer
 from knowledge.services.asking import Cancelled, Summarised
 from knowledge.services.gathering import Gathered
+
+log = logging.getLogger(__name__)
 
 
 async def answer_question(update: Update, context: MnemoContext, question: str) -> None:
@@ -111,7 +115,10 @@ async def more(query: CallbackQuery, context: MnemoContext, value: str) -> None:
         await query.answer(t("gather_gone", language), show_alert=True)
         return
     await query.answer()
-    await query.edit_message_reply_markup(None)
+    try:
+        await query.edit_message_reply_markup(None)  # the button moves to the new page
+    except TelegramError as exc:
+        log.info("the old page's button could not be taken away (%s)", type(exc).__name__)
     await context.bot.send_message(
         query.from_user.id,
         page,

@@ -83,9 +83,11 @@ def _page(chunk: list[Found], language: str) -> list[str]:
 def _row(found: Found) -> str:
     item = found.item
     amount = f" — <b>{escape(str(found.amount))}</b>" if found.amount else ""
-    written = "" if item.at.date() == found.day else f" (✎ {item.at:%m-%d})"
     icon = _ICONS.get(item.kind, "•")
-    return f"{item.at:%H:%M}{written} {icon} {escape(found.line)}{amount}"
+    if item.at.date() == found.day:
+        return f"{item.at:%H:%M} {icon} {escape(found.line)}{amount}"
+    at = f"{found.hour:02d}:00" if found.hour is not None else "··:··"
+    return f"{at} {icon} {escape(found.line)}{amount} <i>(✎ {item.at:%m-%d})</i>"
 
 
 def summary_pages(summary: DocumentSummary | None, language: str) -> list[str]:

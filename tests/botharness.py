@@ -14,6 +14,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -86,6 +87,26 @@ class Harness:
         )
         self.seen = len(self.events())
         self.wait_for(lambda e: e["method"] == "setMyCommands", timeout=120)
+
+    def use_clock(self, at: datetime) -> None:
+        """Run the bot on a clock this test moves (bot/test_clock.py), starting at `at`."""
+        clock = self.data_dir.parent / "clock"
+        self.env_extra["MNEMO_TEST_CLOCK_FILE"] = str(clock)
+        clock.write_text(at.isoformat())
+
+    def move_clock(self, at: datetime, timeout: float = 10) -> None:
+        """Move the bot's clock to `at` and wait until the bot has moved."""
+        clock = Path(self.env_extra["MNEMO_TEST_CLOCK_FILE"])
+        partial = clock.with_name("clock.partial")
+        partial.write_text(at.isoformat())
+        partial.replace(clock)
+        ack = clock.with_name(clock.name + ".ack")
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if ack.is_file() and ack.read_text() == at.isoformat():
+                return
+            time.sleep(0.02)
+        raise TimeoutError("the bot's clock did not move")
 
     def stop_bot(self, sig: int = signal.SIGTERM) -> int:
         assert self.bot is not None

@@ -389,6 +389,21 @@ class FakeTelegram:
         self._record("editMessageText", params, message)
         return _ok(message)
 
+    async def api_editMessageReplyMarkup(self, params: dict[str, Any]) -> web.Response:
+        key = (int(params["chat_id"]), int(params["message_id"]))
+        message = self.state.messages.get(key)
+        if message is None:
+            return _error(400, "Bad Request: message to edit not found")
+        markup = params.get("reply_markup")
+        if message.get("reply_markup") == markup or (not markup and "reply_markup" not in message):
+            return _error(400, "Bad Request: message is not modified")
+        if markup:
+            message["reply_markup"] = markup
+        else:
+            message.pop("reply_markup", None)
+        self._record("editMessageReplyMarkup", params, message)
+        return _ok(message)
+
     async def api_deleteMessage(self, params: dict[str, Any]) -> web.Response:
         key = (int(params["chat_id"]), int(params["message_id"]))
         if self.state.messages.pop(key, None) is None:

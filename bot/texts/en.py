@@ -205,4 +205,6 @@ TEXTS: dict[str, str] = {
     "summary_no_document": "No document like that in your memory; /docs lists them.",
     "summary_partial": "{done} of {total} sections condensed so far; the rest is being read.",
     "digest_week_header": "🗓 Your week, {first} – {last}",
+    "weekly_off": "📅 weekly: off",
+    "weekly_at": "📅 Your week comes every {day} at {at}.",
 }

@@ -132,4 +132,6 @@ TEXTS: dict[str, str] = {
     "summary_no_document": "No hay un documento así en tu memoria; /docs los muestra.",
     "summary_partial": "Resumidas {done} de {total} secciones; el resto se está leyendo.",
     "digest_week_header": "🗓 Tu semana, {first} – {last}",
+    "weekly_off": "📅 semanal: no",
+    "weekly_at": "📅 Tu semana llega cada {day} a las {at}.",
 }

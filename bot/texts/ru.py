@@ -193,4 +193,6 @@ TEXTS: dict[str, str] = {
     "summary_no_document": "Такого документа в вашей памяти нет; /docs покажет список.",
     "summary_partial": "Пока сжато {done} из {total} разделов; остальное читается.",
     "digest_week_header": "🗓 Ваша неделя, {first} – {last}",
+    "weekly_off": "📅 за неделю: нет",
+    "weekly_at": "📅 Сводка за неделю приходит: {day}, {at}.",
 }

@@ -108,4 +108,6 @@ TEXTS: dict[str, str] = {
     "summary_no_document": "你的记忆里没有这样的文档；/docs 可以列出它们。",
     "summary_partial": "已概括 {done}/{total} 个部分；其余的正在阅读。",
     "digest_week_header": "🗓 你的一周，{first} – {last}",
+    "weekly_off": "📅 每周：关",
+    "weekly_at": "📅 每{day} {at} 发送一周摘要。",
 }

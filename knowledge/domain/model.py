@@ -142,6 +142,7 @@ class UserSettings:
     timezone: str | None = None
     digest_time: str | None = None  # "HH:MM"
     digest_enabled: bool = True
+    weekly_digest: str | None = None  # "D HH:MM", D the weekday (Monday 0); None: off
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,16 @@ class Schedule:
     at: str  # "HH:MM"
     enabled: bool
     language: str
+    weekly: str | None = None  # "D HH:MM" (Monday 0), None: no weekly digest
+
+    @property
+    def weekly_at(self) -> tuple[int, time] | None:
+        """The weekday (Monday 0) and local time of the weekly digest, if one is set."""
+        if self.weekly is None:
+            return None
+        day, at = self.weekly.split(" ")
+        hours, minutes = at.split(":")
+        return int(day), time(int(hours), int(minutes), tzinfo=self.zone)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -200,6 +210,16 @@ class Digests:
             return self._update(user_id, digest_enabled=False)
         return self._update(user_id, digest_time=parse_digest_time(text), digest_enabled=True)
 
+    def set_weekly(self, user_id: int, text: str) -> Schedule:
+        """ "6 20:00" (Sunday at 20:00, Monday is 0) or "off"."""
+        value = text.strip().lower()
+        if value == "off":
+            return self._update(user_id, weekly_digest=None)
+        day, _, at = value.partition(" ")
+        if not (day.isdigit() and int(day) < WEEK_DAYS):
+            raise ValueError(f"not a weekly time: {text!r}")
+        return self._update(user_id, weekly_digest=f"{int(day)} {parse_digest_time(at)}")
+
     def _update(self, user_id: int, **fields: object) -> Schedule:
         with self._storage.begin() as uow:
             uow.users.update(user_id, **fields)
@@ -212,6 +232,7 @@ class Digests:
             at=user.digest_time or self._default_time,
             enabled=user.digest_enabled,
             language=user.language or "en",
+            weekly=user.weekly_digest,
         )
 
     # Content ------------------------------------------------------------------------------

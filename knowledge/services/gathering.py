@@ -109,8 +109,12 @@ class Gathered:
                     return "\n".join(lines)
                 amount = f" [{found.amount}]" if found.amount else ""
                 item = found.item
-                noted = "" if item.at.date() == day else f" (noted {item.at:%m-%d})"
-                lines.append(f"  {item.at:%H:%M}{noted} {item.kind}: {found.line}{amount}")
+                if item.at.date() == day:
+                    at, noted = f"{item.at:%H:%M}", ""
+                else:
+                    at = f"{found.hour:02d}:00" if found.hour is not None else "--:--"
+                    noted = f" (noted {item.at:%m-%d})"
+                lines.append(f"  {at} {item.kind}: {found.line}{amount}{noted}")
                 shown += 1
         return "\n".join(lines)
 

@@ -1,9 +1,11 @@
-"""the days items name
+"""the days items name; the weekly digest
 
 - named_days: a day an item's words name ("dinner on Saturday at 19:00"), resolved
   against the time it was written, so a question about that day finds it;
 - documents.days_read: whether that was done; items kept before this migration are read
-  at start-up (services/named_dates.py), in batches.
+  at start-up (services/named_dates.py), in batches;
+- users.weekly_digest: when a user's week comes ("6 20:00": Sunday at 20:00), off (None)
+  by default.
 
 Revision ID: 0007
 Revises: 0006
@@ -38,9 +40,13 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("days_read", sa.Boolean(), server_default=sa.false(), nullable=False)
         )
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("weekly_digest", sa.String(length=8), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.drop_column("weekly_digest")
     with op.batch_alter_table("documents", schema=None) as batch_op:
         batch_op.drop_column("days_read")
     op.drop_index(op.f("ix_named_days_document_id"), table_name="named_days")

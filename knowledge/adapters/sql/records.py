@@ -40,6 +40,7 @@ class User(Base):
     timezone: Mapped[str | None] = mapped_column(String(64))  # None: the default from settings
     digest_time: Mapped[str | None] = mapped_column(String(5))  # "HH:MM"; None: the default
     digest_enabled: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
+    weekly_digest: Mapped[str | None] = mapped_column(String(8))  # "6 20:00" (Sunday); None: off
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -68,7 +68,14 @@ class SqlUsers(Repository):
             self._session.execute(delete(model).where(column == user_id))
 
 
-_USER_FIELDS = {"language", "answer_length", "timezone", "digest_time", "digest_enabled"}
+_USER_FIELDS = {
+    "language",
+    "answer_length",
+    "timezone",
+    "digest_time",
+    "digest_enabled",
+    "weekly_digest",
+}
 
 
 class SqlTurns(Repository):
@@ -130,4 +137,5 @@ def _user(row: User) -> UserSettings:
         timezone=row.timezone,
         digest_time=row.digest_time,
         digest_enabled=bool(row.digest_enabled),
+        weekly_digest=row.weekly_digest,
     )
