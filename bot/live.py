@@ -147,7 +147,7 @@ class LiveMessage:
                     chat_id=self._chat_id,
                     message_id=self._ids[index],
                     parse_mode=ParseMode.HTML,
-                    **_with_buttons(markup),
+                    reply_markup=markup,
                 )
             except BadRequest as exc:
                 reason = str(exc).lower()
@@ -163,7 +163,7 @@ class LiveMessage:
             self._shown[index] = html
             return
         message = await bot.send_message(
-            self._chat_id, html, parse_mode=ParseMode.HTML, **_with_buttons(markup)
+            self._chat_id, html, parse_mode=ParseMode.HTML, reply_markup=markup
         )
         self._ids.append(message.message_id)
         self._shown.append(html)
@@ -171,7 +171,3 @@ class LiveMessage:
             await in_thread(
                 self._context.services.inbox.set_reply, self._update_id, message.message_id
             )
-
-
-def _with_buttons(markup: InlineKeyboardMarkup | None) -> dict[str, InlineKeyboardMarkup]:
-    return {"reply_markup": markup} if markup is not None else {}

@@ -47,12 +47,14 @@ class _RecordingBot:
         self.sent: list[str] = []
         self.edits: list[tuple[int, str]] = []
 
-    async def send_message(self, chat_id: int, text: str, parse_mode: str) -> object:
+    async def send_message(
+        self, chat_id: int, text: str, parse_mode: str, reply_markup: object = None
+    ) -> object:
         self.sent.append(text)
         return type("Sent", (), {"message_id": len(self.sent)})()
 
     async def edit_message_text(
-        self, text: str, chat_id: int, message_id: int, parse_mode: str
+        self, text: str, chat_id: int, message_id: int, parse_mode: str, reply_markup: object = None
     ) -> None:
         self.edits.append((message_id, text))
 

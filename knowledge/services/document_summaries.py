@@ -15,6 +15,7 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from knowledge.domain.errors import LlmRefused, LlmUnavailable
 from knowledge.domain.model import Chunk, StoredDocument
@@ -130,9 +131,8 @@ class DocumentSummaries:
         lines = _stored_lines(doc)
         for section in sections[len(lines) :]:
             if Summarizer.needed(section.text):
-                text = section.text
                 line = await self._queue.run(
-                    user_id, lambda text=text: self._summarizer.summarise(text), priority=priority
+                    user_id, partial(self._summarizer.summarise, section.text), priority=priority
                 )
             else:
                 line = own_line(section.text)

@@ -213,7 +213,8 @@ def _parsed(question: str, now: datetime, forward: bool) -> TimeFrame | None:
         words = phrase.strip()
         if too_eager(words) or (moment.date() > now.date() and not forward):
             continue
-        if find_day_part(words) is not None and words == find_day_part(words).phrase:
+        part = find_day_part(words)
+        if part is not None and words == part.phrase:
             continue  # "morning" alone is a part of the day, not a date
         data = date_parser(languages=LANGUAGES, settings=settings).get_date_data(words)
         period = getattr(data, "period", None) or "day"
