@@ -330,7 +330,7 @@ def diary(person: str, seed: int) -> list[Item]:
         day = START + timedelta(days=offset)
         if day == empty_day:
             continue  # a day with nothing noted
-        for index in rng.sample(range(5), rng.randint(2, 3)):  # meals
+        for index in rng.sample(range(5), rng.randint(2, 4)):  # meals
             language = lang()
             text = MEALS[language][index].format(f=rng.choice(FOODS[language]))
             add(text, day, MEAL_HOURS[index], {"meal"})
@@ -351,7 +351,7 @@ def diary(person: str, seed: int) -> list[Item]:
             value = round(rng.uniform(12, 140), 2 if rng.random() < 0.5 else 0)
             shown = f"{value:.2f}" if value != int(value) else str(int(value))
             add(BILLS[tag][language].format(a=shown), day, 18, {"bill", tag}, amount=value)
-        if rng.random() < 0.3:
+        if rng.random() < 0.6:
             language = lang()
             add(rng.choice(NOISE[language]).format(c=rng.randint(1000, 9999)), day, 21, {"noise"})
         if rng.random() < 0.12:
@@ -412,78 +412,91 @@ Q_WEEK = {
     "es": ["¿Qué hice el fin de semana pasado?", "¿Qué comí la semana pasada?"],
     "zh": ["我上周末做了什么？", "我上周吃了什么？"],
 }
-Q_SUBJECT = {
+Q_SUBJECT = {  # phrasings, then each subject's words in the form they take there
     "en": [
-        "Tell me everything I noted about the cabin.",
-        "What do I know about the renovation?",
-        "Show me all my recipes",
-        "All my notes about Marta",
-        "Everything about the boat",
+        "Tell me everything I noted about {0}.",
+        "What do I know about {0}?",
+        "All my notes about {0}",
     ],
-    "ru": [
-        "Расскажи всё, что я записал про дачу",
-        "Что я знаю о ремонте?",
-        "Все рецепты, что я сохранил",
-        "Все мои заметки про Марту",
-        "Всё про лодку",
-    ],
-    "es": [
-        "Todo lo que anoté sobre la cabaña",
-        "¿Qué sé de la reforma?",
-        "Todas mis recetas",
-        "Todas mis notas sobre Marta",
-        "Todo sobre el barco",
-    ],
-    "zh": [
-        "关于小木屋的所有记录",
-        "关于装修的所有记录",
-        "我保存的所有食谱",
-        "关于玛尔塔的所有记录",
-        "关于船的所有记录",
-    ],
+    "ru": ["Расскажи всё, что я записал про {0}", "Что я знаю о {1}?", "Все мои заметки про {0}"],
+    "es": ["Todo lo que anoté sobre {0}", "¿Qué sé de {0}?", "Todas mis notas sobre {0}"],
+    "zh": ["关于{0}的所有记录", "关于{0}我记了什么？", "给我看关于{0}的全部内容"],
+}
+SUBJECT_WORDS = {
+    "cabin": {"en": ["the cabin"], "ru": ["дачу", "даче"], "es": ["la cabaña"], "zh": ["小木屋"]},
+    "renovation": {
+        "en": ["the renovation"],
+        "ru": ["ремонт", "ремонте"],
+        "es": ["la reforma"],
+        "zh": ["装修"],
+    },
+    "recipes": {
+        "en": ["my recipes"],
+        "ru": ["рецепты", "рецептах"],
+        "es": ["mis recetas"],
+        "zh": ["食谱"],
+    },
+    "marta": {"en": ["Marta"], "ru": ["Марту", "Марте"], "es": ["Marta"], "zh": ["玛尔塔"]},
+    "boat": {"en": ["the boat"], "ru": ["лодку", "лодке"], "es": ["el barco"], "zh": ["船"]},
 }
 Q_SUBJECT_TAGS = ["cabin", "renovation", "recipes", "marta", "boat"]
-Q_COUNT = {
-    "en": [
-        "How many times did I go jogging in November?",
-        "How many times did I go jogging last week?",
-        "How many times did I meet someone last week?",
-    ],
-    "ru": [
-        "Сколько раз я бегал в ноябре?",
-        "Сколько раз я бегал на прошлой неделе?",
-        "Сколько раз я с кем-то встречался на прошлой неделе?",
-    ],
-    "es": [
-        "¿Cuántas veces salí a correr en noviembre?",
-        "¿Cuántas veces salí a correr la semana pasada?",
-        "¿Cuántas veces quedé con alguien la semana pasada?",
-    ],
-    "zh": ["我11月跑了几次步？", "我上周跑了几次步？", "我上周见了几次朋友？"],
+SPANS = {  # (words, which days): November, last week, this month, last weekend
+    "en": ["in November", "last week", "this month", "last weekend"],
+    "ru": ["в ноябре", "на прошлой неделе", "в этом месяце", "на прошлых выходных"],
+    "es": ["en noviembre", "la semana pasada", "este mes", "el fin de semana pasado"],
+    "zh": ["11月", "上周", "这个月", "上周末"],
 }
-Q_SUM = {
+Q_COUNT = {  # a template per tag: run, meet, plumber, groceries
     "en": [
-        "How much did I pay in total for the plumber and electricity in November?",
-        "How much did I spend on groceries in November?",
-        "How much did I pay for electricity last week?",
+        "How many times did I go jogging {s}?",
+        "How many times did I meet someone {s}?",
+        "How many times did I pay the plumber {s}?",
+        "How many times did I buy groceries {s}?",
     ],
     "ru": [
-        "Сколько я заплатил в сумме за сантехника и электричество в ноябре?",
-        "Сколько я потратил на продукты в ноябре?",
-        "Сколько я заплатил за электричество на прошлой неделе?",
+        "Сколько раз я бегал {s}?",
+        "Сколько раз я с кем-то встречался {s}?",
+        "Сколько раз я платил сантехнику {s}?",
+        "Сколько раз я покупал продукты {s}?",
     ],
     "es": [
-        "¿Cuánto pagué en total por el fontanero y la luz en noviembre?",
-        "¿Cuánto gasté en la compra del mercado en noviembre?",
-        "¿Cuánto pagué de luz la semana pasada?",
+        "¿Cuántas veces salí a correr {s}?",
+        "¿Cuántas veces quedé con alguien {s}?",
+        "¿Cuántas veces pagué al fontanero {s}?",
+        "¿Cuántas veces hice la compra {s}?",
     ],
     "zh": [
-        "我11月付给水管工和电费一共多少钱？",
-        "我11月买菜一共花了多少钱？",
-        "我上周电费花了多少钱？",
+        "我{s}跑了几次步？",
+        "我{s}见了几次朋友？",
+        "我{s}付了几次水管工的钱？",
+        "我{s}买了几次菜？",
     ],
 }
-Q_SUM_TAGS = [({"plumber", "electricity"}, None), ({"groceries"}, None), ({"electricity"}, -1)]
+COUNT_TAGS = ["run", "meet", "plumber", "groceries"]
+PARTS = {
+    "plumber": {"en": "the plumber", "ru": "сантехника", "es": "el fontanero", "zh": "水管工"},
+    "electricity": {"en": "electricity", "ru": "электричество", "es": "la luz", "zh": "电费"},
+    "groceries": {"en": "groceries", "ru": "продукты", "es": "la compra", "zh": "买菜"},
+}
+Q_SUM_TWO = {
+    "en": "How much did I pay in total for {a} and {b} {s}?",
+    "ru": "Сколько я заплатил в сумме за {a} и {b} {s}?",
+    "es": "¿Cuánto pagué en total por {a} y {b} {s}?",
+    "zh": "我{s}{a}和{b}一共花了多少钱？",
+}
+Q_SUM_ONE = {
+    "en": "How much did I spend on {a} {s}?",
+    "ru": "Сколько я потратил на {a} {s}?",
+    "es": "¿Cuánto gasté en {a} {s}?",
+    "zh": "我{s}{a}一共花了多少钱？",
+}
+SUM_TAGS = [
+    ("plumber", "electricity"),
+    ("groceries",),
+    ("electricity",),
+    ("plumber",),
+    ("electricity", "groceries"),
+]
 Q_FACT = {
     "en": [
         "What is the Wi-Fi password at home?",
@@ -546,24 +559,38 @@ def questions(items: list[Item], person: str, seed: int) -> list[Query]:
                 {i.n for i in items if i.about in last_week and "meal" in i.tags},
             )
         )
-        for template, tag in zip(Q_SUBJECT[lang], Q_SUBJECT_TAGS, strict=True):
+        for tag in Q_SUBJECT_TAGS:
             gold = {i.n for i in items if tag in i.tags} | ({HANDBOOK} if tag == "boat" else set())
-            found.append(Query(template, "subject", gold))
-        november = {START + timedelta(days=n) for n in range(DAYS)} | {date(2026, 11, 1)}
-        for template, (tag, week) in zip(
-            Q_COUNT[lang], [("run", None), ("run", -1), ("meet", -1)], strict=True
-        ):
-            span = last_week if week else november
-            gold = {i.n for i in items if tag in i.tags and i.about in span}
-            found.append(Query(template, "count", gold, count=len(gold)))
-        for template, (tags, week) in zip(Q_SUM[lang], Q_SUM_TAGS, strict=True):
-            span = last_week if week else november
-            gold = {i.n for i in items if tags & i.tags and i.about in span}
-            total = round(sum(items[n].amount or 0 for n in gold), 2)
-            found.append(Query(template, "sum", gold, total=total))
+            forms = SUBJECT_WORDS[tag][lang]
+            for template in Q_SUBJECT[lang]:
+                found.append(Query(template.format(*forms, *forms), "subject", gold))
+        spans = _spans()
+        for template, tag in zip(Q_COUNT[lang], COUNT_TAGS, strict=True):
+            for words, span in zip(SPANS[lang], spans, strict=True):
+                gold = {i.n for i in items if tag in i.tags and i.about in span}
+                found.append(Query(template.format(s=words), "count", gold, count=len(gold)))
+        for tags in SUM_TAGS:
+            for words, span in list(zip(SPANS[lang], spans, strict=True))[:3]:
+                names = [PARTS[tag][lang] for tag in tags]
+                if len(names) == 2:
+                    text = Q_SUM_TWO[lang].format(a=names[0], b=names[1], s=words)
+                else:
+                    text = Q_SUM_ONE[lang].format(a=names[0], s=words)
+                gold = {i.n for i in items if set(tags) & i.tags and i.about in span}
+                total = round(sum(items[n].amount or 0 for n in gold), 2)
+                found.append(Query(text, "sum", gold, total=total))
         found.extend(Query(text, "fact") for text in Q_FACT[lang])
         found.extend(Query(text, "summary") for text in Q_SUMMARY[lang])
     return found
+
+
+def _spans() -> list[set[date]]:
+    """The days of November, of last week, of this month (November too), of last weekend."""
+    november = {date(2026, 11, 1) + timedelta(days=n) for n in range(30)}
+    last_monday = NOW.date() - timedelta(days=7)
+    last_week = {last_monday + timedelta(days=n) for n in range(7)}
+    weekend = {last_monday + timedelta(days=5), last_monday + timedelta(days=6)}
+    return [november, last_week, november, weekend]
 
 
 def _tagged(item: Item, tag: str | None) -> bool:

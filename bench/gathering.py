@@ -7,16 +7,20 @@ and language: the planner's accuracy, item recall and precision of the gathered 
 counts and sums right, and the time to the reply, with 95% intervals.
 
     .venv/bin/python -m bench.gathering [--people en,ru,es,zh,mixed] [--cut 0.30]
+        [--condense 20]   # and a question's wait while a 20-section document is condensed
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import json
 import random
 import statistics
 import tempfile
 import time
 from collections import defaultdict
+from contextlib import aclosing
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -25,13 +29,14 @@ import time_machine
 from PIL import Image
 
 from bench.answers import wilson
-from bench.common import finish, scratch_install, shortfall, table
+from bench.common import ROOT, finish, load_xquad, scratch_install, shortfall, table
 from bench.diary_set import NOW, START, ZONE, Item, diary, questions
 from knowledge.bootstrap import Services
 from knowledge.domain.model import Transcript
 from knowledge.services.planning import GATHERING, Kind, plan
 
 USER = 7
+HELD_OUT = ROOT / "bench" / "sets" / "planner_heldout.json"
 HANDBOOK = """# Boat handbook
 
 ## Before leaving the harbour
@@ -215,16 +220,114 @@ def report(rows: list[dict[str, object]]) -> dict[str, object]:
     }
 
 
+def held_out_planner() -> dict[str, object]:
+    """The planner on questions written apart from the rules (bench/sets/planner_heldout.json)."""
+    data = json.loads(HELD_OUT.read_text(encoding="utf-8"))["questions"]
+    by_lang: dict[str, list[bool]] = defaultdict(list)
+    wrong = []
+    for case in data:
+        read = plan(case["text"], ZONE, NOW)
+        by_lang[case["lang"]].append(str(read.kind) == case["kind"])
+        if str(read.kind) != case["kind"]:
+            wrong.append(f"{case['text']} ({case['kind']}→{read.kind})")
+    rows = []
+    for lang, flags in sorted(by_lang.items()):
+        low, high = wilson(sum(flags), len(flags))
+        rows.append([lang, f"{sum(flags) / len(flags):.2f} [{low:.2f}–{high:.2f}] n={len(flags)}"])
+    table("Planner on held-out questions", ["lang", "right"], rows)
+    print("held-out misreadings:", wrong)
+    flags = [flag for group in by_lang.values() for flag in group]
+    return {"held_out_planner": sum(flags) / len(flags), "held_out_wrong": wrong}
+
+
+async def condensing_wait(sections: int, questions: int) -> dict[str, object]:
+    """What a document's background condensing costs a question: a long document's
+    sections are condensed at BACKGROUND priority while questions come; each question's
+    time to its first token against the same questions with the model idle."""
+    corpus = load_xquad("en", paragraphs=sections + questions)
+    book = "\n\n".join(
+        f"## Part {n + 1}\n{text}" for n, text in enumerate(corpus.paragraphs[:sections])
+    )
+    asked = [q.text for q in corpus.questions if q.paragraph < sections][:questions]
+    with tempfile.TemporaryDirectory() as tmp, scratch_install() as services:
+        path = Path(tmp) / "book.md"
+        path.write_text(f"# Book\n\n{book}", encoding="utf-8")
+        doc = services.ingestor.ingest_file(USER, path)
+        await services.answerer.prime()
+        idle = [await _first_token(services, question) for question in asked]
+        spans: list[float] = []
+        original = services.summaries._summarizer.summarise
+
+        async def timed(text: str) -> str:
+            started = time.perf_counter()
+            line = await original(text)
+            spans.append(time.perf_counter() - started)
+            return line
+
+        services.summaries._summarizer.summarise = timed  # type: ignore[method-assign]
+        work = asyncio.create_task(services.summaries.condense_later(USER, doc.doc_id))
+        await asyncio.sleep(1.0)
+        busy = []
+        for question in asked:
+            busy.append(await _first_token(services, question))
+            await asyncio.sleep(0.5)
+        work.cancel()
+    extra = [b - i for b, i in zip(busy, idle, strict=True)]
+    table(
+        "A question while a document is condensed (seconds)",
+        ["figure", "value"],
+        [
+            ["sections condensed (model calls)", len(spans)],
+            ["one section: p50 / max", f"{statistics.median(spans):.2f} / {max(spans):.2f}"],
+            [
+                "first token, model idle: p50 / max",
+                f"{statistics.median(idle):.2f} / {max(idle):.2f}",
+            ],
+            [
+                "first token, while condensing: p50 / max",
+                f"{statistics.median(busy):.2f} / {max(busy):.2f}",
+            ],
+            ["longest extra wait", f"{max(extra):.2f}"],
+        ],
+    )
+    return {
+        "section_seconds_max": max(spans),
+        "extra_wait_max": max(extra),
+        "first_token_idle_p50": statistics.median(idle),
+        "first_token_busy_p50": statistics.median(busy),
+    }
+
+
+async def _first_token(services: Services, question: str) -> float:
+    started = time.perf_counter()
+    async with aclosing(services.asking.ask(USER, question)) as events:
+        async for _ in events:
+            return time.perf_counter() - started
+    return time.perf_counter() - started
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--people", default="en,ru,es,zh,mixed")
     parser.add_argument("--cut", type=float, default=None, help="relevance cut to try")
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument(
+        "--condense",
+        type=int,
+        default=0,
+        metavar="SECTIONS",
+        help="also measure a question's wait while a document of that many "
+        "sections is condensed (the real chat model)",
+    )
     args = parser.parse_args()
+    figures = held_out_planner()
     rows: list[dict[str, object]] = []
     for number, person in enumerate(args.people.split(",")):
         rows.extend(run_person(person, args.seed + number, args.cut))
-    finish({"bench": "gathering", **report(rows)})
+    figures |= report(rows)
+    if args.condense:
+        figures |= asyncio.run(condensing_wait(args.condense, questions=6))
+    finish({"bench": "gathering", **figures})
 
 
 if __name__ == "__main__":

@@ -169,3 +169,11 @@ def test_tenant_search_and_serving_benches_run() -> None:
     assert float(figures["serving_in_process_answers_per_min"]) > 0  # type: ignore[arg-type]
     assert float(figures["serving_server_2_slots_ttft_p50_s"]) > 0  # type: ignore[arg-type]
     assert "Serving:" in out and "per-user HNSW" in out
+
+
+def test_gathering_bench_scores_every_kind() -> None:
+    out, figures = bench("gathering", "--people", "zh", "--condense", "3")
+    assert 0.0 <= figures["recall"] <= 1.0 and 0.0 <= figures["precision"] <= 1.0  # type: ignore[operator]
+    assert figures["held_out_planner"] > 0.5  # type: ignore[operator]
+    assert figures["section_seconds_max"] > 0  # type: ignore[operator]
+    assert "Gathering answers per kind" in out and "while a document is condensed" in out

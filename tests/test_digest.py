@@ -186,3 +186,15 @@ async def test_a_digest_is_made_while_the_model_server_is_down(
     generator.enqueue("Borscht for Sunday: beets, potatoes and cabbage, with sour cream.")
     digest = await services.digests.digest(10, date(2026, 11, 20))
     assert digest is not None and digest.items[0].line.startswith("Borscht for Sunday: beets")
+
+
+def test_a_weekly_digest_is_off_until_chosen(services: Services) -> None:
+    assert services.digests.schedule(9).weekly_at is None
+    schedule = services.digests.set_weekly(9, "6 20:00")
+    assert schedule.weekly == "6 20:00" and schedule.weekly_at is not None
+    weekday, at = schedule.weekly_at
+    assert (weekday, f"{at:%H:%M}") == (6, "20:00")
+    for bad in ("7 20:00", "sun 20:00", "6 25:00"):
+        with pytest.raises(ValueError):
+            services.digests.set_weekly(9, bad)
+    assert services.digests.set_weekly(9, "off").weekly_at is None

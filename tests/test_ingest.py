@@ -176,8 +176,9 @@ def test_notes_are_memory_too(services: Services) -> None:
     note = services.ingestor.add_note(5, "The spare key is under the blue flower pot.")
     hits = services.retriever.search(5, "where is the spare key", k=1)
     assert hits[0].doc_id == note.doc_id and hits[0].source_kind == "note"
-    assert services.ingestor.add_note(5, "The spare key is under the blue flower pot.").duplicate
-    assert _sql_count(services, Note, user_id=5) == 1
+    again = services.ingestor.add_note(5, "The spare key is under the blue flower pot.")
+    assert not again.duplicate  # the same words written again are another item
+    assert _sql_count(services, Note, user_id=5) == 2
     with pytest.raises(EmptyFile):
         services.ingestor.add_note(5, "   ")
 

@@ -62,7 +62,7 @@ _SUMMARY = _words(
     r"^\s*(?:перескажи|кратко перескажи|"
     r"краткое содержание|резюмируй|суммируй|о ч[её]м (?:глава|книга|документ|статья|файл)"
     r"|о ч[её]м\b.+\b(?:глава|инструкци|руководств|книг))",
-    r"^\s*(?:resume|resúmeme|resumen de|haz(?:me)? un resumen|dame un resumen|"
+    r"^\s*¿?(?:resume|resúmeme|resumen de|haz(?:me)? un resumen|dame un resumen|"
     r"de qué (?:trata|va)|sobre qué trata)\b",
     r"^\s*(?:总结|概括|概述|摘要|简述)|(?:讲了什么|讲的是什么|主要内容|的摘要|的总结)",
 )
@@ -90,12 +90,12 @@ _ROUNDUP = _words(
     r"|\bmy notes (?:about|on)\b",
     r"\bвс[её] (?:что|о|об|про)\b|\bвсе (?:мои )?(?:заметки|рецепты|идеи|записи|фото|сообщения)"
     r"|\bчто я знаю (?:о|об|про)\b|\bрасскажи (?:мне )?(?:о|об|про)\b|\bчто (?:я )?(?:записал\w*|"
-    r"сохранил\w*) (?:о|об|про)\b|\bмои заметки (?:о|об|про)\b|\bпокажи (?:все|всё)\b",
+    r"записыва\w*|сохранил\w*) (?:о|об|про)\b|\bмои заметки (?:о|об|про)\b|\bпокажи (?:все|всё)\b",
     r"\btodo (?:lo que )?(?:\w+ ){0,2}(?:sobre|de|acerca)\b"
     r"|\btodas? (?:mis |las |los )?(?:notas|recetas|ideas|cosas|fotos|mensajes)\b"
     r"|\bqué sé (?:de|sobre)\b|\bqué (?:he )?(?:anotado|apuntado|guardado"
-    r"|anoté|apunté|guardé) (?:sobre|de)\b|\bháblame de\b|\bmis notas (?:sobre|de)\b",
-    r"关于.{1,20}的(?:所有|全部|一切|笔记|记录|内容)|所有(?:关于|的)|所有(?:食谱|笔记|记录|照片|想法)|全部(?:关于|的)|我(?:记|存|保存)了"
+    r"|anoté|apunté|guardé) (?:sobre|de)\b|\bháblame (?:de|del|sobre)\b|\bmis notas (?:sobre|de)\b",
+    r"关于.{1,20}(?:我)?(?:记|写|存)了(?:什么|哪些)|关于.{1,20}的(?:所有|全部|一切|笔记|记录|内容)|所有(?:关于|的)|所有(?:食谱|笔记|记录|照片|想法)|全部(?:关于|的)|我(?:记|存|保存)了"
     r"(?:哪些|什么).{0,6}(?:关于)|有关.{1,20}的(?:所有|一切|记录)",
 )
 # A first-person question about what one did, had, met... (with a time: a gathering).
@@ -152,7 +152,7 @@ def plan(question: str, zone: ZoneInfo, now: datetime | None = None) -> Plan:
     subject = subject_of(scoped)
     if _SUMMARY.search(text):
         return Plan(Kind.SUMMARY, text, language, _summary_subject(text), frame)
-    if _SUM.search(text):
+    if _SUM.search(text) and not _TIMES.search(text):
         return Plan(Kind.SUM, text, language, subject, frame, _parts(scoped))
     if _COUNT.search(text) and not _ATTRIBUTE_COUNT.search(text):
         return Plan(Kind.COUNT, text, language, subject, frame)
@@ -163,6 +163,13 @@ def plan(question: str, zone: ZoneInfo, now: datetime | None = None) -> Plan:
     return Plan(Kind.FACT, text, language, subject, frame)
 
 
+# "How many times": a count even when money is named ("付了几次水管工的钱").
+_TIMES = _words(
+    r"\bhow many times\b|\bhow often\b",
+    r"\bсколько раз\b|\bкак часто\b",
+    r"\bcuántas veces\b",
+    r"几次|多少次|几回",
+)
 # "How many people came to the party?" is one fact, not a count of items.
 _ATTRIBUTE_COUNT = _words(
     r"\bhow many (?:people|guests|kilometers|km|km\b|euros|dollars|pages|hours|minutes|years)\b",

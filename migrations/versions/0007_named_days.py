@@ -36,12 +36,13 @@ def upgrade() -> None:
     )
     op.create_index("ix_named_days_user_day", "named_days", ["user_id", "day"], unique=False)
     op.create_index(op.f("ix_named_days_document_id"), "named_days", ["document_id"], unique=False)
-    with op.batch_alter_table("documents", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("days_read", sa.Boolean(), server_default=sa.false(), nullable=False)
-        )
-    with op.batch_alter_table("users", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("weekly_digest", sa.String(length=8), nullable=True))
+    # Plain ALTER TABLE ADD COLUMN, not a batch: on SQLite a batch may rebuild the table,
+    # which loses AUTOINCREMENT (and with it the promise that a forgotten id is never reused).
+    op.add_column(
+        "documents",
+        sa.Column("days_read", sa.Boolean(), server_default=sa.false(), nullable=False),
+    )
+    op.add_column("users", sa.Column("weekly_digest", sa.String(length=8), nullable=True))
 
 
 def downgrade() -> None:
