@@ -124,6 +124,12 @@ class Answerer:
             user_id, scoped, k=self._chunks, since=frame.since, until=frame.until
         )
         hits = _merged(self._naming_hits(user_id, scoped, frame), hits)[: self._chunks]
+        if not hits and frame.forward:
+            # Nothing is written in the future, and nothing names that day: the words were
+            # not a time to look in ("后天条件", an acquired condition), so all of memory.
+            hits = self._retriever.search(user_id, question, k=self._chunks)
+            evidence = self._picker.pick(question, hits) if hits else []
+            return Findings(question, language, hits, evidence, None)
         evidence = self._picker.pick(scoped, hits) if hits else []
         return Findings(question, language, hits, evidence, frame)
 
@@ -221,7 +227,9 @@ class Answerer:
         if not backing:
             log.info("an answer no evidence backs was not shown")
             return _not_found(findings, model_text=said)
-        if not self._picker.about(subject_of(findings.question), findings.language, backing):
+        frame = findings.timeframe
+        asked = frame.without_phrase(findings.question) if frame else findings.question
+        if not self._picker.about(subject_of(asked), findings.language, backing, prompt.evidence):
             log.info("an answer backed by evidence about something else was not shown")
             return _not_found(findings, model_text=said)
         return Answer(

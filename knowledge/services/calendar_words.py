@@ -12,23 +12,28 @@ import re
 from dataclasses import dataclass
 
 # Weekday number (Monday 0) by the word's stem; matched as a word prefix, case-insensitive.
-_WEEKDAY_STEMS: dict[int, tuple[str, ...]] = {
-    0: ("monday", "понедельник", "lunes"),
-    1: ("tuesday", "вторник", "martes"),
-    2: ("wednesday", "сред", "miércoles", "miercoles"),
-    3: ("thursday", "четверг", "jueves"),
-    4: ("friday", "пятниц", "viernes"),
-    5: ("saturday", "суббот", "sábado", "sabado"),
-    6: ("sunday", "воскресень", "domingo"),
+# Each weekday as whole words, Russian in its cases (во вторник, в среду, по пятницам);
+# "среда" only as the day, never "среди", "среднем", "средство".
+_WEEKDAY_WORDS: dict[int, str] = {
+    0: r"monday|mondays|понедельник(?:а|у|ом|и|ам)?|lunes",
+    1: r"tuesday|tuesdays|вторник(?:а|у|ом|и|ам)?|martes",
+    2: r"wednesday|wednesdays|сред(?:а|у|ам)|miércoles|miercoles",
+    3: r"thursday|thursdays|четверг(?:а|у|ом|и|ам)?|jueves",
+    4: r"friday|fridays|пятниц(?:а|у|ы|е|ей|ам)|viernes",
+    5: r"saturday|saturdays|суббот(?:а|у|ы|е|ой|ам)|sábado|sabado|sábados",
+    6: r"sunday|sundays|воскресень(?:е|я|ю|ем|ям)|domingo|domingos",
 }
 _ZH_DAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 WEEKDAY = re.compile(
     r"\b(?P<word>"
-    + "|".join(stem for stems in _WEEKDAY_STEMS.values() for stem in stems)
-    + r")\w*"
+    + "|".join(_WEEKDAY_WORDS.values())
+    + r")\b"
     + r"|(?P<zhweek>[这上下本])?(?:个)?(?:周|星期|礼拜)(?P<zh>[一二三四五六日天])",
     re.IGNORECASE,
 )
+_WEEKDAY_EACH = {
+    day: re.compile(rf"^(?:{words})$", re.IGNORECASE) for day, words in _WEEKDAY_WORDS.items()
+}
 
 
 def week_of(match: re.Match[str]) -> int | None:
@@ -41,8 +46,8 @@ def weekday_of(match: re.Match[str]) -> int:
     """The weekday (Monday 0) a WEEKDAY match names."""
     if match.group("zh"):
         return _ZH_DAYS[match.group("zh")]
-    word = match.group("word").lower()
-    return next(day for day, stems in _WEEKDAY_STEMS.items() if word in stems)
+    word = match.group("word")
+    return next(day for day, each in _WEEKDAY_EACH.items() if each.match(word))
 
 
 @dataclass(frozen=True)
@@ -126,25 +131,25 @@ def find_month(text: str) -> tuple[str, int] | None:
     return None
 
 
-_MONTH_STEMS = [
-    ("january", "январ", "enero"),
-    ("february", "феврал", "febrero"),
-    ("march", "март", "marzo"),
-    ("april", "апрел", "abril"),
+_MONTH_STEMS = [  # whole words: Russian in its cases (в ноябре, за ноябрь)
+    ("january", "январ[ьяе]", "enero"),
+    ("february", "феврал[ьяе]", "febrero"),
+    ("march", "марте?", "marzo"),
+    ("april", "апрел[ьяе]", "abril"),
     ("may", "ма[йяе]", "mayo"),
-    ("june", "июн", "junio"),
-    ("july", "июл", "julio"),
-    ("august", "август", "agosto"),
-    ("september", "сентябр", "septiembre"),
-    ("october", "октябр", "octubre"),
-    ("november", "ноябр", "noviembre"),
-    ("december", "декабр", "diciembre"),
+    ("june", "июн[ьяе]", "junio"),
+    ("july", "июл[ьяе]", "julio"),
+    ("august", "августе?", "agosto"),
+    ("september", "сентябр[ьяе]", "septiembre"),
+    ("october", "октябр[ьяе]", "octubre"),
+    ("november", "ноябр[ьяе]", "noviembre"),
+    ("december", "декабр[ьяе]", "diciembre"),
 ]
 _ZH_MONTHS = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二"]
 _NAMED_MONTH = re.compile(
     r"\b(?:in|during|в|во|за|en|durante)\s+(?P<word>"
     + "|".join(stem for stems in _MONTH_STEMS for stem in stems)
-    + r")\w*|(?P<zh>十[一二]|[一二三四五六七八九十]|1[0-2]|[1-9])月(?:份)?",
+    + r")\b|(?P<zh>十[一二]|[一二三四五六七八九十]|1[0-2]|[1-9])月(?:份)?",
     re.IGNORECASE,
 )
 

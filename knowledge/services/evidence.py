@@ -36,6 +36,7 @@ MAX_SENTENCE_CHARS = 600
 # An answer in one language backed by a sentence in another: how close in meaning they must
 # be (USE Multilingual: a translation scores ~0.8, an unrelated sentence ~0.1).
 CROSS_LANGUAGE_SIMILARITY = 0.6
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 SUBJECT_SHARE = 0.5  # of a question's subject words, found in its backing (bench/answers.py)
 _NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
 _LINE_BREAKS = re.compile(r"\s*\n+\s*")
@@ -198,18 +199,29 @@ class EvidencePicker:
         scored.sort(key=lambda entry: (-entry[0], -entry[1]))
         return [item for _, _, item in scored]
 
-    def about(self, subject: str, language: str, backing: Sequence[Evidence]) -> bool:
-        """Is the backing about what the question asks? At least half of the subject's own
-        words (stemmed: "bank account number") must be in one backing sentence of the
-        question's language; a sentence in another language was matched by meaning and
-        passes."""
-        wanted = {term for term in self.terms(subject, language) if not isinstance(term, str)}
+    def about(
+        self, subject: str, language: str, backing: Sequence[Evidence], shown: Sequence[Evidence]
+    ) -> bool:
+        """Is what the model saw about what the question asks? At least half of the
+        subject's own words (stemmed: "bank account number") must be in the evidence it
+        was shown in the question's language; in Chinese, which has no word breaks here,
+        one of its two-character pieces. A backing sentence in another language was
+        matched by meaning and passes."""
+        wanted = self._subject_terms(subject, language)
         if not wanted or any(item.lang != language for item in backing):
             return True
-        return any(
-            len(wanted & self.terms(item.text, item.lang)) / len(wanted) >= SUBJECT_SHARE
-            for item in backing
-        )
+        held: set[object] = set()
+        for item in [*backing, *shown]:
+            if item.lang == language:
+                held |= self._subject_terms(item.text, language)
+        share = 1 / len(wanted) if language == "zh" else SUBJECT_SHARE  # zh: one piece
+        return len(wanted & held) / len(wanted) >= share
+
+    def _subject_terms(self, text: str, language: str) -> set[object]:
+        if language == "zh":  # BM25 keeps a Chinese sentence as one term: pieces instead
+            runs = _CJK_RUN.findall(text)
+            return {run[i : i + 2] for run in runs for i in range(max(len(run) - 1, 1))}
+        return {term for term in self.terms(text, language) if not isinstance(term, str)}
 
     def terms(self, text: str, lang: str | None = None) -> set[object]:
         """Stemmed words (BM25 terms in the text's language) and numbers."""
