@@ -165,3 +165,10 @@ def test_amounts_in_items(text: str, amount: str | None) -> None:
 )
 def test_the_planner_reads_the_kind(question: str, kind: Kind) -> None:
     assert plan(question, ZONE, ASKED).kind == kind
+
+
+async def test_what_was_noted_that_day_is_every_item_written_then(services: Services) -> None:
+    _fill(services)
+    noted = await _ask(services, "What did I note on Wednesday?")
+    assert isinstance(noted, Gathered) and noted.plan.written
+    assert "Ужин у бабушки в субботу в 19:00" in _texts(noted)  # written then, about Saturday

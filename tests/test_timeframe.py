@@ -93,3 +93,9 @@ def test_weeks_weekends_and_parts_of_the_day(
     frame = find_timeframe(question, MADRID, NOW)
     assert frame is not None
     assert (f"{frame.days[0]}", f"{frame.days[-1]}", frame.hours) == (first, last, hours)
+
+
+def test_blank_phrases_are_not_dates() -> None:
+    from knowledge.services.timeframe import too_eager
+
+    assert too_eager(" \n ")

@@ -37,7 +37,7 @@ from knowledge.services.topics import MEALS, RECIPES, Topic, meal_of, topic_of
 log = logging.getLogger(__name__)
 
 RELEVANCE_CUT = 0.30  # calibrated: bench/gathering.py (docs/BENCHMARKS.md)
-RELATIVE_CUT = 0.55  # and at least this share of the best item's score
+RELATIVE_CUT = 0.7  # and at least this share of the best item's score (a sweep: BENCHMARKS)
 OTHER_LANGUAGE_SHARE = 0.6  # of the cut, for items in another language than the question
 CLEAR_MATCH = 0.60  # an item this close in meaning belongs to the topic without its words
 LEXICAL_WEIGHT = 0.35
@@ -140,7 +140,7 @@ class Gatherer:
     def gather(self, user_id: int, plan: Plan) -> Gathered:
         zone = self._zone_of(user_id)
         if plan.frame is not None:
-            candidates = self._of_time(user_id, plan.frame, zone)
+            candidates = self._of_time(user_id, plan.frame, zone, by_writing=plan.written)
         else:
             candidates = self._of_subject(user_id, plan.subject or plan.question, zone)
         if plan.kind == Kind.SUM and plan.parts:
@@ -157,9 +157,10 @@ class Gatherer:
     # Candidates ---------------------------------------------------------------------------
 
     def _of_time(
-        self, user_id: int, frame: TimeFrame, zone: ZoneInfo
+        self, user_id: int, frame: TimeFrame, zone: ZoneInfo, *, by_writing: bool = False
     ) -> list[tuple[DayItem, NamedDay]]:
-        """Items written in the range that name no other day, and items naming a day in it."""
+        """Items written in the range that name no other day, and items naming a day in it;
+        `by_writing` ("what did I note yesterday?"): the items written in the range."""
         days = frame.days
         with self._storage.read() as uow:
             written = uow.documents.ready_between(user_id, frame.since, frame.end.astimezone(UTC))
@@ -168,6 +169,12 @@ class Gatherer:
             extra = [doc for doc_id in naming if (doc := uow.documents.get(user_id, doc_id))]
             docs = {doc.id: doc for doc in [*written, *extra]}
             items = {doc_id: day_item(uow, doc, zone) for doc_id, doc in docs.items()}
+        if by_writing:
+            return [
+                (item, NamedDay(item.at.date()))
+                for item in items.values()
+                if frame.start <= item.at < frame.end
+            ]
         chosen = []
         for doc_id, item in items.items():
             day = _day_about(item, frame, named_of_written.get(doc_id) or naming.get(doc_id))

@@ -44,6 +44,7 @@ class Plan:
     subject: str  # what it is about, time and question words taken out ("" for "anything")
     frame: TimeFrame | None = None
     parts: tuple[str, ...] = ()  # a sum's several subjects ("the plumber", "electricity")
+    written: bool = False  # about when items were written ("what did I note yesterday?")
 
     @property
     def gathers(self) -> bool:
@@ -133,10 +134,10 @@ _SCAFFOLD = _words(
     r"|give|summary|gist|pay|paid|spend|spent|cost|go|went|what's|show|list|notes|'s)\b|'s\b",
     r"\b(?:что|чем|кого|где|куда|сколько|раз|всего|в сумме|я|мне|мой|моя|мои|у меня|все|всё|о|об"
     r"|про|и|на|за|расскажи|знаю|записал\w*|сохранил\w*|заплатил\w*|потратил\w*|перескажи"
-    r"|кратко|ходил\w*|ездил\w*|заметки|записи)\b",
+    r"|кратко|ходил\w*|ездил\w*|заметки|записи|делал\w*|сделал\w*)\b",
     r"\b(?:qué|quién|a quién|con quién|dónde|cuántas veces|cuántos|cuántas|cuánto|en total|todo"
     r"|todas|todos|lo que|sobre|de|del|la|el|las|los|y|mis|mi|me|yo|sé|he|háblame|resume|resumen"
-    r"|pagué|gasté|veces|fui|a|por|notas|anoté|apunté|guardé)\b",
+    r"|pagué|gasté|veces|fui|a|por|notas|anoté|apunté|guardé|hice|hacer|hago|tuve)\b",
     r"我|了|过|的|什么|谁|几次|多少次|多少|一共|总共|关于|所有|全部|和|吗|呢|去|花|付|钱|总结|概括|一下"
     r"|记录|笔记",
     r"[?¿!？。，,.:;]",
@@ -159,7 +160,8 @@ def plan(question: str, zone: ZoneInfo, now: datetime | None = None) -> Plan:
     if _ROUNDUP.search(text):
         return Plan(Kind.SUBJECT, text, language, subject, frame)
     if frame is not None and _asks_what_happened(text, scoped):
-        return Plan(Kind.TIME, text, language, "" if _is_generic(scoped) else subject, frame)
+        subject = "" if _is_generic(scoped) else subject
+        return Plan(Kind.TIME, text, language, subject, frame, written=bool(_NOTED.search(text)))
     return Plan(Kind.FACT, text, language, subject, frame)
 
 
@@ -177,6 +179,15 @@ _ATTRIBUTE_COUNT = _words(
     r"|\bво сколько\b",
     r"\bcuánt[oa]s (?:personas|invitados|kilómetros|km|euros|páginas|horas|minutos|años)\b",
     r"多少(?:人|公里|欧元|钱|页|小时|分钟|岁)",
+)
+
+
+# Asking what was written then, not what happened: every item written that day counts.
+_NOTED = _words(
+    r"\b(?:note|noted|write|wrote|written|save|saved|add|added|send|sent|record\w*)\b",
+    r"\b(?:записал\w*|записыва\w*|сохранил\w*|добавил\w*|отправил\w*|написал\w*)\b",
+    r"\b(?:anoté|apunté|guardé|escribí|añadí|mandé|envié|anotado|apuntado|guardado)\b",
+    r"记了|写了|存了|保存了|记下|记录了|发了",
 )
 
 

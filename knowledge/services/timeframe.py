@@ -236,7 +236,7 @@ def _after_in(question: str, words: str) -> bool:
 def too_eager(words: str) -> bool:
     """What dateparser reads as a date but people rarely mean so: "may", "mi" (miércoles),
     a bare number."""
-    if words.lower() in _NOT_DATES or _DIGITS_ONLY.match(words):
+    if not words.split() or words.lower() in _NOT_DATES or _DIGITS_ONLY.match(words):
         return True
     if any("\u4e00" <= ch <= "\u9fff" for ch in words):
         return False

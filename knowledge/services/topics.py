@@ -42,7 +42,7 @@ _MEET_WORDS = (
     r"\b(?:met|meet\w*|saw|seen|visited|coffee with|lunch with|dinner with|call with"
     r"|catch(?:ing)? up)\b"
     r"|\b(?:встрет\w+|встреча\w*|виделс\w+|видел\w*|созвонил\w*|созвонились|навестил\w*|в гостях)\b"
-    r"|\b(?:qued[ée]\w*|reuni[óo]n|me vi|nos vimos|vi a|visité|llamé a|tomar café con)\b"
+    r"|\b(?:qued[ée]\w*|reuni[óo]n|me vi|nos vimos|vi a|visité|tomar café con)\b"
     r"|见面|见了|见到|开会|碰面|拜访|约了|聚会|和.{1,4}(?:喝咖啡|吃饭)"
 )
 _RUN_WORDS = (
