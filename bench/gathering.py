@@ -79,7 +79,9 @@ def ingest(services: Services, items: list[Item], folder: Path) -> dict[int, int
     return ids
 
 
-def run_person(person: str, seed: int, cut: float | None) -> list[dict[str, object]]:
+def run_person(
+    person: str, seed: int, cut: float | None, explain: bool = False
+) -> list[dict[str, object]]:
     items = diary(person, seed)
     rows: list[dict[str, object]] = []
     with tempfile.TemporaryDirectory() as tmp, scratch_install() as services:
@@ -99,6 +101,8 @@ def run_person(person: str, seed: int, cut: float | None) -> list[dict[str, obje
                 gathered = services.gatherer.gather(USER, read)
                 got = {ids.get(f.item.doc_id, -2) for f in gathered.found}
                 row |= _scores(got, query.gold)
+                if explain and got != query.gold:
+                    _explain(query.text, got, query.gold, items)
                 if query.count is not None:
                     row["count_right"] = gathered.count == query.count
                 if query.total is not None:
@@ -114,6 +118,15 @@ def run_person(person: str, seed: int, cut: float | None) -> list[dict[str, obje
         items_kept = len(ids)
     print(f"{person}: {items_kept} items, {len(rows)} questions")
     return rows
+
+
+def _explain(question: str, got: set[int], gold: set[int], items: list[Item]) -> None:
+    """A question whose list is not the gold one: its missed and extra items."""
+    print(f"== {question}")
+    for number in sorted(got ^ gold):
+        mark = "missed" if number in gold else "extra "
+        text = items[number].text if number >= 0 else "(the boat handbook)"
+        print(f"   {mark} {text}")
 
 
 def _scores(got: set[int], gold: set[int]) -> dict[str, object]:
@@ -314,6 +327,7 @@ def main() -> None:
     parser.add_argument("--people", default="en,ru,es,zh,mixed")
     parser.add_argument("--cut", type=float, default=None, help="relevance cut to try")
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--explain", action="store_true", help="list each miss and extra")
     parser.add_argument(
         "--condense",
         type=int,
@@ -326,7 +340,7 @@ def main() -> None:
     figures = held_out_planner()
     rows: list[dict[str, object]] = []
     for number, person in enumerate(args.people.split(",")):
-        rows.extend(run_person(person, args.seed + number, args.cut))
+        rows.extend(run_person(person, args.seed + number, args.cut, args.explain))
     figures |= report(rows)
     if args.condense:
         figures |= asyncio.run(condensing_wait(args.condense))

@@ -66,6 +66,7 @@ def build_application(settings: BotSettings, services: Services) -> MnemoApplica
         .context_types(ContextTypes(context=MnemoContext, bot_data=BotState))
         .get_updates_read_timeout(settings.poll_timeout + 10)
         .post_init(_post_init)
+        .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)
         .build()
     )
@@ -128,7 +129,7 @@ async def _post_init(application: MnemoApplication) -> None:
         _forget_old_updates, interval=PRUNE_SECONDS, first=0, name="inbox-prune"
     )
     application.create_task(_warm_up(services), name="warm-up")
-    application.create_task(_catch_up(services), name="catch-up")
+    application.bot_data.in_background(_catch_up(services), name="catch-up")
     resumed = await asyncio.to_thread(services.inbox.resume, settings.update_retries)
     for parked in resumed.set_aside:
         await _tell_set_aside(application, parked)
@@ -179,6 +180,11 @@ async def _catch_up(services: Services) -> None:
 
 async def _forget_old_updates(context: MnemoContext) -> None:
     await asyncio.to_thread(context.bot_data.services.inbox.prune)
+
+
+async def _post_stop(application: MnemoApplication) -> None:
+    """Background work (a book being condensed) stops here; it goes on at the next start."""
+    await application.bot_data.stop_background()
 
 
 async def _post_shutdown(application: MnemoApplication) -> None:

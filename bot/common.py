@@ -75,6 +75,6 @@ def summarise_soon(context: MnemoContext, user_id: int, doc_id: int) -> None:
     context.application.create_task(
         digests.summarise_later(user_id, doc_id), name=f"summary:{doc_id}"
     )
-    context.application.create_task(  # a document's sections, for its summary on request
+    context.state.in_background(  # a document's sections, for its summary on request
         context.services.summaries.condense_later(user_id, doc_id), name=f"sections:{doc_id}"
     )

@@ -83,7 +83,7 @@ async def _stream_answer(
     elif isinstance(final, Cancelled):
         await live.show(final.text, footer=t("cancelled", language), force=True)
     elif isinstance(final, Gathered | Summarised):
-        await _show_pages(context, live, final)
+        await _show_pages(context, live, final, language)
     elif isinstance(final, Answer):
         metrics.answer_seconds.observe(time.monotonic() - started)
         metrics.answers.labels(str(final.found).lower()).inc()
@@ -91,12 +91,13 @@ async def _stream_answer(
 
 
 async def _show_pages(
-    context: MnemoContext, live: LiveMessage, final: Gathered | Summarised
+    context: MnemoContext, live: LiveMessage, final: Gathered | Summarised, interface: str
 ) -> None:
-    """A gathered list or a summary: its first page as the reply, the rest behind "more"."""
+    """A gathered list or a summary: its first page as the reply, the rest behind "more";
+    worded in the question's language, the day headers in the interface's."""
     language = final.plan.language
     if isinstance(final, Gathered):
-        pages = gathered_pages(final, language)
+        pages = gathered_pages(final, language, interface)
     else:
         pages = summary_pages(final.summary, language)
     pages_kept = context.state.pages

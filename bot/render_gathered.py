@@ -24,8 +24,10 @@ def day_label(day: date, language: str) -> str:
     return f"{names[day.weekday()]} {day:%Y-%m-%d}"
 
 
-def gathered_pages(gathered: Gathered, language: str) -> list[str]:
-    """The answer as pages of HTML (the first is the reply, the rest come with "more")."""
+def gathered_pages(gathered: Gathered, language: str, interface: str | None = None) -> list[str]:
+    """The answer as pages of HTML (the first is the reply, the rest come with "more"): its
+    heading in the question's `language`, the day headers in the `interface` language."""
+    days_in = interface or language
     head = _heading(gathered, language)
     if not gathered.found:
         return [f"<b>{escape(head)}</b>"]
@@ -34,10 +36,10 @@ def gathered_pages(gathered: Gathered, language: str) -> list[str]:
     for found in gathered.found:
         chunk.append(found)
         if len(chunk) == PAGE_ITEMS:
-            pages += _page(chunk, language)
+            pages += _page(chunk, days_in)
             chunk = []
     if chunk:
-        pages += _page(chunk, language)
+        pages += _page(chunk, days_in)
     pages[0] = f"<b>{escape(head)}</b>\n\n{pages[0]}"
     if len(pages[0]) > LIMIT:  # a heading on a full page: the heading goes alone
         pages[0:1] = [f"<b>{escape(head)}</b>", pages[0].split("\n\n", 1)[1]]

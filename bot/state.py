@@ -3,6 +3,10 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Coroutine
+from typing import Any
+
 from tornado.httpserver import HTTPServer
 
 from bot.deferred import DeferredQuestions
@@ -28,8 +32,23 @@ class BotState:
         self.refusals = OncePer(REFUSE_AGAIN_SECONDS)
         self.deferred = DeferredQuestions()  # questions waiting for the model server
         self.pages = Pages()  # later pages of long replies, behind their "more" buttons
+        # Long background work (a book's sections condensed): not awaited at stop, as PTB
+        # awaits its own tasks, but cancelled then; it resumes at the next start.
+        self._background: set[asyncio.Task[None]] = set()
         self._metrics: Metrics | None = None
         self.health_server: HTTPServer | None = None
+
+    def in_background(self, work: Coroutine[Any, Any, None], name: str) -> None:
+        task = asyncio.get_running_loop().create_task(work, name=name)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def stop_background(self) -> None:
+        """Cancel background work and wait until it has stopped."""
+        tasks = list(self._background)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     def attach(self, services: Services, settings: BotSettings) -> None:
         self._services, self._settings = services, settings

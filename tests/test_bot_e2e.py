@@ -339,7 +339,9 @@ def test_fair_queue_serves_users_in_turn(bot: Harness) -> None:
         bot.send(user, f"User {user} keeps the umbrella in the hall closet.")
         bot.reply_to(user, "Saved")
     start = len(bot.events())
-    for n in range(4):
+    # Three, the most that may wait: the model may be busy with background work (a
+    # document's sections) when they come, and then none of them is running yet.
+    for n in range(3):
         bot.send(30, f"Where is the umbrella? ({n})")
     bot.send(31, "Where is the umbrella?")
     assert "in line" in text_of(bot.reply_to(31, "in line", timeout=60))
@@ -348,7 +350,7 @@ def test_fair_queue_serves_users_in_turn(bot: Harness) -> None:
         e for e in bot.events(start) if is_final_answer(30)(e) and e["method"] == "editMessageText"
     ]
     assert len(finished_30) <= 2, "user 31 waited behind more than one of user 30's questions"
-    for _ in range(4 - len(finished_30)):
+    for _ in range(3 - len(finished_30)):
         bot.wait_for(is_final_answer(30), timeout=400)
 
 

@@ -62,7 +62,7 @@ def test_answers_from_a_server_that_goes_away_and_comes_back(
         assert http_get(f"{health}/readyz")[0] == 200
 
         # The server goes away while an answer streams.
-        bot.send(USER, "Where is the boat? Tell me everything about the harbour and the pier.")
+        bot.send(USER, "Where is the boat, and what is the harbour like around the pier?")
         streaming = bot.wait_for(
             lambda e: (
                 e["method"] == "editMessageText"
