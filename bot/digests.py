@@ -17,9 +17,9 @@ from bot.render import digest_html, week_html
 from bot.state import BotState
 from bot.texts import t
 from knowledge.bootstrap import Services
-from knowledge.services.delivery import digest_key
+from knowledge.services.delivery import digest_key, week_key
 from knowledge.services.digest import WEEK_DAYS, Schedule
-from knowledge.services.fair_queue import ASKED, SCHEDULED
+from knowledge.services.fair_queue import ASKED, SCHEDULED, PositionCallback
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +67,7 @@ async def scheduled_week(context: MnemoContext) -> None:
     services = context.services
     schedule = await in_thread(services.digests.schedule, job.user_id)
     today = schedule.today(datetime.now(UTC))
-    key = f"week:{schedule.user_id}:{today.isoformat()}"
+    key = week_key(schedule.user_id, today)
     if await in_thread(services.deliveries.is_done, key):
         return
     days = await services.digests.week(schedule.user_id, today, priority=SCHEDULED)
@@ -154,13 +154,27 @@ async def digest_command(update: Update, context: MnemoContext) -> None:
         await reply(update, t("usage_digest", language))
         return
     live = LiveMessage.for_update(update, context)
+    digest = await services.digests.digest(
+        user_id, day, priority=ASKED, on_position=_waiting_shown(live, language)
+    )
+    await _show_parts(context, live, user_id, digest_html(digest, day, language))
+
+
+def _waiting_shown(live: LiveMessage, language: str) -> PositionCallback:
+    """Show "You are #2 in line" in the reply while the model's turn is awaited."""
 
     async def on_position(position: int) -> None:
         if position > 0:
             await live.show(t("queued", language, position=position), force=True)
 
-    digest = await services.digests.digest(user_id, day, priority=ASKED, on_position=on_position)
-    first, *rest = digest_html(digest, day, language)
+    return on_position
+
+
+async def _show_parts(
+    context: MnemoContext, live: LiveMessage, user_id: int, parts: list[str]
+) -> None:
+    """The first part as the reply, the rest as messages after it."""
+    first, *rest = parts
     await live.show_html(first)
     for part in rest:
         await context.bot.send_message(user_id, part, parse_mode=ParseMode.HTML)
@@ -175,20 +189,11 @@ async def _week(
 ) -> None:
     """/digest week: the last seven days, day by day."""
     live = LiveMessage.for_update(update, context)
-
-    async def on_position(position: int) -> None:
-        if position > 0:
-            await live.show(t("queued", language, position=position), force=True)
-
     days = await context.services.digests.week(
-        user_id, today, priority=ASKED, on_position=on_position
+        user_id, today, priority=ASKED, on_position=_waiting_shown(live, language)
     )
     first = today - timedelta(days=WEEK_DAYS - 1)
-    head, *rest = week_html(days, first, today, language)
-    await live.show_html(head)
-    for part in rest:
-        await context.bot.send_message(user_id, part, parse_mode=ParseMode.HTML)
-    context.state.metrics.digests_sent.labels("asked").inc()
+    await _show_parts(context, live, user_id, week_html(days, first, today, language))
 
 
 async def timezone_command(update: Update, context: MnemoContext) -> None:

@@ -14,29 +14,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.botharness import Harness, text_of
+from tests.samples import DIARY_WEEK as WEEK
 
 pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 USER = 61
 ZONE = ZoneInfo("Europe/Madrid")
 MONDAY = datetime(2026, 11, 23, tzinfo=ZONE)
-WEEK = [  # (day from Monday, hour, text)
-    (0, 9, "Breakfast: porridge"),
-    (1, 8, "Breakfast: toast with jam"),
-    (1, 13, "Lunch: tomato soup and a grilled cheese sandwich"),
-    (1, 18, "Paid the plumber 85 euros"),
-    (1, 20, "Dinner: lentil stew"),
-    (1, 21, "The cabin roof needs new shingles"),
-    (2, 9, "Ужин у бабушки в субботу в 19:00"),
-    (2, 13, "Обед: борщ"),
-    (2, 19, "Went jogging"),
-    (3, 10, "周四上午和李伟见面喝咖啡"),
-    (3, 19, "Went jogging"),
-    (4, 18, "Electricity bill: 64.30 euros"),
-    (4, 21, "Cabin key is with the neighbour, Mr. Olsen"),
-    (5, 11, "Hiked to Peñalara peak with Tom, 14 km."),
-    (6, 19, "Went jogging"),
-    (6, 20, "Painted the cabin porch green"),
-]
 HANDBOOK = """# Boat handbook
 
 ## Engine

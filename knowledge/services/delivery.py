@@ -35,6 +35,10 @@ def digest_key(user_id: int, day: date) -> str:
     return f"digest:{user_id}:{day.isoformat()}"
 
 
+def week_key(user_id: int, last_day: date) -> str:
+    return f"week:{user_id}:{last_day.isoformat()}"
+
+
 class Outcome(Enum):
     SEND = "send"  # claimed: send `parts[next_part:]`
     BUSY = "busy"  # claimed elsewhere just now: try again after STALE_AFTER

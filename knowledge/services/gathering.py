@@ -150,7 +150,7 @@ class Gatherer:
         else:
             found = self._relevant(_query(plan), plan, candidates)
         if plan.kind == Kind.SUM:
-            found = [replace_amount(f) for f in found]
+            found = [replace(f, amount=amount_in(f.item.text)) for f in found]
         found.sort(key=lambda f: f.order)
         return Gathered(plan, found, _totals(found) if plan.kind == Kind.SUM else [])
 
@@ -233,7 +233,7 @@ class Gatherer:
         each part keeps its relevant ones."""
         chosen: dict[int, Found] = {}
         for part in plan.parts:
-            for found in self._relevant(part, replace_plan(plan, part), candidates):
+            for found in self._relevant(part, replace(plan, subject=part), candidates):
                 kept = chosen.get(found.item.doc_id)
                 if kept is None or found.score > kept.score:
                     chosen[found.item.doc_id] = replace(found, part=part)
@@ -279,10 +279,6 @@ def _marked(topic: Topic, item: DayItem) -> bool:
 def _query(plan: Plan) -> str:
     """What the items are compared with: the question without its time words."""
     return plan.frame.without_phrase(plan.question) if plan.frame else plan.question
-
-
-def replace_plan(plan: Plan, subject: str) -> Plan:
-    return Plan(plan.kind, plan.question, plan.language, subject, plan.frame, plan.parts)
 
 
 def _searchable(item: DayItem) -> str:
@@ -353,10 +349,6 @@ def amount_in(text: str) -> Amount | None:
             continue
         return Amount(value, currency)
     return None
-
-
-def replace_amount(found: Found) -> Found:
-    return replace(found, amount=amount_in(found.item.text))
 
 
 def _totals(found: Sequence[Found]) -> list[Amount]:
