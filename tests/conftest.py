@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.adapters.embedding import FastEmbedEmbedder, load_embedder
+from knowledge.adapters.embedding import load_embedder
 from knowledge.adapters.store.memory import MemoryVectorStore
 from knowledge.bootstrap import Services, bootstrap
 from knowledge.domain.ports import Embedder
@@ -49,7 +49,7 @@ def models_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
-def embedder(models_dir: Path) -> FastEmbedEmbedder:
+def embedder(models_dir: Path) -> Embedder:
     return load_embedder("minilm-l6-int8", models_dir, threads=2)
 
 
@@ -169,7 +169,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture
-def run(tmp_path: Path, models_dir: Path, tiny_gguf: Path):  # type: ignore[no-untyped-def]
+def run(tmp_path: Path, models_dir: Path, tiny_gguf: Path):
     """`run("ingest", path, code=0)`: the `mnemo` command in a subprocess, on a data dir of
     its own, the installed models and the tiny GGUF; asserts its exit code."""
     env = {

@@ -31,6 +31,7 @@ from html.parser import HTMLParser
 from typing import Any
 
 from aiohttp import ClientError, ClientSession, ClientTimeout, web
+from aiohttp.web_request import FileField
 
 BOT_ID = 7000000001
 BOT_USERNAME = "mnemo_test_bot"
@@ -206,7 +207,7 @@ async def _params(request: web.Request) -> dict[str, Any]:
         elif kind in ("application/x-www-form-urlencoded", "multipart/form-data"):
             form = await request.post()
             for key, value in form.items():
-                if hasattr(value, "file"):
+                if isinstance(value, FileField):
                     params[key] = {
                         "filename": value.filename,
                         "data": value.file.read(),
@@ -317,7 +318,7 @@ class FakeTelegram:
                     async with session.post(
                         state.webhook_url, json=update, headers=headers
                     ) as response:
-                        status = response.status
+                        status: int | str = response.status
                 except (ClientError, TimeoutError) as exc:
                     status = type(exc).__name__
                 self._record("webhookDelivery", {"update_id": update["update_id"]}, status)
@@ -622,7 +623,8 @@ class FakeTelegram:
         return edited
 
     def _channel_post(self, spec: dict[str, Any]) -> dict[str, Any]:
-        channel = {"id": int(spec["channel_post"]["id"]), "type": "channel"}
+        channel_id = int(spec["channel_post"]["id"])
+        channel: dict[str, Any] = {"id": channel_id, "type": "channel"}
         channel["title"] = spec["channel_post"].get("title", "A channel")
         post: dict[str, Any] = {
             "message_id": self.state.next_message_id(channel["id"]),

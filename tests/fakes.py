@@ -16,6 +16,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from PIL.Image import Image
+from tokenizers import Tokenizer
 
 from knowledge.domain.errors import AudioTooLong, CorruptFile, EmptyFile, LlmUnavailable
 from knowledge.domain.model import GenerationParams, SparseVec, Transcript
@@ -94,7 +95,7 @@ class FakeEmbedder:
     name = "fake-bag-of-words"
     dim = 384
     max_tokens = 128
-    tokenizer = None
+    tokenizer: Tokenizer | None = None
 
     def embed_batch(self, texts: Sequence[str]) -> list[list[float]]:
         return [self._embed(text) for text in texts]

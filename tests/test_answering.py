@@ -19,12 +19,12 @@ STORAGE_TESTS = True  # each test runs on SQLite and on PostgreSQL
 async def _ask(
     services: Services, user: int, question: str, history: bool = False
 ) -> tuple[str, Answer]:
-    streamed = []
+    streamed: list[str] = []
     final = None
     async for event in services.asking.ask(user, question, with_history=history):
         if isinstance(event, Answer):
             final = event
-        else:
+        elif isinstance(event, str):
             streamed.append(event)
     assert final is not None
     return "".join(streamed), final

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
 
 
-def bench(module: str, *args: str, timeout: float = 600) -> tuple[str, dict[str, object]]:
+def bench(module: str, *args: str, timeout: float = 600) -> tuple[str, dict[str, Any]]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MNEMO_")}
     done = subprocess.run(
         [sys.executable, "-m", f"bench.{module}", *args],
@@ -69,7 +70,7 @@ def test_answers_bench_scores_every_set() -> None:
         "--raw-prompts",
         "2",
     )
-    scores = figures["llms"]["qwen2.5-0.5b"]  # type: ignore[index]
+    scores = figures["llms"]["qwen2.5-0.5b"]
     sets = {"xquad/en", "xquad/ru", "xquad-cross/ru→en", "notes/same", "notes/cross"}
     assert sets | {"notes/unanswerable", "notes/time", "cold_start"} <= set(scores)
     for name in sets:
@@ -85,10 +86,10 @@ def test_answers_bench_scores_every_set() -> None:
 
 def test_digests_bench_checks_every_line() -> None:
     out, figures = bench("digests", "--sizes", "3", "--languages", "mixed", "--users", "3")
-    day = figures["days"]["mixed/3"]  # type: ignore[index]
+    day = figures["days"]["mixed/3"]
     assert day["items"] == day["covered"] == day["timed"] == 3
     assert day["unsupported"] == 0 and day["unsupported_prepared"] == 0
-    assert figures["days"]["crowd"]["users"] == 3  # type: ignore[index]
+    assert figures["days"]["crowd"]["users"] == 3
     assert "Digests of generated days" in out
 
 
@@ -119,11 +120,11 @@ def test_speed_bench_compares_with_the_raw_engines() -> None:
         "bot_2_users_final_p95_s",
         "bot_peak_rss_mb_qwen2.5-0.5b",
     ):
-        assert float(figures[key]) > 0, key  # type: ignore[arg-type]
+        assert float(figures[key]) > 0, key
     assert figures["bot_2_users_right_answers"] == 1.0
-    assert all(figures[f"load_{kind}_sent"] >= 1 for kind in ("note", "question", "file"))  # type: ignore[operator]
-    assert figures["verdict"]["load_replies"] == "met"  # type: ignore[index]
-    assert set(figures["verdict"]) >= {"generation", "ingest", "search_p95"}  # type: ignore[arg-type]
+    assert all(figures[f"load_{kind}_sent"] >= 1 for kind in ("note", "question", "file"))
+    assert figures["verdict"]["load_replies"] == "met"
+    assert set(figures["verdict"]) >= {"generation", "ingest", "search_p95"}
     assert "Pipeline vs raw" in out
 
 
@@ -141,7 +142,7 @@ def test_the_flood_bench_runs_with_and_without_the_flood() -> None:
         "10",
     )
     assert "pooled" in out and "flood p95" in out
-    assert str(figures["verdict"]["flood"]).startswith(("met", "missed"))  # type: ignore[index]
+    assert str(figures["verdict"]["flood"]).startswith(("met", "missed"))
 
 
 def test_tenant_search_and_serving_benches_run() -> None:
@@ -165,15 +166,15 @@ def test_tenant_search_and_serving_benches_run() -> None:
     assert figures["tenants_index_built"] == 1.0
     for owned in (1000, 200):
         for index in ("raw", "building", "hnsw"):
-            assert float(figures[f"tenants_{owned}_hybrid_{index}_p95_ms"]) > 0  # type: ignore[arg-type]
-    assert float(figures["serving_in_process_answers_per_min"]) > 0  # type: ignore[arg-type]
-    assert float(figures["serving_server_2_slots_ttft_p50_s"]) > 0  # type: ignore[arg-type]
+            assert float(figures[f"tenants_{owned}_hybrid_{index}_p95_ms"]) > 0
+    assert float(figures["serving_in_process_answers_per_min"]) > 0
+    assert float(figures["serving_server_2_slots_ttft_p50_s"]) > 0
     assert "Serving:" in out and "per-user HNSW" in out
 
 
 def test_gathering_bench_scores_every_kind() -> None:
     out, figures = bench("gathering", "--people", "zh", "--condense", "3")
-    assert 0.0 <= figures["recall"] <= 1.0 and 0.0 <= figures["precision"] <= 1.0  # type: ignore[operator]
-    assert figures["held_out_planner"] > 0.5  # type: ignore[operator]
-    assert figures["section_seconds_max"] > 0  # type: ignore[operator]
+    assert 0.0 <= figures["recall"] <= 1.0 and 0.0 <= figures["precision"] <= 1.0
+    assert figures["held_out_planner"] > 0.5
+    assert figures["section_seconds_max"] > 0
     assert "Gathering answers per kind" in out and "while a document is condensed" in out

@@ -27,8 +27,8 @@ def _away_from_midnight(zone: str) -> None:
         time.sleep(60 * 8)
 
 
-def _is_digest(user: int):  # type: ignore[no-untyped-def]
-    def check(event: dict) -> bool:  # type: ignore[type-arg]
+def _is_digest(user: int):
+    def check(event: dict) -> bool:
         return (
             event["method"] in ("sendMessage", "editMessageText")
             and isinstance(event["result"], dict)
@@ -39,7 +39,7 @@ def _is_digest(user: int):  # type: ignore[no-untyped-def]
     return check
 
 
-def _digests(bot: Harness) -> list[dict]:  # type: ignore[type-arg]
+def _digests(bot: Harness) -> list[dict]:
     return [e for e in bot.events() if _is_digest(USER)(e)]
 
 

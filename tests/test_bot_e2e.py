@@ -44,7 +44,7 @@ def bot(tmp_path_factory: pytest.TempPathFactory, models_dir: Path) -> Iterator[
     harness.close()
 
 
-def _messages_to(bot: Harness, user: int, since: int = 0) -> list[dict]:  # type: ignore[type-arg]
+def _messages_to(bot: Harness, user: int, since: int = 0) -> list[dict]:
     return [
         e
         for e in bot.events(since)

@@ -46,11 +46,11 @@ def _bot(made: list[Harness], folder: Path, models_dir: Path, **env: str) -> Har
     return harness
 
 
-def _finals(bot: Harness, user: int, since: int = 0) -> list[dict]:  # type: ignore[type-arg]
+def _finals(bot: Harness, user: int, since: int = 0) -> list[dict]:
     return [e for e in bot.events(since) if is_final_answer(user)(e)]
 
 
-def _said_to(bot: Harness, user: int, since: int = 0) -> list[dict]:  # type: ignore[type-arg]
+def _said_to(bot: Harness, user: int, since: int = 0) -> list[dict]:
     """Messages the bot sent or edited in the user's chat (not refused calls)."""
     return [
         e
@@ -62,7 +62,7 @@ def _said_to(bot: Harness, user: int, since: int = 0) -> list[dict]:  # type: ig
     ]
 
 
-def _answered(bot: Harness, users: tuple[int, ...], since: int, timeout: float) -> dict:  # type: ignore[type-arg]
+def _answered(bot: Harness, users: tuple[int, ...], since: int, timeout: float) -> dict:
     """Each user's first final answer after `since`, in whatever order they came."""
     deadline = time.monotonic() + timeout
     while True:
@@ -189,7 +189,7 @@ def test_one_users_flood_leaves_four_others_served(
         mine.write_text(f"Receipt of user {user}: the plumber cost 64.30 euros.")
         sent[user] = bot.send_file(user, mine)["received"]
 
-    def told() -> list[dict]:  # type: ignore[type-arg]
+    def told() -> list[dict]:
         return [e for e in _said_to(bot, flood, start) if "questions waiting" in text_of(e)]
 
     deadline = time.monotonic() + 60
@@ -237,7 +237,7 @@ def _big_pdf(path: Path, words: str, side: int = 2500) -> Path:
 
 def test_an_export_past_50_mb_is_sent_in_parts(
     harnesses: list[Harness], tmp_path: Path, models_dir: Path, run
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     scans = [
         _big_pdf(tmp_path / f"scan{n}.pdf", f"Warranty scan {n}, serial BX-{n}") for n in range(3)
     ]
@@ -293,7 +293,7 @@ class _RefusingModelServer(BaseHTTPRequestHandler):
         self.rfile.read(int(self.headers.get("Content-Length", 0)))
         self._reply(400, {"error": {"message": "the request exceeds the available context"}})
 
-    def _reply(self, status: int, body: dict) -> None:  # type: ignore[type-arg]
+    def _reply(self, status: int, body: dict) -> None:
         data = json.dumps(body).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")

@@ -33,7 +33,7 @@ times as much chain as the depth of the water, then reverse slowly until the anc
 """
 
 
-def _buttons(event: dict) -> list[dict]:  # type: ignore[type-arg]
+def _buttons(event: dict) -> list[dict]:
     markup = event["params"].get("reply_markup")
     if isinstance(markup, str):
         markup = json.loads(markup)

@@ -40,7 +40,7 @@ def bot(tmp_path_factory: pytest.TempPathFactory, models_dir: Path) -> Iterator[
     harness.close()
 
 
-def _to_chat(bot: Harness, chat: int, since: int = 0) -> list[dict]:  # type: ignore[type-arg]
+def _to_chat(bot: Harness, chat: int, since: int = 0) -> list[dict]:
     return [
         e
         for e in bot.events(since)
@@ -51,7 +51,7 @@ def _to_chat(bot: Harness, chat: int, since: int = 0) -> list[dict]:  # type: ig
     ]
 
 
-def _sql(bot: Harness, query: str) -> list[tuple]:  # type: ignore[type-arg]
+def _sql(bot: Harness, query: str) -> list[tuple]:
     from sqlalchemy import create_engine, text
 
     engine = create_engine(f"sqlite:///{bot.data_dir / 'mnemo.sqlite3'}")

@@ -27,7 +27,7 @@ def server(models_dir: Path, tmp_path: Path) -> Iterator[LlamaServer]:
     llama.stop()
 
 
-def _sent_to(bot: Harness, user: int) -> list[dict]:  # type: ignore[type-arg]
+def _sent_to(bot: Harness, user: int) -> list[dict]:
     return [
         e
         for e in bot.events()

@@ -15,7 +15,7 @@ from tests.samples import Sample
 pytestmark = pytest.mark.e2e  # runs the `mnemo` command as a process
 
 
-def test_ingest_search_docs_forget(run, samples: list[Sample], tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_ingest_search_docs_forget(run, samples: list[Sample], tmp_path: Path) -> None:
     broken = tmp_path / "broken.docx"
     broken.write_bytes(b"PK\x03\x04 this is not really a zip")
     paths = [str(s.path) for s in (*samples[:3], samples[6])]
@@ -46,36 +46,36 @@ def test_ingest_search_docs_forget(run, samples: list[Sample], tmp_path: Path) -
     assert "no document 2" in run("forget", "2", "--user", "7", code=1).stderr
 
 
-def test_ask_without_memory_says_it_is_not_in_memory(run) -> None:  # type: ignore[no-untyped-def]
+def test_ask_without_memory_says_it_is_not_in_memory(run) -> None:
     done = run("ask", "What voltage does the manual recommend?", "--user", "7")
     assert done.stdout.strip() == "That is not in your memory."
 
 
-def test_missing_file_is_a_one_line_error(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_missing_file_is_a_one_line_error(run, tmp_path: Path) -> None:
     done = run("ingest", str(tmp_path / "nope.pdf"), "--user", "1", code=1)
     assert done.stderr.strip().endswith("nope.pdf: no such file")
 
 
-def test_models_lists_installed_with_checksums(run) -> None:  # type: ignore[no-untyped-def]
+def test_models_lists_installed_with_checksums(run) -> None:
     listing = run("models").stdout
     assert "minilm-l6-int8" in listing and "8199be6f" in listing
     assert "use-multiling" in listing and "b8b05b01" in listing
     assert "whisper-base *" in listing and "d01c3014" in listing  # the speech model, in use
 
 
-def test_run_without_token_explains_how_to_get_one(run) -> None:  # type: ignore[no-untyped-def]
+def test_run_without_token_explains_how_to_get_one(run) -> None:
     done = run("run")
     assert "@BotFather" in done.stdout and "mnemo chat" in done.stdout
 
 
-def test_chat_repl_answers_and_leaves(run) -> None:  # type: ignore[no-untyped-def]
+def test_chat_repl_answers_and_leaves(run) -> None:
     done = run("chat", "--user", "7", stdin="What voltage?\n\nКакое напряжение?\nexit\n")
     assert "That is not in your memory." in done.stdout
     assert "Этого нет в вашей памяти." in done.stdout
     assert done.stdout.count("you> ") == 4
 
 
-def test_digest_of_an_empty_day(run) -> None:  # type: ignore[no-untyped-def]
+def test_digest_of_an_empty_day(run) -> None:
     done = run("digest", "--user", "7", "--date", "2026-11-20")
     assert done.stdout.strip() == "Nothing was added on 2026-11-20 (UTC)."
 
@@ -86,7 +86,7 @@ def _closed_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def test_unreachable_servers_are_named_in_one_line(run) -> None:  # type: ignore[no-untyped-def]
+def test_unreachable_servers_are_named_in_one_line(run) -> None:
     run("note", "The spare key is under the blue flowerpot.", "--user", "1")
     port = _closed_port()
     waits = {"MNEMO_CONNECT_SECONDS": "2"}
@@ -113,7 +113,7 @@ def test_unreachable_servers_are_named_in_one_line(run) -> None:  # type: ignore
     assert "flowerpot" in run("search", "spare key", "--user", "1").stdout
 
 
-def test_export_writes_everything_in_one_zip(run, samples: list[Sample], tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_export_writes_everything_in_one_zip(run, samples: list[Sample], tmp_path: Path) -> None:
     import zipfile
 
     run("ingest", str(samples[0].path), str(samples[1].path), "--user", "42")

@@ -16,7 +16,7 @@ from tests.samples import Sample
 STORAGE_TESTS = True  # each test runs on SQLite and on PostgreSQL
 
 
-def _sql(services: Services):  # type: ignore[no-untyped-def]
+def _sql(services: Services):
     return create_engine(services.settings.sql_url)
 
 

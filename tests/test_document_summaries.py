@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from knowledge.bootstrap import Services
@@ -32,7 +33,7 @@ def _handbook(tmp_path: Path) -> Path:
     return path
 
 
-async def _ask(services: Services, question: str, **options: bool) -> Summarised:
+async def _ask(services: Services, question: str, **options: Any) -> Summarised:
     [event] = [event async for event in services.asking.ask(USER, question, **options)]
     assert isinstance(event, Summarised)
     return event
@@ -73,7 +74,7 @@ async def test_a_stopped_condensing_resumes_where_it_stopped(
         calls.append(args)
         generator.down = "stopped"  # the next section's model call fails
 
-    services.summaries._keep = keep_then_stop  # type: ignore[method-assign]
+    services.summaries._keep = keep_then_stop  # type: ignore[method-assign, assignment]
     await services.summaries.condense_later(USER, doc.doc_id)
     services.summaries._keep = original  # type: ignore[method-assign]
     partial = await _ask(services, "Summarize the boat handbook")

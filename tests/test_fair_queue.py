@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 
 import pytest
 
@@ -20,9 +21,9 @@ async def test_users_are_served_round_robin() -> None:
         order.append(name)
         return name
 
-    tasks = [asyncio.create_task(queue.run(1, lambda n=f"a{i}": job(n))) for i in range(4)]
+    tasks = [asyncio.create_task(queue.run(1, partial(job, f"a{i}"))) for i in range(4)]
     await asyncio.sleep(0)
-    tasks += [asyncio.create_task(queue.run(2, lambda n=f"b{i}": job(n))) for i in range(2)]
+    tasks += [asyncio.create_task(queue.run(2, partial(job, f"b{i}"))) for i in range(2)]
     tasks += [asyncio.create_task(queue.run(3, lambda: job("c0")))]
     await asyncio.sleep(0.01)
     gate.set()
@@ -35,7 +36,7 @@ async def test_waiting_users_hear_their_position() -> None:
     gates = {1: asyncio.Event(), 2: asyncio.Event()}
     seen: dict[int, list[int]] = {2: [], 3: []}
 
-    def held(user: int):  # type: ignore[no-untyped-def]
+    def held(user: int):
         async def job() -> None:
             await gates[user].wait()
 
@@ -44,7 +45,7 @@ async def test_waiting_users_hear_their_position() -> None:
     async def quick() -> None:
         return None
 
-    def report(user: int):  # type: ignore[no-untyped-def]
+    def report(user: int):
         async def on_position(position: int) -> None:
             seen[user].append(position)
 
@@ -134,9 +135,9 @@ async def test_slots_run_that_many_at_once_and_stay_fair() -> None:
         await asyncio.sleep(0.01)
         running -= 1
 
-    tasks = [asyncio.create_task(queue.run(1, lambda n=f"a{i}": job(n))) for i in range(4)]
+    tasks = [asyncio.create_task(queue.run(1, partial(job, f"a{i}"))) for i in range(4)]
     await asyncio.sleep(0)
-    tasks += [asyncio.create_task(queue.run(2, lambda n=f"b{i}": job(n))) for i in range(2)]
+    tasks += [asyncio.create_task(queue.run(2, partial(job, f"b{i}"))) for i in range(2)]
     await asyncio.sleep(0)
     assert queue.waiting()[0] == 4 and queue.running == 2
     await asyncio.gather(*tasks)
@@ -168,7 +169,7 @@ async def test_a_waiter_whose_position_edits_all_fail_stalls_nobody() -> None:
     await asyncio.sleep(0)
     failing = asyncio.create_task(queue.run(2, lambda: job(2), on_position=broken))
     others = [
-        asyncio.create_task(queue.run(user, lambda u=user: job(u), on_position=told))
+        asyncio.create_task(queue.run(user, partial(job, user), on_position=told))
         for user in (3, 4, 5)
     ]
     await asyncio.sleep(0.01)
@@ -252,7 +253,7 @@ async def test_background_work_keeps_a_share_when_questions_never_stop() -> None
     tasks.append(asyncio.create_task(queue.run(8, lambda: job("digest"), priority=1)))
     for n in range(1, 30):
         user = 10 + n % 3
-        tasks.append(asyncio.create_task(queue.run(user, lambda n=n: job(f"q{n}"))))
+        tasks.append(asyncio.create_task(queue.run(user, partial(job, f"q{n}"))))
     await asyncio.sleep(0.01)
     gate.set()
     await asyncio.gather(*tasks)
@@ -301,7 +302,7 @@ async def test_who_used_the_model_lately_waits_behind_who_did_not_until_it_fades
 
     holder = asyncio.create_task(queue.run(3, held))
     await asyncio.sleep(0)
-    tasks = [asyncio.create_task(queue.run(u, lambda u=u: job(u))) for u in (1, 2)]
+    tasks = [asyncio.create_task(queue.run(u, partial(job, u))) for u in (1, 2)]
     await asyncio.sleep(0.01)
     assert queue.position(2) == 1 and queue.position(1) == 2
     gate.set()
@@ -313,7 +314,7 @@ async def test_who_used_the_model_lately_waits_behind_who_did_not_until_it_fades
     order.clear()
     holder = asyncio.create_task(queue.run(3, held))
     await asyncio.sleep(0)
-    tasks = [asyncio.create_task(queue.run(u, lambda u=u: job(u))) for u in (2, 1)]
+    tasks = [asyncio.create_task(queue.run(u, partial(job, u))) for u in (2, 1)]
     await asyncio.sleep(0.01)
     gate.set()
     await asyncio.gather(holder, *tasks)

@@ -43,7 +43,7 @@ async def test_worker_streams_on_one_thread_and_keeps_the_loop_free(
     threads: set[str] = set()
 
     class Recording:
-        def stream(self, messages, params):  # type: ignore[no-untyped-def]
+        def stream(self, messages, params):
             threads.add(threading.current_thread().name)
             yield from tiny_model.stream(messages, params)
 
@@ -76,7 +76,7 @@ async def test_leaving_the_stream_stops_generation(tiny_model: LlamaGenerator) -
     produced = 0
 
     class Counting:
-        def stream(self, messages, params):  # type: ignore[no-untyped-def]
+        def stream(self, messages, params):
             nonlocal produced
             for piece in tiny_model.stream(messages, params):
                 produced += 1
@@ -84,7 +84,7 @@ async def test_leaving_the_stream_stops_generation(tiny_model: LlamaGenerator) -
 
     worker = LlmWorker(lambda: Counting())  # type: ignore[arg-type, return-value]
     long = GenerationParams(0.8, 40, 0.95, max_tokens=400)
-    async with aclosing(worker.stream(MESSAGES, long)) as stream:
+    async with aclosing(worker.stream(MESSAGES, long)) as stream:  # type: ignore[type-var]
         async for _ in stream:
             break
     worker.close()
@@ -156,20 +156,20 @@ def test_the_preamble_state_is_kept_on_disk_and_loaded_at_the_next_start(
     first.prime(messages)
     kept = list(tmp_path.glob("preamble-*.state"))
     assert len(kept) == 1 and kept[0].stat().st_size > 0
-    evaluated = first._llm.n_tokens  # type: ignore[attr-defined]
+    evaluated = first._llm.n_tokens
     assert evaluated > 100
     second = LlamaGenerator.load(
         str(tiny_gguf), tiny_gguf.parent, n_ctx=4096, n_threads=2, state_dir=tmp_path
     )
     second.prime(messages)
-    assert second._llm.n_tokens == evaluated  # type: ignore[attr-defined]
+    assert second._llm.n_tokens == evaluated
     question = [*messages, {"role": "user", "content": "Привет, 你好"}]
     assert list(second.stream(question, PARAMS))
     other_prompt = [{"role": "system", "content": "Condense one item."}, *question[-1:]]
     assert list(second.stream(other_prompt, PARAMS))  # a digest line takes the cache
     second.prime(messages)  # the preamble comes back from disk, not evaluated again
-    assert second._llm.n_tokens == evaluated  # type: ignore[attr-defined]
-    assert second._llm.input_ids[:10].tolist() == first._llm.input_ids[:10].tolist()  # type: ignore[attr-defined]
+    assert second._llm.n_tokens == evaluated
+    assert second._llm.input_ids[:10].tolist() == first._llm.input_ids[:10].tolist()
     other = [*messages[:-1], {"role": "assistant", "content": "changed"}]
     second.prime(other)  # another preamble: another state
     assert len(list(tmp_path.glob("preamble-*.state"))) == 2
@@ -186,5 +186,5 @@ def test_a_damaged_state_file_is_evaluated_again(tiny_gguf: Path, tmp_path: Path
         str(tiny_gguf), tiny_gguf.parent, n_ctx=4096, n_threads=2, state_dir=tmp_path
     )
     again.prime(messages)
-    assert again._llm.n_tokens > 100  # type: ignore[attr-defined]
+    assert again._llm.n_tokens > 100
     assert kept.stat().st_size > 100  # evaluated and kept again

@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import create_engine, func, select, update
 
 from knowledge.adapters.embedding import FastEmbedEmbedder
 from knowledge.adapters.sql.records import ChunkRecord, Document, Note
@@ -165,7 +165,7 @@ def test_unfinished_document_is_redone_not_reported_duplicate(
     first = services.ingestor.ingest_file(42, samples[0].path)
     engine = create_engine(services.settings.sql_url)
     with engine.begin() as connection:
-        connection.execute(Document.__table__.update().values(status="ingesting"))
+        connection.execute(update(Document).values(status="ingesting"))
     again = services.ingestor.ingest_file(42, samples[0].path)
     assert not again.duplicate and again.doc_id != first.doc_id
     assert services.store.count(42) == again.chunks

@@ -138,7 +138,7 @@ def test_a_refused_key_and_an_absent_server_are_named(llm_server: LlamaServer) -
     assert "".join(right.stream(HELLO, PARAMS)).strip()
 
 
-def test_doctor_names_a_model_server_that_is_down(run) -> None:  # type: ignore[no-untyped-def]
+def test_doctor_names_a_model_server_that_is_down(run) -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         closed = sock.getsockname()[1]

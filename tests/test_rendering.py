@@ -96,7 +96,7 @@ async def test_live_message_grows_splits_and_resumes() -> None:
     assert context.bot.edits[-1] == (1, "after a restart")
 
 
-def _digest(lines: list[tuple[int, str, str]]):  # type: ignore[no-untyped-def]
+def _digest(lines: list[tuple[int, str, str]]):
     from datetime import date, datetime
 
     from knowledge.services.digest import DayItem, Digest

@@ -59,7 +59,7 @@ def test_silence_and_broken_audio_are_refused(whisper: WhisperTranscriber, tmp_p
 
 
 @pytest.mark.e2e
-def test_the_cli_keeps_a_voice_note_and_finds_it(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_the_cli_keeps_a_voice_note_and_finds_it(run, tmp_path: Path) -> None:
     voice = speak(tmp_path / "groceries.ogg", SAID)
     assert "✓ groceries.ogg" in run("ingest", str(voice), "--user", "3").stdout
     found = run("search", "milk eggs", "--user", "3").stdout

@@ -149,7 +149,7 @@ class LlamaGenerator:
         ):
             log.warning("the kept prompt state %s could not be loaded; evaluating", path.name)
             path.unlink(missing_ok=True)
-            llm.reset()
+            llm.reset()  # type: ignore[no-untyped-call]
             return None
         n = int(count.value)
         llm.input_ids[:n] = tokens[:n]
@@ -177,7 +177,7 @@ class LlamaGenerator:
 
     def reset(self) -> None:
         """Forget the cached prompt (KV prefix): the next prompt is evaluated from scratch."""
-        self._llm.reset()
+        self._llm.reset()  # type: ignore[no-untyped-call]
 
     def count_tokens(self, text: str) -> int:
         tokens = self._llm.tokenize(text.encode(), add_bos=False, special=True)

@@ -202,7 +202,8 @@ def _write_manifest(folder: Path, entries: dict[str, object]) -> None:
 
 def read_manifest(folder: Path) -> dict[str, object] | None:
     try:
-        return json.loads((folder / MANIFEST).read_text())
+        manifest: dict[str, object] = json.loads((folder / MANIFEST).read_text())
+        return manifest
     except (OSError, ValueError):
         return None
 

@@ -111,7 +111,7 @@ class WhisperTranscriber:
         _, _, probabilities = model.detect_language(audio)
         ours = sorted(((p, code) for code, p in probabilities if code in languages), reverse=True)
         if ours and ours[0][0] >= SURE:
-            return ours[0][1]
+            return str(ours[0][1])
         log.info(
             "speech language unsure (best of ours %.2f): using the fallback",
             ours[0][0] if ours else 0.0,

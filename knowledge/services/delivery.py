@@ -130,7 +130,7 @@ class Deliveries:
     def retry_delay(self, attempts: int) -> timedelta:
         """How long to wait after `attempts` failed sends: the first retry's wait, doubled
         each time (1, 2, 4, 8 minutes by default)."""
-        return self._first_retry * 2 ** max(0, attempts - 1)
+        return self._first_retry * int(2 ** max(0, attempts - 1))
 
     def unfinished(self) -> list[DeliveryState]:
         """Messages of the last day neither sent nor given up on (at start-up: a crash

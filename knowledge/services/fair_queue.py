@@ -80,7 +80,7 @@ class _Plan:
     def used(self, level: int, user_id: int) -> float:
         """The user's recent turns at this level, faded to `now`."""
         count, at = self.use.get((level, user_id), (0.0, self.now))
-        return count * 0.5 ** ((self.now - at) / USE_HALF_LIFE)
+        return float(count * 0.5 ** ((self.now - at) / USE_HALF_LIFE))
 
     def pick(self, waiting: list[_Job]) -> _Job:
         levels = sorted({job.priority for job in waiting})

@@ -26,10 +26,12 @@ class E5Embedder:
     def embed_batch(self, texts: Sequence[str]) -> list[list[float]]:
         if not texts:
             return []
-        return self._model.passage(list(texts)).tolist()
+        vectors: list[list[float]] = self._model.passage(list(texts)).tolist()
+        return vectors
 
     def embed_query(self, text: str) -> list[float]:
-        return self._model.query(text).tolist()
+        vector: list[float] = self._model.query(text).tolist()
+        return vector
 
     def count_tokens(self, text: str) -> int:
-        return max(0, self._model.token_count(text) - _SPECIALS)
+        return max(0, int(self._model.token_count(text)) - _SPECIALS)

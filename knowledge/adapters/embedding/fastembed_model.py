@@ -32,7 +32,8 @@ class FastEmbedEmbedder:
         return [vector.tolist() for vector in vectors]
 
     def embed_query(self, text: str) -> list[float]:
-        return next(iter(self._model.query_embed(text))).tolist()
+        vector: list[float] = next(iter(self._model.query_embed(text))).tolist()
+        return vector
 
     def count_tokens(self, text: str) -> int:
         assert self.tokenizer is not None

@@ -47,7 +47,8 @@ class UseEmbedder:
             return []
         matrix = np.concatenate(vectors)
         norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-        return (matrix / np.maximum(norms, 1e-12)).tolist()
+        normalised: list[list[float]] = (matrix / np.maximum(norms, 1e-12)).tolist()
+        return normalised
 
     def embed_query(self, text: str) -> list[float]:
         return self.embed_batch([text])[0]
