@@ -63,7 +63,7 @@ def ingest(services: Services, items: list[Item], folder: Path) -> dict[int, int
                 path = folder / f"voice-{item.n}.ogg"
                 path.write_bytes(random.randbytes(2048))
                 transcript = Transcript(item.text, "en", 4.0)
-                result = services.ingestor.add_voice(USER, path, transcript)
+                result = services.voice.add_voice(USER, path, transcript)
             elif item.kind == "photo":
                 path = folder / f"photo-{item.n}.png"
                 Image.new("RGB", (320, 240), (40 + item.n % 200, 90, 160)).save(path)

@@ -1,6 +1,7 @@
 """Every update is admitted here before it waits for anything: who may talk to the bot, what
 a group or channel may do (bot/audience.py), the rate limit, and the inbox record that makes
-it survive a kill -9. Only then does it take one of PTB's concurrent-update slots.
+it survive a kill -9 (bot/delivery.py). Only then does it take one of PTB's
+concurrent-update slots; once its handlers have run, it is settled.
 
 PTB acknowledges updates to Telegram as soon as it fetches them, so an update that waited
 for a slot before being recorded was lost by a crash. `AdmittingProcessor` gives PTB a
@@ -21,19 +22,19 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import BaseUpdateProcessor
 
 from bot import audience
-from bot.audience import Route
 from bot.common import in_thread
 from bot.context import MnemoApplication
 from bot.ratelimit import Verdict
 from bot.texts import t
+from knowledge.services.chat_rule import Route, route
 
 log = logging.getLogger(__name__)
 UNBOUNDED = 1 << 20  # PTB's own semaphore: never waited on
 
 
 class AdmittingProcessor(BaseUpdateProcessor):
-    """Concurrent update processing, with `admit` before the update waits for a slot; an
-    update not admitted is never handled."""
+    """Concurrent update processing, with `admit` before the update waits for a slot and
+    `settle` after its handlers ran; an update not admitted is never handled."""
 
     def __init__(self, slots: int) -> None:
         super().__init__(UNBOUNDED)
@@ -52,8 +53,12 @@ class AdmittingProcessor(BaseUpdateProcessor):
             if close is not None:
                 close()  # never run
             return
+        assert isinstance(update, Update) and self.application is not None
         async with self._slots:
-            await coroutine
+            await coroutine  # the handlers, and the error handler if one raised
+        # Handled: marked so, unless a handler kept it pending (bot/delivery.py). A kill -9
+        # before this line replays it at the next start.
+        await self.application.bot_data.delivery.settle(update.update_id)
 
     async def initialize(self) -> None:
         pass
@@ -68,37 +73,35 @@ async def admit(update: Update, application: MnemoApplication) -> bool:
     state = application.bot_data
     bot = application.bot
     seen = audience.arrival(update, bot.id, bot.username or "")
-    route = audience.route(seen)
+    routed = route(seen)
     if seen.shared:
-        state.metrics.shared_chats.labels(route.value).inc()
-    if update.update_id in state.replaying:  # recorded, and told, the first time
-        return route in (Route.HANDLE, Route.PRIVATELY)
-    if route is Route.IGNORE:
+        state.metrics.shared_chats.labels(routed.value).inc()
+    delivery = state.delivery
+    if delivery.replaying(update.update_id):  # recorded, and told, the first time
+        return routed in (Route.HANDLE, Route.PRIVATELY)
+    if routed is Route.IGNORE:
         return False
-    if route is Route.GREET:
+    if routed is Route.GREET:
         await _greet(update, application)
         return False
-    if route is Route.NOT_YOURS:
+    if routed is Route.NOT_YOURS:
         await _not_yours(update, application)
         return False
     user = update.effective_user
-    if route is Route.REFUSE or user is None:
+    if routed is Route.REFUSE or user is None:
         await _refuse_sender(update, application)
         return False
     if not await _allowed(update, application, user):
         return False
-    if route is Route.INTRO:
+    if routed is Route.INTRO:
         await _intro(update, application, await _language(application, user))
         return False
-    inbox = state.services.inbox
-    fresh = await in_thread(inbox.accept, update.update_id, user.id, update.to_dict())
-    if not fresh:  # the inbox logged it, by update id only
-        state.metrics.redeliveries.inc()
-        return False
-    if route is Route.PRIVATELY and not await _to_private_chat(
+    if not await delivery.record(update.update_id, user.id, update.to_dict()):
+        return False  # a redelivery: the inbox logged it, by update id only
+    if routed is Route.PRIVATELY and not await _to_private_chat(
         update, application, user, seen.command
     ):
-        await in_thread(state.services.inbox.done, update.update_id)
+        await delivery.settle(update.update_id)
         return False
     return True
 

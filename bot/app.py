@@ -7,6 +7,7 @@ import logging
 import os
 import secrets
 from datetime import timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import Update
@@ -19,14 +20,14 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     MessageHandler,
-    TypeHandler,
     filters,
 )
+from telegram.request import BaseRequest
 
 from bot import (
     commands,
     digests,
-    guard,
+    errors,
     messages,
     outbox,
     questions,
@@ -36,7 +37,6 @@ from bot import (
 )
 from bot.admission import AdmittingProcessor
 from bot.context import MnemoApplication, MnemoContext
-from bot.deferred import replay
 from bot.health import start_health_server
 from bot.logs import redact_token
 from bot.settings import BotSettings
@@ -45,6 +45,7 @@ from bot.texts import t
 from knowledge.bootstrap import Services, bootstrap
 from knowledge.domain.errors import MnemoError, ServiceUnavailable
 from knowledge.domain.repositories import PendingUpdate
+from knowledge.services.profiles import LANGUAGES
 from knowledge.services.timeframe import warm_up as warm_up_timeframes
 
 log = logging.getLogger(__name__)
@@ -53,10 +54,14 @@ UPDATE_SLOTS = 512  # updates handled at once; the model and the ingest queue sh
 NEW = filters.UpdateType.MESSAGE  # an edit is not a new message: never asked or kept again
 
 
-def build_application(settings: BotSettings, services: Services) -> MnemoApplication:
+def build_application(
+    settings: BotSettings, services: Services, *, request: BaseRequest | None = None
+) -> MnemoApplication:
+    """The application over the core; `request`: another way to reach the Bot API than
+    HTTP (the fast tests' in-memory one)."""
     api = settings.telegram_api_url.rstrip("/")
     processor = AdmittingProcessor(UPDATE_SLOTS)
-    application = (
+    builder = (
         Application.builder()
         .token(settings.telegram_bot_token or "")
         .base_url(f"{api}/bot")
@@ -64,14 +69,21 @@ def build_application(settings: BotSettings, services: Services) -> MnemoApplica
         .rate_limiter(AIORateLimiter(max_retries=5))
         .concurrent_updates(processor)
         .context_types(ContextTypes(context=MnemoContext, bot_data=BotState))
-        .get_updates_read_timeout(settings.poll_timeout + 10)
-        .post_init(_post_init)
-        .post_stop(_post_stop)
-        .post_shutdown(_post_shutdown)
-        .build()
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    else:
+        builder = builder.get_updates_read_timeout(settings.poll_timeout + 10)
+    application = (
+        builder.post_init(_post_init).post_stop(_post_stop).post_shutdown(_post_shutdown).build()
     )
     processor.application = application
     application.bot_data.attach(services, settings)
+
+    async def hand_back(payload: dict[str, Any]) -> None:
+        await application.update_queue.put(Update.de_json(payload, application.bot))
+
+    application.bot_data.delivery.hand_back_with(hand_back)
     commands_by_name = {
         "start": commands.start,
         "help": commands.help_command,
@@ -101,8 +113,7 @@ def build_application(settings: BotSettings, services: Services) -> MnemoApplica
         MessageHandler(filters.UpdateType.EDITED_MESSAGE, messages.on_edit),
     ]
     application.add_handlers(handlers)
-    application.add_handler(TypeHandler(Update, guard.settle), group=1)
-    application.add_error_handler(guard.on_error)
+    application.add_error_handler(errors.on_error)
     return application
 
 
@@ -113,7 +124,7 @@ async def _post_init(application: MnemoApplication) -> None:
         application.bot_data.health_server = start_health_server(
             application, settings.health_listen, settings.health_port
         )
-    for language in ("en", "ru"):
+    for language in LANGUAGES:
         code = None if language == "en" else language
         await application.bot.set_my_commands(commands.bot_commands(language), language_code=code)
     services = application.bot_data.services
@@ -130,18 +141,13 @@ async def _post_init(application: MnemoApplication) -> None:
     )
     application.create_task(_warm_up(services), name="warm-up")
     application.bot_data.in_background(_catch_up(services), name="catch-up")
-    resumed = await asyncio.to_thread(services.inbox.resume, settings.update_retries)
-    for parked in resumed.set_aside:
+    for parked in await application.bot_data.delivery.resume(settings.update_retries):
         await _tell_set_aside(application, parked)
-    await replay(application, resumed.replay)
-    if resumed.replay:
-        log.info("replaying %d unfinished updates", len(resumed.replay))
 
 
 async def _tell_set_aside(application: MnemoApplication, parked: PendingUpdate) -> None:
     """One message to the sender of an update given up on (the log line is the inbox's)."""
     state = application.bot_data
-    state.metrics.set_aside.inc()
     if parked.user_id is None:
         return
     language = await asyncio.to_thread(state.services.profiles.language_of, parked.user_id)
@@ -179,12 +185,13 @@ async def _catch_up(services: Services) -> None:
 
 
 async def _forget_old_updates(context: MnemoContext) -> None:
-    await asyncio.to_thread(context.bot_data.services.inbox.prune)
+    await context.bot_data.delivery.forget_old()
 
 
 async def _post_stop(application: MnemoApplication) -> None:
     """Background work (a book being condensed) stops here; it goes on at the next start."""
     await application.bot_data.stop_background()
+    await application.bot_data.delivery.stop()
 
 
 async def _post_shutdown(application: MnemoApplication) -> None:
@@ -192,6 +199,7 @@ async def _post_shutdown(application: MnemoApplication) -> None:
     if server is not None:
         server.stop()
     application.bot_data.services.close()
+    application.bot_data.labels.close()
 
 
 def run_bot(settings: BotSettings) -> None:

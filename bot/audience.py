@@ -25,8 +25,6 @@ anyone's memory.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from enum import Enum
 
 from telegram import (
     Chat,
@@ -40,7 +38,7 @@ from telegram import (
 from telegram.error import Forbidden
 
 from bot.texts import t
-from knowledge.services.intent import is_question
+from knowledge.services.chat_rule import Route, Seen
 
 log = logging.getLogger(__name__)
 
@@ -48,34 +46,9 @@ log = logging.getLogger(__name__)
 # forwards a linked channel's posts, and the channel bot of old clients.
 STAND_IN_SENDERS = {1087968824, 777000, 136817688}
 SHARED = {Chat.GROUP, Chat.SUPERGROUP, Chat.CHANNEL}
-INTRO_COMMANDS = {"start", "help"}
 
 
-class Route(Enum):
-    HANDLE = "handle"  # a private chat: the handlers, as ever
-    PRIVATELY = "privately"  # a shared chat: handled, every reply in the private chat
-    INTRO = "intro"  # a shared chat: one line on how the bot works in groups
-    REFUSE = "refuse"  # no one person behind it (anonymous admin, channel, bot): one line
-    NOT_YOURS = "not_yours"  # a button pressed outside its presser's private chat: alert
-    GREET = "greet"  # the bot was added to a group: the intro, once
-    IGNORE = "ignore"  # chatter, edits in groups, channel posts: nothing kept or said
-
-
-@dataclass(frozen=True)
-class Arrival:
-    """What an update is, as far as the rule is concerned."""
-
-    kind: str  # message, edit, callback, channel_post, membership, other
-    shared: bool  # from a group, supergroup or channel
-    person: bool  # sent by a person speaking as themselves
-    addressed: bool  # meant for this bot
-    command: str | None = None  # its command, without the slash or @bot
-    question: bool = False  # a plain text that asks (read in shared chats only)
-    own_button: bool = False  # a button pressed in the presser's own private chat
-    joined: bool = False  # membership: the bot was just added
-
-
-def arrival(update: Update, bot_id: int, bot_username: str) -> Arrival:
+def arrival(update: Update, bot_id: int, bot_username: str) -> Seen:
     """Read an update as the rule needs it; pure (no I/O)."""
     if update.callback_query is not None:
         query = update.callback_query
@@ -85,54 +58,33 @@ def arrival(update: Update, bot_id: int, bot_username: str) -> Arrival:
             and message.chat.type == Chat.PRIVATE
             and message.chat.id == query.from_user.id
         )
-        return Arrival("callback", not own, True, True, own_button=own)
+        return Seen("callback", not own, True, True, own_button=own)
     if update.my_chat_member is not None:
         change = update.my_chat_member
         joined = change.chat.type in SHARED and change.new_chat_member.status in (
             ChatMember.MEMBER,
             ChatMember.ADMINISTRATOR,
         )
-        return Arrival("membership", True, True, False, joined=joined)
+        return Seen("membership", True, True, False, joined=joined)
     post = update.channel_post or update.edited_channel_post
     if post is not None:
-        return Arrival("channel_post", True, False, False, command=_command(post, bot_username))
+        return Seen("channel_post", True, False, False, command=_command(post, bot_username))
     message = update.message or update.edited_message
     if message is None:
-        return Arrival("other", True, False, False)
+        return Seen("other", True, False, False)
     kind = "message" if update.message is not None else "edit"
     shared = message.chat.type in SHARED
     command = _command(message, bot_username)
     addressed = not shared or _addressed(message, command, bot_id, bot_username)
     text = without_mention(message.text or "", bot_username) if shared else ""
-    return Arrival(
+    return Seen(
         kind,
         shared,
         _person(message),
         addressed,
         command=command or None,
-        question=command is None and bool(text) and is_question(text),  # for shared chats
+        text=text,
     )
-
-
-def route(seen: Arrival) -> Route:
-    """The rule: what may happen with an update."""
-    if seen.kind == "callback":
-        return Route.HANDLE if seen.own_button else Route.NOT_YOURS
-    if seen.kind == "membership":
-        return Route.GREET if seen.joined else Route.IGNORE
-    if seen.kind == "channel_post":
-        return Route.REFUSE if seen.command else Route.IGNORE
-    if seen.kind == "other":
-        return Route.IGNORE
-    if not seen.shared:
-        return Route.HANDLE
-    if seen.kind == "edit" or not seen.addressed:
-        return Route.IGNORE
-    if not seen.person:
-        return Route.REFUSE
-    if seen.command is not None:
-        return Route.INTRO if seen.command in INTRO_COMMANDS else Route.PRIVATELY
-    return Route.PRIVATELY if seen.question else Route.INTRO
 
 
 def in_shared_chat(update: Update) -> bool:

@@ -287,6 +287,7 @@ async def on_button(update: Update, context: MnemoContext) -> None:
         await query.answer()
         if value == "yes":
             await in_thread(context.services.memory.wipe, user_id)
+            await in_thread(context.state.labels.forget_user, user_id)
         await query.edit_message_text(t("wiped" if value == "yes" else "wipe_kept", language))
     elif (action == "lang" and value in LANGUAGES) or (action == "len" and value in ANSWER_TOKENS):
         change = profiles.set_language if action == "lang" else profiles.set_answer_length

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from typing import TypeVar
 
 from telegram import InlineKeyboardMarkup, Message, Update
@@ -30,6 +31,11 @@ async def in_thread(func: Callable[..., T], *args: object, **kwargs: object) -> 
     return await asyncio.to_thread(func, *args, **kwargs)
 
 
+def source_of(message: Message) -> str:
+    """The key of the chat message an item came in: an edit of it finds the item again."""
+    return f"tg:{message.chat.id}:{message.message_id}"
+
+
 def user_id_of(update: Update) -> int:
     assert update.effective_user is not None  # the guard lets only users' updates through
     return update.effective_user.id
@@ -45,9 +51,24 @@ async def reply(
     )
 
 
+async def language_of(update: Update, context: MnemoContext) -> str:
+    """The sender's interface language, read only (their client's if the bot never met them)."""
+    user = update.effective_user
+    assert user is not None  # the guard lets only updates from users through
+    return await in_thread(context.services.profiles.language_of, user.id, user.language_code)
+
+
 async def with_progress(show: Callable[[str], Awaitable[None]], work: Callable[[Progress], T]) -> T:
     """Run blocking `work(progress)` in a thread; its latest progress message is shown
     every PROGRESS_SECONDS (only when it changed)."""
+    async with progress_shown(show) as progress:
+        return await asyncio.to_thread(work, progress)
+
+
+@asynccontextmanager
+async def progress_shown(show: Callable[[str], Awaitable[None]]) -> AsyncIterator[Progress]:
+    """A `Progress` for work in a thread: its latest message is shown every
+    PROGRESS_SECONDS (only when it changed), until the block ends."""
     latest: list[str] = []
 
     def progress(message: str, done: int, total: int) -> None:
@@ -63,7 +84,7 @@ async def with_progress(show: Callable[[str], Awaitable[None]], work: Callable[[
 
     ticker = asyncio.create_task(tick())
     try:
-        return await asyncio.to_thread(work, progress)
+        yield progress
     finally:
         ticker.cancel()
 

@@ -3,8 +3,9 @@ user's private chat.
 
 At most one edit per `interval` seconds, never an edit with unchanged text, and past the
 length limit the reply continues in a new message. RetryAfter is handled by PTB's
-AIORateLimiter underneath. The first message's id is kept in the inbox, so an update
-replayed after a crash edits the same message instead of starting another. A message that
+AIORateLimiter underneath. The first message's id is kept with the update
+(bot/delivery.py), so an update replayed after a crash edits the same message instead of
+starting another. A message that
 can no longer be edited (the user deleted it) is replaced by a new one.
 
 While an answer streams, edits run in a task of their own (`streaming`): the model's turn
@@ -24,7 +25,7 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
-from bot.common import in_thread, user_id_of
+from bot.common import user_id_of
 from bot.context import MnemoContext
 from bot.render import LIMIT, split_text
 
@@ -131,7 +132,7 @@ class LiveMessage:
         if self._resumed or self._update_id is None:
             return
         self._resumed = True
-        previous = await in_thread(self._context.services.inbox.reply_of, self._update_id)
+        previous = await self._context.state.delivery.reply_of(self._update_id)
         if previous is not None:
             self._ids.append(previous)
             self._shown.append("")
@@ -168,6 +169,4 @@ class LiveMessage:
         self._ids.append(message.message_id)
         self._shown.append(html)
         if index == 0 and self._update_id is not None:
-            await in_thread(
-                self._context.services.inbox.set_reply, self._update_id, message.message_id
-            )
+            await self._context.state.delivery.set_reply(self._update_id, message.message_id)

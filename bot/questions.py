@@ -9,7 +9,6 @@ from contextlib import aclosing
 from telegram import CallbackQuery, Update
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import TelegramError
-from telegram.ext import ApplicationHandlerStop
 
 from bot.common import in_thread, profile_of, reply, user_id_of
 from bot.context import MnemoContext
@@ -22,34 +21,28 @@ from knowledge.domain.errors import LlmUnavailable
 from knowledge.services.answering import Answer
 from knowledge.services.asking import Cancelled, Summarised
 from knowledge.services.gathering import Gathered
+from knowledge.services.inbound import Question
 
 log = logging.getLogger(__name__)
 
 
-async def answer_question(update: Update, context: MnemoContext, question: str) -> None:
+async def answer(update: Update, context: MnemoContext, question: Question) -> None:
     """Answer from the asker's memory, streaming into one message, then the sources. When
     the model server cannot be reached, the message says the question is kept, and the
-    update stays unfinished until the server is back (bot/deferred.py)."""
+    update is kept pending until the server is back (bot/delivery.py)."""
     await context.bot.send_chat_action(user_id_of(update), ChatAction.TYPING)
-    profile = await profile_of(update, context)
-    language = profile.language
+    language = question.profile.language
     live = LiveMessage.for_update(update, context)
     try:
-        await _stream_answer(update, context, question, live, profile.max_tokens, language)
+        await _stream_answer(context, question, live, language)
     except LlmUnavailable as exc:
         await live.show(t("llm_unavailable", language), force=True)
-        await in_thread(context.services.inbox.keep, update.update_id)
-        context.state.deferred.keep(context.application, update.update_id, str(exc))
-        raise ApplicationHandlerStop from exc  # not settled: kept in the inbox
+        heard = question.heard.text if question.heard else None
+        await context.state.delivery.keep_pending(update.update_id, str(exc), heard)
 
 
 async def _stream_answer(
-    update: Update,
-    context: MnemoContext,
-    question: str,
-    live: LiveMessage,
-    max_tokens: int | None,
-    language: str,
+    context: MnemoContext, question: Question, live: LiveMessage, language: str
 ) -> None:
     """The model's turn is held only while its tokens come: edits follow in a task of their
     own, and the finished answer is shown after the turn is given back."""
@@ -62,15 +55,9 @@ async def _stream_answer(
 
     text = ""
     final: Answer | Gathered | Summarised | Cancelled | None = None
-    events = context.services.asking.ask(
-        user_id_of(update),
-        question,
-        with_history=True,
-        max_tokens=max_tokens,
-        on_position=on_position,
-    )
-    async with live.streaming() as follow, aclosing(events) as answer:
-        async for event in answer:
+    events = question.answer(on_position)
+    async with live.streaming() as follow, aclosing(events) as stream:
+        async for event in stream:
             if isinstance(event, Answer | Gathered | Summarised | Cancelled):
                 final = event
                 continue

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from html import escape
 
-from bot.texts import counted, t
+from bot.texts import counted, source_label, t
 from knowledge.services.answering import Answer
 from knowledge.services.digest import Digest
 from knowledge.services.evidence import Evidence
@@ -39,11 +39,13 @@ def quotes_html(answer: Answer) -> str:
     if not answer.quotes:
         return ""
     heading = t("from_memory" if answer.found else "closest", answer.language)
-    return f"<b>{escape(heading)}</b>\n" + _blockquote(answer.quotes)
+    return f"<b>{escape(heading)}</b>\n" + _blockquote(answer.quotes, answer.language)
 
 
-def _blockquote(quotes: list[Evidence]) -> str:
-    body = "\n".join(f"{escape(_clip(q.text))}\n— <i>{escape(q.label())}</i>" for q in quotes)
+def _blockquote(quotes: list[Evidence], language: str) -> str:
+    body = "\n".join(
+        f"{escape(_clip(q.text))}\n— <i>{escape(source_label(q.hit, language))}</i>" for q in quotes
+    )
     expandable = " expandable" if len(body) > EXPANDABLE_CHARS else ""
     return f"<blockquote{expandable}>{body}</blockquote>"
 
@@ -58,7 +60,8 @@ def search_results(found: list[Evidence], language: str) -> str:
         return escape(t("no_matches", language))
     blocks = []
     for rank, item in enumerate(found, start=1):
-        blocks.append(f"<b>[{rank}] {escape(item.label())}</b>\n{escape(item.text)}")
+        label = source_label(item.hit, language)
+        blocks.append(f"<b>[{rank}] {escape(label)}</b>\n{escape(item.text)}")
     return "\n\n".join(blocks)
 
 

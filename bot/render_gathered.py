@@ -28,7 +28,7 @@ def gathered_pages(gathered: Gathered, language: str, interface: str | None = No
     """The answer as pages of HTML (the first is the reply, the rest come with "more"): its
     heading in the question's `language`, the day headers in the `interface` language."""
     days_in = interface or language
-    head = _heading(gathered, language)
+    head = heading(gathered, language)
     if not gathered.found:
         return [f"<b>{escape(head)}</b>"]
     pages: list[str] = []
@@ -46,7 +46,8 @@ def gathered_pages(gathered: Gathered, language: str, interface: str | None = No
     return pages
 
 
-def _heading(gathered: Gathered, language: str) -> str:
+def heading(gathered: Gathered, language: str) -> str:
+    """What a gathered list is, in `language`: "3 items on Tuesday", a count, a sum."""
     plan = gathered.plan
     frame = plan.frame
     when = frame.describe() if frame else ""

@@ -9,9 +9,10 @@ from typing import Any
 
 from tornado.httpserver import HTTPServer
 
-from bot.deferred import DeferredQuestions
+from bot.delivery import Delivery
 from bot.metrics import Metrics
 from bot.pages import Pages
+from bot.prompts import LabelPrompts
 from bot.ratelimit import OncePer, RateLimiter
 from bot.settings import BotSettings
 from knowledge.bootstrap import Services
@@ -24,18 +25,18 @@ class BotState:
     def __init__(self) -> None:
         self._services: Services | None = None
         self._settings: BotSettings | None = None
-        self.replaying: set[int] = set()  # update ids being replayed after a crash
         # One file read (or recording transcribed, or export packed) at a time, users in
         # turn: a flood of uploads from one user never holds up another's photo.
         self.ingest_queue = FairQueue(1)
         self.limiter: RateLimiter | None = None
         self.refusals = OncePer(REFUSE_AGAIN_SECONDS)
-        self.deferred = DeferredQuestions()  # questions waiting for the model server
         self.pages = Pages()  # later pages of long replies, behind their "more" buttons
         # Long background work (a book's sections condensed): not awaited at stop, as PTB
         # awaits its own tasks, but cancelled then; it resumes at the next start.
         self._background: set[asyncio.Task[None]] = set()
         self._metrics: Metrics | None = None
+        self._delivery: Delivery | None = None
+        self._labels: LabelPrompts | None = None
         self.health_server: HTTPServer | None = None
 
     def in_background(self, work: Coroutine[Any, Any, None], name: str) -> None:
@@ -54,11 +55,27 @@ class BotState:
         self._services, self._settings = services, settings
         self.limiter = RateLimiter(settings.rate_per_minute)
         self._metrics = Metrics(services.queue)
+        self._delivery = Delivery(
+            inbox=services.inbox, worker=services.worker, metrics=self._metrics
+        )
+        self._labels = LabelPrompts(settings.data_dir / LabelPrompts.FILE)
 
     @property
     def metrics(self) -> Metrics:
         assert self._metrics is not None, "attach() the core before handling updates"
         return self._metrics
+
+    @property
+    def delivery(self) -> Delivery:
+        """Exactly-once handling: record, settle, keep pending, replay (bot/delivery.py)."""
+        assert self._delivery is not None, "attach() the core before handling updates"
+        return self._delivery
+
+    @property
+    def labels(self) -> LabelPrompts:
+        """Which bot message asked about which photo (bot/prompts.py)."""
+        assert self._labels is not None, "attach() the settings before handling updates"
+        return self._labels
 
     @property
     def services(self) -> Services:

@@ -10,9 +10,17 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from telegram import Message, Update
+from telegram import Update
 
-from bot.common import in_thread, profile_of, reply, summarise_soon, user_id_of, with_progress
+from bot.common import (
+    in_thread,
+    profile_of,
+    reply,
+    source_of,
+    summarise_soon,
+    user_id_of,
+    with_progress,
+)
 from bot.context import MnemoContext
 from bot.live import LiveMessage
 from bot.texts import error_text, t
@@ -51,12 +59,8 @@ async def _ingest(
 ) -> None:
     message = update.effective_message
     assert message is not None and update.effective_user is not None
-    settings = context.settings
-    profile = await profile_of(update, context)
-    language = profile.language
-    if size and size > settings.max_file_mb << 20:
-        log.info("refused an upload of %s bytes", size)
-        await reply(update, t("too_large", language, name=name, limit=settings.max_file_mb))
+    language = (await profile_of(update, context)).language
+    if await too_large(update, context, size, name, language):
         return
     status = LiveMessage.for_update(update, context)
     await status.show(t("reading", language, name=name), force=True)
@@ -80,9 +84,21 @@ async def _ingest(
     await status.show(summary, force=True)
     if result is not None and _needs_label(result, caption):
         asked = await reply(update, t("photo_what", language))
-        rewriting = context.services.rewriting
         user_id = update.effective_user.id
-        await in_thread(rewriting.ask_label, user_id, result.doc_id, asked.message_id)
+        await in_thread(context.state.labels.asked, user_id, asked.message_id, result.doc_id)
+
+
+async def too_large(
+    update: Update, context: MnemoContext, size: int | None, name: str, language: str
+) -> bool:
+    """Over the file limit by the size Telegram reports: refused before any download (the
+    core checks the file itself again)."""
+    limit = context.settings.max_file_mb
+    if not size or size <= limit << 20:
+        return False
+    log.info("refused an upload of %s bytes", size)
+    await reply(update, t("too_large", language, name=name, limit=limit))
+    return True
 
 
 @asynccontextmanager
@@ -103,11 +119,6 @@ async def downloaded(
             path = Path(folder) / name
             await (await context.bot.get_file(file_id)).download_to_drive(path)
             yield path
-
-
-def source_of(message: Message) -> str:
-    """The key of the chat message an item came in: an edit of it finds the item again."""
-    return f"tg:{message.chat.id}:{message.message_id}"
 
 
 async def _read(
@@ -159,25 +170,6 @@ def _needs_label(result: IngestResult, caption: str | None) -> bool:
         and not (caption or "").strip()
         and not result.excerpt.strip()
     )
-
-
-async def label_if_asked(update: Update, context: MnemoContext, text: str) -> bool:
-    """A reply to "What's on this photo?" becomes the photo's description; False when the
-    message replies to no such question."""
-    message = update.effective_message
-    replied = message.reply_to_message if message else None
-    if replied is None or replied.from_user is None or not replied.from_user.is_bot:
-        return False
-    user_id = user_id_of(update)
-    rewriting = context.services.rewriting
-    doc_id = await in_thread(rewriting.photo_asked_in, user_id, replied.message_id)
-    if doc_id is None:
-        return False
-    language = (await profile_of(update, context)).language
-    await in_thread(rewriting.describe, user_id, doc_id, text)
-    summarise_soon(context, user_id, doc_id)
-    await reply(update, t("photo_labelled", language, text=text))
-    return True
 
 
 def _summary(result: IngestResult, language: str) -> str:

@@ -17,17 +17,15 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from cli import admin
+from cli.answers import listen, print_answer
 from cli.console import UserOpt, err, out, reported_errors, services
-from knowledge.bootstrap import Services
 from knowledge.domain.errors import MnemoError
 from knowledge.domain.ports import Progress as ProgressPort
 from knowledge.domain.search import SearchMode
-from knowledge.services.answering import Answer
-from knowledge.services.asking import Summarised
 from knowledge.services.digest import WEEK_DAYS
 from knowledge.services.fair_queue import ASKED
-from knowledge.services.gathering import PAGE_ITEMS, Gathered
 from knowledge.services.memory import human_size
+from knowledge.services.profiles import LANGUAGES
 
 log = logging.getLogger("mnemo")
 # No locals in tracebacks: they would show settings (the bot token) and what users sent.
@@ -76,6 +74,10 @@ def ingest(
                 failed += 1
                 continue
             try:
+                if svc.ingestor.is_recording(path):
+                    with _progress(path.name) as report:
+                        asyncio.run(listen(svc, user, path, report))
+                    continue
                 with _progress(path.name) as report:
                     result = svc.ingestor.ingest_file(user, path, progress=report)
             except MnemoError as exc:
@@ -162,52 +164,6 @@ def search(
         out.print("    " + " ".join(hit.text.split())[:300])
 
 
-async def _print_answer(
-    svc: Services, user: int, question: str, with_history: bool, show_all: bool = False
-) -> None:
-    """The checked answer, then the lines of memory that back it (or the nearest ones); a
-    gathered list day by day (PAGE_ITEMS items unless `show_all`); a document's summary.
-
-    The model's text is not streamed here: an answer no evidence backs is replaced, and a
-    terminal cannot take back what it printed.
-    """
-    events = svc.asking.ask(user, question, with_history=with_history, condense_missing=True)
-    async for event in events:
-        if isinstance(event, Gathered):
-            _print_gathered(event, None if show_all else PAGE_ITEMS)
-        elif isinstance(event, Summarised):
-            text = event.summary.plain() if event.summary else "No document like that in memory."
-            out.print(text, markup=False, highlight=False)
-        elif isinstance(event, Answer):
-            out.print(event.text, markup=False)
-            if event.quotes:
-                heading = "From your memory:" if event.found else "Closest in your memory:"
-                out.print(f"[dim]{heading}[/dim]")
-            for quote in event.quotes:
-                out.print(f"  > {quote.text}", markup=False, highlight=False)
-                out.print(f"    — {quote.label()}", markup=False, style="dim")
-
-
-def _items(count: int) -> str:
-    return f"{count} item" if count == 1 else f"{count} items"
-
-
-def _print_gathered(gathered: Gathered, limit: int | None) -> None:
-    plan = gathered.plan
-    when = f" ({plan.frame.describe()})" if plan.frame else ""
-    if not gathered.found:
-        out.print(f"Nothing in your memory{when} about that.")
-        return
-    if plan.kind == "count":
-        out.print(f"{gathered.count} times{when}:")
-    elif plan.kind == "sum":
-        totals = " + ".join(str(total) for total in gathered.totals) or "no amounts"
-        out.print(f"In all: {totals}, from {_items(gathered.count)}{when}:")
-    else:
-        out.print(f"{_items(gathered.count)}{when}:")
-    out.print(gathered.plain(limit), markup=False, highlight=False)
-
-
 @app.command()
 def ask(
     question: str,
@@ -215,11 +171,23 @@ def ask(
     show_all: Annotated[
         bool, typer.Option("--all", help="A gathered list in full, not its first page.")
     ] = False,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            help="Words around the answer in en, ru, es or zh (default: the question's language).",
+        ),
+    ] = None,
 ) -> None:
     """Answer a question from a user's memory, with the lines of memory that back it; a day,
     a subject, a count or a sum as the list of items; a document's summary."""
+    if lang is not None and lang not in LANGUAGES:
+        err.print("[red]error:[/red] --lang must be en, ru, es or zh")
+        raise typer.Exit(2)
     with services() as svc, reported_errors():
-        asyncio.run(_print_answer(svc, user, question, with_history=False, show_all=show_all))
+        asyncio.run(
+            print_answer(svc, user, question, with_history=False, show_all=show_all, language=lang)
+        )
 
 
 @app.command()
@@ -238,7 +206,7 @@ def chat(user: UserOpt) -> None:
             if not question:
                 continue
             try:
-                asyncio.run(_print_answer(svc, user, question, with_history=True))
+                asyncio.run(print_answer(svc, user, question, with_history=True))
             except MnemoError as exc:
                 err.print(f"[red]error:[/red] {exc}")
             except KeyboardInterrupt:

@@ -44,9 +44,11 @@ from knowledge.services.document_summaries import DocumentSummaries
 from knowledge.services.evidence import EvidencePicker
 from knowledge.services.fair_queue import FairQueue
 from knowledge.services.gathering import Gatherer
+from knowledge.services.inbound import Inbound
 from knowledge.services.inbox import Inbox
 from knowledge.services.indexing import Indexer
 from knowledge.services.ingest import Ingestor
+from knowledge.services.keeping import Keeper
 from knowledge.services.llm_worker import LlmWorker
 from knowledge.services.memory import Memory
 from knowledge.services.named_dates import DayReader
@@ -55,6 +57,7 @@ from knowledge.services.readiness import Readiness
 from knowledge.services.retrieval import Retriever
 from knowledge.services.rewriting import Rewriting
 from knowledge.services.summaries import Summarizer
+from knowledge.services.voice import VoiceNotes
 from knowledge.settings import Settings
 
 
@@ -64,8 +67,11 @@ class Services:
     storage: Storage
     store: VectorStore
     embedder: Embedder
+    indexer: Indexer
     ingestor: Ingestor
+    voice: VoiceNotes
     rewriting: Rewriting
+    inbound: Inbound
     retriever: Retriever
     picker: EvidencePicker
     answerer: Answerer
@@ -149,11 +155,25 @@ def bootstrap(
     indexer = Indexer(
         storage=storage, store=store, embedder=embedder, sparse=sparse, chunker=chunker
     )
-    ingestor = Ingestor(
+    keeper = Keeper(
         storage=storage,
         store=store,
         indexer=indexer,
         files=files,
+        max_file_bytes=settings.max_file_mb << 20,
+        quota_bytes=settings.quota_mb << 20 if settings.quota_mb else None,
+        days=days,
+    )
+    voice = VoiceNotes(
+        keeper=keeper,
+        transcriber=transcriber
+        or WhisperTranscriber(settings.whisper, settings.models_dir, settings.n_threads),
+        max_audio_seconds=settings.max_audio_minutes * 60,
+        audio_language=settings.audio_language,
+    )
+    ingestor = Ingestor(
+        keeper=keeper,
+        voice=voice,
         reader=FileReader(
             ocr or TesseractOcr(settings.ocr_languages),
             ReadLimits(
@@ -162,15 +182,8 @@ def bootstrap(
                 max_unpacked_mb=settings.max_unpacked_mb,
             ),
         ),
-        transcriber=transcriber
-        or WhisperTranscriber(settings.whisper, settings.models_dir, settings.n_threads),
-        max_audio_seconds=settings.max_audio_minutes * 60,
-        audio_language=settings.audio_language,
-        max_file_bytes=settings.max_file_mb << 20,
-        quota_bytes=settings.quota_mb << 20 if settings.quota_mb else None,
-        days=days,
     )
-    ingestor.reindex_missing()
+    indexer.reindex_missing()
     summarizer = Summarizer(worker=worker, params=params, terms=picker.terms)
     digests = Digests(
         storage=storage,
@@ -200,31 +213,43 @@ def bootstrap(
     summaries = DocumentSummaries(
         storage=storage, queue=queue, summarizer=summarizer, retriever=retriever
     )
+    profiles = Profiles(storage)
+    rewriting = Rewriting(storage=storage, indexer=indexer, days=days)
+    asking = AskService(
+        answerer=answerer,
+        queue=queue,
+        storage=storage,
+        history_turns=settings.history_turns,
+        gatherer=gatherer,
+        summaries=summaries,
+        zone_of=zone_of,
+        max_waiting=settings.max_waiting_questions,
+    )
     return Services(
         settings=settings,
         storage=storage,
         store=store,
         embedder=embedder,
+        indexer=indexer,
         ingestor=ingestor,
-        rewriting=Rewriting(storage=storage, indexer=indexer, days=days),
+        voice=voice,
+        rewriting=rewriting,
+        inbound=Inbound(
+            profiles=profiles,
+            asking=asking,
+            ingestor=ingestor,
+            voice=voice,
+            rewriting=rewriting,
+        ),
         retriever=retriever,
         picker=picker,
         answerer=answerer,
-        asking=AskService(
-            answerer=answerer,
-            queue=queue,
-            storage=storage,
-            history_turns=settings.history_turns,
-            gatherer=gatherer,
-            summaries=summaries,
-            zone_of=zone_of,
-            max_waiting=settings.max_waiting_questions,
-        ),
+        asking=asking,
         gatherer=gatherer,
         summaries=summaries,
         days=days,
         memory=Memory(storage=storage, store=store, files=files),
-        profiles=Profiles(storage),
+        profiles=profiles,
         digests=digests,
         deliveries=Deliveries(
             storage, first_retry=timedelta(seconds=settings.delivery_retry_seconds)
@@ -236,7 +261,7 @@ def bootstrap(
             storage=storage,
             store=store,
             files=files,
-            ingestor=ingestor,
+            indexer=indexer,
             incoming=settings.incoming_dir,
         ),
         readiness=Readiness(storage=storage, store=store, worker=worker),

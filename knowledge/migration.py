@@ -59,7 +59,7 @@ def migrate_store(
             progress(f"copied {report.rows[table.name]} rows of {table.name}")
         _reset_sequences(target_sql)
         report.files_copied = _copy_files(source, target)
-        report.chunks_embedded = target.ingestor.reindex_missing()
+        report.chunks_embedded = target.indexer.reindex_missing()
         progress(f"embedded {report.chunks_embedded} chunks into the target vector store")
         report.problems = _verify(source, target, source_sql, target_sql, report)
     finally:

@@ -1,5 +1,6 @@
-"""The one rule for shared chats (bot/audience.py), for every kind of update: what the
-fake Bot API sends for each is read, and the route decided. Fast: no bot, no network."""
+"""The one rule for shared chats (services/chat_rule.py, read by bot/audience.py), for every
+kind of update: what the fake Bot API sends for each is read, and the route decided. Fast: no
+bot, no network."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from typing import Any
 import pytest
 from telegram import Update
 
-from bot.audience import Route, arrival, route, without_mention
+from bot.audience import arrival, without_mention
+from knowledge.services.chat_rule import Route, route
 from tests.fake_telegram import BOT_ID, BOT_USERNAME, FakeTelegram
 
 GROUP = {"id": -1001, "type": "supergroup"}

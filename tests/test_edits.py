@@ -74,7 +74,6 @@ def test_a_label_whose_embedding_fails_leaves_the_photo_as_it_was(
     services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     photo = services.ingestor.ingest_file(5, make_photo(tmp_path / "plate.jpg", ""))
-    services.rewriting.ask_label(5, photo.doc_id, message_id=77)
     vectors = services.store.count(5, photo.doc_id)
 
     def broken(texts: list[str]) -> list[list[float]]:
@@ -85,7 +84,9 @@ def test_a_label_whose_embedding_fails_leaves_the_photo_as_it_was(
         services.rewriting.describe(5, photo.doc_id, "lunch: borscht with sour cream")
     monkeypatch.undo()
     assert services.store.count(5, photo.doc_id) == vectors, "its vectors are all there"
-    assert services.rewriting.photo_asked_in(5, 77) == photo.doc_id, "still waiting for a label"
+    with services.storage.read() as uow:
+        kept = uow.documents.get(5, photo.doc_id)
+    assert kept is not None and "caption" not in kept.meta, "still without its label"
     services.rewriting.describe(5, photo.doc_id, "lunch: borscht with sour cream")
     assert any("borscht" in text for text in _texts(services, 5, "borscht sour cream"))
 
@@ -99,7 +100,7 @@ def test_the_quota_counts_the_text_and_vectors_derived_from_each_item(
         used = uow.documents.used_bytes(5)
     assert used > 3 * len(note.encode()), "the note, its chunk text and its vectors"
     assert services.memory.stats(5).storage_bytes == used
-    services.ingestor._quota_bytes = used + len(note.encode()) + 100  # the text alone fits
+    services.ingestor._keeper._quota_bytes = used + len(note.encode()) + 100  # the text alone fits
     with pytest.raises(QuotaExceeded):
         services.ingestor.add_note(5, note.replace("tulip", "crocus"))
 

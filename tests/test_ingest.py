@@ -230,6 +230,6 @@ def test_a_new_embedder_rebuilds_memory_from_the_kept_chunks(
         kept = {p.name for p in settings.vectors_dir.iterdir()}
         assert kept == {"use-multilingual-v2", "use-multilingual-v2.lock"}
         # Nothing is re-embedded twice: a second start finds the space complete.
-        assert rebuilt.ingestor.reindex_missing() == 0
+        assert rebuilt.indexer.reindex_missing() == 0
     finally:
         rebuilt.close()

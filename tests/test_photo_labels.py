@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import time_machine
 
+from bot.prompts import LabelPrompts
 from knowledge.bootstrap import Services
 from tests.audio import make_wav
 from tests.fakes import FakeTranscriber, ScriptedGenerator
@@ -20,20 +21,22 @@ LUNCH = "lunch: borscht with sour cream"
 def test_a_labelled_photo_is_found_and_described_in_the_digest(
     services: Services, generator: ScriptedGenerator, tmp_path: Path
 ) -> None:
+    prompts = LabelPrompts(tmp_path / LabelPrompts.FILE)  # the bot's table of photo questions
     plate = make_photo(tmp_path / "plate.jpg", "")  # nothing written on it; taken at 08:12
     services.digests.set_timezone(5, "UTC")
     with time_machine.travel(datetime(2026, 11, 20, 13, 0, tzinfo=UTC), tick=False):
         photo = services.ingestor.ingest_file(5, plate)
     assert photo.kind == "image" and photo.excerpt == ""
     assert not any("borscht" in hit.text for hit in services.retriever.search(5, "borscht", k=3))
-    services.rewriting.ask_label(5, photo.doc_id, message_id=77)
-    assert services.rewriting.photo_asked_in(6, 77) is None  # another user's reply: no
-    assert services.rewriting.photo_asked_in(5, 78) is None  # a reply to another message: no
-    assert services.rewriting.photo_asked_in(5, 77) == photo.doc_id
+    prompts.asked(5, 77, photo.doc_id)
+    assert prompts.photo_asked_in(6, 77) is None  # another user's reply: no
+    assert prompts.photo_asked_in(5, 78) is None  # a reply to another message: no
+    assert prompts.photo_asked_in(5, 77) == photo.doc_id
     services.rewriting.describe(5, photo.doc_id, LUNCH)
+    prompts.answered(5, photo.doc_id)
     hits = services.retriever.search(5, "borscht sour cream", k=3)
     assert hits and hits[0].doc_id == photo.doc_id and LUNCH in hits[0].text
-    assert services.rewriting.photo_asked_in(5, 77) is None  # answered once
+    assert prompts.photo_asked_in(5, 77) is None  # answered once
     items = services.digests.items(5, date(2026, 11, 20), ZoneInfo("UTC"))
     assert [(f"{i.at:%H:%M}", i.kind, i.line) for i in items] == [("08:12", "photo", LUNCH)]
     listed = services.memory.documents(5)

@@ -65,12 +65,16 @@ class _Context:
 
         self.bot = _RecordingBot()
         self.replies: dict[int, int] = {}
-        inbox = SimpleNamespace(
-            set_reply=lambda update_id, message_id: self.replies.__setitem__(update_id, message_id),
-            reply_of=lambda update_id: self.replies.get(update_id),
-        )
+
+        async def set_reply(update_id: int, message_id: int) -> None:
+            self.replies[update_id] = message_id
+
+        async def reply_of(update_id: int) -> int | None:
+            return self.replies.get(update_id)
+
+        delivery = SimpleNamespace(set_reply=set_reply, reply_of=reply_of)
         self.settings = SimpleNamespace(stream_edit_seconds=1.0)
-        self.services = SimpleNamespace(inbox=inbox)
+        self.state = SimpleNamespace(delivery=delivery)
 
 
 async def test_live_message_grows_splits_and_resumes() -> None:

@@ -4,10 +4,12 @@ plurals, and err_<code>: every core error's wording, with its parameters."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from bot.texts import en, es, ru, zh
 from knowledge.domain.errors import MnemoError
+from knowledge.domain.model import Hit
 
 BY_LANGUAGE: dict[str, dict[str, str]] = {
     "en": en.TEXTS,
@@ -53,3 +55,31 @@ def plural_form(language: str, n: int) -> int:
             return 0
         return 1 if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14 else 2
     return 0 if n == 1 else 1
+
+
+def written_at(moment: datetime, language: str) -> str:
+    """A date and time the way the language writes them: "Dec 1, 2026 08:33",
+    "1 дек 2026, 08:33", "1 dic 2026, 08:33", "2026年12月1日 08:33"."""
+    month = t("months", language).split("|")[moment.month - 1]
+    return t(
+        "date_time",
+        language,
+        day=moment.day,
+        month=month,
+        year=moment.year,
+        time=f"{moment:%H:%M}",
+    )
+
+
+def source_label(hit: Hit, language: str) -> str:
+    """Where a quoted line comes from, in the user's language: a note or voice note by
+    when it was written, a document by its name and page or section."""
+    if hit.source_kind in ("note", "voice"):
+        key = "source_note" if hit.source_kind == "note" else "source_voice"
+        when = written_at(hit.created_at, language) if hit.created_at else ""
+        return t(key, language, when=when).strip()
+    if hit.page is not None:
+        return t("source_page", language, name=hit.doc_name, page=hit.page)
+    if hit.heading:
+        return t("source_section", language, name=hit.doc_name, heading=hit.heading)
+    return hit.doc_name

@@ -207,4 +207,10 @@ TEXTS: dict[str, str] = {
     "digest_week_header": "🗓 Your week, {first} – {last}",
     "weekly_off": "📅 weekly: off",
     "weekly_at": "📅 Your week comes every {day} at {at}.",
+    "months": "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec",
+    "date_time": "{month} {day}, {year} {time}",
+    "source_note": "note of {when}",
+    "source_voice": "voice note of {when}",
+    "source_page": "{name} p.{page}",
+    "source_section": "{name} § {heading}",
 }

@@ -195,4 +195,10 @@ TEXTS: dict[str, str] = {
     "digest_week_header": "🗓 Ваша неделя, {first} – {last}",
     "weekly_off": "📅 за неделю: нет",
     "weekly_at": "📅 Сводка за неделю приходит: {day}, {at}.",
+    "months": "янв|фев|мар|апр|мая|июн|июл|авг|сен|окт|ноя|дек",
+    "date_time": "{day} {month} {year}, {time}",
+    "source_note": "заметка от {when}",
+    "source_voice": "голосовая заметка от {when}",
+    "source_page": "{name}, с. {page}",
+    "source_section": "{name} § {heading}",
 }

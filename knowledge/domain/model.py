@@ -54,9 +54,6 @@ class SparseVec:
     values: list[float]
 
 
-# In a photo's meta: the chat message that asked the user what the photo shows.
-LABEL_ASKED_IN = "label_asked_in"
-
 _POINT_NAMESPACE = uuid.UUID("0b9c3f52-4b8e-4b63-9a4e-5d6f0e8e7a11")
 
 

@@ -93,10 +93,6 @@ class Documents(Protocol):
 
     def set_meta(self, user_id: int, doc_id: int, meta: dict[str, Any]) -> None: ...
 
-    def photo_awaiting_label(self, user_id: int, message_id: int) -> StoredDocument | None:
-        """The user's photo whose label was asked for in that chat message."""
-        ...
-
     def of_user(self, user_id: int) -> list[tuple[StoredDocument, int]]:
         """Every document of the user, oldest first, with its number of chunks."""
         ...

@@ -27,7 +27,7 @@ from pathlib import Path
 from knowledge.domain.model import StoredDocument
 from knowledge.domain.ports import OriginalFiles, VectorStore
 from knowledge.domain.repositories import Storage
-from knowledge.services.ingest import Ingestor
+from knowledge.services.indexing import Indexer
 
 log = logging.getLogger(__name__)
 
@@ -58,13 +58,13 @@ class Doctor:
         storage: Storage,
         store: VectorStore,
         files: OriginalFiles,
-        ingestor: Ingestor,
+        indexer: Indexer,
         incoming: Path,
     ) -> None:
         self._storage = storage
         self._store = store
         self._files = files
-        self._ingestor = ingestor
+        self._indexer = indexer
         self._incoming = incoming
 
     def examine(
@@ -133,7 +133,7 @@ class Doctor:
                         f"document {doc_id} of user {user_id} has {stored.get(doc_id, 0)} "
                         f"vectors for {chunks} chunks",
                         ("re-embedded it from its chunks", "would re-embed it"),
-                        partial(self._ingestor.reindex_document, user_id, doc_id),
+                        partial(self._indexer.reindex_document, user_id, doc_id),
                     )
         return findings
 

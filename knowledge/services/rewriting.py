@@ -1,5 +1,5 @@
-"""Changing what an item says after it was kept: a photo's label, asked for when it had no
-words, and an edited chat message's note or caption. The new text is embedded first and
+"""Changing what an item says after it was kept: a photo's label (the bot asks for one when
+it had no words), and an edited chat message's note or caption. The new text is embedded first and
 written with its vectors in one step (services/indexing.py `rewrite`): a failure leaves the
 item as it was."""
 
@@ -9,7 +9,7 @@ import logging
 from dataclasses import dataclass
 
 from knowledge.domain.errors import DocumentNotFound, EmptyFile
-from knowledge.domain.model import LABEL_ASKED_IN, Chunk, Section, StoredDocument
+from knowledge.domain.model import Chunk, Section, StoredDocument
 from knowledge.domain.repositories import Storage
 from knowledge.services.indexing import Indexer, Rewrite
 from knowledge.services.ingest import note_name
@@ -42,29 +42,15 @@ class Rewriting:
         with self._storage.begin() as uow:
             self._days.record(uow, doc, text, zone)
 
-    def ask_label(self, user_id: int, doc_id: int, message_id: int) -> None:
-        """Remember that `message_id` asked the user what the photo shows."""
-        with self._storage.begin() as uow:
-            doc = uow.documents.get(user_id, doc_id)
-            if doc is not None:
-                uow.documents.set_meta(user_id, doc_id, {**doc.meta, LABEL_ASKED_IN: message_id})
-
-    def photo_asked_in(self, user_id: int, message_id: int) -> int | None:
-        """The photo a reply to `message_id` describes, if that message asked for one."""
-        with self._storage.read() as uow:
-            doc = uow.documents.photo_awaiting_label(user_id, message_id)
-        return doc.id if doc else None
-
     def describe(self, user_id: int, doc_id: int, text: str) -> None:
         """Make `text` a photo's description, as a caption would be: searchable, and its
         line in the digest. Its vectors are written again with it; if that fails, the photo
-        keeps what it had (and still waits for its label)."""
+        keeps what it had (and the bot still waits for its label: bot/prompts.py)."""
         text = text.strip()
         if not text:
             raise EmptyFile("the description is empty", "note_empty")
         doc, old = self._document_with_chunks(user_id, doc_id)
-        meta = {k: v for k, v in doc.meta.items() if k != LABEL_ASKED_IN}
-        meta["caption"] = text
+        meta = {**doc.meta, "caption": text}
         self._indexer.rewrite(doc, Rewrite(_captioned(text, old), meta=meta))
         self._reread_days(doc, text)
 

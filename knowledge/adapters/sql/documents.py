@@ -11,7 +11,6 @@ from sqlalchemy import delete, func, select, update
 from knowledge.adapters.sql.base import READY, Repository
 from knowledge.adapters.sql.records import ChunkRecord, Document, Note, utcnow
 from knowledge.domain.model import (
-    LABEL_ASKED_IN,
     Chunk,
     Extracted,
     NoteEntry,
@@ -101,17 +100,6 @@ class SqlDocuments(Repository):
             .where(Document.id == doc_id, Document.user_id == user_id)
             .values(meta=meta)
         )
-
-    def photo_awaiting_label(self, user_id: int, message_id: int) -> StoredDocument | None:
-        rows = self._session.scalars(
-            select(Document)
-            .where(Document.user_id == user_id, Document.kind == "image")
-            .order_by(Document.id.desc())
-        )
-        for row in rows:
-            if (row.meta or {}).get(LABEL_ASKED_IN) == message_id:
-                return document_of(row)
-        return None
 
     def set_summary(self, user_id: int, doc_id: int, summary: str | None) -> None:
         self._session.execute(

@@ -1,6 +1,5 @@
-"""After every handler: the update marked handled (exactly once across restarts); and the
-one error handler, which logs first and then tells the user briefly, in their private chat
-(never in a group, never internals)."""
+"""The one error handler: it logs first and then tells the user briefly, in their private
+chat (never in a group, never internals). Marking updates handled is bot/delivery.py's."""
 
 from __future__ import annotations
 
@@ -15,12 +14,6 @@ from bot.texts import error_text, t
 from knowledge.domain.errors import MnemoError
 
 log = logging.getLogger(__name__)
-
-
-async def settle(update: Update, context: MnemoContext) -> None:
-    """Mark the update handled, so a restart does not replay it."""
-    context.state.replaying.discard(update.update_id)
-    await in_thread(context.services.inbox.done, update.update_id)
 
 
 async def on_error(update: object, context: MnemoContext) -> None:

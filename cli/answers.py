@@ -1,0 +1,98 @@
+"""What the command line prints for a question or a recording: the answer with the lines of
+memory that back it, a gathered list, a summary, in the question's language (or --lang);
+a recording heard first, then answered or kept (knowledge/services/inbound.py decides)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from bot.render_gathered import heading
+from bot.texts import source_label, t
+from cli.console import out
+from knowledge.bootstrap import Services
+from knowledge.domain.ports import Progress
+from knowledge.services.answering import Answer
+from knowledge.services.asking import AskEvent, Summarised
+from knowledge.services.gathering import PAGE_ITEMS, Gathered
+from knowledge.services.inbound import Arrival, Kept, Meant, Question, Recording, Refused
+
+
+async def print_answer(
+    svc: Services,
+    user: int,
+    question: str,
+    with_history: bool,
+    show_all: bool = False,
+    language: str | None = None,
+) -> None:
+    """The checked answer, then the lines of memory that back it (or the nearest ones); a
+    gathered list day by day (PAGE_ITEMS items unless `show_all`); a document's summary.
+
+    The model's text is not streamed here: an answer no evidence backs is replaced, and a
+    terminal cannot take back what it printed.
+    """
+    arrival = Arrival(user, question, meant=Meant.QUESTION)
+    outcome = await svc.inbound.receive(arrival, with_history=with_history, condense_missing=True)
+    if isinstance(outcome, Refused):
+        raise outcome.error
+    assert isinstance(outcome, Question)  # meant as one: nothing is kept
+    await _print_events(outcome.answer(), None if show_all else PAGE_ITEMS, language)
+
+
+async def _print_events(
+    events: AsyncIterator[AskEvent], limit: int | None, language: str | None = None
+) -> None:
+    """The answer's events, printed in the question's language (or `language`)."""
+    async for event in events:
+        if isinstance(event, Gathered):
+            _print_gathered(event, limit, language or event.plan.language)
+        elif isinstance(event, Summarised):
+            said = language or event.plan.language
+            text = (
+                event.summary.plain()
+                if event.summary
+                else t("summary_no_document", said).split(";")[0] + "."
+            )
+            out.print(text, markup=False, highlight=False)
+        elif isinstance(event, Answer):
+            said = language or event.language
+            out.print(event.text, markup=False)
+            if event.quotes:
+                words = t("from_memory" if event.found else "closest", said)
+                out.print(f"[dim]{_without_icon(words)}[/dim]")
+            for quote in event.quotes:
+                out.print(f"  > {quote.text}", markup=False, highlight=False)
+                label = source_label(quote.hit, said)
+                out.print(f"    — {label}", markup=False, style="dim")
+
+
+def _without_icon(text: str) -> str:
+    """The bot's words without their leading emoji, for a terminal."""
+    first, _, rest = text.partition(" ")
+    return rest if rest and not any(ch.isalnum() for ch in first) else text
+
+
+def _print_gathered(gathered: Gathered, limit: int | None, language: str) -> None:
+    out.print(heading(gathered, language), markup=False, highlight=False)
+    if gathered.found:
+        out.print(gathered.plain(limit), markup=False, highlight=False)
+
+
+async def listen(svc: Services, user: int, path: Path, report: Progress) -> None:
+    """A recording, as the bot hears one: a spoken question is answered, anything else
+    kept as a voice note with its recording."""
+    arrival = Arrival(user, recording=Recording(path, path.name, "audio/ogg"))
+    outcome = await svc.inbound.receive(
+        arrival, progress=report, with_history=False, condense_missing=True
+    )
+    if isinstance(outcome, Refused):
+        raise outcome.error
+    if outcome.heard is not None:
+        out.print(f"🎙 “{outcome.heard.text}”", markup=False, highlight=False)
+    if isinstance(outcome, Question):
+        await _print_events(outcome.answer(), None)
+    elif isinstance(outcome, Kept):
+        result = outcome.result
+        verb = "already in memory as" if result.duplicate else "kept as voice note"
+        out.print(f"✓ {path.name}: {verb} document {result.doc_id}")

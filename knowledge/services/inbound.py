@@ -1,0 +1,226 @@
+"""What arrived, and what it means: the one call an entry point makes for a message.
+
+A typed text, a recording, a forwarded message, a reply to "What's on this photo?", from a
+private or a shared chat: `Inbound.receive` decides whether it is a question to answer (a
+fact, or a gathering: a day, a subject, a count, a summary), a note to keep, a photo's
+label, or refused, does it, and returns what to render. The bot and the command line both
+call it, so a spoken question is answered from either.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncGenerator, Callable
+from dataclasses import dataclass, replace
+from enum import Enum
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from knowledge.domain.errors import MnemoError
+from knowledge.domain.model import Transcript
+from knowledge.domain.ports import Progress, no_progress
+from knowledge.services.asking import AskEvent, AskService
+from knowledge.services.fair_queue import PositionCallback
+from knowledge.services.ingest import Ingestor, IngestResult
+from knowledge.services.planning import Kind, wants_answer
+from knowledge.services.profiles import Profile, Profiles
+from knowledge.services.rewriting import Rewriting
+from knowledge.services.voice import VoiceNotes
+
+log = logging.getLogger(__name__)
+
+
+class Meant(Enum):
+    """What the sender said the message is: /ask, /note, or nothing (read from its words)."""
+
+    EITHER = "either"
+    QUESTION = "question"
+    NOTE = "note"
+
+
+@dataclass(frozen=True)
+class Recording:
+    """A recording to listen to; `name` is how its voice note is listed."""
+
+    path: Path
+    name: str | None = None
+    mime: str = "audio/ogg"
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """What came in. `text` is a typed message's text, or what a recording was already
+    heard to say (a kept question replayed); `labels` the photo whose "What's on it?" this
+    replies to; `shared` that it came from a group (where only questions are admitted, and
+    answered in private); `origin` whom a forward came from; `source` the chat message's
+    own key, so a redelivery or an edit finds what it made."""
+
+    user_id: int
+    text: str = ""
+    recording: Recording | None = None
+    client_language: str | None = None
+    meant: Meant = Meant.EITHER
+    labels: int | None = None
+    shared: bool = False
+    origin: str | None = None
+    source: str | None = None
+
+    def with_recording(self, recording: Recording) -> Arrival:
+        return replace(self, recording=recording)
+
+
+@dataclass(frozen=True)
+class Question:
+    """Something to answer; `gathering` when it is a list, a count, a sum or a summary
+    rather than one fact. Nothing is asked until `answer` is iterated."""
+
+    profile: Profile
+    text: str
+    gathering: bool
+    heard: Transcript | None
+    _ask: Callable[[PositionCallback | None], AsyncGenerator[AskEvent, None]]
+
+    def answer(self, on_position: PositionCallback | None = None) -> AsyncGenerator[AskEvent, None]:
+        """The answer's events: text pieces, then the final Answer (or Gathered, Summarised,
+        Cancelled); `on_position` hears the question's place in the model's queue."""
+        return self._ask(on_position)
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A note (typed, forwarded or spoken) in memory; `result.duplicate` when it was
+    already there (the same message delivered again, the same recording)."""
+
+    profile: Profile
+    result: IngestResult
+    origin: str | None = None
+    heard: Transcript | None = None
+
+
+@dataclass(frozen=True)
+class Labelled:
+    """A photo's description, from the reply to the question about it."""
+
+    profile: Profile
+    doc_id: int
+    text: str
+    heard: Transcript | None = None
+
+
+@dataclass(frozen=True)
+class Refused:
+    """Nothing kept, nothing asked: `error` says why (too long, silent, over the quota...)."""
+
+    profile: Profile
+    error: MnemoError
+    heard: Transcript | None = None
+
+
+Outcome = Question | Kept | Labelled | Refused
+
+
+class Inbound:
+    def __init__(
+        self,
+        *,
+        profiles: Profiles,
+        asking: AskService,
+        ingestor: Ingestor,
+        voice: VoiceNotes,
+        rewriting: Rewriting,
+    ) -> None:
+        self._profiles = profiles
+        self._asking = asking
+        self._ingestor = ingestor
+        self._voice = voice
+        self._rewriting = rewriting
+
+    async def receive(
+        self,
+        arrival: Arrival,
+        *,
+        progress: Progress = no_progress,
+        with_history: bool = True,
+        condense_missing: bool = False,
+    ) -> Outcome:
+        """Decide what `arrival` is and do it. `progress` hears how listening goes;
+        `with_history` puts the
+        recent turns in the prompt; `condense_missing` writes a summary's missing parts
+        before answering (the CLI: no background worker does it there)."""
+        profile = await asyncio.to_thread(
+            self._profiles.get_or_create, arrival.user_id, arrival.client_language
+        )
+        heard: Transcript | None = None
+        text = arrival.text
+        if arrival.recording is not None and not text:
+            try:
+                heard = await asyncio.to_thread(
+                    self._voice.transcribe,
+                    arrival.recording.path,
+                    language=profile.language,
+                    progress=progress,
+                )
+            except MnemoError as exc:
+                log.info("a recording was refused (%s): %s", exc.code, exc)
+                return Refused(profile, exc)
+            text = heard.text
+        try:
+            if arrival.labels is not None and not arrival.shared:
+                await asyncio.to_thread(
+                    self._rewriting.describe, arrival.user_id, arrival.labels, text
+                )
+                return Labelled(profile, arrival.labels, text, heard)
+            if self._is_question(arrival, text):
+                asked = await self._asking.plan(arrival.user_id, text)
+                ask = partial(
+                    self._ask_later,
+                    arrival.user_id,
+                    text,
+                    plan=asked,
+                    with_history=with_history,
+                    max_tokens=profile.max_tokens,
+                    condense_missing=condense_missing,
+                )
+                return Question(profile, text, asked.kind != Kind.FACT, heard, ask)
+            result = await asyncio.to_thread(self._keep, arrival, text, heard)
+        except MnemoError as exc:
+            log.info("a message was refused (%s): %s", exc.code, exc)
+            return Refused(profile, exc, heard)
+        return Kept(profile, result, arrival.origin, heard)
+
+    def _ask_later(
+        self,
+        user_id: int,
+        text: str,
+        on_position: PositionCallback | None,
+        **options: Any,
+    ) -> AsyncGenerator[AskEvent, None]:
+        return self._asking.ask(user_id, text, on_position=on_position, **options)
+
+    @staticmethod
+    def _is_question(arrival: Arrival, text: str) -> bool:
+        """/ask and /note decide; else in a group whatever reached the bot asks it
+        something (nothing of a group's is kept unasked); a forward is kept as it is;
+        otherwise the words decide."""
+        if arrival.meant is not Meant.EITHER:
+            return arrival.meant is Meant.QUESTION
+        if arrival.shared:
+            return True
+        return arrival.origin is None and wants_answer(text)
+
+    def _keep(self, arrival: Arrival, text: str, heard: Transcript | None) -> IngestResult:
+        if heard is not None and arrival.recording is not None:
+            recording = arrival.recording
+            return self._voice.add_voice(
+                arrival.user_id,
+                recording.path,
+                heard,
+                name=recording.name,
+                mime=recording.mime,
+                source=arrival.source,
+            )
+        return self._ingestor.add_note(
+            arrival.user_id, text, origin=arrival.origin, source=arrival.source
+        )
