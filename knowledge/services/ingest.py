@@ -78,7 +78,9 @@ class Ingestor:
         return result_of(doc, len(chunks), started, excerpt)
 
     def is_recording(self, path: Path) -> bool:
-        """Audio, told apart by content: listened to (services/voice.py), not read."""
+        """Audio, told apart by content: listened to (services/voice.py), not read. An
+        empty or too large file is refused first, as `ingest_file` refuses it."""
+        self._keeper.check_size(path)
         return self._reader.detect(path)[0] == "audio"
 
     def add_note(
