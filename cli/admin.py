@@ -20,6 +20,7 @@ from knowledge.adapters.provision import install_embedder as provision_embedder
 from knowledge.adapters.provision import install_llm as provision_llm
 from knowledge.adapters.provision import install_speech as provision_speech
 from knowledge.bootstrap import bootstrap
+from knowledge.domain.ports import BuildsIndexes
 from knowledge.services.memory import human_size
 from knowledge.settings import Settings
 
@@ -114,7 +115,11 @@ def index() -> None:
     them stays fast; searches and writes go on meanwhile. The bot does this on its own every
     few minutes; a Qdrant server builds its own."""
     with services() as svc, reported_errors():
-        built = svc.store.index()
+        store = svc.store
+        if not isinstance(store, BuildsIndexes):
+            out.print("nothing to build: this vector store builds its own indexes")
+            return
+        built = store.index()
     if built:
         out.print("✓ search index built")
     else:

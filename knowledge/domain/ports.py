@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
-
-from tokenizers import Tokenizer
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from knowledge.domain.model import (
     Extracted,
@@ -20,6 +18,7 @@ from knowledge.domain.search import SearchPlan
 
 if TYPE_CHECKING:
     from PIL.Image import Image
+    from tokenizers import Tokenizer
 
 
 class Embedder(Protocol):
@@ -74,12 +73,18 @@ class VectorStore(Protocol):
         """Every user with points in the store (for the doctor's cross-check)."""
         ...
 
+    def close(self) -> None: ...
+
+
+@runtime_checkable
+class BuildsIndexes(Protocol):
+    """A store that builds its search indexes when asked (the embedded Qdrant Edge); a
+    Qdrant server builds its own, the in-memory store needs none."""
+
     def index(self) -> bool:
         """Build the search indexes the store wants, without holding up searches or writes;
-        True when a new index now serves searches. A Qdrant server builds its own."""
+        True when a new index now serves searches."""
         ...
-
-    def close(self) -> None: ...
 
 
 class Generator(Protocol):

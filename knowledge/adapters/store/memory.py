@@ -71,10 +71,6 @@ class MemoryVectorStore:
         with self._lock:
             return {p.user_id for p in self._points.values()}
 
-    def index(self) -> bool:
-        """Searches scan every point: there is no index to build."""
-        return False
-
     def close(self) -> None:
         """Nothing to release."""
 

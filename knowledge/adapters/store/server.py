@@ -141,10 +141,6 @@ class QdrantServerStore:
         response = self._client.facet(self._collection, key=USER, limit=FACET_LIMIT, exact=True)
         return {int(hit.value) for hit in response.hits}
 
-    def index(self) -> bool:
-        """The server builds per-user HNSW in its own background (see the collection's config)."""
-        return False
-
     def close(self) -> None:
         self._client.close()
 
