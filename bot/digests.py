@@ -60,12 +60,17 @@ def _week_job(user_id: int) -> str:
     return f"week:{user_id}"
 
 
-async def scheduled_week(context: MnemoContext) -> None:
-    """The weekly job: the last seven days, sent once by the rule of scheduled messages."""
+async def _schedule_of_job(context: MnemoContext) -> Schedule:
+    """The schedule of the user a digest job runs for."""
     job = context.job
     assert job is not None and job.user_id is not None
+    return await in_thread(context.services.digests.schedule, job.user_id)
+
+
+async def scheduled_week(context: MnemoContext) -> None:
+    """The weekly job: the last seven days, sent once by the rule of scheduled messages."""
     services = context.services
-    schedule = await in_thread(services.digests.schedule, job.user_id)
+    schedule = await _schedule_of_job(context)
     today = schedule.today(datetime.now(UTC))
     key = week_key(schedule.user_id, today)
     if await in_thread(services.deliveries.is_done, key):
@@ -104,10 +109,8 @@ async def plan_all(application: MnemoApplication) -> None:
 
 async def scheduled_digest(context: MnemoContext) -> None:
     """The daily job: build today's digest and send it once."""
-    job = context.job
-    assert job is not None and job.user_id is not None
     services = context.services
-    schedule = await in_thread(services.digests.schedule, job.user_id)
+    schedule = await _schedule_of_job(context)
     day = schedule.today(datetime.now(UTC))
     await send_digest(context, services, schedule, day)
 
