@@ -249,3 +249,45 @@ def test_every_reply_text_exists_in_every_language_with_the_same_fields() -> Non
             fields = {f for _, f, _, _ in string.Formatter().parse(text) if f}
             wanted = {f for _, f, _, _ in string.Formatter().parse(english[key]) if f}
             assert fields == wanted, (language, key)
+
+
+async def test_a_question_behind_anothers_is_told_its_place_in_line(
+    bot, services, generator
+) -> None:
+    import asyncio
+
+    application, request = bot
+    services.ingestor.add_note(17, "The spare key is under the blue flower pot.")
+    generator.enqueue("Under the blue flower pot [1].")
+    gate = asyncio.Event()
+    held = asyncio.create_task(services.queue.run(99, gate.wait))  # someone else's answer
+    await asyncio.sleep(0)
+    asked = asyncio.create_task(_send(application, _message(17, "Where is the spare key?")))
+    for _ in range(100):
+        if t("queued", "en", position=1) in request.said(17):
+            break
+        await asyncio.sleep(0.02)
+    assert t("queued", "en", position=1) in request.said(17)
+    gate.set()
+    await asyncio.gather(held, asked)
+    assert "blue flower pot" in request.said(17)[-1]
+
+
+async def test_a_note_over_the_quota_is_refused_in_the_users_language(bot, services) -> None:
+    application, request = bot
+    services.ingestor._keeper._quota_bytes = 10
+    await _send(application, _message(18, "The spare key is under the blue flower pot.", lang="ru"))
+    [said] = request.said(18)
+    assert said.startswith("в вашей памяти") and "квота" in said, said
+    assert services.memory.documents(18) == []
+
+
+async def test_a_recording_too_long_by_its_reported_length_is_refused_unheard(
+    bot, services
+) -> None:
+    application, request = bot
+    voice = {"file_id": "voice-2", "file_unique_id": "v2", "duration": 3600, "file_size": 1000}
+    await _send(application, _message(19, voice=voice, lang="zh"))
+    limit = f"{services.settings.max_audio_minutes:g}"
+    assert request.said(19) == [t("voice_too_long", "zh", minutes="60.0", limit=limit)]
+    assert not any(name == "getFile" for name, _ in request.calls)
