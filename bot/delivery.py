@@ -67,6 +67,7 @@ class Delivery:
         if update_id in self._pending:
             self._pending.discard(update_id)
             return
+        self._heard.pop(update_id, None)
         await asyncio.to_thread(self._inbox.done, update_id)
 
     async def keep_pending(self, update_id: int, reason: str, heard: str | None = None) -> None:
@@ -86,8 +87,9 @@ class Delivery:
             self._watcher = asyncio.get_running_loop().create_task(self._watch(), name="llm-watch")
 
     def heard(self, update_id: int) -> str | None:
-        """What a kept spoken question said, once."""
-        return self._heard.pop(update_id, None)
+        """What a kept spoken question said, until the update is settled (a second wait
+        for the model keeps it too)."""
+        return self._heard.get(update_id)
 
     async def _watch(self) -> None:
         wait = FIRST_WAIT_SECONDS
