@@ -154,3 +154,6 @@ async def test_what_was_noted_that_day_is_every_item_written_then(services: Serv
     noted = await _ask(services, "What did I note on Wednesday?")
     assert isinstance(noted, Gathered) and noted.plan.written
     assert "Ужин у бабушки в субботу в 19:00" in _texts(noted)  # written then, about Saturday
+    chinese = await _ask(services, "我周三记了什么？")  # "记" is no subject: every item
+    assert isinstance(chinese, Gathered) and chinese.plan.written
+    assert _texts(chinese) == _texts(noted)

@@ -124,7 +124,7 @@ _GENERIC = re.compile(
     r"^(?:(?:do|done|did|doing|been|up|to|happen\w*|going|get|got|on|there|new|note\w*|add\w*"
     r"|делал\w*|сделал\w*|был\w*|было|произошло|происходило|занимал\w*|нового|ново\w*"
     r"|hice|hicimos|hecho|hiciste|pasó|hay|tengo|tuve|nuevo|hacer|ocurrió"
-    r"|做|干|发生|安排|事|事情|有|做了|干了)\s*)*$",
+    r"|做|干|发生|安排|事|事情|有|做了|干了|记|写|存|记下|发)\s*)*$",
     re.IGNORECASE,
 )
 _SCAFFOLD = _words(
