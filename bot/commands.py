@@ -24,7 +24,7 @@ from bot.common import in_thread, profile_of, reply, user_id_of
 from bot.context import MnemoContext
 from bot.live import LiveMessage
 from bot.render import search_results
-from bot.texts import LANGUAGE_NAMES, t
+from bot.texts import LANGUAGE_NAMES, kind_name, t
 from knowledge.domain.errors import DocumentNotFound
 from knowledge.services.memory import Stats, human_size
 from knowledge.services.profiles import ANSWER_TOKENS, LANGUAGES
@@ -77,9 +77,7 @@ async def search(update: Update, context: MnemoContext) -> None:
     if not query:
         await reply(update, t("usage_search", language))
         return
-    services = context.services
-    hits = await in_thread(services.retriever.search, user_id_of(update), query, k=5)
-    found = await in_thread(services.picker.best_per_hit, query, hits)
+    found = await in_thread(context.services.passages.find, user_id_of(update), query)
     await reply(update, search_results(found, language), html=True)
 
 
@@ -93,8 +91,8 @@ async def docs(update: Update, context: MnemoContext) -> None:
     shown = documents[-DOCS_SHOWN:]
     lines = [f"<b>{escape(t('docs_header', language))}</b>"]
     lines += [
-        f"{d.id}. {escape(d.name)} — {d.kind}"
-        + (f", {d.pages} p." if d.pages else "")
+        f"{d.id}. {escape(d.name)} — {escape(kind_name(d.kind, language))}"
+        + (f", {t('pages_short', language, pages=d.pages)}" if d.pages else "")
         + f", {d.created_at:%Y-%m-%d}"
         for d in shown
     ]

@@ -52,6 +52,7 @@ from knowledge.services.keeping import Keeper
 from knowledge.services.llm_worker import LlmWorker
 from knowledge.services.memory import Memory
 from knowledge.services.named_dates import DayReader
+from knowledge.services.passages import Passages
 from knowledge.services.profiles import Profiles
 from knowledge.services.readiness import Readiness
 from knowledge.services.retrieval import Retriever
@@ -74,6 +75,7 @@ class Services:
     inbound: Inbound
     retriever: Retriever
     picker: EvidencePicker
+    passages: Passages
     answerer: Answerer
     asking: AskService
     memory: Memory
@@ -243,6 +245,7 @@ def bootstrap(
         ),
         retriever=retriever,
         picker=picker,
+        passages=Passages(retriever=retriever, picker=picker),
         answerer=answerer,
         asking=asking,
         gatherer=gatherer,

@@ -291,3 +291,15 @@ async def test_a_recording_too_long_by_its_reported_length_is_refused_unheard(
     limit = f"{services.settings.max_audio_minutes:g}"
     assert request.said(19) == [t("voice_too_long", "zh", minutes="60.0", limit=limit)]
     assert not any(name == "getFile" for name, _ in request.calls)
+
+
+async def test_docs_and_search_speak_the_users_language(bot, services) -> None:
+    application, request = bot
+    services.profiles.set_language(20, "zh")
+    services.ingestor.add_note(20, "车库密码是4471")
+    await _send(application, _message(20, "/docs", lang="zh"))
+    listing = request.said(20)[-1]
+    assert listing.startswith(f"<b>{t('docs_header', 'zh')}</b>") and "— 笔记," in listing
+    await _send(application, _message(20, "/search 车库密码", lang="zh"))
+    found = request.said(20)[-1]
+    assert "车库密码是4471" in found and "的笔记" in found

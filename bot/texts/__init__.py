@@ -36,8 +36,14 @@ def error_text(error: MnemoError, language: str) -> str:
         return t("internal_error", language)
     params = dict(error.params)
     if "kind" in params:
-        params["kind_name"] = t(f"kind_{params['kind']}", language)
+        params["kind_name"] = kind_name(str(params["kind"]), language)
     return t(key, language, **params)
+
+
+def kind_name(kind: str, language: str) -> str:
+    """What a kind of item is called ("note", "PDF", "voice note"); an unknown kind as is."""
+    key = f"kind_{kind}"
+    return t(key, language) if key in TEXTS else kind
 
 
 def counted(key: str, language: str, n: int) -> str:

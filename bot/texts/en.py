@@ -213,4 +213,7 @@ TEXTS: dict[str, str] = {
     "source_voice": "voice note of {when}",
     "source_page": "{name} p.{page}",
     "source_section": "{name} § {heading}",
+    "kind_note": "note",
+    "kind_voice": "voice note",
+    "pages_short": "{pages} p.",
 }

@@ -211,4 +211,7 @@ TEXTS: dict[str, str] = {
     "source_voice": "nota de voz del {when}",
     "source_page": "{name}, pág. {page}",
     "source_section": "{name} § {heading}",
+    "kind_note": "nota",
+    "kind_voice": "nota de voz",
+    "pages_short": "{pages} pág.",
 }

@@ -201,4 +201,7 @@ TEXTS: dict[str, str] = {
     "source_voice": "голосовая заметка от {when}",
     "source_page": "{name}, с. {page}",
     "source_section": "{name} § {heading}",
+    "kind_note": "заметка",
+    "kind_voice": "голосовая заметка",
+    "pages_short": "{pages} с.",
 }

@@ -177,4 +177,7 @@ TEXTS: dict[str, str] = {
     "source_voice": "{when} 的语音笔记",
     "source_page": "{name} 第 {page} 页",
     "source_section": "{name} § {heading}",
+    "kind_note": "笔记",
+    "kind_voice": "语音笔记",
+    "pages_short": "{pages} 页",
 }
