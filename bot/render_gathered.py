@@ -87,10 +87,8 @@ def _row(found: Found) -> str:
     item = found.item
     amount = f" — <b>{escape(str(found.amount))}</b>" if found.amount else ""
     icon = _ICONS.get(item.kind, "•")
-    if item.at.date() == found.day:
-        return f"{item.at:%H:%M} {icon} {escape(found.line)}{amount}"
-    at = f"{found.hour:02d}:00" if found.hour is not None else "··:··"
-    return f"{at} {icon} {escape(found.line)}{amount} <i>(✎ {item.at:%m-%d})</i>"
+    row = f"{found.clock or '··:··'} {icon} {escape(found.line)}{amount}"
+    return f"{row} <i>(✎ {found.noted_on:%m-%d})</i>" if found.noted_on else row
 
 
 def summary_pages(summary: DocumentSummary | None, language: str) -> list[str]:

@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-from bot.render_gathered import heading
-from bot.texts import source_label, t
+from bot.render_gathered import day_label, heading
+from bot.texts import kind_name, source_label, t
 from cli.console import out
 from knowledge.bootstrap import Services
 from knowledge.domain.ports import Progress
@@ -74,9 +74,22 @@ def _without_icon(text: str) -> str:
 
 
 def _print_gathered(gathered: Gathered, limit: int | None, language: str) -> None:
+    """The heading, then day by day each item at its time, its kind in `language`."""
     out.print(heading(gathered, language), markup=False, highlight=False)
-    if gathered.found:
-        out.print(gathered.plain(limit), markup=False, highlight=False)
+    shown = 0
+    for day, items in gathered.by_day():
+        out.print(day_label(day, language), markup=False, highlight=False)
+        for found in items:
+            if limit is not None and shown >= limit:
+                more = t("cli_more", language, n=gathered.count - shown)
+                out.print(more, markup=False, highlight=False)
+                return
+            amount = f" [{found.amount}]" if found.amount else ""
+            noted = f" (✎ {found.noted_on:%m-%d})" if found.noted_on else ""
+            kind = kind_name(found.item.kind, language)
+            row = f"  {found.clock or '--:--'} {kind}: {found.line}{amount}{noted}"
+            out.print(row, markup=False, highlight=False)
+            shown += 1
 
 
 async def listen(svc: Services, user: int, path: Path, report: Progress) -> None:

@@ -51,6 +51,15 @@ def test_ask_without_memory_says_it_is_not_in_memory(run) -> None:
     assert done.stdout.strip() == "That is not in your memory."
 
 
+def test_a_gathered_list_speaks_the_questions_language(run) -> None:
+    run("note", "Пароль от wifi на даче: sosna2024", "--user", "6")
+    russian = run("ask", "Что я записал сегодня?", "--user", "6").stdout
+    assert "1 запись" in russian and " заметка: Пароль от wifi на даче: sosna2024" in russian
+    spanish = run("ask", "Что я записал сегодня?", "--user", "6", "--lang", "es").stdout
+    assert "1 elemento" in spanish and " nota: Пароль" in spanish
+    assert "note:" not in russian + spanish
+
+
 def test_missing_file_is_a_one_line_error(run, tmp_path: Path) -> None:
     done = run("ingest", str(tmp_path / "nope.pdf"), "--user", "1", code=1)
     assert done.stderr.strip().endswith("nope.pdf: no such file")

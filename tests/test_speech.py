@@ -67,6 +67,16 @@ def test_the_cli_keeps_a_voice_note_and_finds_it(run, tmp_path: Path) -> None:
     assert "voice" in run("docs", "--user", "3").stdout
 
 
+@pytest.mark.e2e
+def test_the_cli_answers_a_spoken_question_and_keeps_nothing_of_it(run, tmp_path: Path) -> None:
+    run("note", "The spare key is under the blue flower pot.", "--user", "4")
+    question = speak(tmp_path / "question.ogg", "Where is the spare key?")
+    said = run("ingest", str(question), "--user", "4").stdout
+    assert said.startswith("🎙 “") and "spare key" in said.lower()
+    assert "blue flower pot" in said  # the answer, or the nearest line of memory under it
+    assert "voice" not in run("docs", "--user", "4").stdout  # a question: no voice note kept
+
+
 def test_decoding_stops_at_the_limit_whatever_the_container_claims(
     whisper: WhisperTranscriber, tmp_path: Path
 ) -> None:

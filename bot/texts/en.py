@@ -216,4 +216,7 @@ TEXTS: dict[str, str] = {
     "kind_note": "note",
     "kind_voice": "voice note",
     "pages_short": "{pages} p.",
+    "cli_more": "… {n} more (--all shows them)",
+    "kind_photo": "photo",
+    "kind_document": "document",
 }

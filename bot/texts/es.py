@@ -214,4 +214,7 @@ TEXTS: dict[str, str] = {
     "kind_note": "nota",
     "kind_voice": "nota de voz",
     "pages_short": "{pages} pág.",
+    "cli_more": "… {n} más (--all los muestra)",
+    "kind_photo": "foto",
+    "kind_document": "documento",
 }

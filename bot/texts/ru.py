@@ -204,4 +204,7 @@ TEXTS: dict[str, str] = {
     "kind_note": "заметка",
     "kind_voice": "голосовая заметка",
     "pages_short": "{pages} с.",
+    "cli_more": "… и ещё {n} (--all покажет все)",
+    "kind_photo": "фото",
+    "kind_document": "документ",
 }

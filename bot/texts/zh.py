@@ -180,4 +180,7 @@ TEXTS: dict[str, str] = {
     "kind_note": "笔记",
     "kind_voice": "语音笔记",
     "pages_short": "{pages} 页",
+    "cli_more": "… 还有 {n} 条（--all 全部显示）",
+    "kind_photo": "照片",
+    "kind_document": "文档",
 }

@@ -70,6 +70,20 @@ class Found:
         return self.item.line
 
     @property
+    def clock(self) -> str | None:
+        """When it happens that day, "HH:MM": written then, or the hour its words name; None
+        for an item about another day that names no hour."""
+        if self.item.at.date() == self.day:
+            return f"{self.item.at:%H:%M}"
+        return f"{self.hour:02d}:00" if self.hour is not None else None
+
+    @property
+    def noted_on(self) -> date | None:
+        """The day it was written, when that is not the day it is about."""
+        written = self.item.at.date()
+        return written if written != self.day else None
+
+    @property
     def order(self) -> tuple[date, int, int]:
         """In time order by when it happens: the hour named, else the time written."""
         if self.item.at.date() == self.day:
@@ -108,13 +122,9 @@ class Gathered:
                     lines.append(f"… {self.count - shown} more (--all shows them)")
                     return "\n".join(lines)
                 amount = f" [{found.amount}]" if found.amount else ""
-                item = found.item
-                if item.at.date() == day:
-                    at, noted = f"{item.at:%H:%M}", ""
-                else:
-                    at = f"{found.hour:02d}:00" if found.hour is not None else "--:--"
-                    noted = f" (noted {item.at:%m-%d})"
-                lines.append(f"  {at} {item.kind}: {found.line}{amount}{noted}")
+                noted = f" (noted {found.noted_on:%m-%d})" if found.noted_on else ""
+                at = found.clock or "--:--"
+                lines.append(f"  {at} {found.item.kind}: {found.line}{amount}{noted}")
                 shown += 1
         return "\n".join(lines)
 
