@@ -69,11 +69,6 @@ class AskService:
         self._history_turns = history_turns
         self._running: dict[int, asyncio.Event] = {}
 
-    async def plan(self, user_id: int, question: str) -> Plan:
-        """What a question asks, read in the user's timezone (services/planning.py)."""
-        zone = await asyncio.to_thread(self._zone_of, user_id)
-        return plan_question(question, zone)
-
     async def ask(
         self,
         user_id: int,
@@ -83,7 +78,6 @@ class AskService:
         max_tokens: int | None = None,
         on_position: PositionCallback | None = None,
         condense_missing: bool = False,
-        plan: Plan | None = None,
     ) -> AsyncGenerator[AskEvent, None]:
         """Read what is asked (services/planning.py). A gathering (a day, a subject, a count,
         a sum) yields one `Gathered`, at once and without the model; a document's summary one
@@ -92,8 +86,9 @@ class AskService:
         how many go first), then yields the answer's text as it streams and the finished
         `Answer`; or `Cancelled`, once, when the user cancels. The exchange is kept unless
         cancelled. Raises TooManyWaiting when the user already has `max_waiting` questions
-        in line. `plan`: what `plan` read of it already."""
-        plan = plan or await self.plan(user_id, question)
+        in line."""
+        zone = await asyncio.to_thread(self._zone_of, user_id)
+        plan = plan_question(question, zone)
         log.info("question read as %s", plan.kind)
         if plan.gathers:
             gathered = await asyncio.to_thread(self._gatherer.gather, user_id, plan)

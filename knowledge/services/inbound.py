@@ -24,7 +24,7 @@ from knowledge.domain.ports import Progress, no_progress
 from knowledge.services.asking import AskEvent, AskService
 from knowledge.services.fair_queue import PositionCallback
 from knowledge.services.ingest import Ingestor, IngestResult
-from knowledge.services.planning import Kind, wants_answer
+from knowledge.services.planning import wants_answer
 from knowledge.services.profiles import Profile, Profiles
 from knowledge.services.rewriting import Rewriting
 from knowledge.services.voice import VoiceNotes
@@ -73,12 +73,13 @@ class Arrival:
 
 @dataclass(frozen=True)
 class Question:
-    """Something to answer; `gathering` when it is a list, a count, a sum or a summary
-    rather than one fact. Nothing is asked until `answer` is iterated."""
+    """Something to answer: one fact, or a gathering (a day, a subject, a count, a sum, a
+    summary), told apart by the planner when `answer` is iterated (its final event: an
+    Answer, or a Gathered or Summarised). Nothing is asked, or read, before that, so the
+    sender sees the bot react at once."""
 
     profile: Profile
     text: str
-    gathering: bool
     heard: Transcript | None
     _ask: Callable[[PositionCallback | None], AsyncGenerator[AskEvent, None]]
 
@@ -173,17 +174,15 @@ class Inbound:
                 )
                 return Labelled(profile, arrival.labels, text, heard)
             if self._is_question(arrival, text):
-                asked = await self._asking.plan(arrival.user_id, text)
                 ask = partial(
                     self._ask_later,
                     arrival.user_id,
                     text,
-                    plan=asked,
                     with_history=with_history,
                     max_tokens=profile.max_tokens,
                     condense_missing=condense_missing,
                 )
-                return Question(profile, text, asked.kind != Kind.FACT, heard, ask)
+                return Question(profile, text, heard, ask)
             result = await asyncio.to_thread(self._keep, arrival, text, heard)
         except MnemoError as exc:
             log.info("a message was refused (%s): %s", exc.code, exc)

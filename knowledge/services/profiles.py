@@ -26,7 +26,12 @@ class Profiles:
         self._storage = storage
 
     def get_or_create(self, user_id: int, client_language: str | None = None) -> Profile:
-        """The user's profile; made on first sight, in the language of their client."""
+        """The user's profile; made on first sight, in the language of their client. A read
+        when it is there already (every message asks: no write lock taken for it)."""
+        with self._storage.read() as uow:
+            known = uow.users.get(user_id)
+        if known is not None and (known.language is not None or not client_language):
+            return Profile(user_id, known.language or "en", known.answer_length)
         with self._storage.begin() as uow:
             user = uow.users.get(user_id)
             if user is None or (user.language is None and client_language):
