@@ -24,7 +24,7 @@ from bot.common import in_thread, profile_of, reply, user_id_of
 from bot.context import MnemoContext
 from bot.live import LiveMessage
 from bot.render import search_results
-from bot.texts import LANGUAGE_NAMES, kind_name, t
+from bot.texts import LANGUAGE_NAMES, kind_name, t, written_day
 from knowledge.domain.errors import DocumentNotFound
 from knowledge.services.memory import Stats, human_size
 from knowledge.services.profiles import ANSWER_TOKENS, LANGUAGES
@@ -93,7 +93,7 @@ async def docs(update: Update, context: MnemoContext) -> None:
     lines += [
         f"{d.id}. {escape(d.name)} — {escape(kind_name(d.kind, language))}"
         + (f", {t('pages_short', language, pages=d.pages)}" if d.pages else "")
-        + f", {d.created_at:%Y-%m-%d}"
+        + f", {written_day(d.created_at, language)}"
         for d in shown
     ]
     buttons = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from html import escape
 
-from bot.texts import counted, source_label, t
+from bot.texts import counted, day_label, source_label, t, written_day
 from knowledge.services.answering import Answer
 from knowledge.services.digest import Digest
 from knowledge.services.evidence import Evidence
@@ -73,7 +73,7 @@ def digest_html(digest: Digest | None, day: date, language: str) -> list[str]:
     """A day's digest as Telegram HTML messages: the frame (heading, counts, parts of the
     day) in the interface language, every item with its time in its own words; split
     between lines past the length limit."""
-    header = f"<b>{escape(t('digest_header', language, day=f'{day:%Y-%m-%d}'))}</b>"
+    header = f"<b>{escape(t('digest_header', language, day=written_day(day, language)))}</b>"
     if digest is None:
         return [f"{header}\n\n{escape(t('digest_empty', language))}"]
     counts = ", ".join(counted(f"count_{kind}", language, n) for kind, n in digest.counts.items())
@@ -90,17 +90,21 @@ def digest_html(digest: Digest | None, day: date, language: str) -> list[str]:
 
 def week_html(days: list[Digest], first: date, last: date, language: str) -> list[str]:
     """/digest week: the days that have items, each under its date, a long one folded."""
-    header = t("digest_week_header", language, first=f"{first:%Y-%m-%d}", last=f"{last:%Y-%m-%d}")
+    header = t(
+        "digest_week_header",
+        language,
+        first=written_day(first, language),
+        last=written_day(last, language),
+    )
     lines = [f"<b>{escape(header)}</b>"]
     if not days:
         return [f"{lines[0]}\n\n{escape(t('digest_empty', language))}"]
-    names = t("weekday_names", language).split()
     for digest in days:
         rows = [
             f"{item.at:%H:%M} {_ICONS.get(item.kind, '•')} {escape(item.line)}"
             for item in digest.items
         ]
-        lines += ["", f"<b>{names[digest.day.weekday()]} {digest.day:%Y-%m-%d}</b>"]
+        lines += ["", f"<b>{escape(day_label(digest.day, language))}</b>"]
         if len(rows) > FOLDED_DAY:
             lines.append("<blockquote expandable>" + "\n".join(rows) + "</blockquote>")
         else:

@@ -8,20 +8,15 @@ from datetime import date
 from html import escape
 
 from bot.render import LIMIT, split_lines
-from bot.texts import counted, t
+from bot.texts import counted, day_label, t, written_day, written_span
 from knowledge.services.document_summaries import DocumentSummary
 from knowledge.services.gathering import PAGE_ITEMS, Found, Gathered
 from knowledge.services.planning import Kind
 from knowledge.services.prompting import NOT_IN_MEMORY, NOT_IN_MEMORY_ON
+from knowledge.services.timeframe import TimeFrame
 
 _ICONS = {"note": "📝", "voice": "🎙", "photo": "🖼", "document": "📄"}
 LONG_DAY = 6  # items: a day with more is folded into an expandable quote
-
-
-def day_label(day: date, language: str) -> str:
-    """ "Tue 2026-11-24", "вт 2026-11-24", "mar 2026-11-24", "周二 2026-11-24"."""
-    names = t("weekday_names", language).split()
-    return f"{names[day.weekday()]} {day:%Y-%m-%d}"
 
 
 def gathered_pages(gathered: Gathered, language: str, interface: str | None = None) -> list[str]:
@@ -50,7 +45,7 @@ def heading(gathered: Gathered, language: str) -> str:
     """What a gathered list is, in `language`: "3 items on Tuesday", a count, a sum."""
     plan = gathered.plan
     frame = plan.frame
-    when = frame.describe() if frame else ""
+    when = _when(frame, language) if frame else ""
     if not gathered.found:
         if frame is not None:
             return NOT_IN_MEMORY_ON[language].format(when=when)
@@ -65,6 +60,13 @@ def heading(gathered: Gathered, language: str) -> str:
     if plan.kind == Kind.SUBJECT:
         return t("gather_subject", language, subject=plan.subject, items=items)
     return t("gather_time", language, when=when, items=items)
+
+
+def _when(frame: TimeFrame, language: str) -> str:
+    """The range as `frame.describe()` gives it, its dates written in `language`."""
+    if frame.period == "day":
+        return written_day(frame.start.date(), language)
+    return written_span(frame.days[0], frame.days[-1], language)
 
 
 def _page(chunk: list[Found], language: str) -> list[str]:

@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-from bot.render_gathered import day_label, heading
-from bot.texts import kind_name, source_label, t
+from bot.render_gathered import heading
+from bot.texts import day_label, kind_name, source_label, t
 from cli.console import out
 from knowledge.bootstrap import Services
 from knowledge.domain.ports import Progress

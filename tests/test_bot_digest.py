@@ -77,7 +77,7 @@ def test_digest_arrives_once_at_local_time(
         digest = bot.wait_for(_is_digest(USER), timeout=300)
         text = text_of(digest)
         assert "1 note" in text and "1 photo" in text and "1 document" in text
-        assert f"{tokyo:%Y-%m-%d}" in text
+        assert f"{tokyo:%b} {tokyo.day}, {tokyo:%Y}" in text  # "Dec 2, 2026"
 
         bot.stop_bot(signal.SIGKILL)  # restart within the grace period: nothing twice
         bot.start_bot()

@@ -106,7 +106,7 @@ def test_a_week_of_notes_then_what_a_diary_is_asked(tmp_path: Path, models_dir: 
 
         bot.send(USER, "/digest week")
         week = text_of(bot.reply_to(USER, "Your week"))
-        assert "2026-11-24" in week and "Dinner: lentil stew" in week
+        assert "Nov 24, 2026" in week and "Dinner: lentil stew" in week
 
         bot.send(USER, "/settings")
         view = bot.reply_to(USER, "Language")
@@ -115,6 +115,6 @@ def test_a_week_of_notes_then_what_a_diary_is_asked(tmp_path: Path, models_dir: 
         bot.reply_to(USER, "Sun at 20:00")
         bot.move_clock(datetime(2026, 12, 6, 19, 59, 58, tzinfo=ZONE))  # that Sunday evening
         sunday = text_of(bot.reply_to(USER, "Your week", timeout=30))
-        assert "2026-11-30 – 2026-12-06" in sunday
+        assert "Nov 30, 2026 – Dec 6, 2026" in sunday
     finally:
         bot.close()

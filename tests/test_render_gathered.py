@@ -34,8 +34,8 @@ def test_a_long_list_is_paged_and_nothing_is_cut() -> None:
     assert len(pages) == 3 and all(len(page) <= LIMIT for page in pages)
     joined = "\n".join(pages)
     assert all(f"item &lt;{n}&gt; &amp; more" in joined for n in range(40))
-    assert pages[0].startswith("<b>🗓 2026-11-23 – 2026-11-29: 40 записей</b>")
-    assert "<b>пн 2026-11-23</b>" in pages[0]
+    assert pages[0].startswith("<b>🗓 23 ноя 2026 – 29 ноя 2026: 40 записей</b>")
+    assert "<b>пн 23 ноя 2026</b>" in pages[0]
     kept = Pages()
     token = kept.keep(pages)
     button = more_button(kept, token, 1, "en")
@@ -59,7 +59,7 @@ def test_a_sum_shows_each_amount_and_the_total_and_an_empty_list_says_so() -> No
     assert "In all: 85 EUR" in page and "— <b>85 EUR</b>" in page
     nothing = plan("¿Qué comí el martes?", ZONE, NOW)
     [empty] = gathered_pages(Gathered(nothing, []), "es")
-    assert "2026-11-24" in empty
+    assert "24 nov 2026" in empty
 
 
 def test_a_partial_summary_says_how_far_it_is() -> None:
@@ -73,6 +73,6 @@ def test_a_week_folds_long_days() -> None:
     day = date(2026, 11, 24)
     items = [_found(n, day, f"note {n}").item for n in range(8)]
     [page] = week_html([Digest(1, day, items)], day - timedelta(days=6), day, "en")
-    assert "Your week, 2026-11-18 – 2026-11-24" in page
-    assert "<b>Tue 2026-11-24</b>" in page and "<blockquote expandable>" in page
+    assert "Your week, Nov 18, 2026 – Nov 24, 2026" in page
+    assert "<b>Tue Nov 24, 2026</b>" in page and "<blockquote expandable>" in page
     assert PAGE_ITEMS == 15

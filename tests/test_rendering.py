@@ -126,12 +126,12 @@ def test_digest_frame_in_the_interface_language_items_in_their_own() -> None:
         ]
     )
     (html,) = digest_html(digest, date(2026, 11, 20), "ru")
-    assert html.startswith("<b>🗓 Ваш день, 2026-11-20</b>\n3 заметки, 1 фото")
+    assert html.startswith("<b>🗓 Ваш день, 20 ноя 2026</b>\n3 заметки, 1 фото")
     assert "<b>Утро</b>\n08:00 📝 Desayuno: tostada con tomate" in html
     assert "<b>День</b>\n13:01 📝 Use &lt;b&gt;tags&lt;/b&gt; &amp; **stars**" in html
     assert "<b>Вечер</b>\n22:03 📝 晚饭吃了饺子" in html
     assert digest_html(None, date(2026, 11, 20), "es") == [
-        "<b>🗓 Tu día, 2026-11-20</b>\n\nEse día no se añadió nada."
+        "<b>🗓 Tu día, 20 nov 2026</b>\n\nEse día no se añadió nada."
     ]
 
 

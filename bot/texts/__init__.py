@@ -4,7 +4,7 @@ plurals, and err_<code>: every core error's wording, with its parameters."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from bot.texts import en, es, ru, zh
@@ -63,18 +63,28 @@ def plural_form(language: str, n: int) -> int:
     return 0 if n == 1 else 1
 
 
+def written_day(day: date, language: str) -> str:
+    """A date the way the language writes it: "Dec 1, 2026", "1 дек 2026", "1 dic 2026",
+    "2026年12月1日"."""
+    month = t("months", language).split("|")[day.month - 1]
+    return t("date", language, day=day.day, month=month, year=day.year)
+
+
 def written_at(moment: datetime, language: str) -> str:
-    """A date and time the way the language writes them: "Dec 1, 2026 08:33",
-    "1 дек 2026, 08:33", "1 dic 2026, 08:33", "2026年12月1日 08:33"."""
-    month = t("months", language).split("|")[moment.month - 1]
-    return t(
-        "date_time",
-        language,
-        day=moment.day,
-        month=month,
-        year=moment.year,
-        time=f"{moment:%H:%M}",
-    )
+    """A date and time: "Dec 1, 2026 08:33", "1 дек 2026, 08:33", "2026年12月1日 08:33"."""
+    return t("date_time", language, date=written_day(moment, language), time=f"{moment:%H:%M}")
+
+
+def written_span(first: date, last: date, language: str) -> str:
+    """Two dates as a range: "Nov 23, 2026 – Nov 29, 2026"."""
+    return f"{written_day(first, language)} – {written_day(last, language)}"
+
+
+def day_label(day: date, language: str) -> str:
+    """A day heading: "Tue Nov 24, 2026", "вт 24 ноя 2026", "mar 24 nov 2026",
+    "周二 2026年11月24日"."""
+    names = t("weekday_names", language).split()
+    return f"{names[day.weekday()]} {written_day(day, language)}"
 
 
 def source_label(hit: Hit, language: str) -> str:
