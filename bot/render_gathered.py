@@ -96,7 +96,7 @@ def _row(found: Found) -> str:
 def summary_pages(summary: DocumentSummary | None, language: str) -> list[str]:
     if summary is None:
         return [escape(t("summary_no_document", language))]
-    pages = f", {summary.pages} p." if summary.pages else ""
+    pages = f", {t('pages_short', language, pages=summary.pages)}" if summary.pages else ""
     lines = [f"<b>📄 {escape(summary.name)}{escape(pages)}</b>"]
     if not summary.complete:
         lines.append(escape(t("summary_partial", language, done=summary.done, total=summary.total)))

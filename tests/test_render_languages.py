@@ -1,0 +1,90 @@
+"""Every kind of reply the bot renders, in Russian, Spanish and Chinese: no English label is
+left in the frame the bot writes around the user's own words (headings, day names, months,
+kinds, sources, counts). Fast: pure rendering, no bot."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.render import digest_html, quotes_html, search_results, week_html
+from bot.render_gathered import gathered_pages, summary_pages
+from bot.texts import t
+from knowledge.domain.model import Hit
+from knowledge.services.answering import Answer
+from knowledge.services.digest import DayItem, Digest
+from knowledge.services.document_summaries import DocumentSummary, SectionLine
+from knowledge.services.evidence import Evidence
+from knowledge.services.gathering import Amount, Found, Gathered
+from knowledge.services.planning import plan
+
+ZONE = ZoneInfo("Europe/Madrid")
+NOW = datetime(2026, 11, 30, 10, 0, tzinfo=ZONE)
+WORDS = "Ｗ"  # the user's own words: one character no label uses, taken out before the check
+ENGLISH = re.compile(
+    r"(?i:\b(?:note|notes|voice|photo|photos|document|documents|item|items|of|your|you|from"
+    r"|memory|nothing|closest|in all|times|week|day|sections|p)\b)"
+    r"|\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b"
+)
+QUESTIONS = {
+    "en": ("What did I do last week?", "How much did I spend last week?"),
+    "ru": ("Что я делал на прошлой неделе?", "Сколько я потратил на прошлой неделе?"),
+    "es": ("¿Qué hice la semana pasada?", "¿Cuánto gasté la semana pasada?"),
+    "zh": ("我上周做了什么？", "我上周一共花了多少钱？"),
+}
+
+
+def _item(n: int, kind: str, day: date) -> DayItem:
+    at = datetime.combine(day, datetime.min.time(), tzinfo=ZONE) + timedelta(hours=8 + n)
+    return DayItem(n, kind, at, WORDS, None)
+
+
+def _hit(kind: str, page: int | None = None) -> Hit:
+    when = datetime(2026, 11, 24, 8, 30, tzinfo=ZONE)
+    return Hit(1, 0, page, None, WORDS, 1.0, f"{WORDS}.pdf", kind, when)
+
+
+def _replies(language: str) -> list[str]:
+    day = date(2026, 11, 24)
+    items = [_item(n, kind, day) for n, kind in enumerate(("note", "voice", "photo", "document"))]
+    digest = Digest(1, day, items)
+    quotes = [
+        Evidence(WORDS, _hit(kind, page), 1.0, language)
+        for kind, page in (("note", None), ("voice", None), ("pdf", 3))
+    ]
+    asked, summed = (plan(q, ZONE, NOW) for q in QUESTIONS[language])
+    found = [Found(item, day, 1.0) for item in items]
+    euros = Amount(Decimal("85"), "EUR")
+    priced = [Found(items[0], day, 1.0, euros)]
+    later = Found(items[0], day + timedelta(days=2), 1.0, hour=19)  # noted before its day
+    summary = DocumentSummary(1, f"{WORDS}.pdf", 12, [SectionLine(WORDS, None, WORDS)], 1, 3)
+    return [
+        *digest_html(digest, day, language),
+        *week_html([digest], day - timedelta(days=6), day, language),
+        quotes_html(Answer(WORDS, language, True, quotes)),
+        quotes_html(Answer(WORDS, language, False, quotes)),
+        search_results(quotes, language),
+        *gathered_pages(Gathered(asked, [*found, later]), language),
+        *gathered_pages(Gathered(summed, priced, [euros]), language),
+        *gathered_pages(Gathered(asked, []), language),
+        *summary_pages(summary, language),
+    ]
+
+
+@pytest.mark.parametrize("language", ["ru", "es", "zh"])
+def test_no_english_label_in_any_reply(language: str) -> None:
+    for reply in _replies(language):
+        frame = re.sub(r"<[^>]+>", " ", reply).replace(WORDS, " ")
+        frame = re.sub(r"\bEUR\b|\bPDF\b", " ", frame)
+        assert ENGLISH.findall(frame) == [], (language, reply)
+
+
+def test_english_replies_do_carry_those_labels() -> None:
+    """The check can fail: the same replies in English are full of them."""
+    joined = " ".join(re.sub(r"<[^>]+>", " ", reply) for reply in _replies("en"))
+    assert {"note", "Nov", "Tue", "memory"} <= {m for m in ENGLISH.findall(joined)}
+    assert t("from_memory", "en") in joined
