@@ -71,6 +71,33 @@ class Indexer:
                 uow.documents.remove(doc.id)
             raise
 
+    def index_many(self, pieces: Sequence[tuple[StoredDocument, Sequence[Chunk]]]) -> None:
+        """New documents of one user indexed together (an import's notes): their chunks
+        embedded in full batches across documents, the vectors flushed once, every document
+        marked ready in one transaction after that. On any failure all of them are removed."""
+        if not pieces:
+            return
+        user_id = pieces[0][0].user_id
+        flat = [(doc, chunk) for doc, chunks in pieces for chunk in chunks]
+        try:
+            with self._storage.begin() as uow:
+                for start in range(0, len(flat), EMBED_BATCH):
+                    stored = self._embed_pairs(flat[start : start + EMBED_BATCH])
+                    self._store.upsert(user_id, stored)
+                    for doc_id in dict.fromkeys(item.doc_id for item in stored):
+                        uow.chunks.add(doc_id, [item for item in stored if item.doc_id == doc_id])
+                self._store.flush()
+                for doc, chunks in pieces:
+                    uow.documents.set_derived_bytes(doc.id, self.derived_bytes(chunks))
+                    uow.documents.mark_ready(doc.id)
+        except BaseException:
+            log.exception("indexing %d documents failed; removing them", len(pieces))
+            with self._storage.begin() as uow:
+                for doc, _ in pieces:
+                    self._store.delete_document(user_id, doc.id)
+                    uow.documents.remove(doc.id)
+            raise
+
     def rewrite(self, doc: StoredDocument, change: Rewrite) -> None:
         """Replace a document's text. Everything that can fail (chunking, embedding) runs
         before anything is touched; then the vectors and the rows are replaced together. If
@@ -150,9 +177,12 @@ class Indexer:
         self._store.flush()
 
     def _embed(self, doc: StoredDocument, batch: Sequence[Chunk]) -> list[StoredChunk]:
-        texts = [_embedding_text(chunk) for chunk in batch]
+        return self._embed_pairs([(doc, chunk) for chunk in batch])
+
+    def _embed_pairs(self, batch: Sequence[tuple[StoredDocument, Chunk]]) -> list[StoredChunk]:
+        texts = [_embedding_text(chunk) for _, chunk in batch]
         dense = self._embedder.embed_batch(texts)
-        langs = [guess_language(chunk.text) for chunk in batch]
+        langs = [guess_language(chunk.text) for _, chunk in batch]
         sparse = self._sparse.encode_documents(texts, langs)
         return [
             StoredChunk(
@@ -167,7 +197,7 @@ class Indexer:
                 doc_name=doc.name,
                 lang=lang,
             )
-            for chunk, vector, terms, lang in zip(batch, dense, sparse, langs, strict=True)
+            for (doc, chunk), vector, terms, lang in zip(batch, dense, sparse, langs, strict=True)
         ]
 
 

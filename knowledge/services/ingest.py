@@ -8,20 +8,23 @@ user had stored before.
 
 from __future__ import annotations
 
-import hashlib
 import time
-import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
 from knowledge.domain.errors import EmptyFile
-from knowledge.domain.model import Extracted, Section
+from knowledge.domain.model import Section
 from knowledge.domain.ports import Progress, Reader, no_progress
-from knowledge.services.keeping import IngestResult, Keeper, result_of, sha256_of
+from knowledge.services.keeping import (
+    IngestResult,
+    Keeper,
+    NewNote,
+    result_of,
+    sha256_of,
+)
 from knowledge.services.voice import VoiceNotes
 
-__all__ = ["IngestResult", "Ingestor", "note_key", "note_name"]
-NOTE_NAME_CHARS = 48
+__all__ = ["IngestResult", "Ingestor"]
 
 
 class Ingestor:
@@ -46,11 +49,13 @@ class Ingestor:
         progress: Progress = no_progress,
         language: str = "en",
         source: str | None = None,
+        created_at: datetime | None = None,
     ) -> IngestResult:
         """Remember a file; `caption` (a photo's, say) is kept and searchable with it. Audio
         is transcribed (`language`: the user's, when the spoken one is unsure) and kept as
         a voice note with its recording. `source` names the message it came in (an edit
-        of its caption replaces the caption)."""
+        of its caption replaces the caption); `created_at`, when it was made (an
+        imported item's own time; default: now)."""
         started = time.monotonic()
         keeper = self._keeper
         size = keeper.check_size(path)
@@ -58,7 +63,14 @@ class Ingestor:
         if kind == "audio":
             transcript = self._voice.transcribe(path, language=language, progress=progress)
             return self._voice.add_voice(
-                user_id, path, transcript, name=name, mime=mime, started=started, source=source
+                user_id,
+                path,
+                transcript,
+                name=name,
+                mime=mime,
+                started=started,
+                source=source,
+                created_at=created_at,
             )
         sha256 = sha256_of(path)
         duplicate = keeper.duplicate_clearing_unfinished(user_id, sha256)
@@ -73,7 +85,9 @@ class Ingestor:
         if not chunks:
             raise EmptyFile("no text could be read from the file")
         keeper.check_quota(user_id, size + keeper.indexer.derived_bytes(chunks))
-        doc = keeper.keep(user_id, path, sha256, name, extracted, chunks, progress, source)
+        doc = keeper.keep(
+            user_id, path, sha256, name, extracted, chunks, progress, source, created_at=created_at
+        )
         excerpt = str(doc.meta.get("ocr_text", chunks[0].text))
         return result_of(doc, len(chunks), started, excerpt)
 
@@ -103,35 +117,7 @@ class Ingestor:
             raise EmptyFile("the note is empty", "note_empty")
         if source is not None and (again := keeper.from_source(user_id, source)):
             return again
-        sha256 = note_key(text)
         chunks = keeper.indexer.chunker.chunk([Section(text=text)])
-        keeper.check_quota(user_id, len(text.encode()) + keeper.indexer.derived_bytes(chunks))
-        name = note_name(text)
-        extracted = Extracted(kind="note", mime="text/plain", sections=[Section(text=text)])
-        written = created_at or datetime.now(UTC)
-        days = keeper.days
-        zone = days.zone(user_id) if days else None
-        with keeper.storage.begin() as uow:
-            doc = uow.documents.add(
-                user_id,
-                sha256=sha256,
-                name=name,
-                size_bytes=len(text.encode()),
-                extracted=extracted,
-                created_at=written,
-                source=source,
-            )
-            uow.notes.add(doc.id, user_id, text, origin, written)
-            if days and zone:
-                days.record(uow, doc, text, zone)
-        keeper.indexer.index(doc, chunks, no_progress)
+        note = NewNote(text, created_at or datetime.now(UTC), origin, source)
+        [doc] = keeper.keep_notes(user_id, [(note, chunks)])
         return result_of(doc, len(chunks), started, chunks[0].text)
-
-
-def note_name(text: str) -> str:
-    return " ".join(text.split())[:NOTE_NAME_CHARS]
-
-
-def note_key(text: str) -> str:
-    """A note's content key: its own, so the same words written twice are two items."""
-    return hashlib.sha256(f"{uuid.uuid4()}\n{text.strip()}".encode()).hexdigest()

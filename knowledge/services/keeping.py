@@ -8,12 +8,14 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from knowledge.domain.errors import EmptyFile, FileTooLarge, QuotaExceeded
-from knowledge.domain.model import Chunk, Extracted, StoredDocument
+from knowledge.domain.model import Chunk, Extracted, Section, StoredDocument
 from knowledge.domain.ports import OriginalFiles, Progress, VectorStore
 from knowledge.domain.repositories import Storage
 from knowledge.services.indexing import Indexer
@@ -21,6 +23,7 @@ from knowledge.services.memory import human_size
 from knowledge.services.named_dates import DayReader
 
 log = logging.getLogger(__name__)
+NOTE_NAME_CHARS = 48
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,16 @@ class IngestResult:
     seconds: float
     duplicate: bool = False
     excerpt: str = ""
+
+
+@dataclass(frozen=True)
+class NewNote:
+    """A note to keep: its words, where they came from, when they were written."""
+
+    text: str
+    written: datetime
+    origin: str | None = None
+    source: str | None = None
 
 
 class Keeper:
@@ -76,6 +89,7 @@ class Keeper:
         progress: Progress,
         source: str | None,
         transcript: str | None = None,
+        created_at: datetime | None = None,
     ) -> StoredDocument:
         """Keep the original, then its row (and a voice note's transcript), then index it;
         if anything fails, the file goes again (the indexer removes what it wrote)."""
@@ -90,6 +104,7 @@ class Keeper:
                     size_bytes=path.stat().st_size,
                     extracted=extracted,
                     source=source,
+                    created_at=created_at,
                 )
                 if transcript is not None:
                     uow.notes.add(doc.id, user_id, transcript, None, doc.created_at)
@@ -101,6 +116,38 @@ class Keeper:
             self._files.delete(user_id, sha256)
             raise
         return doc
+
+    def keep_notes(
+        self, user_id: int, notes: Sequence[tuple[NewNote, Sequence[Chunk]]]
+    ) -> list[StoredDocument]:
+        """Keep notes (already chunked) in one transaction and index them together; all of
+        them are kept or none (the indexer removes what it wrote)."""
+        size = sum(
+            len(note.text.encode()) + self.indexer.derived_bytes(chunks) for note, chunks in notes
+        )
+        self.check_quota(user_id, size)
+        zone = self.days.zone(user_id) if self.days else None
+        docs = []
+        with self.storage.begin() as uow:
+            for note, _ in notes:
+                doc = uow.documents.add(
+                    user_id,
+                    sha256=note_key(note.text),
+                    name=note_name(note.text),
+                    size_bytes=len(note.text.encode()),
+                    extracted=Extracted(
+                        kind="note", mime="text/plain", sections=[Section(text=note.text)]
+                    ),
+                    created_at=note.written,
+                    source=note.source,
+                )
+                uow.notes.add(doc.id, user_id, note.text, note.origin, note.written)
+                if self.days and zone:
+                    self.days.record(uow, doc, note.text, zone)
+                docs.append(doc)
+        pairs = zip(docs, notes, strict=True)
+        self.indexer.index_many([(doc, chunks) for doc, (_, chunks) in pairs])
+        return docs
 
     def check_quota(self, user_id: int, size: int) -> None:
         if self._quota_bytes is None:
@@ -163,3 +210,12 @@ def clean_name(name: str) -> str:
     base = name.replace("\\", "/").rsplit("/", 1)[-1]
     printable = "".join(ch for ch in base if ch.isprintable()).strip()
     return (printable or "unnamed")[:255]
+
+
+def note_name(text: str) -> str:
+    return " ".join(text.split())[:NOTE_NAME_CHARS]
+
+
+def note_key(text: str) -> str:
+    """A note's content key: its own, so the same words written twice are two items."""
+    return hashlib.sha256(f"{uuid.uuid4()}\n{text.strip()}".encode()).hexdigest()

@@ -12,7 +12,7 @@ from knowledge.domain.errors import DocumentNotFound, EmptyFile
 from knowledge.domain.model import Chunk, Section, StoredDocument
 from knowledge.domain.repositories import Storage
 from knowledge.services.indexing import Indexer, Rewrite
-from knowledge.services.ingest import note_name
+from knowledge.services.keeping import note_name
 from knowledge.services.named_dates import DayReader
 
 log = logging.getLogger(__name__)

@@ -4,6 +4,7 @@ the decoded audio being the authority), and the transcript kept with its recordi
 from __future__ import annotations
 
 import time
+from datetime import datetime
 from pathlib import Path
 
 from knowledge.domain.errors import EmptyFile, FileTooLarge
@@ -64,8 +65,10 @@ class VoiceNotes:
         mime: str = "audio/ogg",
         started: float | None = None,
         source: str | None = None,
+        created_at: datetime | None = None,
     ) -> IngestResult:
-        """Remember a voice note: its transcript, searchable, and its recording, kept."""
+        """Remember a voice note: its transcript, searchable, and its recording, kept;
+        `created_at` when it was said (default: now)."""
         started = started if started is not None else time.monotonic()
         keeper = self._keeper
         sha256 = sha256_of(path)
@@ -84,6 +87,15 @@ class VoiceNotes:
             meta={"language": transcript.language, "seconds": round(transcript.seconds, 1)},
         )
         doc = keeper.keep(
-            user_id, path, sha256, name, extracted, chunks, no_progress, source, transcript=text
+            user_id,
+            path,
+            sha256,
+            name,
+            extracted,
+            chunks,
+            no_progress,
+            source,
+            transcript=text,
+            created_at=created_at,
         )
         return result_of(doc, len(chunks), started, text)
