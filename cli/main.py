@@ -16,7 +16,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from cli import admin
+from cli import admin, imports
 from cli.answers import listen, print_answer
 from cli.console import UserOpt, err, out, reported_errors, services
 from knowledge.domain.errors import MnemoError
@@ -317,6 +317,7 @@ def run() -> None:
         run_bot(settings)
 
 
+app.command("import")(imports.import_command)
 # The operator's commands (cli/admin.py), listed after the users' own.
 models_app = typer.Typer(help="List and install the local models.")
 models_app.callback(invoke_without_command=True)(admin.models_list)

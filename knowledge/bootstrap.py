@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from knowledge.adapters.embedding import Bm25Encoder, load_embedder
 from knowledge.adapters.extraction import FileReader, TesseractOcr
 from knowledge.adapters.files import FileStore
+from knowledge.adapters.imports import ImportReader
 from knowledge.adapters.llama import LlamaGenerator
 from knowledge.adapters.llm_server import ServerGenerator
 from knowledge.adapters.speech import WhisperTranscriber
@@ -24,11 +25,13 @@ from knowledge.adapters.sql.database import (
 )
 from knowledge.adapters.sql.repositories import SqlStorage
 from knowledge.adapters.store import open_store
+from knowledge.adapters.web.pages import GuardedWeb
 from knowledge.domain.model import GenerationParams, ReadLimits
 from knowledge.domain.ports import (
     Embedder,
     Generator,
     Ocr,
+    ReadsLinks,
     SparseEncoder,
     Transcriber,
     VectorStore,
@@ -44,11 +47,13 @@ from knowledge.services.document_summaries import DocumentSummaries
 from knowledge.services.evidence import EvidencePicker
 from knowledge.services.fair_queue import FairQueue
 from knowledge.services.gathering import Gatherer
+from knowledge.services.importing import Importer
 from knowledge.services.inbound import Inbound
 from knowledge.services.inbox import Inbox
 from knowledge.services.indexing import Indexer
 from knowledge.services.ingest import Ingestor
 from knowledge.services.keeping import Keeper
+from knowledge.services.links import Links
 from knowledge.services.llm_worker import LlmWorker
 from knowledge.services.memory import Memory
 from knowledge.services.named_dates import DayReader
@@ -90,6 +95,8 @@ class Services:
     gatherer: Gatherer
     summaries: DocumentSummaries
     days: DayReader
+    links: Links
+    importer: Importer
 
     def close(self) -> None:
         self.worker.close()
@@ -105,6 +112,7 @@ def bootstrap(
     generator: Generator | None = None,
     ocr: Ocr | None = None,
     transcriber: Transcriber | None = None,
+    web: ReadsLinks | None = None,
 ) -> Services:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.sql_url)
@@ -185,6 +193,17 @@ def bootstrap(
             ),
         ),
     )
+    links = Links(
+        reader=web
+        or GuardedWeb(
+            max_bytes=settings.link_max_mb << 20, timeout_seconds=settings.link_timeout_seconds
+        ),
+        keeper=keeper,
+        ingestor=ingestor,
+        folder=settings.incoming_dir,
+        enabled=settings.fetch_links,
+    )
+    memory = Memory(storage=storage, store=store, files=files)
     indexer.reindex_missing()
     summarizer = Summarizer(worker=worker, params=params, terms=picker.terms)
     digests = Digests(
@@ -242,6 +261,7 @@ def bootstrap(
             ingestor=ingestor,
             voice=voice,
             rewriting=rewriting,
+            links=links,
         ),
         retriever=retriever,
         picker=picker,
@@ -251,7 +271,19 @@ def bootstrap(
         gatherer=gatherer,
         summaries=summaries,
         days=days,
-        memory=Memory(storage=storage, store=store, files=files),
+        memory=memory,
+        links=links,
+        importer=Importer(
+            sources=ImportReader(
+                settings.incoming_dir, max_unpacked_bytes=settings.import_max_unpacked_mb << 20
+            ),
+            keeper=keeper,
+            ingestor=ingestor,
+            voice=voice,
+            memory=memory,
+            store=store,
+            links=links,
+        ),
         profiles=profiles,
         digests=digests,
         deliveries=Deliveries(

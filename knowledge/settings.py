@@ -94,6 +94,17 @@ class Settings(BaseSettings):
     )
     max_audio_minutes: float = Field(10, gt=0, description="longer audio is refused unread")
 
+    fetch_links: bool = Field(
+        True,
+        description="read the pages of links people send (a fetch tells the site that "
+        "someone looked); off: a link is kept as the note it is",
+    )
+    link_max_mb: int = Field(10, ge=1, description="a linked page or file past this is not read")
+    link_timeout_seconds: float = Field(15, gt=0, description="the most one link may take")
+    import_max_unpacked_mb: int = Field(
+        8192, ge=1, description="a zipped export that unpacks to more is refused"
+    )
+
     inbox_retention_hours: float = Field(
         72,
         ge=25,

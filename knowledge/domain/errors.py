@@ -101,3 +101,22 @@ class TooManyWaiting(MnemoError):
     """The user already has as many questions waiting for the model as one may."""
 
     default_code = "too_many_waiting"
+
+
+class LinkRefused(MnemoError):
+    """A link mnemo will not open: not http(s), or to a private, loopback or link-local
+    address (after DNS and after every redirect)."""
+
+    default_code = "link_refused"
+
+
+class LinkFailed(MnemoError):
+    """A link that could not be read: unreachable, too slow, too large, or no text."""
+
+    default_code = "link_failed"
+
+
+class ImportUnreadable(MnemoError):
+    """What was given to import is not an export mnemo can read, or is damaged."""
+
+    default_code = "import_unreadable"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 
@@ -185,3 +186,30 @@ class Transcript:
     text: str
     language: str
     seconds: float
+
+
+@dataclass(frozen=True)
+class ImportItem:
+    """One item of an import (a chat message, a file of a note folder), before it is kept."""
+
+    source: str  # its own key ("tg:CHAT:MESSAGE"): the same item imported again is found by it
+    written: datetime  # when it was written (aware)
+    text: str = ""  # a message's words; a file's caption
+    origin: str | None = None  # whom a forwarded message came from
+    file: Path | None = None
+    name: str | None = None  # the file's display name
+    spoken: bool = False  # a voice or video message: transcribed
+    links: tuple[str, ...] = ()
+    version: str | None = None  # a folder file's content hash: unchanged files are skipped
+    meta: dict[str, Any] = field(default_factory=dict)
+    problem: str | None = None  # why it cannot be kept (a file the export left out)
+    label: str = ""  # how a report names it ("message 42 of Saved Messages")
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """Whose messages an import keeps: the user's own (`me`, their Telegram id, when the
+    export does not say), or everyone's."""
+
+    me: int | None = None
+    all_senders: bool = False

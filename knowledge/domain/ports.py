@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
@@ -10,6 +12,8 @@ from knowledge.domain.model import (
     Extracted,
     GenerationParams,
     Hit,
+    ImportItem,
+    ImportOptions,
     SparseVec,
     StoredChunk,
     Transcript,
@@ -170,4 +174,43 @@ class OriginalFiles(Protocol):
 
     def scan(self) -> Iterator[tuple[int, str | None, Path]]:
         """(user id, sha256 or None for a leftover temp file, path) of every file kept."""
+        ...
+
+
+@dataclass
+class OpenedImport:
+    """What an import holds, opened: its items (read lazily), how many, and what was left
+    out (service messages, other senders' messages). `scope` names a note folder, whose
+    files no longer there can be listed and forgotten."""
+
+    kind: str  # "telegram", "folder", "mnemo-export"
+    items: Iterable[ImportItem]
+    total: int
+    skipped: int = 0
+    scope: str | None = None
+
+
+class ImportSources(Protocol):
+    """Opens what `mnemo import` is given: a Telegram export (folder, zip or result.json),
+    a note folder, a mnemo export zip."""
+
+    def open(self, path: Path, options: ImportOptions) -> AbstractContextManager[OpenedImport]:
+        """Raises UnsupportedFile for anything else."""
+        ...
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """A link read: an article's text, or a file it served (a PDF, an image)."""
+
+    url: str  # after redirects
+    extracted: Extracted | None = None
+    file: Path | None = None
+
+
+class ReadsLinks(Protocol):
+    """Reads what a URL serves, guarded (no private addresses), into `folder`."""
+
+    def fetch(self, url: str, folder: Path) -> Fetched:
+        """Raises LinkRefused or LinkFailed."""
         ...

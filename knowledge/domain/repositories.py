@@ -65,6 +65,14 @@ class Documents(Protocol):
         """The user's document made from that source (a chat message), if any."""
         ...
 
+    def sources_among(self, user_id: int, sources: Sequence[str]) -> dict[str, StoredDocument]:
+        """The user's documents made from any of these sources, by source."""
+        ...
+
+    def set_source(self, user_id: int, doc_id: int, source: str | None) -> None:
+        """Name (or clear) where a document came from."""
+        ...
+
     def set_content(
         self, user_id: int, doc_id: int, *, sha256: str, name: str, size_bytes: int
     ) -> None:

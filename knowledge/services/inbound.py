@@ -24,6 +24,7 @@ from knowledge.domain.ports import Progress, no_progress
 from knowledge.services.asking import AskEvent, AskService
 from knowledge.services.fair_queue import PositionCallback
 from knowledge.services.ingest import Ingestor, IngestResult
+from knowledge.services.links import Links, only_a_link, urls_in
 from knowledge.services.planning import wants_answer
 from knowledge.services.profiles import Profile, Profiles
 from knowledge.services.rewriting import Rewriting
@@ -98,6 +99,17 @@ class Kept:
     result: IngestResult
     origin: str | None = None
     heard: Transcript | None = None
+    link: LinkRead | None = None
+
+
+@dataclass(frozen=True)
+class LinkRead:
+    """The page a kept message's link points to: kept (`result`, its title its name), or
+    not (`error`: refused or unreadable; the message is kept as a note all the same)."""
+
+    url: str
+    result: IngestResult | None = None
+    error: MnemoError | None = None
 
 
 @dataclass(frozen=True)
@@ -131,7 +143,9 @@ class Inbound:
         ingestor: Ingestor,
         voice: VoiceNotes,
         rewriting: Rewriting,
+        links: Links,
     ) -> None:
+        self._links = links
         self._profiles = profiles
         self._asking = asking
         self._ingestor = ingestor
@@ -183,11 +197,11 @@ class Inbound:
                     condense_missing=condense_missing,
                 )
                 return Question(profile, text, heard, ask)
-            result = await asyncio.to_thread(self._keep, arrival, text, heard)
+            result, link = await asyncio.to_thread(self._keep, arrival, text, heard)
         except MnemoError as exc:
             log.info("a message was refused (%s): %s", exc.code, exc)
             return Refused(profile, exc, heard)
-        return Kept(profile, result, arrival.origin, heard)
+        return Kept(profile, result, arrival.origin, heard, link)
 
     def _ask_later(
         self,
@@ -207,12 +221,16 @@ class Inbound:
             return arrival.meant is Meant.QUESTION
         if arrival.shared:
             return True
+        if only_a_link(text):  # "https://site/what-is-x?" is a link to keep, not a question
+            return False
         return arrival.origin is None and wants_answer(text)
 
-    def _keep(self, arrival: Arrival, text: str, heard: Transcript | None) -> IngestResult:
+    def _keep(
+        self, arrival: Arrival, text: str, heard: Transcript | None
+    ) -> tuple[IngestResult, LinkRead | None]:
         if heard is not None and arrival.recording is not None:
             recording = arrival.recording
-            return self._voice.add_voice(
+            voice = self._voice.add_voice(
                 arrival.user_id,
                 recording.path,
                 heard,
@@ -220,6 +238,26 @@ class Inbound:
                 mime=recording.mime,
                 source=arrival.source,
             )
-        return self._ingestor.add_note(
+            return voice, None
+        urls = urls_in(text) if self._links.enabled else []
+        link = only_a_link(text) if urls else None
+        if link is not None:  # the message is the link: kept as its page
+            try:
+                page = self._links.keep(arrival.user_id, link, source=arrival.source)
+                return page, LinkRead(link, result=page)
+            except MnemoError as exc:
+                log.info("link not read (%s): %s", exc.code, exc)
+                note = self._ingestor.add_note(arrival.user_id, text, source=arrival.source)
+                return note, LinkRead(link, error=exc)
+        note = self._ingestor.add_note(
             arrival.user_id, text, origin=arrival.origin, source=arrival.source
         )
+        if not urls or note.duplicate:
+            return note, None
+        try:  # a message holding a link: the words as a note, the page beside it
+            source = f"{arrival.source}:link" if arrival.source else None
+            page = self._links.keep(arrival.user_id, urls[0], source=source)
+            return note, LinkRead(urls[0], result=page)
+        except MnemoError as exc:
+            log.info("link not read (%s): %s", exc.code, exc)
+            return note, LinkRead(urls[0], error=exc)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from knowledge.domain.errors import EmptyFile
 from knowledge.domain.model import Section
@@ -50,12 +51,13 @@ class Ingestor:
         language: str = "en",
         source: str | None = None,
         created_at: datetime | None = None,
+        meta: dict[str, Any] | None = None,
     ) -> IngestResult:
         """Remember a file; `caption` (a photo's, say) is kept and searchable with it. Audio
         is transcribed (`language`: the user's, when the spoken one is unsure) and kept as
         a voice note with its recording. `source` names the message it came in (an edit
         of its caption replaces the caption); `created_at`, when it was made (an
-        imported item's own time; default: now)."""
+        imported item's own time; default: now); `meta` is kept with it."""
         started = time.monotonic()
         keeper = self._keeper
         size = keeper.check_size(path)
@@ -81,6 +83,7 @@ class Ingestor:
         if caption and caption.strip():
             extracted.sections.insert(0, Section(text=caption.strip(), heading="Caption"))
             extracted.meta["caption"] = caption.strip()
+        extracted.meta.update(meta or {})
         chunks = keeper.indexer.chunker.chunk(extracted.sections)
         if not chunks:
             raise EmptyFile("no text could be read from the file")

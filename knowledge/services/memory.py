@@ -75,9 +75,13 @@ class Memory:
                 raise DocumentNotFound(f"no document {doc_id} in your memory", doc_id=doc_id)
             uow.documents.remove(doc.id)
         self._store.delete_document(user_id, doc_id)
+        self.drop_original(user_id, doc)
+        return doc.name
+
+    def drop_original(self, user_id: int, doc: StoredDocument) -> None:
+        """The kept file of a document whose rows are gone."""
         if doc.kind != "note":
             self._files.delete(user_id, doc.sha256)
-        return doc.name
 
     def stats(self, user_id: int | None = None) -> Stats:
         """Counts for one user, or for everyone (admins)."""

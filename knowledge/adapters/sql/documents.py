@@ -72,6 +72,21 @@ class SqlDocuments(Repository):
         )
         return document_of(row) if row else None
 
+    def sources_among(self, user_id: int, sources: Sequence[str]) -> dict[str, StoredDocument]:
+        if not sources:
+            return {}
+        rows = self._session.scalars(
+            select(Document).where(Document.user_id == user_id, Document.source.in_(sources))
+        )
+        return {row.source: document_of(row) for row in rows if row.source is not None}
+
+    def set_source(self, user_id: int, doc_id: int, source: str | None) -> None:
+        self._session.execute(
+            update(Document)
+            .where(Document.id == doc_id, Document.user_id == user_id)
+            .values(source=source)
+        )
+
     def set_content(
         self, user_id: int, doc_id: int, *, sha256: str, name: str, size_bytes: int
     ) -> None:

@@ -1,0 +1,1 @@
+"""Links: pages fetched under guard (adapters/web/guard.py), their main text extracted."""
