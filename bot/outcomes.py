@@ -9,6 +9,7 @@ into what was heard and what became of it.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from urllib.parse import urlsplit
 
 from telegram import (
     Message,
@@ -103,7 +104,13 @@ async def _kept(update: Update, context: MnemoContext, outcome: Kept, say: Say, 
         await say(t("already_stored", language))
         return
     summarise_soon(context, user_id_of(update), result.doc_id)
-    if outcome.heard is not None:
+    link = outcome.link
+    if link is not None and link.result is not None:
+        site = urlsplit(link.url).hostname or link.url
+        await say(t("link_saved", language, title=link.result.name, site=site))
+    elif link is not None and link.error is not None:
+        await say(t("link_not_read", language, reason=error_text(link.error, language)))
+    elif outcome.heard is not None:
         await say(t("voice_saved", language, text=outcome.heard.text))
     elif outcome.origin:
         await say(t("note_forwarded", language, origin=outcome.origin))

@@ -25,7 +25,10 @@ from bot.context import MnemoContext
 from bot.live import LiveMessage
 from bot.texts import error_text, t
 from knowledge.domain.errors import MnemoError
+from knowledge.domain.model import ImportOptions
+from knowledge.domain.ports import Progress
 from knowledge.services.fair_queue import PositionCallback
+from knowledge.services.importing import ImportReport
 from knowledge.services.ingest import IngestResult
 
 log = logging.getLogger(__name__)
@@ -97,6 +100,10 @@ async def too_large(
     if not size or size <= limit << 20:
         return False
     log.info("refused an upload of %s bytes", size)
+    if name.lower().endswith((".zip", ".json")):  # an export, most likely: the CLI takes it
+        user = user_id_of(update)
+        await reply(update, t("import_too_large", language, name=name, limit=limit, user=user))
+        return True
     await reply(update, t("too_large", language, name=name, limit=limit))
     return True
 
@@ -134,6 +141,9 @@ async def _read(
     async def show(message: str) -> None:
         await status.show(t("progress", language, name=name, message=message), force=True)
 
+    importer = context.services.importer
+    if await in_thread(importer.recognises, path):
+        return await _imported(context, user_id, path, name, status, language), None
     ingestor = context.services.ingestor
     try:
         result = await with_progress(
@@ -160,6 +170,45 @@ async def _read(
     if not result.duplicate:
         summarise_soon(context, user_id, result.doc_id)
     return _summary(result, language), result
+
+
+async def _imported(
+    context: MnemoContext,
+    user_id: int,
+    path: Path,
+    name: str,
+    status: LiveMessage,
+    language: str,
+) -> str:
+    """A Telegram export (or a mnemo export) sent as a file: imported, the status message
+    edited with how far it got; the user's own messages only (they are `user_id`)."""
+
+    async def show(message: str) -> None:
+        await status.show(message, force=True)
+
+    def run(progress: Progress) -> ImportReport:
+        def told(report: ImportReport) -> None:
+            shown = t("import_progress", language, name=name, done=report.done, total=report.total)
+            progress(shown, report.done, report.total)
+
+        return context.services.importer.run(
+            user_id, path, options=ImportOptions(me=user_id), progress=told, language=language
+        )
+
+    try:
+        report = await with_progress(show, run)
+    except MnemoError as exc:
+        log.info("import refused (%s): %s", exc.code, exc)
+        return t("failed", language, name=name, reason=error_text(exc, language))
+    context.state.metrics.ingested("import", "stored")
+    return t(
+        "import_done",
+        language,
+        name=name,
+        added=report.added,
+        already=report.already,
+        failed=len(report.failed),
+    )
 
 
 def _needs_label(result: IngestResult, caption: str | None) -> bool:

@@ -12,6 +12,7 @@ import pytest
 
 from knowledge.adapters.embedding import load_embedder
 from knowledge.adapters.store.memory import MemoryVectorStore
+from knowledge.adapters.web.pages import GuardedWeb
 from knowledge.bootstrap import Services, bootstrap
 from knowledge.domain.ports import Embedder
 from knowledge.settings import Settings
@@ -137,6 +138,7 @@ def services(
             generator=generator,
             ocr=ocr,
             transcriber=transcriber,
+            web=GuardedWeb(max_bytes=2 << 20, timeout_seconds=5, allow_loopback=True),
         )
     yield built
     built.close()

@@ -303,3 +303,35 @@ async def test_docs_and_search_speak_the_users_language(bot, services) -> None:
     await _send(application, _message(20, "/search 车库密码", lang="zh"))
     found = request.said(20)[-1]
     assert "车库密码是4471" in found and "的笔记" in found
+
+
+async def test_a_link_is_kept_as_its_page_and_a_private_one_as_a_note(bot, services) -> None:
+    from tests.pages import serving
+
+    application, request = bot
+    with serving() as site:
+        await _send(application, _message(31, f"{site}/article", lang="ru"))
+        await _send(application, _message(31, f"{site}/to-metadata", lang="ru"))
+    said = request.said(31)
+    assert said[0] == t("link_saved", "ru", title="How to winterise a cabin", site="127.0.0.1")
+    refused = t("err_link_refused", "ru")
+    assert said[1] == t("link_not_read", "ru", reason=refused)
+    kinds = sorted(d.kind for d in services.memory.documents(31))
+    assert kinds == ["link", "note"]  # the refused link is still kept, as the note it was
+
+
+async def test_a_telegram_export_sent_as_a_file_is_imported_with_progress(
+    bot, services, tmp_path: Path
+) -> None:
+    from bench.telegram_export import ExportPlan, write_export
+
+    application, request = bot
+    result = write_export(tmp_path / "export", ExportPlan(messages=150))
+    request.files["export-1"] = result
+    document = {"file_id": "export-1", "file_unique_id": "e1", "file_name": "result.json"}
+    await _send(application, _message(32, document=document, lang="es"))
+    said = request.said(32)
+    done = t("import_done", "es", name="result.json", added=150, already=0, failed=0)
+    assert said[-1] == done
+    assert len(services.memory.documents(32)) == 150
+    assert min(d.created_at for d in services.memory.documents(32)).year == 2023

@@ -220,4 +220,31 @@ TEXTS: dict[str, str] = {
     "cli_more": "… {n} more (--all shows them)",
     "kind_photo": "photo",
     "kind_document": "document",
+    "link_saved": "🔗 Saved the page “{title}” ({site}) to your memory.",
+    "link_not_read": "📝 Saved the link as a note; its page was not read: {reason}.",
+    "err_link_refused": (
+        "the link leads to an address I do not open (only public http and https pages)"
+    ),
+    "err_link_failed": (
+        "the page could not be read (unreachable, too slow, too large, or without text)"
+    ),
+    "err_import_unreadable": (
+        "this is not an export I can read (a Telegram Desktop export: result.json or a zip "
+        "of its folder; or a mnemo export)"
+    ),
+    "import_progress": "📥 Importing {name}: {done} of {total}…",
+    "import_done": (
+        "✅ Imported {name}: {added} added, {already} already in your memory, {failed} could "
+        "not be read. Each message keeps its own date."
+    ),
+    "import_too_large": (
+        "❌ {name} is over {limit} MB, more than a bot can receive here. Import it on the "
+        "machine mnemo runs on: mnemo import PATH --user {user}"
+    ),
+    "backup_done": "💾 Backup written: {path} ({size}).",
+    "backup_failed": "❌ The backup failed: {reason}",
+    "kind_link": "page",
+    "err_import_not_yours": (
+        "none of the export's messages are yours (it is someone else's chat export)"
+    ),
 }

@@ -218,4 +218,31 @@ TEXTS: dict[str, str] = {
     "cli_more": "… {n} más (--all los muestra)",
     "kind_photo": "foto",
     "kind_document": "documento",
+    "link_saved": "🔗 Guardé la página «{title}» ({site}) en tu memoria.",
+    "link_not_read": "📝 Guardé el enlace como nota; no pude leer su página: {reason}.",
+    "err_link_refused": (
+        "el enlace lleva a una dirección que no abro (solo páginas públicas http y https)"
+    ),
+    "err_link_failed": (
+        "no se pudo leer la página (inaccesible, demasiado lenta, demasiado grande o sin texto)"
+    ),
+    "err_import_unreadable": (
+        "esto no es una exportación que sepa leer (una exportación de Telegram Desktop: "
+        "result.json o un zip de su carpeta; o una exportación de mnemo)"
+    ),
+    "import_progress": "📥 Importando {name}: {done} de {total}…",
+    "import_done": (
+        "✅ Importado {name}: {added} añadidos, {already} ya estaban en tu memoria, {failed} "
+        "no se pudieron leer. Cada mensaje conserva su fecha."
+    ),
+    "import_too_large": (
+        "❌ {name} supera los {limit} MB, más de lo que un bot puede recibir aquí. Impórtalo "
+        "en la máquina donde funciona mnemo: mnemo import RUTA --user {user}"
+    ),
+    "backup_done": "💾 Copia de seguridad escrita: {path} ({size}).",
+    "backup_failed": "❌ La copia de seguridad falló: {reason}",
+    "kind_link": "página",
+    "err_import_not_yours": (
+        "ninguno de los mensajes de la exportación es tuyo (es la exportación de otra persona)"
+    ),
 }

@@ -184,4 +184,24 @@ TEXTS: dict[str, str] = {
     "cli_more": "… 还有 {n} 条（--all 全部显示）",
     "kind_photo": "照片",
     "kind_document": "文档",
+    "link_saved": "🔗 已把网页“{title}”（{site}）保存到你的记忆。",
+    "link_not_read": "📝 链接已作为笔记保存；网页未能读取：{reason}。",
+    "err_link_refused": "该链接指向我不打开的地址（只读取公开的 http 和 https 网页）",
+    "err_link_failed": "网页无法读取（无法访问、太慢、太大或没有文字）",
+    "err_import_unreadable": (
+        "这不是我能读取的导出（Telegram Desktop 导出：result.json 或其文件夹的 zip；或 mnemo 导出）"
+    ),
+    "import_progress": "📥 正在导入 {name}：{done}/{total}…",
+    "import_done": (
+        "✅ 已导入 {name}：新增 {added} 条，{already} 条已在记忆中，{failed} 条无法读取。每"
+        "条消息保留自己的日期。"
+    ),
+    "import_too_large": (
+        "❌ {name} 超过 {limit} MB，机器人在这里收不到这么大的文件。"
+        "请在运行 mnemo 的机器上导入：mnemo import 路径 --user {user}"
+    ),
+    "backup_done": "💾 备份已写入：{path}（{size}）。",
+    "backup_failed": "❌ 备份失败：{reason}",
+    "kind_link": "网页",
+    "err_import_not_yours": "导出中没有你发的消息（这是别人的聊天导出）",
 }

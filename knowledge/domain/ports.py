@@ -195,7 +195,11 @@ class ImportSources(Protocol):
     a note folder, a mnemo export zip."""
 
     def open(self, path: Path, options: ImportOptions) -> AbstractContextManager[OpenedImport]:
-        """Raises UnsupportedFile for anything else."""
+        """Raises ImportUnreadable for anything else."""
+        ...
+
+    def recognises(self, path: Path) -> bool:
+        """Whether a file (one sent to the bot) is an export rather than a document."""
         ...
 
 

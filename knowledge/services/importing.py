@@ -82,6 +82,10 @@ class Importer:
         self._store = store
         self._links = links
 
+    def recognises(self, path: Path) -> bool:
+        """A file that is an export (a Telegram result.json, a zip of one, a mnemo export)."""
+        return self._sources.recognises(path)
+
     def run(
         self,
         user_id: int,

@@ -48,6 +48,9 @@ class ImportReader:
             else:
                 yield telegram.opened(path, options)
 
+    def recognises(self, path: Path) -> bool:
+        return looks_like_export(path)
+
     def _unpacked(self, archive: zipfile.ZipFile, folder: Path) -> Path:
         """A zipped Telegram export unpacked; its result.json (the shallowest one)."""
         members = [info for info in archive.infolist() if not info.is_dir()]

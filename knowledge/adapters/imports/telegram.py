@@ -57,7 +57,8 @@ def opened(result: Path, options: ImportOptions) -> OpenedImport:
     if chosen == [] and skipped and not options.all_senders:
         raise ImportUnreadable(
             "none of the export's messages are from you: pass --me with your Telegram id "
-            "(or --all-senders to keep everyone's)"
+            "(or --all-senders to keep everyone's)",
+            "import_not_yours",
         )
     folder = result.parent
     return OpenedImport(
@@ -89,10 +90,10 @@ def _own_sender(chat: dict[str, Any], account: int | None, options: ImportOption
     """`from_id` of the user's own messages in this chat, when it can be told."""
     if account is not None:
         return f"user{account}"
+    if chat.get("type") == "saved_messages" and chat.get("id") is not None:
+        return f"user{chat['id']}"  # Saved Messages is the chat with oneself
     if options.me is not None:
         return f"user{options.me}"
-    if chat.get("type") == "saved_messages" and chat.get("id") is not None:
-        return f"user{chat['id']}"
     return None
 
 
