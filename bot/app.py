@@ -25,6 +25,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot import (
+    backups,
     commands,
     digests,
     errors,
@@ -100,6 +101,7 @@ def build_application(
         "digest": digests.digest_command,
         "timezone": digests.timezone_command,
         "digest_time": digests.digest_time_command,
+        "backup": backups.backup_command,
     }
     handlers: list[BaseHandler[Update, MnemoContext, None]] = [
         CommandHandler(name, callback, filters=NEW) for name, callback in commands_by_name.items()
@@ -132,6 +134,7 @@ async def _post_init(application: MnemoApplication) -> None:
     if repaired:
         log.warning("the doctor found %d problems left by a crash; see above", len(repaired))
     await digests.plan_all(application)
+    backups.plan(application)
     await outbox.resume(application)
     assert application.job_queue is not None
     if os.environ.get(test_clock.CLOCK_FILE):

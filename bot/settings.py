@@ -3,6 +3,7 @@ the bot, and how it behaves in a chat."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 from pydantic import AliasChoices, Field, field_validator
@@ -51,6 +52,12 @@ class BotSettings(Settings):
         le=2000,
         description="/export sends zips of at most this size (the public Bot API takes 50 MB)",
     )
+
+    backup_dir: Path | None = Field(
+        None, description="daily backups of the whole install go here; unset: none scheduled"
+    )
+    backup_time: str = Field("03:30", pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="UTC")
+    backup_keep: int = Field(7, ge=1, description="backups kept in BACKUP_DIR, the newest")
 
     @field_validator("allowed_users", "admins", mode="before")
     @classmethod

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from knowledge.adapters.backup import TarArchives
+from knowledge.adapters.backup import restore as unpack_backup
 from knowledge.adapters.embedding import Bm25Encoder, load_embedder
 from knowledge.adapters.extraction import FileReader, TesseractOcr
 from knowledge.adapters.files import FileStore
@@ -39,6 +43,7 @@ from knowledge.domain.ports import (
 from knowledge.domain.repositories import Storage
 from knowledge.services.answering import Answerer
 from knowledge.services.asking import AskService
+from knowledge.services.backups import Backups, SampleCheck
 from knowledge.services.chunking import Chunker
 from knowledge.services.delivery import Deliveries
 from knowledge.services.digest import Digests
@@ -97,6 +102,7 @@ class Services:
     days: DayReader
     links: Links
     importer: Importer
+    backups: Backups
 
     def close(self) -> None:
         self.worker.close()
@@ -300,4 +306,33 @@ def bootstrap(
             incoming=settings.incoming_dir,
         ),
         readiness=Readiness(storage=storage, store=store, worker=worker),
+        backups=Backups(
+            storage=storage,
+            store=store,
+            embedder=embedder,
+            retriever=retriever,
+            archives=TarArchives(settings.data_dir, settings.database_url),
+        ),
     )
+
+
+@dataclass(frozen=True)
+class Restored:
+    """A backup brought back: what the doctor found (and repaired), the sample searches."""
+
+    manifest: dict[str, object]
+    findings: list[str]
+    check: SampleCheck
+
+
+def restore(archive: Path, settings: Settings, **engines: Any) -> Restored:
+    """Unpack a verified backup into the settings' (empty) data dir, then start the install
+    on it (vectors a server lacks rebuilt from SQL), run the doctor and sample searches."""
+    manifest = unpack_backup(archive, settings.data_dir, database_url=settings.database_url)
+    services = bootstrap(settings, **engines)
+    try:
+        findings = services.doctor.examine(repair=True)
+        check = services.backups.sample_check()
+    finally:
+        services.close()
+    return Restored(manifest, [f"{f.problem}: {f.action}" for f in findings], check)

@@ -247,4 +247,6 @@ TEXTS: dict[str, str] = {
     "err_import_not_yours": (
         "none of the export's messages are yours (it is someone else's chat export)"
     ),
+    "admins_only": "Only the bot's admins can do that.",
+    "err_backup_refused": "the backup cannot be written or read",
 }

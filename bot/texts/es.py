@@ -245,4 +245,6 @@ TEXTS: dict[str, str] = {
     "err_import_not_yours": (
         "ninguno de los mensajes de la exportación es tuyo (es la exportación de otra persona)"
     ),
+    "admins_only": "Solo los administradores del bot pueden hacerlo.",
+    "err_backup_refused": "la copia de seguridad no se puede escribir ni leer",
 }

@@ -204,4 +204,6 @@ TEXTS: dict[str, str] = {
     "backup_failed": "❌ 备份失败：{reason}",
     "kind_link": "网页",
     "err_import_not_yours": "导出中没有你发的消息（这是别人的聊天导出）",
+    "admins_only": "只有机器人的管理员可以这样做。",
+    "err_backup_refused": "备份无法写入或读取",
 }

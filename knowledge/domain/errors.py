@@ -120,3 +120,9 @@ class ImportUnreadable(MnemoError):
     """What was given to import is not an export mnemo can read, or is damaged."""
 
     default_code = "import_unreadable"
+
+
+class BackupRefused(MnemoError):
+    """A backup that cannot be written or restored: the message says why."""
+
+    default_code = "backup_refused"

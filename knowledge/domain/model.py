@@ -213,3 +213,14 @@ class ImportOptions:
 
     me: int | None = None
     all_senders: bool = False
+
+
+@dataclass(frozen=True)
+class BackupWritten:
+    """A backup archive, whole on disk."""
+
+    path: Path
+    size_bytes: int
+    files: int
+    seconds: float
+    vectors: bool  # the vector store is in it (an embedded store; a server's is rebuilt)

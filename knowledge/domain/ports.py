@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from knowledge.domain.model import (
+    BackupWritten,
     Extracted,
     GenerationParams,
     Hit,
@@ -218,3 +219,25 @@ class ReadsLinks(Protocol):
     def fetch(self, url: str, folder: Path) -> Fetched:
         """Raises LinkRefused or LinkFailed."""
         ...
+
+
+@runtime_checkable
+class CopiesItself(Protocol):
+    """A vector store that lives in the data dir (the embedded one) and can copy itself,
+    consistently, while it is in use: for backups. A server's vectors are rebuilt instead."""
+
+    def copy_to(self, folder: Path) -> None:
+        """Write the store as it is now into `folder`, writes held meanwhile."""
+        ...
+
+
+class Archives(Protocol):
+    """Writes a whole install's backup archive."""
+
+    def write(
+        self,
+        dest: Path,
+        *,
+        copy_vectors: Callable[[Path], None] | None,
+        about: dict[str, object],
+    ) -> BackupWritten: ...

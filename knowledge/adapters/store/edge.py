@@ -187,6 +187,13 @@ class EdgeVectorStore:
         with self._lock:
             self._shard.optimize()
 
+    def copy_to(self, folder: Path) -> None:
+        """The shard as it is now, flushed, copied into `folder` under this store's space
+        name (a backup); writes wait meanwhile, searches do not."""
+        with self._lock:
+            self._shard.flush()
+            shutil.copytree(self._folder, folder / self._generations.base.name)
+
     def index(self) -> bool:
         """Build the per-user HNSW graphs in a child process when a user passed `index_from`
         chunks and the store grew since the last build (see edge_index). Blocks the calling

@@ -1,0 +1,278 @@
+"""A whole install in one archive, and back: a tar with a manifest of every file's sha256.
+
+What it holds: each SQLite database of the data dir (mnemo's and the bot's own) copied
+through SQLite's online backup API, so a running bot's writes never tear it; with
+PostgreSQL, `pg_dump`'s custom-format dump instead of mnemo's database; the embedded
+vector store's shard, copied by the store under its write lock after a flush; and the
+originals. A Qdrant server's vectors are not in it: they are rebuilt from the chunks kept
+in SQL at the first start after a restore. The archive is written beside its destination
+and renamed there when whole and fsynced, so a kill -9 never leaves half an archive named
+as a backup.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import tarfile
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path, PurePosixPath
+from typing import IO, Any
+
+from knowledge.domain.errors import BackupRefused
+from knowledge.domain.model import BackupWritten
+
+FORMAT = "mnemo-backup"
+VERSION = 1
+MANIFEST = "manifest.json"
+DUMP = "database.dump"
+MODELS = "models"  # installed models: never in a backup, may already be in a new data dir
+
+
+class TarArchives:
+    """`Archives` over this module: the install's data dir and its database."""
+
+    def __init__(self, data_dir: Path, database_url: str | None) -> None:
+        self._data_dir = data_dir
+        self._database_url = database_url
+
+    def write(
+        self,
+        dest: Path,
+        *,
+        copy_vectors: Callable[[Path], None] | None,
+        about: dict[str, Any],
+    ) -> BackupWritten:
+        return write_backup(
+            dest,
+            data_dir=self._data_dir,
+            database_url=self._database_url,
+            copy_vectors=copy_vectors,
+            about=about,
+        )
+
+
+def backup_path(dest: Path, now: datetime | None = None) -> Path:
+    """DEST itself when it names a .tar file, else a dated archive in the folder DEST."""
+    if dest.suffix == ".tar":
+        return dest
+    stamp = (now or datetime.now(UTC)).strftime("%Y%m%d-%H%M%S")
+    return dest / f"mnemo-backup-{stamp}.tar"
+
+
+def write_backup(
+    dest: Path,
+    *,
+    data_dir: Path,
+    database_url: str | None,
+    copy_vectors: Callable[[Path], None] | None,  # writes the store's space into a folder
+    about: dict[str, Any],
+) -> BackupWritten:
+    """Write the archive; `about` (counts, the embedder) goes into the manifest."""
+    started = time.monotonic()
+    target = backup_path(dest)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.partial")
+    checksums: dict[str, dict[str, Any]] = {}
+    try:
+        with (
+            tempfile.TemporaryDirectory(dir=target.parent, prefix=".mnemo-backup-") as stage,
+            tarfile.open(partial, "w", format=tarfile.PAX_FORMAT) as archive,
+        ):
+            staged = Path(stage)
+            for database in sorted(data_dir.glob("*.sqlite3")):
+                copy = staged / database.name
+                _sqlite_copy(database, copy)
+                _add(archive, copy, f"data/{database.name}", checksums)
+                copy.unlink()
+            if database_url:
+                _add(archive, _pg_dump(database_url, staged / DUMP), DUMP, checksums)
+            if copy_vectors is not None:
+                vectors = staged / "vectors"
+                copy_vectors(vectors)
+                for path in _files_under(vectors):
+                    _add(
+                        archive,
+                        path,
+                        f"data/vectors/{path.relative_to(vectors).as_posix()}",
+                        checksums,
+                    )
+                shutil.rmtree(vectors)
+            files = data_dir / "files"
+            for path in _files_under(files):
+                name = f"data/files/{path.relative_to(files).as_posix()}"
+                try:
+                    _add(archive, path, name, checksums)
+                except FileNotFoundError:  # forgotten since it was listed
+                    continue
+            manifest = {
+                "format": FORMAT,
+                "version": VERSION,
+                "created_at": datetime.now(UTC).isoformat(),
+                "database": "postgresql" if database_url else "sqlite",
+                "vectors": copy_vectors is not None,
+                **about,
+                "files": checksums,
+            }
+            body = json.dumps(manifest, ensure_ascii=False, indent=1).encode()
+            info = tarfile.TarInfo(MANIFEST)
+            info.size, info.mtime = len(body), int(time.time())
+            archive.addfile(info, io.BytesIO(body))
+        _fsync(partial)
+        os.replace(partial, target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return BackupWritten(
+        target,
+        target.stat().st_size,
+        len(checksums),
+        time.monotonic() - started,
+        bool(copy_vectors),
+    )
+
+
+def read_manifest(archive_path: Path) -> dict[str, Any]:
+    try:
+        with tarfile.open(archive_path, "r:") as archive:
+            member = archive.extractfile(MANIFEST)
+            manifest: dict[str, Any] = json.load(member) if member else {}
+    except (OSError, KeyError, tarfile.TarError, ValueError) as exc:
+        raise BackupRefused(f"{archive_path.name} is not a mnemo backup: {exc}") from exc
+    if manifest.get("format") != FORMAT or int(manifest.get("version", 0)) > VERSION:
+        raise BackupRefused(f"{archive_path.name} is not a mnemo backup this version reads")
+    return manifest
+
+
+def verify(archive_path: Path) -> dict[str, Any]:
+    """The manifest, once every file in the archive matched its checksum (nothing missing,
+    nothing extra); BackupRefused naming the first that does not."""
+    manifest = read_manifest(archive_path)
+    expected = dict(manifest["files"])
+    with tarfile.open(archive_path, "r:") as archive:
+        for member in archive:
+            if member.name == MANIFEST:
+                continue
+            entry = expected.pop(member.name, None)
+            source = archive.extractfile(member)
+            if entry is None or source is None:
+                raise BackupRefused(f"{member.name} in the archive is not in its manifest")
+            digest = hashlib.sha256()
+            while piece := source.read(1 << 20):
+                digest.update(piece)
+            if digest.hexdigest() != entry["sha256"]:
+                raise BackupRefused(f"{member.name} is damaged (its checksum differs)")
+    if expected:
+        raise BackupRefused(
+            f"{len(expected)} files of the manifest are missing, e.g. {next(iter(expected))}"
+        )
+    return manifest
+
+
+def restore(archive_path: Path, data_dir: Path, *, database_url: str | None) -> dict[str, Any]:
+    """Unpack a verified archive into an empty data dir (installed models aside); with a
+    PostgreSQL dump, restore it into `database_url` (an empty database)."""
+    manifest = verify(archive_path)
+    if data_dir.exists() and any(entry.name != MODELS for entry in data_dir.iterdir()):
+        raise BackupRefused(f"{data_dir} is not empty: restore into a new data dir")
+    if manifest["database"] == "postgresql" and not database_url:
+        raise BackupRefused("the backup holds a PostgreSQL dump: set MNEMO_DATABASE_URL")
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(archive_path, "r:") as archive:
+        for member in archive:
+            name = PurePosixPath(member.name)
+            if not member.isfile() or name.is_absolute() or ".." in name.parts:
+                continue
+            if name.parts[0] == "data":
+                target = data_dir.joinpath(*name.parts[1:])
+            elif member.name == DUMP:
+                target = data_dir / ".restore" / DUMP
+            else:
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            source = archive.extractfile(member)
+            assert source is not None
+            with target.open("wb") as out:
+                shutil.copyfileobj(source, out, 1 << 20)
+    dump = data_dir / ".restore" / DUMP
+    if dump.is_file():
+        assert database_url is not None
+        _pg_restore(database_url, dump)
+        shutil.rmtree(dump.parent)
+    return manifest
+
+
+def _sqlite_copy(source: Path, target: Path) -> None:
+    """A consistent copy of a live database: SQLite's online backup."""
+    with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    src.close()
+    dst.close()
+
+
+def _libpq(url: str) -> str:
+    """SQLAlchemy's URL as libpq tools take it (no +driver)."""
+    scheme, rest = url.split("://", 1)
+    return f"{scheme.split('+', 1)[0]}://{rest}"
+
+
+def _pg_dump(url: str, target: Path) -> Path:
+    _run(["pg_dump", "--format=custom", "--no-owner", f"--file={target}", _libpq(url)])
+    return target
+
+
+def _pg_restore(url: str, dump: Path) -> None:
+    _run(["pg_restore", "--no-owner", "--exit-on-error", f"--dbname={_libpq(url)}", str(dump)])
+
+
+def _run(command: list[str]) -> None:
+    if shutil.which(command[0]) is None:
+        raise BackupRefused(f"{command[0]} is not installed (PostgreSQL's client tools)")
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise BackupRefused(f"{command[0]} failed: {done.stderr.strip()[:300]}")
+
+
+def _files_under(folder: Path) -> Iterator[Path]:
+    if folder.is_dir():
+        yield from sorted(p for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
+
+
+class _Hashing(io.RawIOBase):
+    """A file read once: into the archive, and through sha256 on the way."""
+
+    def __init__(self, handle: IO[bytes]) -> None:
+        self._handle = handle
+        self.digest = hashlib.sha256()
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        piece = self._handle.read(size)
+        self.digest.update(piece)
+        return piece
+
+
+def _add(
+    archive: tarfile.TarFile, path: Path, name: str, checksums: dict[str, dict[str, Any]]
+) -> None:
+    info = archive.gettarinfo(str(path), arcname=name)
+    with path.open("rb") as handle:
+        info.size = os.fstat(handle.fileno()).st_size
+        reader = _Hashing(handle)
+        archive.addfile(info, reader)
+    checksums[name] = {"sha256": reader.digest.hexdigest(), "size": info.size}
+
+
+def _fsync(path: Path) -> None:
+    with path.open("rb") as handle:
+        os.fsync(handle.fileno())
