@@ -197,4 +197,5 @@ def run(tmp_path: Path, models_dir: Path, tiny_gguf: Path):
         assert done.returncode == code, done.stdout + done.stderr
         return done
 
+    mnemo.env = env  # type: ignore[attr-defined]  # for a test that starts `mnemo` itself
     return mnemo

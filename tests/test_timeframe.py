@@ -24,6 +24,15 @@ MADRID = ZoneInfo("Europe/Madrid")
         ("Что я ел сегодня на обед?", "2026-11-26", "2026-11-26", "day"),
         ("What did I do last week?", "2026-11-16", "2026-11-22", "week"),
         ("What did I note on 2026-11-20?", "2026-11-20", "2026-11-20", "day"),
+        # a month of another year (an imported past), and a whole year
+        ("What did I note in March 2023?", "2023-03-01", "2023-03-31", "month"),
+        ("что я записал в марте 2023 года?", "2023-03-01", "2023-03-31", "month"),
+        ("¿qué anoté en marzo de 2023?", "2023-03-01", "2023-03-31", "month"),
+        ("我2023年3月记了什么？", "2023-03-01", "2023-03-31", "month"),
+        ("What did I note in 2023?", "2023-01-01", "2023-12-31", "year"),
+        ("что я записал в 2023 году?", "2023-01-01", "2023-12-31", "year"),
+        ("¿qué anoté en 2024?", "2024-01-01", "2024-12-31", "year"),
+        ("我2023年记了什么？", "2023-01-01", "2023-12-31", "year"),
     ],
 )
 def test_time_words_name_a_local_range(question: str, first: str, last: str, period: str) -> None:

@@ -153,9 +153,16 @@ def _spanned(question: str, now: datetime, forward: bool) -> TimeFrame | None:
     if named is not None:
         phrase, number = named
         year = now.year if number <= now.month or forward else now.year - 1
+        if (given := _year_beside(question, phrase)) is not None:  # "in March 2023"
+            phrase, year = given
         first = date(year, number, 1)
         return _between(
             phrase, first, (first + timedelta(days=32)).replace(day=1), "month", now.tzinfo
+        )
+    if (whole := _YEAR_ALONE.search(question)) is not None:  # "in 2023", "2023年"
+        first = date(int(whole.group("year") or whole.group("zh")), 1, 1)
+        return _between(
+            whole.group(0), first, first.replace(year=first.year + 1), "year", now.tzinfo
         )
     span = find_span(question)
     if span is None:
@@ -168,6 +175,24 @@ def _spanned(question: str, now: datetime, forward: bool) -> TimeFrame | None:
         last = monday + timedelta(days=span.days[-1] + 1)
         return _between(span.phrase, first, last, "weekend", now.tzinfo)
     return _between(span.phrase, monday, monday + timedelta(days=7), "week", now.tzinfo)
+
+
+_YEAR = r"(?P<year>(?:19|20)\d{2})"
+_YEAR_ALONE = re.compile(
+    rf"(?:\b(?:in|of|during|в|во|за|en|de|del|durante)\s+{_YEAR}\b(?:\s*(?:году|год|г\.))?"
+    r"|(?P<zh>(?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月))",
+    re.IGNORECASE,
+)
+
+
+def _year_beside(question: str, phrase: str) -> tuple[str, int] | None:
+    """A year written with a named month, after it ("March 2023", "марте 2023 года",
+    "marzo de 2023") or before it ("2023年3月"): the phrase with the year, and the year."""
+    month = re.escape(phrase)
+    after = re.search(rf"{month}\s*(?:,\s*)?(?:de\s+|del\s+)?{_YEAR}(?:\s*(?:года|г\.))?", question)
+    before = re.search(rf"{_YEAR}\s*年\s*{month}", question)
+    found = after or before
+    return (found.group(0), int(found.group("year"))) if found else None
 
 
 def _weekday(question: str, now: datetime, forward: bool) -> TimeFrame | None:
