@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from knowledge.bootstrap import Services, bootstrap
-from knowledge.domain.ports import Embedder, Generator
+from knowledge.domain.ports import Embedder, Generator, ReadsLinks
 from knowledge.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,7 +77,12 @@ def threads() -> int:
 
 @contextmanager
 def scratch_install(
-    *, embedder: Embedder | None = None, generator: Generator | None = None, **overrides: object
+    *,
+    embedder: Embedder | None = None,
+    generator: Generator | None = None,
+    web: ReadsLinks | None = None,
+    embedder_name: str | None = None,
+    **overrides: object,
 ) -> Iterator[Services]:
     """A real mnemo (SQLite + embedded Qdrant) in a temporary folder, removed afterwards."""
     with tempfile.TemporaryDirectory(prefix="mnemo-bench-") as tmp:
@@ -86,9 +91,10 @@ def scratch_install(
             data_dir=Path(tmp),
             models_path=models_dir(),
             n_threads=threads(),
+            **({"embedder": embedder_name} if embedder_name else {}),
             **overrides,
         )
-        services = bootstrap(settings, embedder=embedder, generator=generator)
+        services = bootstrap(settings, embedder=embedder, generator=generator, web=web)
         try:
             yield services
         finally:

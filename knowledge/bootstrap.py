@@ -289,6 +289,7 @@ def bootstrap(
             memory=memory,
             store=store,
             links=links,
+            days=days,
         ),
         profiles=profiles,
         digests=digests,

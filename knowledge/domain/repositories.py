@@ -3,7 +3,7 @@ groups them into one transaction. The SQL adapter implements them; no ORM row le
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -45,6 +45,19 @@ class Users(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class NewDocument:
+    """What `Documents.add_many` writes for each: as `add` takes it."""
+
+    sha256: str
+    name: str
+    size_bytes: int
+    extracted: Extracted
+    created_at: datetime | None = None
+    source: str | None = None
+    days_read: bool = True  # False: the days it names are read later (DayReader.catch_up)
+
+
 class Documents(Protocol):
     def add(
         self,
@@ -59,6 +72,14 @@ class Documents(Protocol):
     ) -> StoredDocument:
         """A new document, "ingesting" until `mark_ready`; the user's row is made if needed.
         `source` names where it came from (a chat message), unique per user."""
+        ...
+
+    def add_many(self, user_id: int, new: Sequence[NewDocument]) -> list[StoredDocument]:
+        """`add` for many at once (an import's notes), in one round of inserts."""
+        ...
+
+    def mark_ready_many(self, derived_bytes: dict[int, int]) -> None:
+        """`set_derived_bytes` and `mark_ready` for many documents at once."""
         ...
 
     def from_source(self, user_id: int, source: str) -> StoredDocument | None:
@@ -166,6 +187,10 @@ class Notes(Protocol):
 
 
 class NamedDays(Protocol):
+    def replace_many(self, named: Mapping[int, tuple[int, Sequence[NamedDay]]]) -> None:
+        """`replace` for many documents: doc id -> (its user, the days it names)."""
+        ...
+
     def replace(self, user_id: int, doc_id: int, days: Sequence[NamedDay]) -> None:
         """The days the document's words name, in place of any read before; marks it read."""
         ...

@@ -25,10 +25,11 @@ from knowledge.services.ingest import Ingestor
 from knowledge.services.keeping import Keeper, NewNote
 from knowledge.services.links import Links
 from knowledge.services.memory import Memory
+from knowledge.services.named_dates import DayReader
 from knowledge.services.voice import VoiceNotes
 
 log = logging.getLogger(__name__)
-BATCH = 64
+BATCH = 256
 
 
 @dataclass
@@ -44,6 +45,10 @@ class ImportReport:
     gone: list[str] = field(default_factory=list)  # a folder's files no longer there
     pruned: int = 0
     seconds: float = 0.0
+    timed: dict[str, float] = field(default_factory=dict)  # seconds spent by kind of item
+
+    def took(self, kind: str, since: float) -> None:
+        self.timed[kind] = self.timed.get(kind, 0.0) + time.monotonic() - since
 
     @property
     def done(self) -> int:
@@ -73,7 +78,9 @@ class Importer:
         memory: Memory,
         store: VectorStore,
         links: Links | None,
+        days: DayReader | None = None,
     ) -> None:
+        self._days = days
         self._sources = sources
         self._keeper = keeper
         self._ingestor = ingestor
@@ -110,6 +117,10 @@ class Importer:
                 tell(report)
             if opened.scope is not None:
                 self._gone(user_id, opened.scope, seen, prune, report)
+        if self._days is not None:  # the days the notes name, read apart (dateparser)
+            started = time.monotonic()
+            self._days.catch_up()
+            report.took("days", started)
         report.seconds = time.monotonic() - started
         log.info(
             "import of %s for user %s: %d added, %d already, %d failed in %.1f s",
@@ -167,7 +178,9 @@ class Importer:
                     report.skipped += 1  # no words, no file (a sticker)
                 continue
             self._keep_file(user_id, item, earlier, report, language)
+        started = time.monotonic()
         self._keep_notes(user_id, notes, report)
+        report.took("note", started)
         for item, _ in notes:
             self._read_links(user_id, item, report)
 
@@ -176,7 +189,7 @@ class Importer:
     ) -> None:
         batch = [(_note(item), chunks) for item, chunks in notes]
         try:
-            self._keeper.keep_notes(user_id, batch)
+            self._keeper.keep_notes(user_id, batch, read_days=False)  # read after: `run`
             report.added += len(batch)
             return
         except MnemoError as exc:
@@ -206,6 +219,7 @@ class Importer:
         if item.version:
             meta["version"] = item.version
         source = None if earlier is not None else item.source  # a replacement takes it after
+        started = time.monotonic()
         try:
             if item.spoken:
                 transcript = self._voice.transcribe(item.file, language=language)
@@ -237,7 +251,12 @@ class Importer:
             self._fail(report, item, "could not be read (internal error, see log)")
             self._keep_words_of(user_id, item, report)
             return
-        if earlier is not None:
+        report.took("voice" if item.spoken else result.kind, started)
+        if earlier is not None and result.doc_id == earlier.id:  # only its front matter changed
+            with self._keeper.storage.begin() as uow:
+                uow.documents.set_meta(user_id, earlier.id, {**earlier.meta, **meta})
+            report.already += 1
+        elif earlier is not None:
             self._replace(user_id, earlier, result.doc_id, item.source, result.duplicate)
             report.replaced += 1
         elif result.duplicate:
@@ -268,11 +287,13 @@ class Importer:
             return
         for number, url in enumerate(item.links[: self._links.per_item]):
             source = f"{item.source}:link{number}"
+            started = time.monotonic()
             try:
                 self._links.keep(user_id, url, source=source, created_at=item.written)
                 report.links += 1
             except MnemoError as exc:
                 report.failed.append((f"{item.label or item.source}: {url}", str(exc)))
+            report.took("link", started)
 
     def _clear(self, user_id: int, doc: StoredDocument) -> None:
         log.warning("clearing unfinished imported document %s of user %s", doc.id, user_id)

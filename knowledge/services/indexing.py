@@ -87,9 +87,9 @@ class Indexer:
                     for doc_id in dict.fromkeys(item.doc_id for item in stored):
                         uow.chunks.add(doc_id, [item for item in stored if item.doc_id == doc_id])
                 self._store.flush()
-                for doc, chunks in pieces:
-                    uow.documents.set_derived_bytes(doc.id, self.derived_bytes(chunks))
-                    uow.documents.mark_ready(doc.id)
+                uow.documents.mark_ready_many(
+                    {doc.id: self.derived_bytes(chunks) for doc, chunks in pieces}
+                )
         except BaseException:
             log.exception("indexing %d documents failed; removing them", len(pieces))
             with self._storage.begin() as uow:

@@ -17,7 +17,7 @@ from pathlib import Path
 from knowledge.domain.errors import EmptyFile, FileTooLarge, QuotaExceeded
 from knowledge.domain.model import Chunk, Extracted, Section, StoredDocument
 from knowledge.domain.ports import OriginalFiles, Progress, VectorStore
-from knowledge.domain.repositories import Storage
+from knowledge.domain.repositories import NewDocument, Storage
 from knowledge.services.indexing import Indexer
 from knowledge.services.memory import human_size
 from knowledge.services.named_dates import DayReader
@@ -118,33 +118,40 @@ class Keeper:
         return doc
 
     def keep_notes(
-        self, user_id: int, notes: Sequence[tuple[NewNote, Sequence[Chunk]]]
+        self,
+        user_id: int,
+        notes: Sequence[tuple[NewNote, Sequence[Chunk]]],
+        *,
+        read_days: bool = True,
     ) -> list[StoredDocument]:
         """Keep notes (already chunked) in one transaction and index them together; all of
-        them are kept or none (the indexer removes what it wrote)."""
+        them are kept or none (the indexer removes what it wrote). Without `read_days`
+        the days they name are left for `DayReader.catch_up` (an import reads them after)."""
         size = sum(
             len(note.text.encode()) + self.indexer.derived_bytes(chunks) for note, chunks in notes
         )
         self.check_quota(user_id, size)
         zone = self.days.zone(user_id) if self.days else None
-        docs = []
+        new = [
+            NewDocument(
+                sha256=note_key(note.text),
+                name=note_name(note.text),
+                size_bytes=len(note.text.encode()),
+                extracted=Extracted(
+                    kind="note", mime="text/plain", sections=[Section(text=note.text)]
+                ),
+                created_at=note.written,
+                source=note.source,
+                days_read=read_days or self.days is None,
+            )
+            for note, _ in notes
+        ]
         with self.storage.begin() as uow:
-            for note, _ in notes:
-                doc = uow.documents.add(
-                    user_id,
-                    sha256=note_key(note.text),
-                    name=note_name(note.text),
-                    size_bytes=len(note.text.encode()),
-                    extracted=Extracted(
-                        kind="note", mime="text/plain", sections=[Section(text=note.text)]
-                    ),
-                    created_at=note.written,
-                    source=note.source,
-                )
+            docs = uow.documents.add_many(user_id, new)
+            for doc, (note, _) in zip(docs, notes, strict=True):
                 uow.notes.add(doc.id, user_id, note.text, note.origin, note.written)
-                if self.days and zone:
+                if self.days and zone and read_days:
                     self.days.record(uow, doc, note.text, zone)
-                docs.append(doc)
         pairs = zip(docs, notes, strict=True)
         self.indexer.index_many([(doc, chunks) for doc, (_, chunks) in pairs])
         return docs

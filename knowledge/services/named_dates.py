@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from knowledge.domain.model import NamedDay, StoredDocument
 from knowledge.domain.repositories import Storage, UnitOfWork
 from knowledge.services.calendar_words import WEEKDAY, looks_back, looks_forward, weekday_of
+from knowledge.services.language import guess_language
 from knowledge.services.timeframe import LANGUAGES, parsers, too_eager
 
 log = logging.getLogger(__name__)
@@ -79,13 +80,15 @@ def _weekdays(text: str, written: datetime) -> list[date]:
 def _dated(text: str, written: datetime) -> list[date]:
     """Dates and relative days that dateparser finds, weekday phrases left to `_weekdays`."""
     search_dates, _ = parsers()
+    language = guess_language(text)  # its own language only: half the time, same days
+    languages = [language] if language in LANGUAGES else list(LANGUAGES)
     settings = {
         "PREFER_DATES_FROM": "past" if looks_back(text) else "future",
         "RELATIVE_BASE": written.replace(tzinfo=None),
         "RETURN_AS_TIMEZONE_AWARE": False,
         "REQUIRE_PARTS": ["day"],
     }
-    found = search_dates(text, languages=LANGUAGES, settings=settings) or []
+    found = search_dates(text, languages=languages, settings=settings) or []
     days = []
     for phrase, moment in found:
         words = phrase.strip()
@@ -137,8 +140,7 @@ class DayReader:
         """Read the days of items kept before days were read; how many were read."""
         done = 0
         while ids := self._unread(batch):
-            for doc_id in ids:
-                self._read_one(doc_id)
+            self._read_batch(ids)
             done += len(ids)
         if done:
             log.info("read the days %d earlier items name", done)
@@ -148,15 +150,21 @@ class DayReader:
         with self._storage.read() as uow:
             return uow.named_days.unread(batch)
 
-    def _read_one(self, doc_id: int) -> None:
+    def _read_batch(self, ids: list[int]) -> None:
+        """The items read in one transaction, their days kept in another."""
         with self._storage.read() as uow:
-            doc = uow.documents.by_id(doc_id)
-            text = words_of(uow, doc) if doc else ""
-        if doc is None:
-            return
-        zone = self._zone_of(doc.user_id)
+            docs = [doc for doc in map(uow.documents.by_id, ids) if doc is not None]
+            words = [words_of(uow, doc) for doc in docs]
+        zones = {user: self._zone_of(user) for user in {doc.user_id for doc in docs}}
+        named = {
+            doc.id: (
+                doc.user_id,
+                named_days(text, _aware(doc.created_at).astimezone(zones[doc.user_id])),
+            )
+            for doc, text in zip(docs, words, strict=True)
+        }
         with self._storage.begin() as uow:
-            self.record(uow, doc, text, zone)
+            uow.named_days.replace_many(named)
 
 
 def words_of(uow: UnitOfWork, doc: StoredDocument) -> str:
@@ -164,6 +172,10 @@ def words_of(uow: UnitOfWork, doc: StoredDocument) -> str:
     if doc.kind in ("note", "voice"):
         return uow.notes.text_of(doc.id)
     return str(doc.meta.get("caption") or "")
+
+
+def _local(doc: StoredDocument, zone: ZoneInfo) -> datetime:
+    return _aware(doc.created_at).astimezone(zone)
 
 
 def _aware(moment: datetime) -> datetime:

@@ -17,6 +17,7 @@ from knowledge.domain.model import (
     StoredChunk,
     StoredDocument,
 )
+from knowledge.domain.repositories import NewDocument
 
 
 class SqlDocuments(Repository):
@@ -49,6 +50,41 @@ class SqlDocuments(Repository):
         self._session.add(row)
         self._session.flush()
         return document_of(row)
+
+    def add_many(self, user_id: int, new: Sequence[NewDocument]) -> list[StoredDocument]:
+        self._ensure_user(user_id)
+        rows = [
+            Document(
+                user_id=user_id,
+                sha256=item.sha256,
+                name=item.name,
+                kind=item.extracted.kind,
+                mime=item.extracted.mime,
+                size_bytes=item.size_bytes,
+                pages=item.extracted.pages,
+                title=(item.extracted.title or "")[:500] or None,
+                meta=item.extracted.meta,
+                status="ingesting",
+                source=item.source,
+                created_at=item.created_at or utcnow(),
+                days_read=item.days_read,
+            )
+            for item in new
+        ]
+        self._session.add_all(rows)
+        self._session.flush()  # one batch of INSERT ... RETURNING for the ids
+        return [document_of(row) for row in rows]
+
+    def mark_ready_many(self, derived_bytes: dict[int, int]) -> None:
+        if not derived_bytes:
+            return
+        self._session.execute(
+            update(Document),
+            [
+                {"id": doc_id, "derived_bytes": size, "status": READY}
+                for doc_id, size in derived_bytes.items()
+            ],
+        )
 
     def get(self, user_id: int, doc_id: int) -> StoredDocument | None:
         row = self._session.scalar(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
 from sqlalchemy import delete, select, update
@@ -24,6 +24,18 @@ class SqlNamedDays(Repository):
             .where(Document.id == doc_id, Document.user_id == user_id)
             .values(days_read=True)
         )
+
+    def replace_many(self, named: Mapping[int, tuple[int, Sequence[NamedDay]]]) -> None:
+        if not named:
+            return
+        ids = list(named)
+        self._session.execute(delete(NamedDayRecord).where(NamedDayRecord.document_id.in_(ids)))
+        self._session.add_all(
+            NamedDayRecord(document_id=doc_id, user_id=user_id, day=day.day, hour=day.hour)
+            for doc_id, (user_id, days) in named.items()
+            for day in days
+        )
+        self._session.execute(update(Document).where(Document.id.in_(ids)).values(days_read=True))
 
     def naming(self, user_id: int, first: date, last: date) -> dict[int, list[NamedDay]]:
         rows = self._session.execute(
