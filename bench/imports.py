@@ -48,6 +48,8 @@ def child(
             pipeline = time.perf_counter() - started
             assert report.added == messages, report
             figures["rss_after_texts_mb"] = _rss_mb()
+            figures["texts_note_seconds"] = report.timed.get("note", 0.0)
+            figures["texts_days_seconds"] = report.timed.get("days", 0.0)
             texts = [
                 chunk.text
                 for text in _texts(folder / "texts" / "result.json")

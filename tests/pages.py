@@ -32,17 +32,18 @@ class _Pages(BaseHTTPRequestHandler):
     pdf = b""
 
     def do_GET(self) -> None:
-        if self.path == "/article":
+        path = self.path.split("?", 1)[0]
+        if path == "/article":
             self._send(200, "text/html; charset=utf-8", ARTICLE.encode())
-        elif self.path == "/handbook.pdf":
+        elif path == "/handbook.pdf":
             self._send(200, "application/pdf", self.pdf)
-        elif self.path == "/moved":
+        elif path == "/moved":
             self._redirect("/article")
-        elif self.path == "/to-metadata":
+        elif path == "/to-metadata":
             self._redirect("http://169.254.169.254/latest/meta-data/")
-        elif self.path == "/loop":
+        elif path == "/loop":
             self._redirect("/loop")
-        elif self.path == "/huge":
+        elif path == "/huge":
             self._send(200, "text/html", b"<p>" + b"x" * (3 << 20) + b"</p>")
         else:
             self._send(404, "text/plain", b"no")

@@ -19,13 +19,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from knowledge.domain.errors import MnemoError
-from knowledge.domain.model import Chunk, ImportItem, ImportOptions, Section, StoredDocument
+from knowledge.domain.model import (
+    Chunk,
+    ImportItem,
+    ImportOptions,
+    NamedDay,
+    Section,
+    StoredDocument,
+)
 from knowledge.domain.ports import ImportSources, VectorStore
 from knowledge.services.ingest import Ingestor
 from knowledge.services.keeping import Keeper, NewNote
 from knowledge.services.links import Links
 from knowledge.services.memory import Memory
-from knowledge.services.named_dates import DayReader
+from knowledge.services.named_dates import DayReader, named_days
 from knowledge.services.voice import VoiceNotes
 
 log = logging.getLogger(__name__)
@@ -56,6 +63,7 @@ class ImportReport:
 
 
 ImportProgress = Callable[[ImportReport], None]
+_NewNote = tuple[ImportItem, list[Chunk], list[NamedDay] | None]  # its chunks, its days
 
 
 @dataclass
@@ -65,6 +73,7 @@ class _Prepared:
     items: list[ImportItem]
     kept: dict[str, StoredDocument]
     chunks: dict[str, list[Chunk]]
+    days: dict[str, list[NamedDay]]
 
 
 class Importer:
@@ -149,17 +158,19 @@ class Importer:
         with self._keeper.storage.read() as uow:
             kept = uow.documents.sources_among(user_id, [item.source for item in batch])
         chunker = self._keeper.indexer.chunker
-        chunks = {
-            item.source: chunker.chunk([Section(text=item.text.strip())])
-            for item in batch
-            if _is_note(item) and not _is_kept(kept.get(item.source), item)
-        }
-        return _Prepared(batch, kept, chunks)
+        new = [i for i in batch if _is_note(i) and not _is_kept(kept.get(i.source), i)]
+        chunks = {item.source: chunker.chunk([Section(text=item.text.strip())]) for item in new}
+        days = {}
+        if self._days is not None:  # dateparser here, while the batch before is embedded
+            zone = self._days.zone(user_id)
+            for item in new:
+                days[item.source] = named_days(item.text, item.written.astimezone(zone))
+        return _Prepared(batch, kept, chunks, days)
 
     def _keep_batch(
         self, user_id: int, prepared: _Prepared, report: ImportReport, language: str
     ) -> None:
-        notes: list[tuple[ImportItem, list[Chunk]]] = []
+        notes: list[_NewNote] = []
         for item in prepared.items:
             earlier = prepared.kept.get(item.source)
             if _is_kept(earlier, item):
@@ -172,8 +183,8 @@ class Importer:
                 self._clear(user_id, earlier)  # what a kill -9 left unfinished
                 earlier = None
             if item.file is None:
-                if prepared.chunks.get(item.source):
-                    notes.append((item, prepared.chunks[item.source]))
+                if chunks := prepared.chunks.get(item.source):
+                    notes.append((item, chunks, prepared.days.get(item.source)))
                 else:
                     report.skipped += 1  # no words, no file (a sticker)
                 continue
@@ -181,13 +192,11 @@ class Importer:
         started = time.monotonic()
         self._keep_notes(user_id, notes, report)
         report.took("note", started)
-        for item, _ in notes:
+        for item, _, _ in notes:
             self._read_links(user_id, item, report)
 
-    def _keep_notes(
-        self, user_id: int, notes: Sequence[tuple[ImportItem, list[Chunk]]], report: ImportReport
-    ) -> None:
-        batch = [(_note(item), chunks) for item, chunks in notes]
+    def _keep_notes(self, user_id: int, notes: Sequence[_NewNote], report: ImportReport) -> None:
+        batch = [(_note(item, days), chunks) for item, chunks, days in notes]
         try:
             self._keeper.keep_notes(user_id, batch, read_days=False)  # read after: `run`
             report.added += len(batch)
@@ -269,7 +278,7 @@ class Importer:
         """A file that could not be read keeps its message's words, when it had any."""
         if item.text.strip() and not item.version:
             chunks = self._keeper.indexer.chunker.chunk([Section(text=item.text.strip())])
-            self._keep_notes(user_id, [(item, chunks)], report)
+            self._keep_notes(user_id, [(item, chunks, None)], report)
 
     def _replace(
         self, user_id: int, earlier: StoredDocument, doc_id: int, source: str, duplicate: bool
@@ -341,5 +350,5 @@ def _is_kept(earlier: StoredDocument | None, item: ImportItem) -> bool:
     return item.version is None or earlier.meta.get("version") == item.version
 
 
-def _note(item: ImportItem) -> NewNote:
-    return NewNote(item.text.strip(), item.written, item.origin, item.source)
+def _note(item: ImportItem, days: list[NamedDay] | None) -> NewNote:
+    return NewNote(item.text.strip(), item.written, item.origin, item.source, days)

@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 from knowledge.domain.errors import EmptyFile, FileTooLarge, QuotaExceeded
-from knowledge.domain.model import Chunk, Extracted, Section, StoredDocument
+from knowledge.domain.model import Chunk, Extracted, NamedDay, Section, StoredDocument
 from knowledge.domain.ports import OriginalFiles, Progress, VectorStore
 from knowledge.domain.repositories import NewDocument, Storage
 from knowledge.services.indexing import Indexer
@@ -46,6 +46,7 @@ class NewNote:
     written: datetime
     origin: str | None = None
     source: str | None = None
+    days: Sequence[NamedDay] | None = None  # the days it names, when already read
 
 
 class Keeper:
@@ -142,16 +143,20 @@ class Keeper:
                 ),
                 created_at=note.written,
                 source=note.source,
-                days_read=read_days or self.days is None,
+                days_read=read_days or note.days is not None or self.days is None,
             )
             for note, _ in notes
         ]
         with self.storage.begin() as uow:
             docs = uow.documents.add_many(user_id, new)
+            read: dict[int, tuple[int, Sequence[NamedDay]]] = {}
             for doc, (note, _) in zip(docs, notes, strict=True):
                 uow.notes.add(doc.id, user_id, note.text, note.origin, note.written)
-                if self.days and zone and read_days:
+                if note.days is not None:
+                    read[doc.id] = (user_id, note.days)
+                elif self.days and zone and read_days:
                     self.days.record(uow, doc, note.text, zone)
+            uow.named_days.replace_many(read)
         pairs = zip(docs, notes, strict=True)
         self.indexer.index_many([(doc, chunks) for doc, (_, chunks) in pairs])
         return docs
