@@ -65,7 +65,7 @@ def search_results(found: list[Evidence], language: str) -> str:
     return "\n\n".join(blocks)
 
 
-_ICONS = {"note": "📝", "voice": "🎙", "photo": "🖼", "document": "📄"}
+_ICONS = {"note": "📝", "voice": "🎙", "photo": "🖼", "link": "🔗", "document": "📄"}
 _PARTS = ((0, "part_night"), (6, "part_morning"), (12, "part_afternoon"), (18, "part_evening"))
 
 

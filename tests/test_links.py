@@ -118,3 +118,28 @@ def test_urls_are_found_in_messages() -> None:
 def _docs(services: Services, user: int):  # type: ignore[no-untyped-def]
     with services.storage.read() as uow:
         return uow.documents.of_user(user)
+
+
+def test_a_page_is_in_the_days_digest_by_its_title_and_site(services: Services, site: str) -> None:
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    services.links.keep(7, f"{site}/article")
+    [item] = services.digests.items(7, datetime.now(UTC).date(), ZoneInfo("UTC"))
+    assert (item.kind, item.line) == ("link", "How to winterise a cabin (Cabin Weekly)")
+
+
+def test_a_link_in_an_import_is_read_when_fetching_is_on(
+    services: Services, site: str, tmp_path: Path
+) -> None:
+    from bench.telegram_export import ExportPlan, write_export
+
+    plan = ExportPlan(messages=200, links=(f"{site}/article", f"{site}/to-metadata"))
+    write_export(tmp_path / "export", plan)
+    report = services.importer.run(8, tmp_path / "export")
+    assert report.added == 200 and report.links == 1
+    assert [why for _, why in report.failed] == [
+        "the link leads to a private address (169.254.169.254), which is not read"
+    ]
+    kinds = sorted({doc.kind for doc in services.memory.documents(8)})
+    assert kinds == ["link", "note"]

@@ -134,6 +134,7 @@ TEXTS: dict[str, str] = {
     "count_note": "{n} note|{n} notes",
     "count_voice": "{n} voice note|{n} voice notes",
     "count_photo": "{n} photo|{n} photos",
+    "count_link": "{n} page|{n} pages",
     "count_document": "{n} document|{n} documents",
     "digest_at": "🗓 Your digest comes every day at {at} ({zone}).",
     "digest_off": "🗓 Daily digests are off ({zone}). /digest_time 21:00 turns them on.",

@@ -65,6 +65,7 @@ TEXTS: dict[str, str] = {
     "count_note": "{n} nota|{n} notas",
     "count_voice": "{n} nota de voz|{n} notas de voz",
     "count_photo": "{n} foto|{n} fotos",
+    "count_link": "{n} página|{n} páginas",
     "count_document": "{n} documento|{n} documentos",
     "group_open": "🔒 Abrir nuestro chat privado",
     "group_answered_private": (

@@ -57,6 +57,7 @@ TEXTS: dict[str, str] = {
     "count_note": "{n} 条笔记",
     "count_voice": "{n} 条语音",
     "count_photo": "{n} 张照片",
+    "count_link": "{n} 个网页",
     "count_document": "{n} 个文档",
     "group_open": "🔒 打开私聊",
     "group_answered_private": "🔒 {name}，关于你的记忆我只在私聊里回答：回复在那里。",

@@ -80,6 +80,11 @@ def write_backup(
     started = time.monotonic()
     target = backup_path(dest)
     target.parent.mkdir(parents=True, exist_ok=True)
+    for left in target.parent.glob(".mnemo-backup-*"):  # what a kill -9 left mid-backup
+        if left.is_dir():
+            shutil.rmtree(left)
+        else:
+            left.unlink(missing_ok=True)
     partial = target.with_name(f".{target.name}.partial")
     checksums: dict[str, dict[str, Any]] = {}
     try:

@@ -30,7 +30,7 @@ from knowledge.services.summaries import Summarizer, own_line
 log = logging.getLogger(__name__)
 
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
-KINDS = ("note", "voice", "photo", "document")
+KINDS = ("note", "voice", "photo", "link", "document")
 WEEK_DAYS = 7
 
 
@@ -101,7 +101,7 @@ class DayItem:
     """One thing the user added that day, in their own words."""
 
     doc_id: int
-    kind: str  # note, voice, photo or document
+    kind: str  # note, voice, photo, link (a page read from a link) or document
     at: datetime  # local time
     text: str  # what the item says: a note's text, a photo's caption and OCR, a document's start
     summary: str | None  # its checked one-line summary, when it needs one and has one
@@ -119,6 +119,8 @@ class DayItem:
             return " — ".join(
                 part for part in (own_line(words), f"“{seen}”" if seen else "") if part
             )
+        if self.kind == "link":
+            return f"{self.name} ({self.caption})" if self.caption else self.name
         if self.kind == "document":
             pages = f" ({self.pages} p.)" if self.pages else ""
             about = self.summary or own_line(self.text, 160)
@@ -167,6 +169,10 @@ def day_item(uow: UnitOfWork, doc: StoredDocument, zone: ZoneInfo) -> DayItem:
         seen = str(doc.meta.get("ocr_text") or "")
         text = "\n".join(part for part in (caption, seen) if part)
         return DayItem(doc.id, "photo", at, text, doc.summary, caption=caption, seen=seen)
+    if doc.kind == "link":  # by its title, with its site
+        title = str(doc.meta.get("title") or doc.name)
+        site = str(doc.meta.get("site") or "")
+        return DayItem(doc.id, "link", at, title, None, name=title, caption=site)
     chunks = uow.chunks.of_document(doc.id)
     first = chunks[0].text if chunks else ""
     text = "\n".join(part for part in (doc.title or "", first) if part)
