@@ -201,7 +201,7 @@ async def _imported(
         log.info("import refused (%s): %s", exc.code, exc)
         return t("failed", language, name=name, reason=error_text(exc, language))
     context.state.metrics.ingested("import", "stored")
-    return t(
+    done = t(
         "import_done",
         language,
         name=name,
@@ -209,6 +209,10 @@ async def _imported(
         already=report.already,
         failed=len(report.failed),
     )
+    if not (report.links or report.links_failed):
+        return done
+    links = t("import_links", language, read=report.links, failed=len(report.links_failed))
+    return f"{done}\n{links}"
 
 
 def _needs_label(result: IngestResult, caption: str | None) -> bool:

@@ -63,13 +63,15 @@ def print_report(report: ImportReport) -> None:
         f"{report.already} already in memory"
         + (f", {report.replaced} changed and replaced" if report.replaced else "")
         + (f", {report.links} linked pages read" if report.links else "")
+        + (f", {len(report.links_failed)} links not read" if report.links_failed else "")
         + (f", {report.skipped} skipped (service or others' messages)" if report.skipped else "")
         + f", {len(report.failed)} failed, in {report.seconds:.1f} s"
     )
-    for label, why in report.failed[:FAILURES_SHOWN]:
+    for label, why in [*report.failed, *report.links_failed][:FAILURES_SHOWN]:
         err.print(f"  [yellow]✗[/yellow] {label}: {why}")
-    if len(report.failed) > FAILURES_SHOWN:
-        err.print(f"  … and {len(report.failed) - FAILURES_SHOWN} more (see the log with -v)")
+    unshown = len(report.failed) + len(report.links_failed) - FAILURES_SHOWN
+    if unshown > 0:
+        err.print(f"  … and {unshown} more (see the log with -v)")
     if report.gone:
         verb = "forgotten" if report.pruned else "no longer in the folder (forget with --prune)"
         out.print(f"{len(report.gone)} {verb}:")

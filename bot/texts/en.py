@@ -233,6 +233,7 @@ TEXTS: dict[str, str] = {
         "this is not an export I can read (a Telegram Desktop export: result.json or a zip "
         "of its folder; or a mnemo export)"
     ),
+    "import_links": "🔗 Links: {read} pages read, {failed} not read (their messages are kept).",
     "import_progress": "📥 Importing {name}: {done} of {total}…",
     "import_done": (
         "✅ Imported {name}: {added} added, {already} already in your memory, {failed} could "

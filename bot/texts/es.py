@@ -231,6 +231,9 @@ TEXTS: dict[str, str] = {
         "esto no es una exportación que sepa leer (una exportación de Telegram Desktop: "
         "result.json o un zip de su carpeta; o una exportación de mnemo)"
     ),
+    "import_links": (
+        "🔗 Enlaces: {read} páginas leídas, {failed} sin leer (sus mensajes se guardan)."
+    ),
     "import_progress": "📥 Importando {name}: {done} de {total}…",
     "import_done": (
         "✅ Importado {name}: {added} añadidos, {already} ya estaban en tu memoria, {failed} "

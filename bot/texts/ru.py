@@ -222,6 +222,9 @@ TEXTS: dict[str, str] = {
         "это не экспорт, который я умею читать (экспорт Telegram Desktop: result.json или "
         "zip его папки; или экспорт mnemo)"
     ),
+    "import_links": (
+        "🔗 Ссылки: прочитано страниц {read}, не прочитано {failed} (их сообщения сохранены)."
+    ),
     "import_progress": "📥 Импорт {name}: {done} из {total}…",
     "import_done": (
         "✅ Импорт {name}: добавлено {added}, уже было в памяти {already}, не удалось "

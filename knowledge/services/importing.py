@@ -49,6 +49,7 @@ class ImportReport:
     links: int = 0  # articles read from the links in the items
     skipped: int = 0  # service messages, other senders' messages
     failed: list[tuple[str, str]] = field(default_factory=list)  # (item, why)
+    links_failed: list[tuple[str, str]] = field(default_factory=list)  # (link, why): kept as words
     gone: list[str] = field(default_factory=list)  # a folder's files no longer there
     pruned: int = 0
     seconds: float = 0.0
@@ -301,7 +302,7 @@ class Importer:
                 self._links.keep(user_id, url, source=source, created_at=item.written)
                 report.links += 1
             except MnemoError as exc:
-                report.failed.append((f"{item.label or item.source}: {url}", str(exc)))
+                report.links_failed.append((f"{item.label or item.source}: {url}", str(exc)))
             report.took("link", started)
 
     def _clear(self, user_id: int, doc: StoredDocument) -> None:
