@@ -66,7 +66,7 @@ def write_export(
     counts = {"photo": 0, "voice": 0, "file": 0}
     for number in range(1, plan.messages + 1):
         when = plan.start + step * (number - 1) + timedelta(minutes=rng.randint(0, 50))
-        message = _message(number, when)
+        message = message_at(number, when)
         kind = media[number - 1]
         text = pool[(number * 7919) % len(pool)]
         if kind == "photo":
@@ -118,7 +118,8 @@ def write_export(
     return result
 
 
-def _message(number: int, when: datetime) -> dict[str, Any]:
+def message_at(number: int, when: datetime) -> dict[str, Any]:
+    """A message of the user's own, with no text yet."""
     return {
         "id": number,
         "type": "message",

@@ -178,3 +178,26 @@ def test_gathering_bench_scores_every_kind() -> None:
     assert figures["held_out_planner"] > 0.5
     assert figures["section_seconds_max"] > 0
     assert "Gathering answers per kind" in out and "while a document is condensed" in out
+
+
+def test_import_bench_times_the_text_beside_the_embedder_and_the_media_apart() -> None:
+    out, figures = bench(
+        "imports",
+        "--messages",
+        "60,120",
+        "--photos",
+        "1",
+        "--voices",
+        "1",
+        "--files",
+        "1",
+        "--links",
+        "1",
+    )
+    runs = figures["imports"]
+    assert [run["messages"] for run in runs] == [60, 120]
+    for run in runs:
+        assert run["ratio"] > 0 and run["chunks"] == run["messages"]
+        assert run["media_links_read"] == 1 and run["media_failed"] == 0
+        assert {"media_image_seconds", "media_voice_seconds"} <= set(run)
+    assert "rss_growth" in figures and "Import of a Saved Messages export" in out

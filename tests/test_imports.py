@@ -17,6 +17,7 @@ from bench.telegram_export import (
     USER_ID,
     ExportPlan,
     full_account,
+    message_at,
     service_message,
     write_export,
 )
@@ -61,15 +62,7 @@ def export(tmp_path: Path) -> Path:
 
 
 def _msg(number: int, when: datetime) -> dict[str, object]:
-    return {
-        "id": number,
-        "type": "message",
-        "date": when.strftime("%Y-%m-%dT%H:%M:%S"),
-        "date_unixtime": str(int(when.timestamp())),
-        "from": "Ana",
-        "from_id": f"user{USER_ID}",
-        "text": "",
-    }
+    return {**message_at(number, when), "from": "Ana", "text": ""}
 
 
 def _services(data: Path) -> Services:
