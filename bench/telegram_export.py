@@ -49,9 +49,9 @@ def write_export(
     folder: Path,
     plan: ExportPlan,
     *,
-    photo: Callable[[Path, int], None] | None = None,
-    voice: Callable[[Path, int], None] | None = None,
-    file: Callable[[Path, int], None] | None = None,
+    photo: Callable[[Path, int], object] | None = None,
+    voice: Callable[[Path, int], object] | None = None,
+    file: Callable[[Path, int], object] | None = None,
 ) -> Path:
     """A Saved Messages export of `plan` in `folder`; returns result.json. The callbacks
     write the media (the nth photo, voice note, file); by default small placeholders."""

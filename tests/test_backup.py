@@ -85,7 +85,7 @@ def test_a_backup_restored_into_a_new_data_dir_answers_the_same(
 
     new = tmp_path / "new"
     (new / "models").mkdir(parents=True)  # installed models may already be there
-    restored = restore(written.path, _settings(new), **_engines())  # type: ignore[arg-type]
+    restored = restore(written.path, _settings(new), **_engines())
     assert restored.findings == []
     assert restored.check.tried == 5 and restored.check.found == 5
     again = _open(new)
@@ -115,18 +115,18 @@ def test_a_damaged_or_incomplete_backup_is_refused_before_anything_is_written(
 
             target.addfile(member, io.BytesIO(body))
     with pytest.raises(BackupRefused, match="damaged"):
-        restore(damaged, _settings(tmp_path / "new"), **_engines())  # type: ignore[arg-type]
+        restore(damaged, _settings(tmp_path / "new"), **_engines())
     assert not (tmp_path / "new").exists()
     not_a_backup = tmp_path / "x.tar"
     not_a_backup.write_bytes(b"hello")
     with pytest.raises(BackupRefused, match="not a mnemo backup"):
-        restore(not_a_backup, _settings(tmp_path / "new"), **_engines())  # type: ignore[arg-type]
+        restore(not_a_backup, _settings(tmp_path / "new"), **_engines())
 
 
 def test_restore_refuses_a_data_dir_that_is_not_empty(install: Services, tmp_path: Path) -> None:
     written = install.backups.create(tmp_path / "b.tar")
     with pytest.raises(BackupRefused, match="not empty"):
-        restore(written.path, _settings(tmp_path / "old"), **_engines())  # type: ignore[arg-type]
+        restore(written.path, _settings(tmp_path / "old"), **_engines())
 
 
 def test_only_the_newest_backups_are_kept(install: Services, tmp_path: Path) -> None:
@@ -157,7 +157,7 @@ def test_a_backup_taken_while_notes_keep_arriving_restores_consistent(
     finally:
         stop.set()
         writer.join()
-    restored = restore(written.path, _settings(tmp_path / "new"), **_engines())  # type: ignore[arg-type]
+    restored = restore(written.path, _settings(tmp_path / "new"), **_engines())
     assert restored.check.found == restored.check.tried
     again = _open(tmp_path / "new")
     try:
@@ -181,7 +181,7 @@ def test_a_postgresql_install_is_backed_up_with_pg_dump_and_restored(tmp_path: P
         finally:
             svc.close()
         assert "database.dump" in verify(written.path)["files"]
-        restored = restore(written.path, _settings(tmp_path / "new", new_url), **_engines())  # type: ignore[arg-type]
+        restored = restore(written.path, _settings(tmp_path / "new", new_url), **_engines())
         assert restored.check.found == restored.check.tried == 4
         again = _open(tmp_path / "new", new_url)
         try:

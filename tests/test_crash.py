@@ -101,11 +101,14 @@ def test_kill_9_during_ingest_then_doctor(
         tmp_path / "book.pdf", {700: "The treasure is buried under the old oak."}, total=1200
     )
     assert mnemo("note", "--user", "1", NOTE).returncode == 0
-    process = start_reading()
-    started = time.monotonic()
-    assert process.wait() == 0
-    reading = time.monotonic() - started
-    assert mnemo("forget", "--user", "1", str(_books(data_dir)[0])).returncode == 0
+    timed = []
+    for _ in range(2):  # the shorter of two reads: the first one also warms the disk cache
+        process = start_reading()
+        started = time.monotonic()
+        assert process.wait() == 0
+        timed.append(time.monotonic() - started)
+        assert mnemo("forget", "--user", "1", str(_books(data_dir)[0])).returncode == 0
+    reading = min(timed)
 
     rng = random.Random(20261124)
     interrupted = 0

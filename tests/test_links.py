@@ -12,6 +12,7 @@ from knowledge.adapters.web.guard import check_address
 from knowledge.adapters.web.pages import GuardedWeb
 from knowledge.bootstrap import Services
 from knowledge.domain.errors import LinkFailed, LinkRefused
+from knowledge.domain.model import StoredDocument
 from knowledge.services.links import only_a_link, urls_in
 from tests.pages import serving
 
@@ -115,7 +116,7 @@ def test_urls_are_found_in_messages() -> None:
     assert only_a_link("see https://example.org") is None
 
 
-def _docs(services: Services, user: int):  # type: ignore[no-untyped-def]
+def _docs(services: Services, user: int) -> list[tuple[StoredDocument, int]]:
     with services.storage.read() as uow:
         return uow.documents.of_user(user)
 
