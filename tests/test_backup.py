@@ -123,6 +123,14 @@ def test_a_damaged_or_incomplete_backup_is_refused_before_anything_is_written(
         restore(not_a_backup, _settings(tmp_path / "new"), **_engines())
 
 
+def test_the_sample_searches_count_a_twin_as_found(install: Services, tmp_path: Path) -> None:
+    for _ in range(30):  # the same words on many days: any of them answers
+        install.ingestor.add_note(8, "ok")
+    written = install.backups.create(tmp_path / "b.tar")
+    restored = restore(written.path, _settings(tmp_path / "new"), **_engines())
+    assert restored.check.tried == 20 and restored.check.found == 20
+
+
 def test_restore_refuses_a_data_dir_that_is_not_empty(install: Services, tmp_path: Path) -> None:
     written = install.backups.create(tmp_path / "b.tar")
     with pytest.raises(BackupRefused, match="not empty"):
