@@ -77,6 +77,17 @@ def _log(bot: Harness) -> str:
     return (bot.data_dir.parent / "bot.log").read_text(errors="replace")
 
 
+def _logged(bot: Harness, words: str, timeout: float = 15) -> list[str]:
+    """The bot's log lines holding `words`, waited for (the reply can come before its log
+    line is on disk)."""
+    deadline = time.monotonic() + timeout
+    while not (lines := [line for line in _log(bot).splitlines() if words in line]):
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    return lines
+
+
 def test_a_waiter_whose_telegram_calls_all_fail_stalls_nobody(
     harnesses: list[Harness], tmp_path: Path, models_dir: Path
 ) -> None:
@@ -119,7 +130,7 @@ def test_a_recording_that_hides_its_length_is_refused_at_the_limit(
     refused = bot.reply_to(210, "❌", timeout=120)
     assert "longer than the 10-minute limit" in text_of(refused)
     assert refused["time"] - sent["received"] < 60
-    stopped = [line for line in _log(bot).splitlines() if "while decoding: stopped at" in line]
+    stopped = _logged(bot, "while decoding: stopped at")
     assert stopped and float(stopped[-1].rsplit(" ", 2)[-2]) <= 601
     bot.send(210, "/docs")
     assert "empty" in text_of(bot.reply_to(210, "empty"))
