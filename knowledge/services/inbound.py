@@ -242,22 +242,23 @@ class Inbound:
         urls = urls_in(text) if self._links.enabled else []
         link = only_a_link(text) if urls else None
         if link is not None:  # the message is the link: kept as its page
-            try:
-                page = self._links.keep(arrival.user_id, link, source=arrival.source)
-                return page, LinkRead(link, result=page)
-            except MnemoError as exc:
-                log.info("link not read (%s): %s", exc.code, exc)
-                note = self._ingestor.add_note(arrival.user_id, text, source=arrival.source)
-                return note, LinkRead(link, error=exc)
+            read = self._read(arrival.user_id, link, arrival.source)
+            if read.result is not None:
+                return read.result, read
         note = self._ingestor.add_note(
             arrival.user_id, text, origin=arrival.origin, source=arrival.source
         )
+        if link is not None:  # its page could not be read: kept as the note it was
+            return note, read
         if not urls or note.duplicate:
             return note, None
-        try:  # a message holding a link: the words as a note, the page beside it
-            source = f"{arrival.source}:link" if arrival.source else None
-            page = self._links.keep(arrival.user_id, urls[0], source=source)
-            return note, LinkRead(urls[0], result=page)
+        # a message holding a link: the words as a note, the page beside it
+        source = f"{arrival.source}:link" if arrival.source else None
+        return note, self._read(arrival.user_id, urls[0], source)
+
+    def _read(self, user_id: int, url: str, source: str | None) -> LinkRead:
+        try:
+            return LinkRead(url, result=self._links.keep(user_id, url, source=source))
         except MnemoError as exc:
             log.info("link not read (%s): %s", exc.code, exc)
-            return note, LinkRead(urls[0], error=exc)
+            return LinkRead(url, error=exc)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from knowledge.domain.errors import EmptyFile
-from knowledge.domain.model import Section
+from knowledge.domain.model import Extracted, Section
 from knowledge.domain.ports import Progress, Reader, no_progress
 from knowledge.services.keeping import (
     IngestResult,
@@ -84,10 +84,38 @@ class Ingestor:
             extracted.sections.insert(0, Section(text=caption.strip(), heading="Caption"))
             extracted.meta["caption"] = caption.strip()
         extracted.meta.update(meta or {})
+        return self.keep_read(
+            user_id,
+            path,
+            sha256,
+            extracted,
+            name=name,
+            progress=progress,
+            source=source,
+            created_at=created_at,
+            started=started,
+        )
+
+    def keep_read(
+        self,
+        user_id: int,
+        path: Path,
+        sha256: str,
+        extracted: Extracted,
+        *,
+        name: str | None,
+        source: str | None,
+        created_at: datetime | None,
+        started: float,
+        progress: Progress = no_progress,
+    ) -> IngestResult:
+        """Keep a file already read (an upload, a linked page): chunked, the quota checked
+        with what its chunks add, then kept and indexed."""
+        keeper = self._keeper
         chunks = keeper.indexer.chunker.chunk(extracted.sections)
         if not chunks:
             raise EmptyFile("no text could be read from the file")
-        keeper.check_quota(user_id, size + keeper.indexer.derived_bytes(chunks))
+        keeper.check_quota(user_id, path.stat().st_size + keeper.indexer.derived_bytes(chunks))
         doc = keeper.keep(
             user_id, path, sha256, name, extracted, chunks, progress, source, created_at=created_at
         )

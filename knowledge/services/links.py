@@ -13,10 +13,9 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from knowledge.domain.errors import LinkFailed
-from knowledge.domain.ports import ReadsLinks, no_progress
+from knowledge.domain.ports import ReadsLinks
 from knowledge.services.ingest import Ingestor
-from knowledge.services.keeping import IngestResult, Keeper, result_of, sha256_of
+from knowledge.services.keeping import IngestResult, Keeper, sha256_of
 
 URL = re.compile(r"https?://[^\s<>\"'«»“”]+", re.IGNORECASE)
 TRAILING = ".,;:!?)]}»”’'\""
@@ -85,20 +84,13 @@ class Links:
             sha256 = sha256_of(page)
             if duplicate := keeper.duplicate_clearing_unfinished(user_id, sha256):
                 return duplicate
-            chunks = keeper.indexer.chunker.chunk(extracted.sections)
-            if not chunks:
-                raise LinkFailed("no text could be read from the page")
-            keeper.check_quota(user_id, page.stat().st_size + keeper.indexer.derived_bytes(chunks))
-            title = (extracted.title or fetched.url).replace("/", "∕")
-            doc = keeper.keep(
+            return self._ingestor.keep_read(
                 user_id,
                 page,
                 sha256,
-                title,
                 extracted,
-                chunks,
-                no_progress,
-                source,
+                name=(extracted.title or fetched.url).replace("/", "∕"),
+                source=source,
                 created_at=created_at,
+                started=started,
             )
-        return result_of(doc, len(chunks), started, chunks[0].text)
