@@ -32,6 +32,7 @@ from bot import (
     messages,
     outbox,
     questions,
+    reminders,
     test_clock,
     uploads,
     voice,
@@ -102,11 +103,14 @@ def build_application(
         "timezone": digests.timezone_command,
         "digest_time": digests.digest_time_command,
         "backup": backups.backup_command,
+        "reminders": reminders.reminders_command,
+        "brief": digests.brief_command,
     }
     handlers: list[BaseHandler[Update, MnemoContext, None]] = [
         CommandHandler(name, callback, filters=NEW) for name, callback in commands_by_name.items()
     ]
     handlers += [
+        CallbackQueryHandler(reminders.on_button, pattern=r"^rem:"),
         CallbackQueryHandler(commands.on_button),
         MessageHandler(NEW & filters.Document.ALL, uploads.on_document),
         MessageHandler(NEW & filters.PHOTO, uploads.on_photo),
@@ -135,6 +139,7 @@ async def _post_init(application: MnemoApplication) -> None:
         log.warning("the doctor found %d problems left by a crash; see above", len(repaired))
     await digests.plan_all(application)
     backups.plan(application)
+    reminders.plan(application)
     await outbox.resume(application)
     assert application.job_queue is not None
     if os.environ.get(test_clock.CLOCK_FILE):

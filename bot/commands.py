@@ -45,6 +45,8 @@ COMMANDS = (
     "digest",
     "timezone",
     "digest_time",
+    "reminders",
+    "brief",
 )
 DOCS_SHOWN = 40
 UPLOAD_SECONDS = 600.0  # time to upload one export part (50 MB on a slow line)
@@ -228,6 +230,7 @@ async def settings(update: Update, context: MnemoContext) -> None:
 
 DIGEST_TIMES = ("19:00", "20:00", "21:00", "22:00", "off")
 WEEKLY_TIMES = ("6 20:00", "0 08:00", "4 18:00", "off")  # Sunday evening, Monday morning...
+BRIEF_TIMES = ("07:00", "08:00", "09:00", "off")
 
 
 async def _settings_view(context: MnemoContext, user_id: int) -> tuple[str, InlineKeyboardMarkup]:
@@ -263,12 +266,21 @@ async def _settings_view(context: MnemoContext, user_id: int) -> tuple[str, Inli
         )
         for value in WEEKLY_TIMES
     ]
-    return text, InlineKeyboardMarkup([languages, lengths, times, weekly])
+    brief = [
+        InlineKeyboardButton(
+            ("✓ " if (schedule.brief or "off") == value else "")
+            + (t("brief_off", language) if value == "off" else f"☀️ {value}"),
+            callback_data=f"bf:{value}",
+        )
+        for value in BRIEF_TIMES
+    ]
+    return text, InlineKeyboardMarkup([languages, lengths, times, weekly, brief])
 
 
 async def on_button(update: Update, context: MnemoContext) -> None:
     """Inline buttons: forget:ID, wipe:yes|no, lang:CODE, len:NAME, dt:HH:MM|off,
-    wk:D HH:MM|off (the weekly digest), more:PAGE.
+    wk:D HH:MM|off (the weekly digest), bf:HH:MM|off (the morning brief), more:PAGE;
+    rem:... are the reminders' (bot/reminders.py).
 
     The user is always the one who pressed, so a button only touches the presser's data; and
     only buttons in the presser's own private chat get here (bot/audience.py)."""
@@ -293,6 +305,10 @@ async def on_button(update: Update, context: MnemoContext) -> None:
         await _refresh_settings(query, context, user_id)
     elif action == "wk" and value in WEEKLY_TIMES:
         schedule = await in_thread(context.services.digests.set_weekly, user_id, value)
+        digests.plan(context.application, schedule)
+        await _refresh_settings(query, context, user_id)
+    elif action == "bf" and value in BRIEF_TIMES:
+        schedule = await in_thread(context.services.digests.set_brief, user_id, value)
         digests.plan(context.application, schedule)
         await _refresh_settings(query, context, user_id)
     elif action == "more":

@@ -13,11 +13,11 @@ from bot import outbox
 from bot.common import in_thread, profile_of, reply, user_id_of
 from bot.context import MnemoApplication, MnemoContext
 from bot.live import LiveMessage
-from bot.render import digest_html, week_html
+from bot.render import brief_html, digest_html, week_html
 from bot.state import BotState
 from bot.texts import t
 from knowledge.bootstrap import Services
-from knowledge.services.delivery import digest_key, week_key
+from knowledge.services.delivery import brief_key, digest_key, week_key
 from knowledge.services.digest import WEEK_DAYS, Schedule
 from knowledge.services.fair_queue import ASKED, SCHEDULED, PositionCallback
 
@@ -55,9 +55,42 @@ def plan(application: MnemoApplication, schedule: Schedule) -> None:
             user_id=schedule.user_id,
         )
 
+    for job in queue.get_jobs_by_name(_brief_job(schedule.user_id)):
+        job.schedule_removal()
+    if schedule.brief_at is not None:
+        queue.run_daily(
+            scheduled_brief,
+            schedule.brief_at,
+            name=_brief_job(schedule.user_id),
+            chat_id=schedule.user_id,
+            user_id=schedule.user_id,
+        )
+
 
 def _week_job(user_id: int) -> str:
     return f"week:{user_id}"
+
+
+def _brief_job(user_id: int) -> str:
+    return f"brief:{user_id}"
+
+
+async def scheduled_brief(context: MnemoContext) -> None:
+    """The morning brief: today's reminders and the items naming today, sent once; nothing
+    on a day that holds nothing."""
+    services = context.services
+    schedule = await _schedule_of_job(context)
+    today = schedule.today(datetime.now(UTC))
+    key = brief_key(schedule.user_id, today)
+    if await in_thread(services.deliveries.is_done, key):
+        return
+    coming = await in_thread(services.digests.coming, schedule.user_id, today, schedule.zone)
+    if not coming:
+        log.info("nothing today: no morning brief sent")
+        return
+    await outbox.deliver(
+        context.application, key, schedule.user_id, brief_html(coming, schedule.language)
+    )
 
 
 async def _schedule_of_job(context: MnemoContext) -> Schedule:
@@ -209,11 +242,20 @@ async def digest_time_command(update: Update, context: MnemoContext) -> None:
     await _change(update, context, "time", "usage_digest_time")
 
 
+async def brief_command(update: Update, context: MnemoContext) -> None:
+    """/brief 08:00 | off: the morning brief (off by default)."""
+    await _change(update, context, "brief", "usage_brief")
+
+
 async def _change(update: Update, context: MnemoContext, what: str, usage: str) -> None:
     language = (await profile_of(update, context)).language
     value = " ".join(context.args or [])
     digests = context.services.digests
-    change = digests.set_timezone if what == "timezone" else digests.set_time
+    change = {
+        "timezone": digests.set_timezone,
+        "time": digests.set_time,
+        "brief": digests.set_brief,
+    }[what]
     try:
         schedule = await in_thread(change, user_id_of(update), value)
     except ValueError:
@@ -228,8 +270,10 @@ def describe(schedule: Schedule, language: str) -> str:
         daily = t("digest_off", language, zone=schedule.timezone)
     else:
         daily = t("digest_at", language, at=schedule.at, zone=schedule.timezone)
-    if schedule.weekly_at is None:
-        return daily
-    weekday, at = schedule.weekly_at
-    day = t("weekday_names", language).split()[weekday]
-    return daily + "\n" + t("weekly_at", language, day=day, at=f"{at:%H:%M}")
+    if schedule.weekly_at is not None:
+        weekday, at = schedule.weekly_at
+        day = t("weekday_names", language).split()[weekday]
+        daily += "\n" + t("weekly_at", language, day=day, at=f"{at:%H:%M}")
+    if schedule.brief is not None:
+        daily += "\n" + t("brief_at", language, at=schedule.brief)
+    return daily

@@ -10,7 +10,9 @@ idempotency key): the one at-least-once gap.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
+from telegram import InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
@@ -19,6 +21,10 @@ from bot.context import MnemoApplication, MnemoContext
 from knowledge.services.delivery import Outcome, kind_of
 
 log = logging.getLogger(__name__)
+ButtonsFor = Callable[[MnemoApplication, str, int], Awaitable[InlineKeyboardMarkup | None]]
+# The buttons under the last part of a kind of message ("reminder": snooze, done), made
+# from its key, so a retry or a replay after a restart carries them too.
+buttons_for: dict[str, ButtonsFor] = {}
 
 
 async def deliver(
@@ -35,10 +41,16 @@ async def deliver(
         log.info("%s: being sent by another; looked at again later", kind_of(key))
         _retry(application, key, user_id, deliveries.stale_after.total_seconds())
         return False
+    make_buttons = buttons_for.get(kind_of(key))
+    buttons = await make_buttons(application, key, user_id) if make_buttons else None
     try:
         for index in range(claim.next_part, len(claim.parts)):
+            last = index == len(claim.parts) - 1
             await application.bot.send_message(
-                user_id, claim.parts[index], parse_mode=ParseMode.HTML
+                user_id,
+                claim.parts[index],
+                parse_mode=ParseMode.HTML,
+                reply_markup=buttons if last else None,
             )
             await in_thread(deliveries.sent, key, index)
     except TelegramError as exc:

@@ -20,11 +20,21 @@ from telegram import (
     Update,
 )
 
+from bot import reminders
 from bot.common import in_thread, reply, source_of, summarise_soon, user_id_of
 from bot.context import MnemoContext
 from bot.questions import answer
 from bot.texts import error_text, t
-from knowledge.services.inbound import Arrival, Kept, Labelled, Meant, Outcome, Question, Refused
+from knowledge.services.inbound import (
+    Arrival,
+    Kept,
+    Labelled,
+    Meant,
+    Outcome,
+    Question,
+    Refused,
+    Reminded,
+)
 
 Say = Callable[[str], Awaitable[None]]
 
@@ -51,6 +61,7 @@ async def arrival_of(
         shared=shared,
         origin=origin_of(message) if message.forward_origin is not None else None,
         source=source_of(message),
+        retimes=None if shared else await reminders.retimes(context, message, user.id),
     )
 
 
@@ -85,6 +96,10 @@ async def show(
         if heard is not None and status is not None:
             await status.edit_text(t("transcribing", language, progress=f"“{heard}”"))
         await reply(update, t("photo_labelled", language, text=outcome.text))
+    elif isinstance(outcome, Reminded):
+        if heard is not None and status is not None:
+            await status.edit_text(t("voice_heard", language, text=heard))
+        await reminders.show_reminded(update, context, outcome)
     elif isinstance(outcome, Refused):
         context.state.metrics.ingested(kind, "refused")
         reason = error_text(outcome.error, language)
@@ -116,6 +131,8 @@ async def _kept(update: Update, context: MnemoContext, outcome: Kept, say: Say, 
         await say(t("note_forwarded", language, origin=outcome.origin))
     else:
         await say(t("note_saved", language))
+    if outcome.offer is not None:
+        await reminders.offer(update, context, outcome.offer, language)
 
 
 async def _photo_replied_to(context: MnemoContext, message: Message, user_id: int) -> int | None:

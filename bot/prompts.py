@@ -1,6 +1,8 @@
 """The bot's own table: which of its messages asked "What's on this photo?" about which
-photo, so that a reply to that message becomes the photo's description. Telegram's message
-ids stay here, out of the core (which only hears "this text labels photo N").
+photo, so that a reply to that message becomes the photo's description, and which asked
+"When should I remind you?" about which reminder, so that a reply gives it its time.
+Telegram's message ids stay here, out of the core (which only hears "this text labels
+photo N" or "this text retimes reminder N").
 
 A small SQLite file in the data folder, written through at once (a kill -9 loses nothing),
 keyed by the user: a reply from anyone else finds nothing.
@@ -26,6 +28,27 @@ class LabelPrompts:
             " user_id INTEGER NOT NULL, message_id INTEGER NOT NULL, doc_id INTEGER NOT NULL,"
             " PRIMARY KEY (user_id, message_id))"
         )
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS reminder_prompts ("
+            " user_id INTEGER NOT NULL, message_id INTEGER NOT NULL,"
+            " reminder_id INTEGER NOT NULL, PRIMARY KEY (user_id, message_id))"
+        )
+
+    def asked_when(self, user_id: int, message_id: int, reminder_id: int) -> None:
+        """`message_id` asked `user_id` when to send reminder `reminder_id`."""
+        with self._lock:
+            self._db.execute(
+                "INSERT OR REPLACE INTO reminder_prompts VALUES (?, ?, ?)",
+                (user_id, message_id, reminder_id),
+            )
+
+    def reminder_asked_in(self, user_id: int, message_id: int) -> int | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT reminder_id FROM reminder_prompts WHERE user_id = ? AND message_id = ?",
+                (user_id, message_id),
+            ).fetchone()
+        return int(row[0]) if row else None
 
     def asked(self, user_id: int, message_id: int, doc_id: int) -> None:
         """`message_id` asked `user_id` what photo `doc_id` shows."""
@@ -54,6 +77,7 @@ class LabelPrompts:
     def forget_user(self, user_id: int) -> None:
         with self._lock:
             self._db.execute("DELETE FROM label_prompts WHERE user_id = ?", (user_id,))
+            self._db.execute("DELETE FROM reminder_prompts WHERE user_id = ?", (user_id,))
 
     def close(self) -> None:
         with self._lock:

@@ -7,8 +7,9 @@ from html import escape
 
 from bot.texts import counted, day_label, source_label, t, written_day
 from knowledge.services.answering import Answer
-from knowledge.services.digest import Digest
+from knowledge.services.digest import Coming, Digest
 from knowledge.services.evidence import Evidence
+from knowledge.services.reminders import local_due
 
 LIMIT = 4096
 _ROOM = 3300  # leaves space for the quoted lines under the answer on the last part
@@ -77,7 +78,7 @@ def digest_html(digest: Digest | None, day: date, language: str) -> list[str]:
     if digest is None:
         return [f"{header}\n\n{escape(t('digest_empty', language))}"]
     counts = ", ".join(counted(f"count_{kind}", language, n) for kind, n in digest.counts.items())
-    lines = [header, escape(counts)]
+    lines = [header, escape(counts or t("digest_empty", language))]
     part = None
     for item in digest.items:
         current = [key for start, key in _PARTS if item.at.hour >= start][-1]
@@ -85,7 +86,27 @@ def digest_html(digest: Digest | None, day: date, language: str) -> list[str]:
             part = current
             lines += ["", f"<b>{escape(t(part, language))}</b>"]
         lines.append(f"{item.at:%H:%M} {_ICONS.get(item.kind, '•')} {escape(item.line)}")
+    if digest.tomorrow:
+        lines += ["", f"<b>{escape(t('digest_tomorrow', language))}</b>"]
+        lines += coming_lines(digest.tomorrow)
     return split_lines(lines)
+
+
+def coming_lines(coming: Coming) -> list[str]:
+    """What a day holds: its reminders at their times, then the items that name it."""
+    lines = []
+    for reminder in coming.reminders:
+        moment = local_due(reminder)
+        at = f"{moment:%H:%M} " if moment is not None else ""
+        lines.append(f"{at}⏰ {escape(reminder.text)}")
+    lines += [f"{_ICONS.get(item.kind, '•')} {escape(item.line)}" for item in coming.items]
+    return lines
+
+
+def brief_html(coming: Coming, language: str) -> list[str]:
+    """The morning brief: today's reminders and the items that name today."""
+    header = f"<b>{escape(t('brief_header', language, day=day_label(coming.day, language)))}</b>"
+    return split_lines([header, "", *coming_lines(coming)])
 
 
 def week_html(days: list[Digest], first: date, last: date, language: str) -> list[str]:

@@ -16,7 +16,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from cli import admin, backups, imports
+from cli import admin, backups, imports, reminders
 from cli.answers import listen, print_answer
 from cli.console import UserOpt, err, out, reported_errors, services
 from knowledge.domain.errors import MnemoError
@@ -320,6 +320,8 @@ def run() -> None:
 app.command("import")(imports.import_command)
 app.command("backup")(backups.backup_command)
 app.command("restore")(backups.restore_command)
+app.command("remind")(reminders.remind_command)
+app.command("reminders")(reminders.reminders_command)
 # The operator's commands (cli/admin.py), listed after the users' own.
 models_app = typer.Typer(help="List and install the local models.")
 models_app.callback(invoke_without_command=True)(admin.models_list)

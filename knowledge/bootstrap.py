@@ -65,6 +65,7 @@ from knowledge.services.named_dates import DayReader
 from knowledge.services.passages import Passages
 from knowledge.services.profiles import Profiles
 from knowledge.services.readiness import Readiness
+from knowledge.services.reminders import Reminders
 from knowledge.services.retrieval import Retriever
 from knowledge.services.rewriting import Rewriting
 from knowledge.services.summaries import Summarizer
@@ -103,6 +104,7 @@ class Services:
     links: Links
     importer: Importer
     backups: Backups
+    reminders: Reminders
 
     def close(self) -> None:
         self.worker.close()
@@ -241,6 +243,12 @@ def bootstrap(
         storage=storage, queue=queue, summarizer=summarizer, retriever=retriever
     )
     profiles = Profiles(storage)
+    reminders = Reminders(
+        storage=storage,
+        zone_of=zone_of,
+        lead=timedelta(minutes=settings.reminder_lead_minutes),
+        grace=timedelta(minutes=settings.reminder_grace_minutes),
+    )
     rewriting = Rewriting(storage=storage, indexer=indexer, days=days)
     asking = AskService(
         answerer=answerer,
@@ -268,6 +276,7 @@ def bootstrap(
             voice=voice,
             rewriting=rewriting,
             links=links,
+            reminders=reminders,
         ),
         retriever=retriever,
         picker=picker,
@@ -314,6 +323,7 @@ def bootstrap(
             retriever=retriever,
             archives=TarArchives(settings.data_dir, settings.database_url),
         ),
+        reminders=reminders,
     )
 
 

@@ -118,6 +118,16 @@ class Settings(BaseSettings):
         "then after twice as long each time, five times in all",
     )
 
+    reminder_lead_minutes: int = Field(
+        60, ge=0, description="a note naming a time offers a reminder this long before it"
+    )
+    reminder_grace_minutes: int = Field(
+        360,
+        ge=10,
+        description="a reminder missed while the bot was down is sent late within this, "
+        "then marked missed",
+    )
+
     default_tz: str = "UTC"
     default_digest_time: str = "21:00"
     digest_skip_empty: bool = True

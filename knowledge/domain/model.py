@@ -141,6 +141,7 @@ class UserSettings:
     digest_time: str | None = None  # "HH:MM"
     digest_enabled: bool = True
     weekly_digest: str | None = None  # "D HH:MM", D the weekday (Monday 0); None: off
+    morning_brief: str | None = None  # "HH:MM": today's items and reminders; None: off
 
 
 @dataclass(frozen=True)
@@ -168,6 +169,24 @@ class NamedDay:
 
     day: date
     hour: int | None = None
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """Something to be reminded of: `text` in the user's words, due at `due_at` (UTC;
+    None while an offered or asked one has no time yet), `every` its recurrence ("daily",
+    "weekly:0,4"), read in `zone`. `status`: offered (waits for a tap), scheduled, sent,
+    done, cancelled or missed; `document_id` the note whose date offered it."""
+
+    id: int
+    user_id: int
+    text: str
+    due_at: datetime | None
+    zone: str
+    every: str | None
+    status: str
+    document_id: int | None
+    created_at: datetime
 
 
 @dataclass(frozen=True)

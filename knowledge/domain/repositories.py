@@ -14,6 +14,7 @@ from knowledge.domain.model import (
     Extracted,
     NamedDay,
     NoteEntry,
+    Reminder,
     StoredChunk,
     StoredDocument,
     UserSettings,
@@ -331,6 +332,52 @@ class DeliveryLog(Protocol):
         ...
 
 
+class ReminderBook(Protocol):
+    def add(
+        self,
+        user_id: int,
+        text: str,
+        due_at: datetime | None,
+        *,
+        zone: str,
+        every: str | None = None,
+        status: str = "scheduled",
+        document_id: int | None = None,
+    ) -> Reminder: ...
+
+    def get(self, user_id: int, reminder_id: int) -> Reminder | None:
+        """Only the owner's: another user's id finds nothing."""
+        ...
+
+    def change(self, user_id: int, reminder_id: int, **fields: object) -> Reminder | None:
+        """Set due_at, every, status or text of the owner's reminder; None if not theirs."""
+        ...
+
+    def coming(self, user_id: int) -> list[Reminder]:
+        """Scheduled, soonest first."""
+        ...
+
+    def of_user(self, user_id: int) -> list[Reminder]: ...
+
+    def due(self, now: datetime, limit: int) -> list[Reminder]:
+        """Everyone's scheduled reminders due by `now`, oldest first: one query."""
+        ...
+
+    def next_due(self) -> datetime | None: ...
+
+    def between(self, user_id: int, start: datetime, end: datetime) -> list[Reminder]:
+        """The user's scheduled reminders due in [start, end)."""
+        ...
+
+    def advance(self, changes: Mapping[int, tuple[str, datetime | None]]) -> None:
+        """Many reminders at once: id -> (status, due_at)."""
+        ...
+
+    def prune_offered(self, before: datetime) -> int:
+        """Offers never taken up, made before then, are forgotten."""
+        ...
+
+
 class DigestLog(Protocol):
     def keep(self, user_id: int, day: date, text: str, items: int, last_item_id: int) -> None:
         """Store (or replace) the text of a user's digest of a local day."""
@@ -366,6 +413,9 @@ class UnitOfWork(Protocol):
 
     @property
     def deliveries(self) -> DeliveryLog: ...
+
+    @property
+    def reminders(self) -> ReminderBook: ...
 
 
 class Storage(Protocol):

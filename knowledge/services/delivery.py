@@ -35,6 +35,10 @@ def digest_key(user_id: int, day: date) -> str:
     return f"digest:{user_id}:{day.isoformat()}"
 
 
+def brief_key(user_id: int, day: date) -> str:
+    return f"brief:{user_id}:{day.isoformat()}"
+
+
 def week_key(user_id: int, last_day: date) -> str:
     return f"week:{user_id}:{last_day.isoformat()}"
 

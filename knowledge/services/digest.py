@@ -17,12 +17,12 @@ import asyncio
 import logging
 import re
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from knowledge.domain.errors import LlmRefused, LlmUnavailable
-from knowledge.domain.model import StoredDocument, UserSettings
+from knowledge.domain.model import Reminder, StoredDocument, UserSettings
 from knowledge.domain.repositories import Storage, UnitOfWork
 from knowledge.services.fair_queue import BACKGROUND, FairQueue, PositionCallback
 from knowledge.services.summaries import Summarizer, own_line
@@ -67,6 +67,15 @@ class Schedule:
     enabled: bool
     language: str
     weekly: str | None = None  # "D HH:MM" (Monday 0), None: no weekly digest
+    brief: str | None = None  # "HH:MM": the morning brief; None: off
+    zone_chosen: bool = False  # the user set their timezone (else the default is used)
+
+    @property
+    def brief_at(self) -> time | None:
+        if self.brief is None:
+            return None
+        hours, minutes = self.brief.split(":")
+        return time(int(hours), int(minutes), tzinfo=self.zone)
 
     @property
     def weekly_at(self) -> tuple[int, time] | None:
@@ -136,12 +145,27 @@ class DayItem:
 
 
 @dataclass(frozen=True)
+class Coming:
+    """What a day holds ahead: the items that name it ("dentist on Dec 3 at 15:00"), and
+    the reminders due on it."""
+
+    day: date
+    items: list[DayItem] = field(default_factory=list)
+    reminders: list[Reminder] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.items or self.reminders)
+
+
+@dataclass(frozen=True)
 class Digest:
-    """A day's digest: every item, in order, each with its time and line."""
+    """A day's digest: every item, in order, each with its time and line; `tomorrow` what
+    the next day holds."""
 
     user_id: int
     day: date
     items: list[DayItem]
+    tomorrow: Coming | None = None
 
     @property
     def counts(self) -> dict[str, int]:
@@ -152,6 +176,10 @@ class Digest:
         """The digest as plain text (the CLI, and the stored copy)."""
         counts = ", ".join(f"{n} {kind}{'s' if n > 1 else ''}" for kind, n in self.counts.items())
         lines = [f"{item.at:%H:%M} {item.kind}: {item.line}" for item in self.items]
+        if self.tomorrow:
+            lines += ["", f"Tomorrow, {self.tomorrow.day.isoformat()}:"]
+            lines += [item.line for item in self.tomorrow.items]
+            lines += [f"⏰ {reminder.text}" for reminder in self.tomorrow.reminders]
         return "\n".join([*lines, "", counts])
 
 
@@ -226,6 +254,12 @@ class Digests:
             raise ValueError(f"not a weekly time: {text!r}")
         return self._update(user_id, weekly_digest=f"{int(day)} {parse_digest_time(at)}")
 
+    def set_brief(self, user_id: int, text: str) -> Schedule:
+        """ "08:00" or "off": the morning brief of today's items and reminders."""
+        value = text.strip().lower()
+        brief = None if value == "off" else parse_digest_time(value)
+        return self._update(user_id, morning_brief=brief)
+
     def _update(self, user_id: int, **fields: object) -> Schedule:
         with self._storage.begin() as uow:
             uow.users.update(user_id, **fields)
@@ -239,6 +273,8 @@ class Digests:
             enabled=user.digest_enabled,
             language=user.language or "en",
             weekly=user.weekly_digest,
+            brief=user.morning_brief,
+            zone_chosen=user.timezone is not None,
         )
 
     # Content ------------------------------------------------------------------------------
@@ -250,6 +286,19 @@ class Digests:
             docs = uow.documents.ready_between(user_id, start, end)
             found = [day_item(uow, doc, zone) for doc in docs]
         return sorted(found, key=lambda item: (item.at, item.doc_id))
+
+    def coming(self, user_id: int, day: date, zone: ZoneInfo) -> Coming:
+        """What `day` holds: the items naming it (oldest first) and its reminders."""
+        start, end = day_bounds(day, zone)
+        with self._storage.read() as uow:
+            named = uow.named_days.naming(user_id, day, day)
+            docs = [uow.documents.get(user_id, doc_id) for doc_id in sorted(named)]
+            items = [day_item(uow, doc, zone) for doc in docs if doc is not None]
+            reminders = uow.reminders.between(user_id, start, end)
+        hours = {doc_id: min((n.hour for n in days if n.hour is not None), default=None)
+                 for doc_id, days in named.items()}  # fmt: skip
+        items.sort(key=lambda item: (hours.get(item.doc_id) is None, hours.get(item.doc_id) or 0))
+        return Coming(day, items, reminders)
 
     # Summaries ----------------------------------------------------------------------------
 
@@ -303,14 +352,17 @@ class Digests:
         they arrived are condensed now, in the model's queue at `priority`."""
         schedule = await asyncio.to_thread(self.schedule, user_id)
         items = await asyncio.to_thread(self.items, user_id, day, schedule.zone)
+        tomorrow = await asyncio.to_thread(
+            self.coming, user_id, day + timedelta(days=1), schedule.zone
+        )
         if not items:
-            return None
+            return Digest(user_id, day, [], tomorrow) if tomorrow else None
         done = []
         for item in items:
             if item.condensable and item.summary is None:
                 item = await self._summarise(item, user_id, priority, on_position)
             done.append(item)
-        digest = Digest(user_id, day, done)
+        digest = Digest(user_id, day, done, tomorrow)
         stamp = max(item.doc_id for item in done)
         await asyncio.to_thread(self._store, user_id, day, digest.plain(), len(done), stamp)
         return digest

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from knowledge.domain.errors import MnemoError
-from knowledge.domain.model import Transcript
+from knowledge.domain.model import Reminder, Transcript
 from knowledge.domain.ports import Progress, no_progress
 from knowledge.services.asking import AskEvent, AskService
 from knowledge.services.fair_queue import PositionCallback
@@ -27,6 +27,7 @@ from knowledge.services.ingest import Ingestor, IngestResult
 from knowledge.services.links import Links, only_a_link, urls_in
 from knowledge.services.planning import wants_answer
 from knowledge.services.profiles import Profile, Profiles
+from knowledge.services.reminders import Asked, Reminders
 from knowledge.services.rewriting import Rewriting
 from knowledge.services.voice import VoiceNotes
 
@@ -67,6 +68,7 @@ class Arrival:
     shared: bool = False
     origin: str | None = None
     source: str | None = None
+    retimes: int | None = None  # the reminder whose "when?" this replies to
 
     def with_recording(self, recording: Recording) -> Arrival:
         return replace(self, recording=recording)
@@ -100,6 +102,7 @@ class Kept:
     origin: str | None = None
     heard: Transcript | None = None
     link: LinkRead | None = None
+    offer: Reminder | None = None  # a reminder offered for the moment the note names
 
 
 @dataclass(frozen=True)
@@ -131,7 +134,16 @@ class Refused:
     heard: Transcript | None = None
 
 
-Outcome = Question | Kept | Labelled | Refused
+@dataclass(frozen=True)
+class Reminded:
+    """A request for a reminder ("remind me...", "напомни..."): set, or asked about."""
+
+    profile: Profile
+    asked: Asked
+    heard: Transcript | None = None
+
+
+Outcome = Question | Kept | Labelled | Refused | Reminded
 
 
 class Inbound:
@@ -144,8 +156,10 @@ class Inbound:
         voice: VoiceNotes,
         rewriting: Rewriting,
         links: Links,
+        reminders: Reminders,
     ) -> None:
         self._links = links
+        self._reminders = reminders
         self._profiles = profiles
         self._asking = asking
         self._ingestor = ingestor
@@ -187,6 +201,9 @@ class Inbound:
                     self._rewriting.describe, arrival.user_id, arrival.labels, text
                 )
                 return Labelled(profile, arrival.labels, text, heard)
+            reminded = await asyncio.to_thread(self._reminder, arrival, text)
+            if reminded is not None:
+                return Reminded(profile, reminded, heard)
             if self._is_question(arrival, text):
                 ask = partial(
                     self._ask_later,
@@ -201,7 +218,23 @@ class Inbound:
         except MnemoError as exc:
             log.info("a message was refused (%s): %s", exc.code, exc)
             return Refused(profile, exc, heard)
-        return Kept(profile, result, arrival.origin, heard, link)
+        offer = None
+        if not result.duplicate and not arrival.shared:
+            offer = await asyncio.to_thread(
+                self._reminders.offer_for, arrival.user_id, result.doc_id, text
+            )
+        return Kept(profile, result, arrival.origin, heard, link, offer)
+
+    def _reminder(self, arrival: Arrival, text: str) -> Asked | None:
+        """A reply to "when?" retimes its reminder; else a private message that asks for
+        one ("remind me tomorrow at 9...") sets it. /ask, /note, a forward and a group
+        never set one."""
+        if arrival.shared or arrival.origin is not None or arrival.meant is not Meant.EITHER:
+            return None
+        if arrival.retimes is not None:
+            return self._reminders.retime(arrival.user_id, arrival.retimes, text)
+        request = self._reminders.read(arrival.user_id, text)
+        return self._reminders.ask(arrival.user_id, request) if request else None
 
     def _ask_later(
         self,

@@ -115,9 +115,27 @@ class Memory:
         for number, group in enumerate(groups, 1):
             suffix = f"-part{number}of{len(groups)}" if len(groups) > 1 else ""
             path = folder / f"mnemo-export-{user_id}{suffix}.zip"
-            _write_part(path, user_id, group, number, len(groups))
+            reminders = self._reminders(user_id) if number == 1 else None
+            _write_part(path, user_id, group, number, len(groups), reminders)
             paths.append(path)
         return paths
+
+    def _reminders(self, user_id: int) -> list[dict[str, object]]:
+        with self._storage.read() as uow:
+            found = uow.reminders.of_user(user_id)
+        return [
+            {
+                "id": r.id,
+                "text": r.text,
+                "due_at": r.due_at.isoformat() if r.due_at else None,
+                "zone": r.zone,
+                "every": r.every,
+                "status": r.status,
+                "document_id": r.document_id,
+                "created_at": r.created_at.isoformat(),
+            }
+            for r in found
+        ]
 
     def _entries(self, user_id: int) -> list[_Entry]:
         with self._storage.read() as uow:
@@ -202,8 +220,16 @@ def _packed(entries: list[_Entry], part_bytes: int | None) -> list[list[_Entry]]
     return parts
 
 
-def _write_part(path: Path, user_id: int, entries: list[_Entry], number: int, total: int) -> None:
-    """One part, written beside `path` and moved there when whole."""
+def _write_part(
+    path: Path,
+    user_id: int,
+    entries: list[_Entry],
+    number: int,
+    total: int,
+    reminders: list[dict[str, object]] | None,
+) -> None:
+    """One part, written beside `path` and moved there when whole; the first part holds
+    `reminders.json` too."""
     partial = path.with_name(path.name + ".partial")
     with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
         manifest = {
@@ -234,6 +260,8 @@ def _write_part(path: Path, user_id: int, entries: list[_Entry], number: int, to
             if entry.note is not None
         ]
         archive.writestr("notes.json", _json(notes))
+        if reminders is not None:
+            archive.writestr("reminders.json", _json(reminders))
     partial.replace(path)
 
 

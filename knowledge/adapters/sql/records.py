@@ -41,6 +41,7 @@ class User(Base):
     digest_time: Mapped[str | None] = mapped_column(String(5))  # "HH:MM"; None: the default
     digest_enabled: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
     weekly_digest: Mapped[str | None] = mapped_column(String(8))  # "6 20:00" (Sunday); None: off
+    morning_brief: Mapped[str | None] = mapped_column(String(5))  # "HH:MM"; None: off
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -195,4 +196,26 @@ class DeliveryRecord(Base):
     claimed_at: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
     given_up: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ReminderRecord(Base):
+    """A reminder; its sending, occurrence by occurrence, is a delivery."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (
+        Index("ix_reminders_due", "status", "due_at"),
+        Index("ix_reminders_user", "user_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    text: Mapped[str] = mapped_column(Text)
+    due_at: Mapped[datetime | None]
+    zone: Mapped[str] = mapped_column(String(64))
+    every: Mapped[str | None] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16))
+    document_id: Mapped[int | None] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

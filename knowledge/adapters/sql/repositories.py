@@ -26,8 +26,10 @@ from knowledge.adapters.sql.records import (
     InboxItem,
     NamedDayRecord,
     Note,
+    ReminderRecord,
     User,
 )
+from knowledge.adapters.sql.reminders import SqlReminders
 from knowledge.domain.model import UserSettings
 
 
@@ -59,6 +61,7 @@ class SqlUsers(Repository):
             (ChatTurn, ChatTurn.user_id),
             (DigestRecord, DigestRecord.user_id),
             (DeliveryRecord, DeliveryRecord.user_id),
+            (ReminderRecord, ReminderRecord.user_id),
             (Note, Note.user_id),
             (NamedDayRecord, NamedDayRecord.user_id),
             (ChunkRecord, ChunkRecord.user_id),
@@ -75,6 +78,7 @@ _USER_FIELDS = {
     "digest_time",
     "digest_enabled",
     "weekly_digest",
+    "morning_brief",
 }
 
 
@@ -110,6 +114,7 @@ class SqlUnitOfWork:
         self.inbox = SqlInbox(session)
         self.digests = SqlDigests(session)
         self.deliveries = SqlDeliveries(session)
+        self.reminders = SqlReminders(session)
 
 
 class SqlStorage:
@@ -138,4 +143,5 @@ def _user(row: User) -> UserSettings:
         digest_time=row.digest_time,
         digest_enabled=bool(row.digest_enabled),
         weekly_digest=row.weekly_digest,
+        morning_brief=row.morning_brief,
     )

@@ -1,0 +1,328 @@
+"""Reminders: asked for in words ("remind me tomorrow at 9..."), offered for the dates a
+note names, listed, changed, snoozed, cancelled, and handed to the rule of scheduled
+messages (services/delivery.py) when due.
+
+A request whose time is clear is set at once; one that is not (no hour, morning or
+evening, a moment past) is kept as an offer with no time and a question goes back. Each
+occurrence is sent under the key `reminder:ID:EPOCH`, so a replay, a restart or a second
+process never sends it twice; a recurring one moves to its next occurrence as it is handed
+over. One missed while nobody could send it is sent late within the grace period, then
+marked missed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from knowledge.domain.model import Reminder
+from knowledge.domain.repositories import Storage
+from knowledge.services.named_dates import named_days
+from knowledge.services.reminder_words import Recurrence, Request, read_request, read_when
+
+log = logging.getLogger(__name__)
+
+OFFERED, SCHEDULED, SENT, DONE, CANCELLED, MISSED = (
+    "offered",
+    "scheduled",
+    "sent",
+    "done",
+    "cancelled",
+    "missed",
+)
+SNOOZES = {"10m": timedelta(minutes=10), "1h": timedelta(hours=1), "tomorrow": timedelta(days=1)}
+OFFERS_KEPT = timedelta(days=14)  # an offer not taken up is forgotten after this
+NO_HOUR = time(9, 0)  # a note that names a day but no hour is offered at 09:00 that day
+DUE_AT_ONCE = 20_000  # reminders one sweep hands over at most
+
+
+def reminder_key(reminder: Reminder) -> str:
+    """The key of one occurrence: the reminder and the moment it was due."""
+    assert reminder.due_at is not None
+    return f"reminder:{reminder.id}:{int(reminder.due_at.timestamp())}"
+
+
+def reminder_of_key(key: str) -> int | None:
+    kind, _, rest = key.partition(":")
+    number = rest.partition(":")[0]
+    return int(number) if kind == "reminder" and number.isdigit() else None
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What became of a request: `reminder` set (status scheduled), or kept as an offer
+    whose time `request.problem` asks for ("no_time", "ambiguous" with its options,
+    "past")."""
+
+    reminder: Reminder
+    request: Request
+
+    @property
+    def is_set(self) -> bool:
+        return self.reminder.status == SCHEDULED
+
+
+@dataclass(frozen=True)
+class Due:
+    """A reminder to send now; `late` when its moment passed longer ago than a sweep."""
+
+    reminder: Reminder
+    late: bool
+
+
+class Reminders:
+    def __init__(
+        self,
+        *,
+        storage: Storage,
+        zone_of: Callable[[int], ZoneInfo],
+        lead: timedelta = timedelta(hours=1),
+        grace: timedelta = timedelta(hours=6),
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._storage = storage
+        self._zone_of = zone_of
+        self._lead = lead
+        self._grace = grace
+        self._clock = clock
+
+    @property
+    def grace(self) -> timedelta:
+        return self._grace
+
+    def _now(self, user_id: int) -> datetime:
+        return self._clock().astimezone(self._zone_of(user_id))
+
+    # Asking -------------------------------------------------------------------------------
+
+    def read(self, user_id: int, text: str) -> Request | None:
+        """The reminder `text` asks for, in the user's time; None: it asks none."""
+        return read_request(text, self._now(user_id))
+
+    def ask(self, user_id: int, request: Request) -> Asked:
+        """Set what `request` asks for, or keep it as an offer waiting for its time."""
+        zone = self._zone_of(user_id)
+        due = request.due if request.problem is None else None
+        status = SCHEDULED if due is not None else OFFERED
+        every = request.every.code if request.every else None
+        with self._storage.begin() as uow:
+            reminder = uow.reminders.add(
+                user_id, request.task, _utc(due), zone=zone.key, every=every, status=status
+            )
+        log.info("a reminder was %s", "set" if status == SCHEDULED else "asked about")
+        return Asked(reminder, request)
+
+    def retime(self, user_id: int, reminder_id: int, text: str) -> Asked | None:
+        """A new time for a reminder, from words ("tomorrow at 10", "в 18:30"); an
+        unclear one asks again. None: not the user's reminder."""
+        with self._storage.read() as uow:
+            reminder = uow.reminders.get(user_id, reminder_id)
+        if reminder is None or reminder.status in (DONE, CANCELLED):
+            return None
+        now = self._now(user_id)
+        when = read_when(text, now)
+        every = Recurrence.parse(reminder.every)
+        if when is None or (when.due is None and not when.options):
+            request = Request(reminder.text, problem="no_time", every=every)
+        elif when.options:
+            request = Request(reminder.text, problem="ambiguous", options=when.options)
+        else:
+            assert when.due is not None
+            past = when.due <= now
+            request = Request(
+                reminder.text,
+                None if past else when.due,
+                when.every or every,
+                problem="past" if past else None,
+                options=(when.due,) if past else (),
+            )
+        if request.problem is not None:
+            return Asked(reminder, request)
+        changed = self._change(
+            user_id,
+            reminder_id,
+            due_at=_utc(request.due),
+            status=SCHEDULED,
+            every=request.every.code if request.every else None,
+        )
+        return Asked(changed, request) if changed else None
+
+    def accept(self, user_id: int, reminder_id: int, at: datetime | None = None) -> Reminder | None:
+        """An offer taken up (a tap on "Remind me?" or on one of the times asked about);
+        `at` the time chosen, else the offer's own."""
+        with self._storage.read() as uow:
+            reminder = uow.reminders.get(user_id, reminder_id)
+        if reminder is None or reminder.status not in (OFFERED, SCHEDULED):
+            return None
+        due = at or reminder.due_at
+        if due is None or due <= self._clock():
+            return None
+        return self._change(user_id, reminder_id, due_at=_utc(due), status=SCHEDULED)
+
+    # The dates in notes -------------------------------------------------------------------
+
+    def offer_for(self, user_id: int, doc_id: int, text: str) -> Reminder | None:
+        """An offer for the first future moment a kept note names ("Dentist on December 3
+        at 15:00": December 3 at 14:00, the lead before), never set unasked; None when it
+        names none still ahead."""
+        now = self._now(user_id)
+        moment = self._named_moment(text, now)
+        if moment is None:
+            return None
+        with self._storage.begin() as uow:
+            return uow.reminders.add(
+                user_id,
+                _short(text),
+                _utc(moment),
+                zone=now.tzinfo.key if isinstance(now.tzinfo, ZoneInfo) else "UTC",
+                status=OFFERED,
+                document_id=doc_id,
+            )
+
+    def _named_moment(self, text: str, now: datetime) -> datetime | None:
+        days = [named for named in named_days(text, now) if named.day >= now.date()]
+        if not days:
+            return None
+        day = days[0]
+        when = read_when(text, now)
+        if when is not None and when.due is not None and when.due.date() == day.day:
+            moment = when.due - self._lead
+        elif day.hour is not None:
+            moment = datetime.combine(day.day, time(day.hour), tzinfo=now.tzinfo) - self._lead
+        else:
+            moment = datetime.combine(day.day, NO_HOUR, tzinfo=now.tzinfo)
+        return moment if moment > now else None
+
+    # Looking and changing -----------------------------------------------------------------
+
+    def coming(self, user_id: int) -> list[Reminder]:
+        with self._storage.read() as uow:
+            return uow.reminders.coming(user_id)
+
+    def get(self, user_id: int, reminder_id: int) -> Reminder | None:
+        with self._storage.read() as uow:
+            return uow.reminders.get(user_id, reminder_id)
+
+    def cancel(self, user_id: int, reminder_id: int) -> Reminder | None:
+        return self._change(user_id, reminder_id, status=CANCELLED)
+
+    def done(self, user_id: int, reminder_id: int) -> Reminder | None:
+        """Done: a one-off one is finished; a recurring one keeps its next occurrence."""
+        reminder = self.get(user_id, reminder_id)
+        if reminder is None or reminder.every:
+            return reminder
+        return self._change(user_id, reminder_id, status=DONE)
+
+    def snooze(self, user_id: int, reminder_id: int, choice: str) -> Reminder | None:
+        """Remind again in 10 minutes, an hour, or tomorrow: a one-off reminder of the same
+        words (a recurring one keeps its own schedule)."""
+        original = self.get(user_id, reminder_id)
+        if original is None or choice not in SNOOZES:
+            return None
+        now = self._clock()
+        if choice == "tomorrow":
+            local = now.astimezone(ZoneInfo(original.zone))
+            at = (original.due_at or now).astimezone(ZoneInfo(original.zone)).timetz()
+            due = datetime.combine(local.date() + timedelta(days=1), at.replace(tzinfo=None))
+            due = due.replace(tzinfo=ZoneInfo(original.zone))
+        else:
+            due = now + SNOOZES[choice]
+        with self._storage.begin() as uow:
+            if not original.every:
+                uow.reminders.change(user_id, reminder_id, status=DONE)
+            return uow.reminders.add(user_id, original.text, _utc(due), zone=original.zone)
+
+    def of_user(self, user_id: int) -> list[Reminder]:
+        with self._storage.read() as uow:
+            return uow.reminders.of_user(user_id)
+
+    def between(self, user_id: int, start: datetime, end: datetime) -> list[Reminder]:
+        with self._storage.read() as uow:
+            return uow.reminders.between(user_id, start, end)
+
+    def _change(self, user_id: int, reminder_id: int, **fields: object) -> Reminder | None:
+        with self._storage.begin() as uow:
+            return uow.reminders.change(user_id, reminder_id, **fields)
+
+    # Sending ------------------------------------------------------------------------------
+
+    def next_due(self) -> datetime | None:
+        with self._storage.read() as uow:
+            return uow.reminders.next_due()
+
+    def due(self, limit: int = DUE_AT_ONCE) -> tuple[list[Due], list[Reminder]]:
+        """Everything due now, in one query: what to send (late or not), and what was
+        missed beyond the grace period (marked missed here; a recurring one moves on)."""
+        now = self._clock()
+        with self._storage.read() as uow:
+            found = uow.reminders.due(now, limit)
+        sending, missed = [], []
+        for reminder in found:
+            assert reminder.due_at is not None
+            late = now - reminder.due_at
+            if late > self._grace:
+                missed.append(reminder)
+            else:
+                sending.append(Due(reminder, late > timedelta(minutes=2)))
+        if missed:
+            with self._storage.begin() as uow:
+                uow.reminders.advance({r.id: self._after(r, MISSED, now) for r in missed})
+            log.warning("%d reminders were missed beyond the grace period", len(missed))
+        return sending, missed
+
+    def hand_over(self, parts: dict[int, tuple[Reminder, list[str]]]) -> list[str]:
+        """Record each occurrence's message (rendered once) as a delivery and move its
+        reminder on, in one transaction; the delivery keys to send. A kill -9 after this
+        leaves deliveries that the start-up sends."""
+        now = self._clock()
+        keys = []
+        with self._storage.begin() as uow:
+            for reminder, message in parts.values():
+                key = reminder_key(reminder)
+                if uow.deliveries.get(key) is None:  # else handed over before a crash
+                    uow.deliveries.create(key, reminder.user_id, message)
+                keys.append(key)
+            uow.reminders.advance({r.id: self._after(r, SENT, now) for r, _ in parts.values()})
+        return keys
+
+    @staticmethod
+    def _after(reminder: Reminder, status: str, now: datetime) -> tuple[str, datetime | None]:
+        """Its state once this occurrence is handed over (or missed): a recurring one is
+        scheduled at its next occurrence still ahead."""
+        every = Recurrence.parse(reminder.every)
+        if every is None:
+            return status, reminder.due_at
+        assert reminder.due_at is not None
+        moment = reminder.due_at.astimezone(ZoneInfo(reminder.zone))
+        while moment <= now:
+            moment = every.next_after(moment)
+        return SCHEDULED, moment.astimezone(UTC)
+
+    def prune(self) -> int:
+        with self._storage.begin() as uow:
+            return uow.reminders.prune_offered(self._clock() - OFFERS_KEPT)
+
+
+def local_due(reminder: Reminder) -> datetime | None:
+    """When it is due, in its own zone."""
+    if reminder.due_at is None:
+        return None
+    return reminder.due_at.astimezone(ZoneInfo(reminder.zone))
+
+
+def day_span(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    start = datetime.combine(day, time(0), tzinfo=zone)
+    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    return moment.astimezone(UTC) if moment is not None else None
+
+
+def _short(text: str, limit: int = 200) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
