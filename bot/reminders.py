@@ -282,8 +282,12 @@ def plan(application: MnemoApplication) -> None:
     down), and the job at the next due moment."""
     queue = application.job_queue
     assert queue is not None
-    queue.run_repeating(sweep, interval=SWEEP_SECONDS, first=0, name="reminders:sweep")
+    late_is_fine = {"misfire_grace_time": None, "coalesce": True}  # a busy start-up
+    queue.run_repeating(
+        sweep, interval=SWEEP_SECONDS, first=0, name="reminders:sweep", job_kwargs=late_is_fine
+    )
     outbox.buttons_for["reminder"] = _markup_of_key
+    plan_next(application)
 
 
 def plan_next(application: MnemoApplication) -> None:

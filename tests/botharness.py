@@ -280,3 +280,11 @@ def http_post(url: str, body: dict[str, Any], headers: dict[str, str]) -> int:
 
 def text_of(event: Event) -> str:
     return str(event["result"].get("text", ""))
+
+
+def buttons_of(event: Event) -> list[dict[str, Any]]:
+    """The inline buttons under a message the bot sent or edited."""
+    markup = event["params"].get("reply_markup")
+    if isinstance(markup, str):
+        markup = json.loads(markup)
+    return [button for row in (markup or {}).get("inline_keyboard", []) for button in row]

@@ -5,7 +5,6 @@ the "more" button for a long list."""
 
 from __future__ import annotations
 
-import json
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -13,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.botharness import Harness, text_of
+from tests.botharness import Harness, buttons_of, text_of
 from tests.samples import DIARY_WEEK as WEEK
 
 pytestmark = [pytest.mark.slow, pytest.mark.e2e]
@@ -31,13 +30,6 @@ knocking engine must be stopped at once and checked by a mechanic.
 Choose a sandy bottom for anchoring, away from other boats and from cables. Let out five
 times as much chain as the depth of the water, then reverse slowly until the anchor holds.
 """
-
-
-def _buttons(event: dict) -> list[dict]:
-    markup = event["params"].get("reply_markup")
-    if isinstance(markup, str):
-        markup = json.loads(markup)
-    return [button for row in (markup or {}).get("inline_keyboard", []) for button in row]
 
 
 def test_a_week_of_notes_then_what_a_diary_is_asked(tmp_path: Path, models_dir: Path) -> None:
@@ -89,7 +81,7 @@ def test_a_week_of_notes_then_what_a_diary_is_asked(tmp_path: Path, models_dir: 
 
         bot.send(USER, "What did I do last week?")
         first = bot.reply_to(USER, "items")
-        [more] = _buttons(first)
+        [more] = buttons_of(first)
         bot.press(USER, first["result"]["message_id"], more["callback_data"])
         rest = text_of(bot.reply_to(USER, "Painted the cabin porch green"))
         assert "Breakfast: porridge" not in rest  # the next page, not the first again
@@ -110,7 +102,7 @@ def test_a_week_of_notes_then_what_a_diary_is_asked(tmp_path: Path, models_dir: 
 
         bot.send(USER, "/settings")
         view = bot.reply_to(USER, "Language")
-        [weekly] = [b for b in _buttons(view) if b["callback_data"] == "wk:6 20:00"]
+        [weekly] = [b for b in buttons_of(view) if b["callback_data"] == "wk:6 20:00"]
         bot.press(USER, view["result"]["message_id"], weekly["callback_data"])
         bot.reply_to(USER, "Sun at 20:00")
         bot.move_clock(datetime(2026, 12, 6, 19, 59, 58, tzinfo=ZONE))  # that Sunday evening

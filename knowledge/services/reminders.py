@@ -87,7 +87,7 @@ class Reminders:
         self._zone_of = zone_of
         self._lead = lead
         self._grace = grace
-        self._clock = clock
+        self._clock = lambda: clock().astimezone(UTC)  # rows hold UTC
 
     @property
     def grace(self) -> timedelta:
