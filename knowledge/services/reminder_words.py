@@ -19,18 +19,20 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from knowledge.services.calendar_words import WEEKDAY, weekday_of
+from knowledge.services.calendar_words import WEEKDAY, week_of, weekday_of
 
 # How the message asks --------------------------------------------------------------------
 
 _POLITE = re.compile(
     r"^(?:please|pls|plz|hey|ok|okay|mnemo|can you|could you|would you|пожалуйста|плиз"
-    r"|слушай|por favor|oye|puedes|podrías|请|请你|麻烦|麻烦你|记得|帮我|你)\b\s*",
+    r"|слушай|можешь|можете|не забудь|por favor|oye|puedes|podrías|me puedes"
+    r"|at|on|in|в|во|к|a|el)\b\s*|^(?:请你|请|麻烦你|麻烦|记得|帮我|你|在|于)\s*",
     re.IGNORECASE,
 )
 _TRIGGER = re.compile(
     r"\b(?P<en>re?mi?nd\s*me|remidn me|remaind me|remind e)\b"
-    r"|(?P<ru>напомни(?:те)?|напомнишь|напомить|напомн)(?:\s+мне)?\b"
+    r"|(?P<ru>напомни+(?:те)?|напоминай(?:те)?|напомнить|напомнишь|напомить|напомн)"
+    r"(?:\s+мне)?\b"
     r"|(?P<es>recuérd(?:a|e)me|recuerd(?:a|e)me|recordarme|recuerdame)\b"
     r"|(?P<zh>提醒我|提醒一下我)",
     re.IGNORECASE,
@@ -43,11 +45,12 @@ _ASKS = {  # a question word right after the trigger: the message asks, it is no
     ),
     "ru": re.compile(
         r"^\s*,?\s*(?:мне\s+)?(?:что|где|как|какой|какая|какое|какие|каким|кто|кого|когда"
-        r"|сколько|чем|о чём|о чем|почему|зачем|ли|мой|моя|мои|номер|пароль)\b",
+        r"|сколько|во сколько|чем|о чём|о чем|почему|зачем|ли|мой|моя|мои|номер|пароль)\b",
         re.IGNORECASE,
     ),
     "es": re.compile(
-        r"^\s*,?\s*(?:qué|que es|cuál|cual|cuáles|dónde|donde|quién|quien|cómo|como|cuándo"
+        r"^\s*,?\s*(?:qué|que es|a qué hora|a que hora|cuál|cual|cuáles|dónde|donde|quién"
+        r"|quien|cómo|como|cuándo"
         r"|cuando|cuánto|cuanto|cuántos|por qué|mi\s+\w+)\b",
         re.IGNORECASE,
     ),
@@ -72,7 +75,7 @@ _WORD_NUMBERS = {
     "пять": 5, "шесть": 6, "семь": 7, "восемь": 8, "девять": 9, "десять": 10,
     "одиннадцать": 11, "двенадцать": 12, "пятнадцать": 15, "двадцать": 20, "тридцать": 30,
     "сорок": 40, "пятьдесят": 50,
-    "un": 1, "una": 1, "uno": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6,
+    "un par de": 2, "par de": 2, "un": 1, "una": 1, "uno": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6,
     "siete": 7, "ocho": 8, "nueve": 9, "diez": 10, "once": 11, "doce": 12, "quince": 15,
     "veinte": 20, "treinta": 30, "cuarenta": 40, "cincuenta": 50,
 }  # fmt: skip
@@ -83,7 +86,7 @@ _NUMBER = (
     r"|ten|eleven|twelve|fifteen|twenty|thirty|forty-five|forty|fifty"
     r"|одну|один|одна|две|два|пару|три|четыре|пятнадцать|пятьдесят|пять|шесть|семь|восемь"
     r"|девять|десять|одиннадцать|двенадцать|двадцать|тридцать|сорок"
-    r"|una|uno|un|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce|quince|veinte"
+    r"|un par de|una|uno|un|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce|quince|veinte"
     r"|treinta|cuarenta|cincuenta"
 )
 _ZH_NUMBER = r"\d{1,3}|[零〇一二两三四五六七八九十]{1,3}"
@@ -124,7 +127,7 @@ def _unit(word: str) -> timedelta:
     word = word.lower()
     if word.startswith(("min", "мин", "分")):
         return _UNITS["minute"]
-    if word.startswith(("h", "час", "hora", "小时", "钟头", "个小时")):
+    if word.startswith(("h", "ч", "hora", "小时", "钟头", "个小时")):
         return _UNITS["hour"]
     if word.startswith(("d", "дн", "ден", "día", "dia", "天")):
         return _UNITS["day"]
@@ -155,12 +158,13 @@ _RELATIVE = [
         r"\s*(?:以后|之后|后)"
     ),
     re.compile(r"(?:过)?(?P<half>半(?:个)?小时)\s*(?:以后|之后|后)"),
+    re.compile(rf"过\s*(?P<n>{_ZH_NUMBER})\s*(?P<unit>分钟|个小时|小时|个钟头|钟头|天)"),
 ]
 
 _TODAY = re.compile(r"\b(?:today|tonight|сегодня|hoy|esta noche)\b|今天|今晚|今早|今日", re.I)
 _TOMORROW = re.compile(
     r"\b(?:tomorrow|tomorow|tommorow|tommorrow|tomorrw|tmrw|tmr|завтра|завтро|zavtra)\b"
-    r"|(?<!la )(?<!pasado )\bmañana\b"
+    r"|(?<!la )(?<!pasado )\b(?:mañana|manana)\b"
     r"|明天|明早|明晚|明日",
     re.IGNORECASE,
 )
@@ -385,7 +389,7 @@ def _only_time_before(prefix: str, now: datetime) -> bool:
     _When.read(rest, now, found)
     for start, end in sorted(found.spans, reverse=True):
         rest = rest[:start] + " " + rest[end:]
-    rest = re.sub(r"[\s,.:;!—-]+", " ", rest).strip()
+    rest = re.sub(r"[\s,.:;!¡¿?—-]+", " ", rest).strip()
     while rest:
         polite = _POLITE.match(rest)
         if polite is None or not polite.group(0):
@@ -466,7 +470,7 @@ class _When:
         clock = _clock(text, found)
         part = _part(text, found)
         if clock is None and part is None:
-            if every is None and not day_named:
+            if every is None and day_named is None:
                 return None
             return When(every=every)
         if clock is None:
@@ -474,15 +478,15 @@ class _When:
             hour, minute, pm = part[0], 0, None
             assumed = True
         else:
-            hour, minute, pm = clock
+            hour, minute, pm, _ = clock
             assumed = False
         if part is not None and clock is not None and pm is None:
             pm = part[1] if hour < 12 else None
             if part[0] == 12 and hour < 12:
                 pm = hour <= 6
         first = day if day is not None else now.date()
-        if pm is None and 1 <= hour <= 7 and clock is not None:
-            return _am_or_pm(first, day is not None, time(hour, minute), now, every)
+        if pm is None and 1 <= hour <= 7 and clock is not None and not clock[3]:
+            return _am_or_pm(first, day_named is not None, time(hour, minute), now, every)
         if pm and hour < 12:
             hour += 12
         elif pm is False and hour == 12:
@@ -574,29 +578,31 @@ def _recurrence(text: str, found: _Found) -> Recurrence | None:
     return Recurrence(tuple(sorted(set(weekdays))))
 
 
-def _day(text: str, now: datetime, found: _Found) -> tuple[date | None, bool]:
-    """The day named, and whether one was named (a day can be named but not resolvable)."""
+def _day(text: str, now: datetime, found: _Found) -> tuple[date | None, str | None]:
+    """The day named, and how ("day", "date", "weekday"; None: none was named; a date can
+    be named but not exist)."""
     today = now.date()
     for pattern, ahead in ((_AFTER_TOMORROW, 2), (_TOMORROW, 1), (_TODAY, 0), (_YESTERDAY, -1)):
         match = pattern.search(text)
         if match:
             found.take(match)
-            return today + timedelta(days=ahead), True
+            return today + timedelta(days=ahead), "day"
     for pattern in _DATES:
         match = pattern.search(text)
         if match:
             found.take(match)
-            return _dated(match, today), True
+            return _dated(match, today), "date"
     match = WEEKDAY.search(text)
     if match:
         found.take(match)
         weekday = weekday_of(match)
-        prefix = text[max(0, match.start() - 6) : match.start()].lower()
-        ahead = (weekday - today.weekday()) % 7
-        if re.search(r"next\s*$|下$", prefix) and ahead == 0:
-            ahead = 7
-        return today + timedelta(days=ahead), True
-    return None, False
+        week = week_of(match)
+        if week is not None:  # 下周二: Tuesday of next week
+            monday = today - timedelta(days=today.weekday())
+            return monday + timedelta(days=7 * week + weekday), "date"
+        ahead = (weekday - today.weekday()) % 7 or 7  # today's weekday: you'd say "today"
+        return today + timedelta(days=ahead), "weekday"
+    return None, None
 
 
 def _dated(match: re.Match[str], today: date) -> date | None:
@@ -621,9 +627,10 @@ def _dated(match: re.Match[str], today: date) -> date | None:
     return named
 
 
-def _clock(text: str, found: _Found) -> tuple[int, int, bool | None] | None:
-    """(hour, minute, pm): pm None when the words do not say (a bare "at 5")."""
-    for pattern in _CLOCKS:
+def _clock(text: str, found: _Found) -> tuple[int, int, bool | None, bool] | None:
+    """(hour, minute, pm, written): pm None when the words do not say (a bare "at 5");
+    `written` for a clock time written out ("7:30", "в 9.30"), read as on a 24-hour clock."""
+    for number_of, pattern in enumerate(_CLOCKS):
         match = pattern.search(text)
         if match is None:
             continue
@@ -641,7 +648,7 @@ def _clock(text: str, found: _Found) -> tuple[int, int, bool | None] | None:
         pm = bool(_PM.match(ampm)) if ampm else None
         if pm is None and (hour >= 13 or hour == 0):
             pm = False  # a 24-hour time says itself
-        return hour, minute, pm
+        return hour, minute, pm, number_of < 2
     return None
 
 

@@ -87,7 +87,10 @@ class Reminders:
         self._zone_of = zone_of
         self._lead = lead
         self._grace = grace
-        self._clock = lambda: clock().astimezone(UTC)  # rows hold UTC
+        self._wall = clock
+
+    def _clock(self) -> datetime:
+        return self._wall().astimezone(UTC)  # rows hold UTC
 
     @property
     def grace(self) -> timedelta:
