@@ -4,7 +4,9 @@ APScheduler's AsyncIOScheduler), /digest on demand, /timezone and /digest_time."
 from __future__ import annotations
 
 import logging
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Callable, Coroutine
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from telegram import Update
 from telegram.constants import ChatAction, ParseMode
@@ -29,42 +31,36 @@ def _job_name(user_id: int) -> str:
 
 
 def plan(application: MnemoApplication, schedule: Schedule) -> None:
-    """(Re)schedule one user's daily digest; DST-correct, as the time carries its zone."""
+    """(Re)schedule one user's daily digest, weekly digest and morning brief; DST-correct,
+    as each time carries its zone."""
+    user_id = schedule.user_id
+    daily = schedule.local_time if schedule.enabled else None
+    _replan(application, scheduled_digest, _job_name(user_id), user_id, daily)
+    weekly = schedule.weekly_at
+    days = ((weekly[0] + 1) % 7,) if weekly else None  # PTB counts from Sunday
+    at = weekly[1] if weekly else None
+    _replan(application, scheduled_week, _week_job(user_id), user_id, at, days)
+    _replan(application, scheduled_brief, _brief_job(user_id), user_id, schedule.brief_at)
+
+
+def _replan(
+    application: MnemoApplication,
+    callback: Callable[[MnemoContext], Coroutine[Any, Any, None]],
+    name: str,
+    user_id: int,
+    at: time | None,
+    days: tuple[int, ...] | None = None,
+) -> None:
+    """The job `name` at `at` (local, with its zone) on `days`; none when `at` is None."""
     queue = application.job_queue
     assert queue is not None
-    for job in queue.get_jobs_by_name(_job_name(schedule.user_id)):
+    for job in queue.get_jobs_by_name(name):
         job.schedule_removal()
-    if schedule.enabled:
-        queue.run_daily(
-            scheduled_digest,
-            schedule.local_time,
-            name=_job_name(schedule.user_id),
-            chat_id=schedule.user_id,
-            user_id=schedule.user_id,
-        )
-    for job in queue.get_jobs_by_name(_week_job(schedule.user_id)):
-        job.schedule_removal()
-    if schedule.weekly_at is not None:
-        weekday, at = schedule.weekly_at
-        queue.run_daily(
-            scheduled_week,
-            at,
-            days=((weekday + 1) % 7,),  # PTB counts from Sunday
-            name=_week_job(schedule.user_id),
-            chat_id=schedule.user_id,
-            user_id=schedule.user_id,
-        )
-
-    for job in queue.get_jobs_by_name(_brief_job(schedule.user_id)):
-        job.schedule_removal()
-    if schedule.brief_at is not None:
-        queue.run_daily(
-            scheduled_brief,
-            schedule.brief_at,
-            name=_brief_job(schedule.user_id),
-            chat_id=schedule.user_id,
-            user_id=schedule.user_id,
-        )
+    if at is None:
+        return
+    queue.run_daily(
+        callback, at, days=days or tuple(range(7)), name=name, chat_id=user_id, user_id=user_id
+    )
 
 
 def _week_job(user_id: int) -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from telegram import Update
 
+from bot import reminders
 from bot.common import (
     in_thread,
     profile_of,
@@ -85,9 +86,15 @@ async def _ingest(
             source_of(message),
         )
     await status.show(summary, force=True)
+    user_id = update.effective_user.id
+    if result is not None and caption and not result.duplicate:  # "Dinner on Sat at 19:00"
+        offered = await in_thread(
+            context.services.reminders.offer_for, user_id, result.doc_id, caption
+        )
+        if offered is not None:
+            await reminders.offer(update, context, offered, language)
     if result is not None and _needs_label(result, caption):
         asked = await reply(update, t("photo_what", language))
-        user_id = update.effective_user.id
         await in_thread(context.state.labels.asked, user_id, asked.message_id, result.doc_id)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import signal
 import time
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -27,7 +27,12 @@ REQUESTS = {
     "zh": ("明天早上九点提醒我交报告", "交报告"),
 }
 CONFIRMED = {"en": "I'll remind you", "ru": "Напомню", "es": "Te lo recordaré", "zh": "我会在"}
-ARRIVED = {"en": "⏰ Reminder:", "ru": "⏰ Напоминание:", "es": "⏰ Recordatorio:", "zh": "⏰ 提醒："}
+ARRIVED = {
+    "en": "⏰ Reminder:",
+    "ru": "⏰ Напоминание:",
+    "es": "⏰ Recordatorio:",
+    "zh": "⏰ 提醒：",
+}
 
 
 def _arrivals(bot: Harness, user: int, words: str) -> list[Event]:
@@ -155,6 +160,14 @@ def test_a_note_naming_a_date_offers_a_reminder_and_the_digest_shows_tomorrow(
         bot.wait_for(is_final_answer(user), timeout=300)
         _press(bot, user, offer, "rem:o:")
         bot.reply_to(user, "I'll remind you")
+        bot.send(user, "remind me to call the clinic")  # no time: asked, then answered
+        asked = bot.reply_to(user, "When should I remind you: call the clinic?")
+        bot.send(user, "tomorrow at 10", reply_to=asked["result"]["message_id"])
+        assert "tomorrow at 10:00" in text_of(bot.reply_to(user, "I'll remind you"))
+        bot.send(user, "/brief 08:00")
+        bot.reply_to(user, "Morning brief: every day at 08:00")
+        bot.move_clock(datetime(2026, 12, 2, 9, 59, 58, tzinfo=ZONE))
+        _arrival(bot, user, "call the clinic")
         bot.move_clock(datetime(2026, 12, 2, 20, 59, 58, tzinfo=ZONE))  # the evening before
         digest = bot.reply_to(user, "Tomorrow", timeout=60)
         assert "Dentist appointment booked for December 3" in text_of(digest)
@@ -162,6 +175,9 @@ def test_a_note_naming_a_date_offers_a_reminder_and_the_digest_shows_tomorrow(
         bot.send(user, "/reminders")
         listing = text_of(bot.reply_to(user, "Coming reminders"))
         assert "Dentist appointment" in listing and "Wi-Fi" not in listing
+        bot.move_clock(datetime(2026, 12, 3, 7, 59, 58, tzinfo=ZONE))
+        brief = text_of(bot.reply_to(user, "☀️ Today", timeout=60))
+        assert "14:00 ⏰ Dentist appointment" in brief
         bot.move_clock(datetime(2026, 12, 3, 13, 59, 58, tzinfo=ZONE))
         _arrival(bot, user, "Dentist appointment")
     finally:

@@ -89,6 +89,24 @@ def test_digest_of_an_empty_day(run) -> None:
     assert done.stdout.strip() == "Nothing was added on 2026-11-20 (UTC)."
 
 
+def test_remind_lists_and_cancels(run) -> None:
+    tomorrow = (datetime.now(UTC) + timedelta(days=1)).date()
+    set_ = run("remind", "remind me tomorrow at 9 to call the dentist", "--user", "7")
+    assert f"#1 {tomorrow:%a %Y-%m-%d} 09:00 (UTC): call the dentist" in set_.stdout
+    assert "⏰ set" in run("remind", "через час выключить духовку", "--user", "7").stdout
+    unclear = run("remind", "tomorrow at 5 to leave", "--user", "7", code=1)
+    assert "morning or evening" in unclear.stderr
+    assert "does not ask" in run("remind", "hello there", "--user", "7", code=1).stderr
+    listed = run("reminders", "--user", "7").stdout.splitlines()
+    assert [line.split(" ")[0] for line in listed] == ["#2", "#1"]  # soonest first
+    assert run("reminders", "--user", "8").stdout.strip() == "No reminders coming."
+    assert (
+        "no reminder 1 of user 8" in run("reminders", "--user", "8", "--cancel", "1", code=1).stderr
+    )
+    assert "cancelled" in run("reminders", "--user", "7", "--cancel", "1").stdout
+    assert "#1" not in run("reminders", "--user", "7").stdout
+
+
 def _closed_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

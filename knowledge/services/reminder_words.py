@@ -75,7 +75,8 @@ _WORD_NUMBERS = {
     "пять": 5, "шесть": 6, "семь": 7, "восемь": 8, "девять": 9, "десять": 10,
     "одиннадцать": 11, "двенадцать": 12, "пятнадцать": 15, "двадцать": 20, "тридцать": 30,
     "сорок": 40, "пятьдесят": 50,
-    "un par de": 2, "par de": 2, "un": 1, "una": 1, "uno": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6,
+    "un par de": 2, "par de": 2, "un": 1, "una": 1, "uno": 1, "dos": 2, "tres": 3,
+    "cuatro": 4, "cinco": 5, "seis": 6,
     "siete": 7, "ocho": 8, "nueve": 9, "diez": 10, "once": 11, "doce": 12, "quince": 15,
     "veinte": 20, "treinta": 30, "cuarenta": 40, "cincuenta": 50,
 }  # fmt: skip
@@ -86,7 +87,8 @@ _NUMBER = (
     r"|ten|eleven|twelve|fifteen|twenty|thirty|forty-five|forty|fifty"
     r"|одну|один|одна|две|два|пару|три|четыре|пятнадцать|пятьдесят|пять|шесть|семь|восемь"
     r"|девять|десять|одиннадцать|двенадцать|двадцать|тридцать|сорок"
-    r"|un par de|una|uno|un|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce|quince|veinte"
+    r"|un par de|una|uno|un|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce"
+    r"|quince|veinte"
     r"|treinta|cuarenta|cincuenta"
 )
 _ZH_NUMBER = r"\d{1,3}|[零〇一二两三四五六七八九十]{1,3}"

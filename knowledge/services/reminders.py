@@ -18,9 +18,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from knowledge.domain.model import Reminder
+from knowledge.domain.model import NamedDay, Reminder
 from knowledge.domain.repositories import Storage
-from knowledge.services.named_dates import named_days
 from knowledge.services.reminder_words import Recurrence, Request, read_request, read_when
 
 log = logging.getLogger(__name__)
@@ -172,7 +171,9 @@ class Reminders:
         at 15:00": December 3 at 14:00, the lead before), never set unasked; None when it
         names none still ahead."""
         now = self._now(user_id)
-        moment = self._named_moment(text, now)
+        with self._storage.read() as uow:  # read by named_dates as the item was kept
+            named = uow.named_days.of_documents(user_id, [doc_id]).get(doc_id, [])
+        moment = self._named_moment(text, now, named)
         if moment is None:
             return None
         with self._storage.begin() as uow:
@@ -185,8 +186,8 @@ class Reminders:
                 document_id=doc_id,
             )
 
-    def _named_moment(self, text: str, now: datetime) -> datetime | None:
-        days = [named for named in named_days(text, now) if named.day >= now.date()]
+    def _named_moment(self, text: str, now: datetime, named: list[NamedDay]) -> datetime | None:
+        days = sorted((day for day in named if day.day >= now.date()), key=lambda d: d.day)
         if not days:
             return None
         day = days[0]
