@@ -357,8 +357,10 @@ class FakeTelegram:
         if len(text) > 4096:
             return _error(400, "Bad Request: message is too long")
         message = self._bot_message(chat_id, text=text)
-        if params.get("reply_markup"):
-            message["reply_markup"] = params["reply_markup"]
+        markup = params.get("reply_markup")
+        markup = json.loads(markup) if isinstance(markup, str) else markup
+        if markup and "inline_keyboard" in markup:  # a message carries inline buttons only
+            message["reply_markup"] = markup
         self._record("sendMessage", params, message)
         return _ok(message)
 

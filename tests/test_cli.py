@@ -96,7 +96,7 @@ def test_remind_lists_and_cancels(run) -> None:
     assert "⏰ set" in run("remind", "через час выключить духовку", "--user", "7").stdout
     unclear = run("remind", "tomorrow at 5 to leave", "--user", "7", code=1)
     assert "morning or evening" in unclear.stderr
-    assert "does not ask" in run("remind", "hello there", "--user", "7", code=1).stderr
+    assert "no time given" in run("remind", "hello there", "--user", "7", code=1).stderr
     listed = run("reminders", "--user", "7").stdout.splitlines()
     assert [line.split(" ")[0] for line in listed] == ["#2", "#1"]  # soonest first
     assert run("reminders", "--user", "8").stdout.strip() == "No reminders coming."
