@@ -11,16 +11,18 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.render import digest_html, quotes_html, search_results, week_html
+from bot.reminders import reminder_html, schedule_words, written_when
+from bot.render import brief_html, digest_html, quotes_html, search_results, week_html
 from bot.render_gathered import gathered_pages, summary_pages
 from bot.texts import t
-from knowledge.domain.model import Hit
+from knowledge.domain.model import Hit, Reminder
 from knowledge.services.answering import Answer
-from knowledge.services.digest import DayItem, Digest
+from knowledge.services.digest import Coming, DayItem, Digest
 from knowledge.services.document_summaries import DocumentSummary, SectionLine
 from knowledge.services.evidence import Evidence
 from knowledge.services.gathering import Amount, Found, Gathered
 from knowledge.services.planning import plan
+from knowledge.services.reminders import Due
 
 ZONE = ZoneInfo("Europe/Madrid")
 NOW = datetime(2026, 11, 30, 10, 0, tzinfo=ZONE)
@@ -62,8 +64,15 @@ def _replies(language: str) -> list[str]:
     priced = [Found(items[0], day, 1.0, euros)]
     later = Found(items[0], day + timedelta(days=2), 1.0, hour=19)  # noted before its day
     summary = DocumentSummary(1, f"{WORDS}.pdf", 12, [SectionLine(WORDS, None, WORDS)], 1, 3)
+    due = datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=ZONE)
+    weekly = Reminder(1, 1, WORDS, due, "Europe/Madrid", "weekly:0,3", "scheduled", None, due)
+    tomorrow = Coming(day + timedelta(days=1), [items[0]], [weekly])
     return [
-        *digest_html(digest, day, language),
+        *digest_html(Digest(1, day, items, tomorrow), day, language),
+        *brief_html(tomorrow, language),
+        reminder_html(Due(weekly, late=True), language),
+        t("reminder_set", language, when=schedule_words(weekly, language), task=WORDS),
+        t("reminder_offer", language, when=written_when(due, language, NOW)),
         *week_html([digest], day - timedelta(days=6), day, language),
         quotes_html(Answer(WORDS, language, True, quotes)),
         quotes_html(Answer(WORDS, language, False, quotes)),

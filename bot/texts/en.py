@@ -269,7 +269,7 @@ TEXTS: dict[str, str] = {
         "⏰ {when} has already passed. When should I remind you: {task}? Reply with a time."
     ),
     "reminder_message": "⏰ Reminder: {task}",
-    "reminder_late": "(late: was due at {at})",
+    "reminder_late": "(late: was due {at})",
     "reminder_next": "Next: {when}.",
     "reminder_offer": "⏰ Remind you {when}?",
     "reminder_cancelled": "✖️ Cancelled: {task}",

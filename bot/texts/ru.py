@@ -258,7 +258,7 @@ TEXTS: dict[str, str] = {
     "reminder_which": "⏰ {task}: в какое время? Нажмите кнопку или ответьте временем.",
     "reminder_past": "⏰ {when} уже прошло. Когда напомнить: {task}? Ответьте временем.",
     "reminder_message": "⏰ Напоминание: {task}",
-    "reminder_late": "(с опозданием: было назначено на {at})",
+    "reminder_late": "(с опозданием: было назначено {at})",
     "reminder_next": "Следующее: {when}.",
     "reminder_offer": "⏰ Напомнить {when}?",
     "reminder_cancelled": "✖️ Отменено: {task}",
