@@ -75,11 +75,10 @@ async def scheduled_brief(context: MnemoContext) -> None:
     """The morning brief: today's reminders and the items naming today, sent once; nothing
     on a day that holds nothing."""
     services = context.services
-    schedule = await _schedule_of_job(context)
-    today = schedule.today(datetime.now(UTC))
-    key = brief_key(schedule.user_id, today)
-    if await in_thread(services.deliveries.is_done, key):
+    due = await _not_sent_today(context, brief_key)
+    if due is None:
         return
+    schedule, today, key = due
     coming = await in_thread(services.digests.coming, schedule.user_id, today, schedule.zone)
     if not coming:
         log.info("nothing today: no morning brief sent")
@@ -96,14 +95,26 @@ async def _schedule_of_job(context: MnemoContext) -> Schedule:
     return await in_thread(context.services.digests.schedule, job.user_id)
 
 
+async def _not_sent_today(
+    context: MnemoContext, key_of: Callable[[int, date], str]
+) -> tuple[Schedule, date, str] | None:
+    """The job's user's schedule, their local today and the message's key; None when that
+    message was sent already."""
+    schedule = await _schedule_of_job(context)
+    today = schedule.today(datetime.now(UTC))
+    key = key_of(schedule.user_id, today)
+    if await in_thread(context.services.deliveries.is_done, key):
+        return None
+    return schedule, today, key
+
+
 async def scheduled_week(context: MnemoContext) -> None:
     """The weekly job: the last seven days, sent once by the rule of scheduled messages."""
     services = context.services
-    schedule = await _schedule_of_job(context)
-    today = schedule.today(datetime.now(UTC))
-    key = week_key(schedule.user_id, today)
-    if await in_thread(services.deliveries.is_done, key):
+    due = await _not_sent_today(context, week_key)
+    if due is None:
         return
+    schedule, today, key = due
     days = await services.digests.week(schedule.user_id, today, priority=SCHEDULED)
     first = today - timedelta(days=WEEK_DAYS - 1)
     parts = week_html(days, first, today, schedule.language)
@@ -154,7 +165,7 @@ async def send_digest(
     if await in_thread(services.deliveries.is_done, key):
         log.info("digest of that day was already sent")
         return
-    digest = await services.digests.digest(schedule.user_id, day, priority=SCHEDULED)
+    digest = await services.digests.digest(schedule.user_id, day, priority=SCHEDULED, ahead=True)
     if digest is None and services.settings.digest_skip_empty:
         log.info("empty day: no digest sent")
         return
@@ -187,7 +198,11 @@ async def digest_command(update: Update, context: MnemoContext) -> None:
         return
     live = LiveMessage.for_update(update, context)
     digest = await services.digests.digest(
-        user_id, day, priority=ASKED, on_position=_waiting_shown(live, language)
+        user_id,
+        day,
+        priority=ASKED,
+        on_position=_waiting_shown(live, language),
+        ahead=day == today,
     )
     await _show_parts(context, live, user_id, digest_html(digest, day, language))
 

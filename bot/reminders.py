@@ -76,7 +76,7 @@ def schedule_words(reminder: Reminder, language: str) -> str:
         names = t("weekday_names", language).split()
         days = ", ".join(names[day] for day in every.weekdays)
         repeat = t("every_weekdays", language, days=days, time=clock)
-    return f"{repeat} — " + t("reminder_next", language, when=written_when(moment, language))
+    return f"{repeat} " + t("reminder_next", language, when=written_when(moment, language))
 
 
 def _buttons(*rows: list[tuple[str, str]]) -> InlineKeyboardMarkup:
@@ -139,14 +139,19 @@ async def show_reminded(update: Update, context: MnemoContext, outcome: Reminded
         ]
         text = t("reminder_which", language, task=task)
         sent = await reply(update, text, markup=_buttons(choices))
+        await in_thread(context.state.labels.asked_when, user_id, sent.message_id, reminder.id)
+    elif request.problem == "past" and request.options:
+        when = written_when(request.options[0], language)
+        text = t("reminder_past", language, when=when[:1].upper() + when[1:], task=task)
+        await _ask_when(context, user_id, reminder.id, text)
     else:
-        if request.problem == "past" and request.options:
-            when = written_when(request.options[0], language)
-            text = t("reminder_past", language, when=when[:1].upper() + when[1:], task=task)
-        else:
-            text = t("reminder_when", language, task=task)
-        sent = await context.bot.send_message(user_id, text, reply_markup=ForceReply())
-    await in_thread(context.state.labels.asked_when, user_id, sent.message_id, reminder.id)
+        await _ask_when(context, user_id, reminder.id, t("reminder_when", language, task=task))
+
+
+async def _ask_when(context: MnemoContext, user_id: int, reminder_id: int, text: str) -> None:
+    """A question whose reply (ForceReply) gives the reminder its time."""
+    sent = await context.bot.send_message(user_id, text, reply_markup=ForceReply())
+    await in_thread(context.state.labels.asked_when, user_id, sent.message_id, reminder_id)
 
 
 async def offer(update: Update, context: MnemoContext, reminder: Reminder, language: str) -> None:
@@ -218,10 +223,9 @@ async def on_button(update: Update, context: MnemoContext) -> None:
         if reminder is None or reminder.status != SCHEDULED:
             await query.edit_message_text(t("reminder_gone", language))
             return
-        sent = await context.bot.send_message(
-            user_id, t("reminder_when", language, task=reminder.text), reply_markup=ForceReply()
+        await _ask_when(
+            context, user_id, reminder_id, t("reminder_when", language, task=reminder.text)
         )
-        await in_thread(context.state.labels.asked_when, user_id, sent.message_id, reminder_id)
         return
     if action == "x":
         changed = await in_thread(reminders.cancel, user_id, reminder_id)

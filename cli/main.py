@@ -295,7 +295,9 @@ def digest(
             if not days:
                 out.print("Nothing was added that week.")
             return
-        result = asyncio.run(svc.digests.digest(user, local_day, priority=ASKED))
+        today = schedule.today(datetime.now(UTC))
+        ahead = local_day == today  # today's digest ends with what tomorrow holds
+        result = asyncio.run(svc.digests.digest(user, local_day, priority=ASKED, ahead=ahead))
     if result is None:
         out.print(f"Nothing was added on {local_day:%Y-%m-%d} ({schedule.timezone}).")
     else:

@@ -257,9 +257,11 @@ def test_the_digest_shows_what_tomorrow_holds(services: Services) -> None:
     today = datetime.now(UTC).date()
     tomorrow = today + timedelta(days=1)
     services.ingestor.add_note(USER, f"Dentist on {tomorrow:%B} {tomorrow.day} at 15:00")
-    digest = asyncio.run(services.digests.digest(USER, today))
+    digest = asyncio.run(services.digests.digest(USER, today, ahead=True))
     assert digest is not None and digest.tomorrow is not None
     assert [item.text for item in digest.tomorrow.items] == [
         f"Dentist on {tomorrow:%B} {tomorrow.day} at 15:00"
     ]
     assert services.digests.coming(USER, today + timedelta(days=2), zone).items == []
+    week = asyncio.run(services.digests.week(USER, today))  # days looked back on
+    assert [day.day for day in week] == [today] and week[0].tomorrow is None

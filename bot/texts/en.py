@@ -270,7 +270,7 @@ TEXTS: dict[str, str] = {
     ),
     "reminder_message": "⏰ Reminder: {task}",
     "reminder_late": "(late: was due {at})",
-    "reminder_next": "Next: {when}.",
+    "reminder_next": "(next: {when})",
     "reminder_offer": "⏰ Remind you {when}?",
     "reminder_cancelled": "✖️ Cancelled: {task}",
     "reminder_done": "✅ Done: {task}",

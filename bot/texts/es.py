@@ -270,7 +270,7 @@ TEXTS: dict[str, str] = {
     "reminder_past": "⏰ {when} ya pasó. ¿Cuándo te lo recuerdo: {task}? Responde con una hora.",
     "reminder_message": "⏰ Recordatorio: {task}",
     "reminder_late": "(con retraso: era para {at})",
-    "reminder_next": "El próximo: {when}.",
+    "reminder_next": "(el próximo: {when})",
     "reminder_offer": "⏰ ¿Te lo recuerdo {when}?",
     "reminder_cancelled": "✖️ Cancelado: {task}",
     "reminder_done": "✅ Hecho: {task}",

@@ -259,7 +259,7 @@ TEXTS: dict[str, str] = {
     "reminder_past": "⏰ {when} уже прошло. Когда напомнить: {task}? Ответьте временем.",
     "reminder_message": "⏰ Напоминание: {task}",
     "reminder_late": "(с опозданием: было назначено {at})",
-    "reminder_next": "Следующее: {when}.",
+    "reminder_next": "(следующее: {when})",
     "reminder_offer": "⏰ Напомнить {when}?",
     "reminder_cancelled": "✖️ Отменено: {task}",
     "reminder_done": "✅ Сделано: {task}",

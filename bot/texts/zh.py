@@ -226,7 +226,7 @@ TEXTS: dict[str, str] = {
     "reminder_past": "⏰ {when}已经过去了。什么时候提醒你：{task}？请回复一个时间。",
     "reminder_message": "⏰ 提醒：{task}",
     "reminder_late": "（迟到了：原定{at}）",
-    "reminder_next": "下一次：{when}。",
+    "reminder_next": "（下一次：{when}）",
     "reminder_offer": "⏰ 要我在{when}提醒你吗？",
     "reminder_cancelled": "✖️ 已取消：{task}",
     "reminder_done": "✅ 已完成：{task}",

@@ -347,14 +347,18 @@ class Digests:
         *,
         priority: int = BACKGROUND,
         on_position: PositionCallback | None = None,
+        ahead: bool = False,
     ) -> Digest | None:
-        """That day's digest; None: nothing was added. Items whose line was not made when
-        they arrived are condensed now, in the model's queue at `priority`."""
+        """That day's digest; None: nothing was added (and, `ahead`, nothing names the next
+        day). Items whose line was not made when they arrived are condensed now, in the
+        model's queue at `priority`. `ahead`: with what the next day holds (the evening
+        digest; a past day's, or a week's, has no "Tomorrow")."""
         schedule = await asyncio.to_thread(self.schedule, user_id)
         items = await asyncio.to_thread(self.items, user_id, day, schedule.zone)
-        tomorrow = await asyncio.to_thread(
-            self.coming, user_id, day + timedelta(days=1), schedule.zone
-        )
+        tomorrow = None
+        if ahead:
+            next_day = day + timedelta(days=1)
+            tomorrow = await asyncio.to_thread(self.coming, user_id, next_day, schedule.zone)
         if not items:
             return Digest(user_id, day, [], tomorrow) if tomorrow else None
         done = []

@@ -342,16 +342,19 @@ class Request:
     every: Recurrence | None = None
     problem: str | None = None
     options: tuple[datetime, ...] = ()
-    assumed_hour: bool = False  # the hour came from a part of the day ("morning": 09:00)
 
 
 @dataclass
 class _Found:
     spans: list[tuple[int, int]] = field(default_factory=list)
 
-    def take(self, match: re.Match[str]) -> re.Match[str]:
+    def take(self, match: re.Match[str]) -> None:
         self.spans.append(match.span())
-        return match
+
+
+def may_ask(text: str) -> bool:
+    """Whether `text` holds a trigger at all: the cheap look before `read_request`."""
+    return _TRIGGER.search(text) is not None
 
 
 def read_request(text: str, now: datetime) -> Request | None:
@@ -371,7 +374,7 @@ def read_request(text: str, now: datetime) -> Request | None:
         if _ABOUT.match(rest) or language == "zh" or not task:
             return None  # "remind me about my passport": what memory holds of it
         return Request(task, problem="no_time")
-    return _checked(task, moment, now)
+    return resolved(task, moment, now)
 
 
 def read_when(
@@ -380,43 +383,42 @@ def read_when(
     """The time words of `text` (a request, or a new time for one), resolved against `now`;
     None when it names no time at all."""
     found = found or _Found()
-    blanked = text[: skip[0]] + " " * (skip[1] - skip[0]) + text[skip[1] :]
-    return _When.read(blanked, now, found)
+    start, end = skip  # blanked to its length: what is found keeps its place in `text`
+    return _read_when(text[:start] + " " * (end - start) + text[end:], now, found)
+
+
+def _blanked(text: str, spans: list[tuple[int, int]], mark: str) -> str:
+    """`text` with each of `spans` (merged where they overlap) replaced by `mark`."""
+    for start, end in sorted(_merged(spans), reverse=True):
+        text = text[:start] + mark + text[end:]
+    return text
+
+
+def _without_polite(text: str, strip: str = " ") -> str:
+    """`text` with "please", "можешь", "请"... taken off its start."""
+    while (polite := _POLITE.match(text)) is not None and polite.group(0):
+        text = text[polite.end() :].strip(strip)
+    return text
 
 
 def _only_time_before(prefix: str, now: datetime) -> bool:
     """Only time words and "please" before the trigger ("завтра в 9 напомни...")."""
-    rest = prefix
     found = _Found()
-    _When.read(rest, now, found)
-    for start, end in sorted(found.spans, reverse=True):
-        rest = rest[:start] + " " + rest[end:]
-    rest = re.sub(r"[\s,.:;!¡¿?—-]+", " ", rest).strip()
-    while rest:
-        polite = _POLITE.match(rest)
-        if polite is None or not polite.group(0):
-            return False
-        rest = rest[polite.end() :].strip()
-    return True
+    _read_when(prefix, now, found)
+    rest = re.sub(r"[\s,.:;!¡¿?—-]+", " ", _blanked(prefix, found.spans, " ")).strip()
+    return not _without_polite(rest)
 
 
 def _task(text: str, spans: list[tuple[int, int]]) -> str:
     """What to remind of: the words left when the trigger and time words are taken out,
     with the little words that led into a time ("at", "в", "el") and "to" before the task."""
-    rest = text
-    for start, end in sorted(_merged(spans), reverse=True):
-        rest = rest[:start] + "\x00" + rest[end:]
+    rest = _blanked(text, spans, "\x00")
     previous = None
     while previous != rest:
         previous = rest
         rest = _TIME_LEAD.sub("\x00", rest)
     rest = re.sub(r"\s*\x00[\s\x00]*", " ", rest)
-    rest = re.sub(r"\s+", " ", rest).strip(" ,.;:!—-")
-    while True:
-        polite = _POLITE.match(rest)
-        if polite is None or not polite.group(0):
-            break
-        rest = rest[polite.end() :].strip(" ,")
+    rest = _without_polite(re.sub(r"\s+", " ", rest).strip(" ,.;:!—-"), " ,")
     previous = None
     while previous != rest:
         previous = rest
@@ -440,14 +442,16 @@ def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def _checked(task: str, when: When, now: datetime) -> Request:
+def resolved(task: str, when: When, now: datetime) -> Request:
+    """The request that time words make for `task`: set, or asked about (am or pm, no
+    hour, a moment past)."""
     if when.options:
         return Request(task, problem="ambiguous", options=when.options, every=when.every)
     if when.due is None:
         return Request(task, problem="no_time", every=when.every)
     if when.due <= now:
         return Request(task, problem="past", options=(when.due,))
-    return Request(task, when.due, when.every, assumed_hour=when.assumed_hour)
+    return Request(task, when.due, when.every)
 
 
 @dataclass
@@ -458,50 +462,46 @@ class When:
     due: datetime | None = None
     options: tuple[datetime, ...] = ()
     every: Recurrence | None = None
-    assumed_hour: bool = False
 
 
-class _When:
-    @staticmethod
-    def read(text: str, now: datetime, found: _Found) -> When | None:
-        relative = _relative(text, found)
-        if relative is not None:
-            return When(due=(now + relative).replace(microsecond=0))
-        every = _recurrence(text, found)
-        day, day_named = _day(text, now, found)
-        clock = _clock(text, found)
-        part = _part(text, found)
-        if clock is None and part is None:
-            if every is None and day_named is None:
-                return None
-            return When(every=every)
-        if clock is None:
-            assert part is not None
-            hour, minute, pm = part[0], 0, None
-            assumed = True
-        else:
-            hour, minute, pm, _ = clock
-            assumed = False
-        if part is not None and clock is not None and pm is None:
-            pm = part[1] if hour < 12 else None
-            if part[0] == 12 and hour < 12:
-                pm = hour <= 6
-        first = day if day is not None else now.date()
-        if pm is None and 1 <= hour <= 7 and clock is not None and not clock[3]:
-            return _am_or_pm(first, day_named is not None, time(hour, minute), now, every)
-        if pm and hour < 12:
-            hour += 12
-        elif pm is False and hour == 12:
-            hour = 0
-        if not 0 <= hour < 24:
-            return When(every=every)
-        due = _first_on(first, time(hour, minute), now, every)
-        if day is None and every is None and due <= now:
-            if 8 <= hour <= 11 and clock is not None and clock[2] is None and part is None:
-                due = due + timedelta(hours=12)  # "at 9" at 15:00: this evening
-            if due <= now:
-                due = _at(now.date() + timedelta(days=1), time(hour, minute), now)
-        return When(due=due, every=every, assumed_hour=assumed)
+def _read_when(text: str, now: datetime, found: _Found) -> When | None:
+    """The time words of `text` resolved against `now`, their spans noted in `found`."""
+    relative = _relative(text, found)
+    if relative is not None:
+        return When(due=(now + relative).replace(microsecond=0))
+    every = _recurrence(text, found)
+    day, day_named = _day(text, now, found)
+    clock = _clock(text, found)
+    part = _part(text, found)
+    if clock is None and part is None:
+        if every is None and day_named is None:
+            return None
+        return When(every=every)
+    if clock is None:
+        assert part is not None
+        hour, minute, pm = part[0], 0, None
+    else:
+        hour, minute, pm, _ = clock
+    if part is not None and clock is not None and pm is None:
+        pm = part[1] if hour < 12 else None
+        if part[0] == 12 and hour < 12:
+            pm = hour <= 6
+    first = day if day is not None else now.date()
+    if pm is None and 1 <= hour <= 7 and clock is not None and not clock[3]:
+        return _am_or_pm(first, day_named is not None, time(hour, minute), now, every)
+    if pm and hour < 12:
+        hour += 12
+    elif pm is False and hour == 12:
+        hour = 0
+    if not 0 <= hour < 24:
+        return When(every=every)
+    due = _first_on(first, time(hour, minute), now, every)
+    if day is None and every is None and due <= now:
+        if 8 <= hour <= 11 and clock is not None and clock[2] is None and part is None:
+            due = due + timedelta(hours=12)  # "at 9" at 15:00: this evening
+        if due <= now:
+            due = _at(now.date() + timedelta(days=1), time(hour, minute), now)
+    return When(due=due, every=every)
 
 
 def _am_or_pm(

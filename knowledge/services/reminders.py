@@ -14,13 +14,21 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from knowledge.domain.model import NamedDay, Reminder
 from knowledge.domain.repositories import Storage
-from knowledge.services.reminder_words import Recurrence, Request, read_request, read_when
+from knowledge.services.reminder_words import (
+    Recurrence,
+    Request,
+    When,
+    may_ask,
+    read_request,
+    read_when,
+    resolved,
+)
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +109,10 @@ class Reminders:
     # Asking -------------------------------------------------------------------------------
 
     def read(self, user_id: int, text: str) -> Request | None:
-        """The reminder `text` asks for, in the user's time; None: it asks none."""
+        """The reminder `text` asks for, in the user's time; None: it asks none. Most
+        messages hold no trigger: they cost no lookup of the user's zone."""
+        if not may_ask(text):
+            return None
         return read_request(text, self._now(user_id))
 
     def ask(self, user_id: int, request: Request) -> Asked:
@@ -125,22 +136,10 @@ class Reminders:
         if reminder is None or reminder.status in (DONE, CANCELLED):
             return None
         now = self._now(user_id)
-        when = read_when(text, now)
-        every = Recurrence.parse(reminder.every)
-        if when is None or (when.due is None and not when.options):
-            request = Request(reminder.text, problem="no_time", every=every)
-        elif when.options:
-            request = Request(reminder.text, problem="ambiguous", options=when.options)
-        else:
-            assert when.due is not None
-            past = when.due <= now
-            request = Request(
-                reminder.text,
-                None if past else when.due,
-                when.every or every,
-                problem="past" if past else None,
-                options=(when.due,) if past else (),
-            )
+        when = read_when(text, now) or When()  # no time words: asked again
+        request = resolved(reminder.text, when, now)
+        every = request.every or Recurrence.parse(reminder.every)  # a repeat stays one
+        request = replace(request, every=every)
         if request.problem is not None:
             return Asked(reminder, request)
         changed = self._change(
