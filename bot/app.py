@@ -143,7 +143,13 @@ async def _post_init(application: MnemoApplication) -> None:
     await outbox.resume(application)
     assert application.job_queue is not None
     if os.environ.get(test_clock.CLOCK_FILE):
-        test_clock.on_move(application.job_queue.scheduler.wakeup)
+        scheduler = application.job_queue.scheduler
+
+        def wake() -> None:  # before it starts, the scheduler reads the moved clock anyway
+            if scheduler.running:
+                scheduler.wakeup()
+
+        test_clock.on_move(wake)
     application.job_queue.run_repeating(
         _forget_old_updates, interval=PRUNE_SECONDS, first=0, name="inbox-prune"
     )
