@@ -216,10 +216,15 @@ async def _imported(
         already=report.already,
         failed=len(report.failed),
     )
-    if not (report.links or report.links_failed):
-        return done
-    links = t("import_links", language, read=report.links, failed=len(report.links_failed))
-    return f"{done}\n{links}"
+    lines = [done]
+    if report.links or report.links_failed:
+        lines.append(
+            t("import_links", language, read=report.links, failed=len(report.links_failed))
+        )
+    if report.reminders.added:
+        reminders.plan_next(context.application)  # the soonest may now be one of them
+        lines.append(t("import_reminders", language, added=report.reminders.added))
+    return "\n".join(lines)
 
 
 def _needs_label(result: IngestResult, caption: str | None) -> bool:

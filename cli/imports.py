@@ -67,9 +67,16 @@ def print_report(report: ImportReport) -> None:
         + (f", {report.skipped} skipped (service or others' messages)" if report.skipped else "")
         + f", {len(report.failed)} failed, in {report.seconds:.1f} s"
     )
-    for label, why in [*report.failed, *report.links_failed][:FAILURES_SHOWN]:
+    reminders = report.reminders
+    if reminders.added or reminders.already or reminders.past or reminders.failed:
+        out.print(
+            f"⏰ reminders: {reminders.added} restored, {reminders.already} already here"
+            + (f", {reminders.past} past their time (not restored)" if reminders.past else "")
+            + (f", {len(reminders.failed)} unreadable" if reminders.failed else "")
+        )
+    for label, why in [*report.failed, *report.links_failed, *reminders.failed][:FAILURES_SHOWN]:
         err.print(f"  [yellow]✗[/yellow] {label}: {why}")
-    unshown = len(report.failed) + len(report.links_failed) - FAILURES_SHOWN
+    unshown = len(report.failed) + len(report.links_failed) + len(reminders.failed) - FAILURES_SHOWN
     if unshown > 0:
         err.print(f"  … and {unshown} more (see the log with -v)")
     if report.gone:

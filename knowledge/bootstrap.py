@@ -299,6 +299,7 @@ def bootstrap(
             store=store,
             links=links,
             days=days,
+            reminders=reminders,
         ),
         profiles=profiles,
         digests=digests,

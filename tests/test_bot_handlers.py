@@ -9,6 +9,7 @@ import itertools
 import json
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -335,3 +336,20 @@ async def test_a_telegram_export_sent_as_a_file_is_imported_with_progress(
     assert said[-1] == done
     assert len(services.memory.documents(32)) == 150
     assert min(d.created_at for d in services.memory.documents(32)).year == 2023
+
+
+async def test_a_mnemo_export_sent_as_a_file_brings_its_reminders_back(
+    bot, services, tmp_path: Path
+) -> None:
+    application, request = bot
+    services.ingestor.add_note(40, "The spare key is under the blue flowerpot.")
+    with services.storage.begin() as uow:
+        uow.reminders.add(40, "call mum", datetime.now(UTC) + timedelta(days=1), zone="UTC")
+    request.files["export-2"] = services.memory.export(40, tmp_path / "mnemo-export-40.zip")
+    name = "mnemo-export-40.zip"
+    document = {"file_id": "export-2", "file_unique_id": "e2", "file_name": name}
+    await _send(application, _message(41, document=document, lang="ru"))
+    said = request.said(41)[-1].splitlines()
+    assert said[0] == t("import_done", "ru", name=name, added=1, already=0, failed=0)
+    assert said[-1] == t("import_reminders", "ru", added=1)
+    assert [r.text for r in services.reminders.coming(41)] == ["call mum"]

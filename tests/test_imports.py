@@ -8,6 +8,7 @@ import zipfile
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from PIL import Image
@@ -307,3 +308,76 @@ def test_a_mnemo_export_is_read_back_into_another_install(
     assert again.added == 0
     kept = sorted((d.kind, d.created_at) for d in svc.memory.documents(ME))
     assert moved == kept
+
+
+def test_a_mnemo_exports_coming_reminders_come_back_once_and_its_history_does_not(
+    svc: Services, export: Path, tmp_path: Path
+) -> None:
+    svc.importer.run(ME, export)
+    note = next(d for d in svc.memory.documents(ME) if d.kind == "note")
+    now = datetime.now(UTC)
+    soon, daily_at = now + timedelta(days=2), now - timedelta(days=3, minutes=30)
+    with svc.storage.begin() as uow:
+        add = uow.reminders.add
+        add(ME, "call the dentist", soon, zone="Europe/Madrid")
+        add(ME, "about the note", soon, zone="UTC", document_id=note.id)
+        add(ME, "take the pill", daily_at, zone="Asia/Shanghai", every="daily")
+        add(ME, "water the plants", now - timedelta(hours=1), zone="UTC")  # within the grace
+        add(ME, "pay the rent", now - timedelta(days=2), zone="UTC")  # its time went by
+        add(ME, "already done", soon, zone="UTC", status="done")
+        add(ME, "never taken up", soon, zone="UTC", status="offered", document_id=note.id)
+    zipped = svc.memory.export(ME, tmp_path / "mine.zip")
+    elsewhere = _services(tmp_path / "elsewhere")
+    try:
+        report = elsewhere.importer.run(3, zipped)
+        again = elsewhere.importer.run(3, zipped)
+        coming = {r.text: r for r in elsewhere.reminders.coming(3)}
+        moved_note = next(
+            d for d in elsewhere.memory.documents(3) if d.id == coming["about the note"].document_id
+        )
+        assert elsewhere.reminders.coming(ME) == []  # the user it was imported for only
+    finally:
+        elsewhere.close()
+    assert (report.reminders.added, report.reminders.past, report.reminders.failed) == (4, 1, [])
+    assert (again.reminders.added, again.reminders.already) == (0, 4)
+    assert set(coming) == {
+        "call the dentist",
+        "about the note",
+        "take the pill",
+        "water the plants",
+    }
+    dentist = coming["call the dentist"]
+    assert (dentist.due_at, dentist.zone, dentist.every) == (soon, "Europe/Madrid", None)
+    pill, shanghai = coming["take the pill"], ZoneInfo("Asia/Shanghai")
+    assert pill.every == "daily" and pill.due_at is not None  # its next time, at its hour:
+    assert now < pill.due_at <= now + timedelta(days=1)
+    assert pill.due_at.astimezone(shanghai).time() == daily_at.astimezone(shanghai).time()
+    assert moved_note.name == note.name and moved_note.created_at == note.created_at
+
+
+def test_an_unreadable_reminder_in_a_mnemo_export_is_reported_and_the_rest_come_back(
+    svc: Services, tmp_path: Path
+) -> None:
+    soon = datetime.now(UTC) + timedelta(days=1)
+    with svc.storage.begin() as uow:
+        uow.reminders.add(ME, "call mum", soon, zone="UTC")
+    zipped = svc.memory.export(ME, tmp_path / "mine.zip")
+    damaged = tmp_path / "damaged.zip"
+    with zipfile.ZipFile(zipped) as source, zipfile.ZipFile(damaged, "w") as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "reminders.json":
+                entries = json.loads(data)
+                entries.append({**entries[0], "id": 99, "text": "odd zone", "zone": "Mars/Base"})
+                entries.append({**entries[0], "id": 98, "text": "odd day", "every": "weekly:9"})
+                data = json.dumps(entries).encode()
+            target.writestr(name, data)
+    elsewhere = _services(tmp_path / "elsewhere")
+    try:
+        report = elsewhere.importer.run(3, damaged)
+        coming = [r.text for r in elsewhere.reminders.coming(3)]
+    finally:
+        elsewhere.close()
+    assert coming == ["call mum"]
+    assert report.reminders.added == 1
+    assert [text for text, _ in report.reminders.failed] == ["odd zone", "odd day"]

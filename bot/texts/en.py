@@ -234,6 +234,7 @@ TEXTS: dict[str, str] = {
         "of its folder; or a mnemo export)"
     ),
     "import_links": "🔗 Links: {read} pages read, {failed} not read (their messages are kept).",
+    "import_reminders": "⏰ Reminders brought back: {added} (see /reminders).",
     "import_progress": "📥 Importing {name}: {done} of {total}…",
     "import_done": (
         "✅ Imported {name}: {added} added, {already} already in your memory, {failed} could "

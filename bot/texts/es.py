@@ -234,6 +234,7 @@ TEXTS: dict[str, str] = {
     "import_links": (
         "🔗 Enlaces: {read} páginas leídas, {failed} sin leer (sus mensajes se guardan)."
     ),
+    "import_reminders": "⏰ Recordatorios recuperados: {added} (mira /reminders).",
     "import_progress": "📥 Importando {name}: {done} de {total}…",
     "import_done": (
         "✅ Importado {name}: {added} añadidos, {already} ya estaban en tu memoria, {failed} "

@@ -225,6 +225,7 @@ TEXTS: dict[str, str] = {
     "import_links": (
         "🔗 Ссылки: прочитано страниц {read}, не прочитано {failed} (их сообщения сохранены)."
     ),
+    "import_reminders": "⏰ Восстановлено напоминаний: {added} (см. /reminders).",
     "import_progress": "📥 Импорт {name}: {done} из {total}…",
     "import_done": (
         "✅ Импорт {name}: добавлено {added}, уже было в памяти {already}, не удалось "

@@ -193,6 +193,7 @@ TEXTS: dict[str, str] = {
         "这不是我能读取的导出（Telegram Desktop 导出：result.json 或其文件夹的 zip；或 mnemo 导出）"
     ),
     "import_links": "🔗 链接：已读取 {read} 个网页，{failed} 个未能读取（其消息已保存）。",
+    "import_reminders": "⏰ 已恢复 {added} 个提醒（见 /reminders）。",
     "import_progress": "📥 正在导入 {name}：{done}/{total}…",
     "import_done": (
         "✅ 已导入 {name}：新增 {added} 条，{already} 条已在记忆中，{failed} 条无法读取。每"

@@ -226,6 +226,21 @@ class ImportItem:
 
 
 @dataclass(frozen=True)
+class ImportedReminder:
+    """A reminder an export holds (a mnemo export's reminders.json), before it is restored:
+    `source` its own key, `document_source` the key of the note whose date offered it."""
+
+    source: str
+    text: str
+    due_at: datetime | None  # aware
+    zone: str
+    every: str | None = None
+    status: str = "scheduled"
+    document_source: str | None = None
+    problem: str | None = None  # why it cannot be restored (its time or zone unreadable)
+
+
+@dataclass(frozen=True)
 class ImportOptions:
     """Whose messages an import keeps: the user's own (`me`, their Telegram id, when the
     export does not say), or everyone's."""

@@ -13,6 +13,7 @@ from knowledge.domain.model import (
     Extracted,
     GenerationParams,
     Hit,
+    ImportedReminder,
     ImportItem,
     ImportOptions,
     SparseVec,
@@ -182,13 +183,14 @@ class OriginalFiles(Protocol):
 class OpenedImport:
     """What an import holds, opened: its items (read lazily), how many, and what was left
     out (service messages, other senders' messages). `scope` names a note folder, whose
-    files no longer there can be listed and forgotten."""
+    files no longer there can be listed and forgotten; `reminders` are a mnemo export's."""
 
     kind: str  # "telegram", "folder", "mnemo-export"
     items: Iterable[ImportItem]
     total: int
     skipped: int = 0
     scope: str | None = None
+    reminders: Sequence[ImportedReminder] = ()  # a mnemo export's
 
 
 class ImportSources(Protocol):

@@ -343,7 +343,12 @@ class ReminderBook(Protocol):
         every: str | None = None,
         status: str = "scheduled",
         document_id: int | None = None,
+        source: str | None = None,
     ) -> Reminder: ...
+
+    def sources_among(self, user_id: int, sources: Sequence[str]) -> set[str]:
+        """Those of `sources` (imported reminders' own keys) the user has already."""
+        ...
 
     def get(self, user_id: int, reminder_id: int) -> Reminder | None:
         """Only the owner's: another user's id finds nothing."""

@@ -1,5 +1,6 @@
 """Bringing a memory in: the items of an import (a Telegram export, a note folder, a mnemo
-export; read by adapters/imports) kept under their own keys and with their own dates.
+export; read by adapters/imports) kept under their own keys and with their own dates; a
+mnemo export's coming reminders restored.
 
 An item is found again by its key, never by its content: the same export twice adds
 nothing, a newer one only what is new, and "ok" sent on two days stays two items. A kill -9
@@ -33,6 +34,7 @@ from knowledge.services.keeping import Keeper, NewNote
 from knowledge.services.links import Links
 from knowledge.services.memory import Memory
 from knowledge.services.named_dates import DayReader, named_days
+from knowledge.services.reminders import Reminders, Restored
 from knowledge.services.voice import VoiceNotes
 
 log = logging.getLogger(__name__)
@@ -54,6 +56,7 @@ class ImportReport:
     pruned: int = 0
     seconds: float = 0.0
     timed: dict[str, float] = field(default_factory=dict)  # seconds spent by kind of item
+    reminders: Restored = field(default_factory=Restored)  # a mnemo export's, brought back
 
     def took(self, kind: str, since: float) -> None:
         self.timed[kind] = self.timed.get(kind, 0.0) + time.monotonic() - since
@@ -89,8 +92,10 @@ class Importer:
         store: VectorStore,
         links: Links | None,
         days: DayReader | None = None,
+        reminders: Reminders | None = None,
     ) -> None:
         self._days = days
+        self._reminders = reminders
         self._sources = sources
         self._keeper = keeper
         self._ingestor = ingestor
@@ -127,6 +132,8 @@ class Importer:
                 tell(report)
             if opened.scope is not None:
                 self._gone(user_id, opened.scope, seen, prune, report)
+            if opened.reminders and self._reminders is not None:  # after their notes
+                report.reminders = self._reminders.restore(user_id, opened.reminders)
         if self._days is not None:  # the days the notes name, read apart (dateparser)
             started = time.monotonic()
             self._days.catch_up()

@@ -13,12 +13,12 @@ marked missed.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from knowledge.domain.model import NamedDay, Reminder
+from knowledge.domain.model import ImportedReminder, NamedDay, Reminder
 from knowledge.domain.repositories import Storage
 from knowledge.services.reminder_words import (
     Recurrence,
@@ -299,14 +299,98 @@ class Reminders:
         if every is None:
             return status, reminder.due_at
         assert reminder.due_at is not None
-        moment = reminder.due_at.astimezone(ZoneInfo(reminder.zone))
-        while moment <= now:
-            moment = every.next_after(moment)
-        return SCHEDULED, moment.astimezone(UTC)
+        return SCHEDULED, _next_ahead(every, reminder.due_at, reminder.zone, now)
+
+    # Brought back from an export ----------------------------------------------------------
+
+    def restore(self, user_id: int, imported: Sequence[ImportedReminder]) -> Restored:
+        """An export's reminders brought back (`mnemo import` of a mnemo export): the ones
+        still coming, each once (found again by its source), a recurring one at its next
+        occurrence, one due while moving within the grace period (it is sent late), linked
+        to its note when that came in too. Sent, done, cancelled, missed ones and offers
+        never taken up were history: not restored."""
+        now = self._clock()
+        restored = Restored()
+        coming = []
+        for reminder in imported:
+            if reminder.problem or not _readable(reminder.every):
+                restored.failed.append((reminder.text, reminder.problem or "its repeat is unread"))
+            elif reminder.status == SCHEDULED and reminder.due_at is not None:
+                coming.append(reminder)
+        with self._storage.begin() as uow:
+            had = uow.reminders.sources_among(user_id, [r.source for r in coming])
+            notes = [r.document_source for r in coming if r.document_source is not None]
+            documents = uow.documents.sources_among(user_id, notes)
+            for reminder in coming:
+                if reminder.source in had:
+                    restored.already += 1
+                    continue
+                due = _restored_due(reminder, now, self._grace)
+                if due is None:  # a one-off whose time passed (beyond the grace) meanwhile
+                    restored.past += 1
+                    continue
+                document = documents.get(reminder.document_source or "")
+                uow.reminders.add(
+                    user_id,
+                    reminder.text,
+                    due,
+                    zone=reminder.zone,
+                    every=reminder.every,
+                    document_id=document.id if document is not None else None,
+                    source=reminder.source,
+                )
+                restored.added += 1
+        for text, why in restored.failed:
+            log.info("import: reminder %r not restored: %s", _short(text, 60), why)
+        log.info(
+            "user %s: %d reminders restored, %d already, %d past",
+            user_id,
+            restored.added,
+            restored.already,
+            restored.past,
+        )
+        return restored
 
     def prune(self) -> int:
         with self._storage.begin() as uow:
             return uow.reminders.prune_offered(self._clock() - OFFERS_KEPT)
+
+
+@dataclass
+class Restored:
+    """What restoring an export's reminders did."""
+
+    added: int = 0
+    already: int = 0  # restored by an earlier import of the same export
+    past: int = 0  # one-off ones whose time passed beyond the grace period meanwhile
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (its words, why)
+
+
+def _next_ahead(every: Recurrence, due_at: datetime, zone: str, now: datetime) -> datetime:
+    """A recurring reminder's first occurrence after `now` (UTC), from one at `due_at`."""
+    moment = due_at.astimezone(ZoneInfo(zone))
+    while moment <= now:
+        moment = every.next_after(moment)
+    return moment.astimezone(UTC)
+
+
+def _restored_due(reminder: ImportedReminder, now: datetime, grace: timedelta) -> datetime | None:
+    assert reminder.due_at is not None
+    every = Recurrence.parse(reminder.every)
+    if every is not None:
+        return _next_ahead(every, reminder.due_at, reminder.zone, now)
+    return _utc(reminder.due_at) if reminder.due_at > now - grace else None
+
+
+def _readable(every: str | None) -> bool:
+    try:
+        recurrence = Recurrence.parse(every)
+    except ValueError:
+        return False
+    if recurrence is None:
+        return True
+    days = set(recurrence.weekdays)
+    return bool(days) and days <= set(range(7))
 
 
 def local_due(reminder: Reminder) -> datetime | None:

@@ -1,20 +1,24 @@
-"""A mnemo export (`/export`, `mnemo export`: manifest.json, documents.json, notes.json and
-originals/) read back as import items, for moving to another install. Each item is keyed
-by the exporting install's user and document, so importing the same zip twice adds nothing."""
+"""A mnemo export (`/export`, `mnemo export`: manifest.json, documents.json, notes.json,
+reminders.json and originals/) read back as import items and reminders, for moving to
+another install. Each is keyed by the exporting install's user and its own id, so
+importing the same zip twice adds nothing."""
 
 from __future__ import annotations
 
 import json
 import zipfile
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from knowledge.domain.errors import ImportUnreadable
-from knowledge.domain.model import ImportItem
+from knowledge.domain.model import ImportedReminder, ImportItem
 from knowledge.domain.ports import OpenedImport
 
 FORMAT = "mnemo-export"
+REMINDERS = "reminders.json"
 
 
 def is_mnemo_export(archive: zipfile.ZipFile) -> bool:
@@ -32,6 +36,8 @@ def opened(archive: zipfile.ZipFile, folder: Path) -> OpenedImport:
         manifest = json.loads(archive.read("manifest.json"))
         documents = json.loads(archive.read("documents.json"))
         notes = {note["document_id"]: note for note in json.loads(archive.read("notes.json"))}
+        names = archive.namelist()  # only the first part of an export holds the reminders
+        reminders = json.loads(archive.read(REMINDERS)) if REMINDERS in names else []
     except (KeyError, ValueError, TypeError) as exc:
         raise ImportUnreadable(f"the mnemo export is damaged: {exc}") from exc
     owner = manifest.get("user_id", "user")
@@ -40,7 +46,30 @@ def opened(archive: zipfile.ZipFile, folder: Path) -> OpenedImport:
         kind="mnemo-export",
         items=(_item(archive, folder, owner, doc, notes.get(doc.get("id"))) for doc in listed),
         total=len(listed),
+        reminders=[_reminder(owner, r) for r in reminders if isinstance(r, dict)],
     )
+
+
+def _reminder(owner: object, entry: dict[str, Any]) -> ImportedReminder:
+    document = entry.get("document_id")
+    found = ImportedReminder(
+        source=f"mnemo:{owner}:reminder:{entry.get('id')}",
+        text=str(entry.get("text") or ""),
+        due_at=None,
+        zone=str(entry.get("zone") or "UTC"),
+        every=str(entry["every"]) if entry.get("every") else None,
+        status=str(entry.get("status") or ""),
+        document_source=f"mnemo:{owner}:{document}" if document is not None else None,
+    )
+    try:
+        ZoneInfo(found.zone)
+        due = entry.get("due_at")
+        moment = datetime.fromisoformat(str(due)) if due else None
+    except (ValueError, ZoneInfoNotFoundError) as exc:
+        return replace(found, problem=f"its time could not be read ({exc})")
+    if moment is not None and moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return replace(found, due_at=moment)
 
 
 def _item(

@@ -206,6 +206,7 @@ class ReminderRecord(Base):
     __table_args__ = (
         Index("ix_reminders_due", "status", "due_at"),
         Index("ix_reminders_user", "user_id", "status"),
+        Index("uq_reminders_user_source", "user_id", "source", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -218,4 +219,5 @@ class ReminderRecord(Base):
     document_id: Mapped[int | None] = mapped_column(
         ForeignKey("documents.id", ondelete="CASCADE"), index=True
     )
+    source: Mapped[str | None] = mapped_column(String(128))  # an imported one's own key
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

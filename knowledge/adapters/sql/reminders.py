@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, cast
 
@@ -27,6 +27,7 @@ class SqlReminders(Repository):
         every: str | None = None,
         status: str = SCHEDULED,
         document_id: int | None = None,
+        source: str | None = None,
     ) -> Reminder:
         self._ensure_user(user_id)
         row = ReminderRecord(
@@ -37,6 +38,7 @@ class SqlReminders(Repository):
             every=every,
             status=status,
             document_id=document_id,
+            source=source,
         )
         self._session.add(row)
         self._session.flush()
@@ -72,6 +74,16 @@ class SqlReminders(Repository):
             .order_by(ReminderRecord.id)
         )
         return [_reminder(row) for row in rows]
+
+    def sources_among(self, user_id: int, sources: Sequence[str]) -> set[str]:
+        if not sources:
+            return set()
+        found = self._session.scalars(
+            select(ReminderRecord.source).where(
+                ReminderRecord.user_id == user_id, ReminderRecord.source.in_(sources)
+            )
+        )
+        return {source for source in found if source is not None}
 
     def due(self, now: datetime, limit: int) -> list[Reminder]:
         rows = self._session.scalars(
