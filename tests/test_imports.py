@@ -370,6 +370,15 @@ def test_an_unreadable_reminder_in_a_mnemo_export_is_reported_and_the_rest_come_
                 entries = json.loads(data)
                 entries.append({**entries[0], "id": 99, "text": "odd zone", "zone": "Mars/Base"})
                 entries.append({**entries[0], "id": 98, "text": "odd day", "every": "weekly:9"})
+                entries.append(
+                    {
+                        **entries[0],
+                        "id": 97,
+                        "text": "was done",
+                        "zone": "Mars/Base",
+                        "status": "done",
+                    }
+                )  # history: not restored, not reported
                 data = json.dumps(entries).encode()
             target.writestr(name, data)
     elsewhere = _services(tmp_path / "elsewhere")

@@ -312,10 +312,11 @@ class Reminders:
         now = self._clock()
         restored = Restored()
         coming = []
-        for reminder in imported:
-            if reminder.problem or not _readable(reminder.every):
-                restored.failed.append((reminder.text, reminder.problem or "its repeat is unread"))
-            elif reminder.status == SCHEDULED and reminder.due_at is not None:
+        for reminder in (r for r in imported if r.status == SCHEDULED):
+            if reminder.problem or reminder.due_at is None or not _readable(reminder.every):
+                why = reminder.problem or "its time or its repeat could not be read"
+                restored.failed.append((reminder.text, why))
+            else:
                 coming.append(reminder)
         with self._storage.begin() as uow:
             had = uow.reminders.sources_among(user_id, [r.source for r in coming])
