@@ -312,11 +312,16 @@ class Recurrence:
 
     @classmethod
     def parse(cls, code: str | None) -> Recurrence | None:
+        """The repeat a code names ("daily", "weekly:0,4"); None for none; ValueError for
+        a code that names no weekday."""
         if not code:
             return None
         if code == "daily":
             return cls(tuple(range(7)))
-        return cls(tuple(int(day) for day in code.removeprefix("weekly:").split(",")))
+        days = tuple(int(day) for day in code.removeprefix("weekly:").split(","))
+        if not days or not set(days) <= set(range(7)):
+            raise ValueError(f"no repeat: {code!r}")
+        return cls(days)
 
     def next_after(self, moment: datetime) -> datetime:
         """The next occurrence after `moment` at its local time of day (its zone's DST

@@ -313,20 +313,23 @@ class Reminders:
         restored = Restored()
         coming = []
         for reminder in (r for r in imported if r.status == SCHEDULED):
-            if reminder.problem or reminder.due_at is None or not _readable(reminder.every):
-                why = reminder.problem or "its time or its repeat could not be read"
-                restored.failed.append((reminder.text, why))
+            try:
+                every = Recurrence.parse(reminder.every)
+            except ValueError:
+                every, reminder = None, replace(reminder, problem="its repeat could not be read")
+            if reminder.problem or reminder.due_at is None:
+                restored.failed.append((reminder.text, reminder.problem or "it has no time"))
             else:
-                coming.append(reminder)
+                coming.append((reminder, every))
         with self._storage.begin() as uow:
-            had = uow.reminders.sources_among(user_id, [r.source for r in coming])
-            notes = [r.document_source for r in coming if r.document_source is not None]
+            had = uow.reminders.sources_among(user_id, [r.source for r, _ in coming])
+            notes = [r.document_source for r, _ in coming if r.document_source is not None]
             documents = uow.documents.sources_among(user_id, notes)
-            for reminder in coming:
+            for reminder, every in coming:
                 if reminder.source in had:
                     restored.already += 1
                     continue
-                due = _restored_due(reminder, now, self._grace)
+                due = _restored_due(reminder, every, now, self._grace)
                 if due is None:  # a one-off whose time passed (beyond the grace) meanwhile
                     restored.past += 1
                     continue
@@ -375,23 +378,13 @@ def _next_ahead(every: Recurrence, due_at: datetime, zone: str, now: datetime) -
     return moment.astimezone(UTC)
 
 
-def _restored_due(reminder: ImportedReminder, now: datetime, grace: timedelta) -> datetime | None:
+def _restored_due(
+    reminder: ImportedReminder, every: Recurrence | None, now: datetime, grace: timedelta
+) -> datetime | None:
     assert reminder.due_at is not None
-    every = Recurrence.parse(reminder.every)
     if every is not None:
         return _next_ahead(every, reminder.due_at, reminder.zone, now)
     return _utc(reminder.due_at) if reminder.due_at > now - grace else None
-
-
-def _readable(every: str | None) -> bool:
-    try:
-        recurrence = Recurrence.parse(every)
-    except ValueError:
-        return False
-    if recurrence is None:
-        return True
-    days = set(recurrence.weekdays)
-    return bool(days) and days <= set(range(7))
 
 
 def local_due(reminder: Reminder) -> datetime | None:

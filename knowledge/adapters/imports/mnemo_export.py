@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import zipfile
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -52,24 +51,23 @@ def opened(archive: zipfile.ZipFile, folder: Path) -> OpenedImport:
 
 def _reminder(owner: object, entry: dict[str, Any]) -> ImportedReminder:
     document = entry.get("document_id")
-    found = ImportedReminder(
+    zone = str(entry.get("zone") or "UTC")
+    due, problem = None, None
+    try:
+        ZoneInfo(zone)
+        due = _aware(entry["due_at"]) if entry.get("due_at") else None
+    except (ValueError, ZoneInfoNotFoundError) as exc:
+        problem = f"its time could not be read ({exc})"
+    return ImportedReminder(
         source=f"mnemo:{owner}:reminder:{entry.get('id')}",
         text=str(entry.get("text") or ""),
-        due_at=None,
-        zone=str(entry.get("zone") or "UTC"),
+        due_at=due,
+        zone=zone,
         every=str(entry["every"]) if entry.get("every") else None,
         status=str(entry.get("status") or ""),
         document_source=f"mnemo:{owner}:{document}" if document is not None else None,
+        problem=problem,
     )
-    try:
-        ZoneInfo(found.zone)
-        due = entry.get("due_at")
-        moment = datetime.fromisoformat(str(due)) if due else None
-    except (ValueError, ZoneInfoNotFoundError) as exc:
-        return replace(found, problem=f"its time could not be read ({exc})")
-    if moment is not None and moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return replace(found, due_at=moment)
 
 
 def _item(
@@ -108,7 +106,12 @@ def _item(
 
 def _time(value: object) -> datetime:
     try:
-        parsed = datetime.fromisoformat(str(value))
+        return _aware(value)
     except ValueError:
         return datetime.now(UTC)
+
+
+def _aware(value: object) -> datetime:
+    """An ISO time; a naive one was written in UTC. ValueError when it is none."""
+    parsed = datetime.fromisoformat(str(value))
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
