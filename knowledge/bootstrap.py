@@ -156,7 +156,13 @@ def bootstrap(
     # llama.cpp in-process answers one at a time; a server as many as it has slots.
     slots = settings.llm_slots if settings.llm_url or generator is not None else 1
     worker = LlmWorker(load_generator, slots=slots)
-    retriever = Retriever(store=store, embedder=embedder, sparse=sparse, storage=storage)
+
+    def zone_of(user_id: int) -> ZoneInfo:
+        return digests.schedule(user_id).zone  # digests is built below, before any call
+
+    retriever = Retriever(
+        store=store, embedder=embedder, sparse=sparse, storage=storage, zone_of=zone_of
+    )
     picker = EvidencePicker(embedder=embedder, sparse=sparse)
     params = GenerationParams(
         temperature=settings.temperature,
@@ -165,9 +171,6 @@ def bootstrap(
         max_tokens=settings.max_tokens,
     )
     queue = FairQueue(slots)
-
-    def zone_of(user_id: int) -> ZoneInfo:
-        return digests.schedule(user_id).zone  # digests is built below, before any call
 
     days = DayReader(storage=storage, zone_of=zone_of)
     indexer = Indexer(

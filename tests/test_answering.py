@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import time_machine
 
+from bot.texts import source_label
 from knowledge.bootstrap import Services
 from knowledge.services.answering import Answer
 from knowledge.services.prompting import NOT_IN_MEMORY, NOT_IN_MEMORY_ON, SYSTEM_PROMPT
@@ -219,3 +220,17 @@ async def test_a_weekday_question_finds_the_note_that_names_that_day(
         _, answer = await _ask(services, 42, "Во сколько ужин у бабушки в субботу?")
     assert answer.found and "19:00" in answer.text
     assert "бабушки" in generator.prompts[0][-1]["content"]
+
+
+async def test_a_quoted_note_says_when_it_was_written_on_the_users_clock(
+    services: Services, generator: ScriptedGenerator
+) -> None:
+    services.digests.set_timezone(43, "Asia/Shanghai")
+    written = datetime(2026, 12, 2, 9, 2, tzinfo=UTC)  # 17:02 in Shanghai
+    services.ingestor.add_note(43, "Went to the library with Wang.", created_at=written)
+    generator.enqueue("You went to the library with Wang [1].")
+    _, answer = await _ask(services, 43, "Where did I go with Wang?")
+    assert answer.quotes and answer.quotes[0].hit.label() == "note of 2026-12-02 17:02"
+    found = services.passages.find(43, "library Wang")  # /search
+    assert found[0].hit.created_at == written
+    assert source_label(found[0].hit, "zh") == "2026年12月2日 17:02 的笔记"
