@@ -51,12 +51,13 @@ def heading(gathered: Gathered, language: str) -> str:
             return NOT_IN_MEMORY_ON[language].format(when=when)
         return NOT_IN_MEMORY[language]
     items = counted("gather_items", language, gathered.count)
+    span = when or t("gather_all_time", language)  # a count or a sum over no time named
     if plan.kind == Kind.COUNT:
         times = counted("gather_times", language, gathered.count)
-        return t("gather_count", language, times=times, when=when or "—")
+        return t("gather_count", language, times=times, when=span)
     if plan.kind == Kind.SUM:
         totals = " + ".join(str(total) for total in gathered.totals) or "0"
-        return t("gather_sum", language, total=totals, items=items, when=when or "—")
+        return t("gather_sum", language, total=totals, items=items, when=span)
     if plan.kind == Kind.SUBJECT:
         return t("gather_subject", language, subject=plan.subject, items=items)
     return t("gather_time", language, when=when, items=items)

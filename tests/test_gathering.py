@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from bot.render_gathered import heading
+from bot.texts import t
 from knowledge.bootstrap import Services
 from knowledge.services.asking import Summarised
 from knowledge.services.gathering import Gathered, amount_in
@@ -89,6 +91,9 @@ async def test_a_subject_roundup_a_count_and_a_sum(services: Services) -> None:
     assert isinstance(paid, Gathered) and paid.plan.kind == Kind.SUM
     assert [str(total) for total in paid.totals] == ["149.30 EUR"]
     assert sorted(str(found.amount) for found in paid.found) == ["64.30 EUR", "85 EUR"]
+    for language in ("en", "ru", "es", "zh"):  # a sum over no time named says so
+        shown = heading(paid, language)
+        assert t("gather_all_time", language) in shown and "—" not in shown, shown
 
 
 async def test_nothing_found_is_an_empty_list_not_a_guess(services: Services) -> None:

@@ -199,6 +199,7 @@ TEXTS: dict[str, str] = {
     "gather_times": "{n} time|{n} times",
     "gather_time": "🗓 {when}: {items}",
     "gather_subject": "🔎 {subject}: {items}",
+    "gather_all_time": "all of your memory",
     "gather_count": "🔢 {times} ({when})",
     "gather_sum": "💶 In all: {total} ({items}, {when})",
     "gather_more": "More ({left})",

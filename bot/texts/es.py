@@ -126,6 +126,7 @@ TEXTS: dict[str, str] = {
     "gather_times": "{n} vez|{n} veces",
     "gather_time": "🗓 {when}: {items}",
     "gather_subject": "🔎 {subject}: {items}",
+    "gather_all_time": "en toda tu memoria",
     "gather_count": "🔢 {times} ({when})",
     "gather_sum": "💶 En total: {total} ({items}, {when})",
     "gather_more": "Más ({left})",

@@ -187,6 +187,7 @@ TEXTS: dict[str, str] = {
     "gather_times": "{n} раз|{n} раза|{n} раз",
     "gather_time": "🗓 {when}: {items}",
     "gather_subject": "🔎 {subject}: {items}",
+    "gather_all_time": "за всё время",
     "gather_count": "🔢 {times} ({when})",
     "gather_sum": "💶 Всего: {total} ({items}, {when})",
     "gather_more": "Ещё ({left})",

@@ -102,6 +102,7 @@ TEXTS: dict[str, str] = {
     "gather_times": "{n} 次",
     "gather_time": "🗓 {when}：{items}",
     "gather_subject": "🔎 {subject}：{items}",
+    "gather_all_time": "全部记忆",
     "gather_count": "🔢 {times}（{when}）",
     "gather_sum": "💶 合计：{total}（{items}，{when}）",
     "gather_more": "更多（{left}）",
