@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from knowledge.services.named_dates import named_days
 from knowledge.services.timeframe import find_timeframe
 
 # Wednesday 2026-11-25, 23:30 UTC: already Thursday in Moscow.
@@ -108,3 +109,27 @@ def test_blank_phrases_are_not_dates() -> None:
     from knowledge.services.timeframe import too_eager
 
     assert too_eager(" \n ")
+
+
+@pytest.mark.parametrize(
+    ("text", "zone", "days"),
+    [
+        ("Записался к стоматологу на 4 декабря в 15:00", "Europe/Moscow", [(12, 4, 15)]),
+        ("Dentist appointment booked for December 4 at 15:00", "UTC", [(12, 4, 15)]),
+        ("Cita con el dentista el 4 de diciembre a las 15:00", "Europe/Madrid", [(12, 4, 15)]),
+        ("12月4日下午3点看牙医", "Asia/Shanghai", [(12, 4, 15)]),
+        ("明天下午3点看牙医", "Asia/Shanghai", [(12, 3, 15)]),
+        ("后天去北京", "Asia/Shanghai", [(12, 4, None)]),
+        ("昨天和小王去了图书馆", "Asia/Shanghai", [(12, 1, None)]),
+        ("mañana a las 9 dentista", "Europe/Madrid", [(12, 3, 9)]),
+        ("Carrera de la mañana, 5 km", "Europe/Madrid", []),  # the morning, not tomorrow
+        ("Обед: борщ", "Europe/Moscow", []),
+    ],
+)
+def test_the_days_a_note_names(
+    text: str, zone: str, days: list[tuple[int, int, int | None]]
+) -> None:
+    written = datetime(2026, 12, 2, 12, 0, tzinfo=ZoneInfo(zone))  # a Wednesday
+    named = named_days(text, written)
+    assert [(d.day.month, d.day.day, d.hour) for d in named] == days
+    assert all(d.day.year == 2026 for d in named)

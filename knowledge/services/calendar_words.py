@@ -223,7 +223,8 @@ def find_day_part(text: str) -> DayPart | None:
 _FUTURE = re.compile(
     r"\b(will|going to|gonna|booked|appointment|planned|plan to|scheduled|next|upcoming"
     r"|coming|tomorrow|what's on|what is on|do i have|have i got|am i"
-    r"|буду|будет|будем|собираюсь|запланирован\w*|записан\w*|следующ\w*|завтра|у меня"
+    r"|буду|будет|будем|собираюсь|запланирован\w*|записан\w*|записал(?:ся|ась|ись)"
+    r"|следующ\w*|завтра|у меня"
     r"|предстоит|планирую|voy a|vamos a|va a|tengo|tendré|próxim\w*|(?<!la )mañana|planeo|cita"
     r"|reservad\w*|moved to|rescheduled|postponed|перенес\w*|aplazad\w*|cambiad\w* al)\b"
     r"|要|将|打算|计划|预约|下周|明天|后天|安排|改到|推迟",

@@ -21,6 +21,7 @@ from knowledge.domain.model import NamedDay, StoredDocument
 from knowledge.domain.repositories import Storage, UnitOfWork
 from knowledge.services.calendar_words import WEEKDAY, looks_back, looks_forward, weekday_of
 from knowledge.services.language import guess_language
+from knowledge.services.reminder_words import days_named
 from knowledge.services.timeframe import LANGUAGES, parsers, too_eager
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,7 @@ _ZH_NUMBERS = {
     "十": 10,
 }
 _EVENING = re.compile(r"晚上|下午|傍晚|\bpm\b|de la tarde|de la noche|вечера", re.IGNORECASE)
+_MORNING = re.compile(r"\b(?:de|por|en|a) la mañana\b|\besta mañana\b", re.IGNORECASE)
 AHEAD_DAYS = 366  # a named date further off than a year is not taken as the item's day
 
 
@@ -78,10 +80,15 @@ def _weekdays(text: str, written: datetime) -> list[date]:
 
 
 def _dated(text: str, written: datetime) -> list[date]:
-    """Dates and relative days that dateparser finds, weekday phrases left to `_weekdays`."""
-    search_dates, _ = parsers()
+    """Dates and relative days that dateparser finds, weekday phrases left to `_weekdays`.
+    Chinese is read by the reminders' tables: dateparser takes "12月4日" for a December 6th
+    a year off and finds no day in "明天下午3点"."""
     language = guess_language(text)  # its own language only: half the time, same days
+    if language == "zh":
+        return days_named(text, written.date())
+    search_dates, _ = parsers()
     languages = [language] if language in LANGUAGES else list(LANGUAGES)
+    text = _MORNING.sub(lambda m: " " * len(m.group(0)), text)  # "de la mañana" is no day
     settings = {
         "PREFER_DATES_FROM": "past" if looks_back(text) else "future",
         "RELATIVE_BASE": written.replace(tzinfo=None),

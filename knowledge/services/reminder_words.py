@@ -174,6 +174,7 @@ _YESTERDAY = re.compile(r"\b(?:yesterday|вчера|ayer)\b|昨天|昨晚", re.I
 _AFTER_TOMORROW = re.compile(
     r"\b(?:the\s+)?day after tomorrow\b|\bпослезавтра\b|\bpasado mañana\b|后天", re.IGNORECASE
 )
+_RELATIVE_DAYS = ((_AFTER_TOMORROW, 2), (_TOMORROW, 1), (_TODAY, 0), (_YESTERDAY, -1))
 _MONTHS = [
     ("jan(?:uary)?", "январ[яь]", "enero"),
     ("feb(?:ruary)?", "феврал[яь]", "febrero"),
@@ -589,7 +590,7 @@ def _day(text: str, now: datetime, found: _Found) -> tuple[date | None, str | No
     """The day named, and how ("day", "date", "weekday"; None: none was named; a date can
     be named but not exist)."""
     today = now.date()
-    for pattern, ahead in ((_AFTER_TOMORROW, 2), (_TOMORROW, 1), (_TODAY, 0), (_YESTERDAY, -1)):
+    for pattern, ahead in _RELATIVE_DAYS:
         match = pattern.search(text)
         if match:
             found.take(match)
@@ -610,6 +611,20 @@ def _day(text: str, now: datetime, found: _Found) -> tuple[date | None, str | No
         ahead = (weekday - today.weekday()) % 7 or 7  # today's weekday: you'd say "today"
         return today + timedelta(days=ahead), "weekday"
     return None, None
+
+
+def days_named(text: str, today: date) -> list[date]:
+    """Every day that relative words ("tomorrow", "后天") and dates ("December 4", "12月4日")
+    of `text` name, as a request reads them (weekdays aside), in the order of the tables."""
+    days = []
+    for pattern, ahead in _RELATIVE_DAYS:
+        for match in pattern.finditer(text):
+            days.append(today + timedelta(days=ahead))
+            start, end = match.span()  # "day after tomorrow" is not "tomorrow" too
+            text = text[:start] + " " * (end - start) + text[end:]
+    for pattern in _DATES:
+        days += [day for m in pattern.finditer(text) if (day := _dated(m, today)) is not None]
+    return days
 
 
 def _dated(match: re.Match[str], today: date) -> date | None:
