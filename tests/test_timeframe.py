@@ -133,3 +133,9 @@ def test_the_days_a_note_names(
     named = named_days(text, written)
     assert [(d.day.month, d.day.day, d.hour) for d in named] == days
     assert all(d.day.year == 2026 for d in named)
+
+
+def test_a_chinese_weekday_with_its_week_names_that_week() -> None:
+    monday = datetime(2026, 11, 30, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    assert [d.day.day for d in named_days("下周二看牙医", monday)] == [8]  # not tomorrow
+    assert [d.day.day for d in named_days("这周五交报告", monday)] == [4]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 # Weekday number (Monday 0) by the word's stem; matched as a word prefix, case-insensitive.
 # Each weekday as whole words, Russian in its cases (во вторник, в среду, по пятницам);
@@ -40,6 +41,16 @@ def week_of(match: re.Match[str]) -> int | None:
     """The week a Chinese weekday names by its prefix (上周四: -1), else None."""
     prefix = match.group("zhweek")
     return {"这": 0, "本": 0, "上": -1, "下": 1}.get(prefix) if prefix else None
+
+
+def of_named_week(match: re.Match[str], today: date) -> date | None:
+    """The day a Chinese weekday with its week names (下周二: next week's Tuesday, whatever
+    today is), else None."""
+    week = week_of(match)
+    if week is None:
+        return None
+    monday = today - timedelta(days=today.weekday())
+    return monday + timedelta(days=7 * week + weekday_of(match))
 
 
 def weekday_of(match: re.Match[str]) -> int:

@@ -19,7 +19,13 @@ from zoneinfo import ZoneInfo
 
 from knowledge.domain.model import NamedDay, StoredDocument
 from knowledge.domain.repositories import Storage, UnitOfWork
-from knowledge.services.calendar_words import WEEKDAY, looks_back, looks_forward, weekday_of
+from knowledge.services.calendar_words import (
+    WEEKDAY,
+    looks_back,
+    looks_forward,
+    of_named_week,
+    weekday_of,
+)
 from knowledge.services.language import guess_language
 from knowledge.services.reminder_words import days_named
 from knowledge.services.timeframe import LANGUAGES, parsers, too_eager
@@ -73,6 +79,10 @@ def _weekdays(text: str, written: datetime) -> list[date]:
     today = written.date()
     days = []
     for match in WEEKDAY.finditer(text):
+        named = of_named_week(match, today)
+        if named is not None:  # 下周二 said on a Monday: eight days on, not tomorrow
+            days.append(named)
+            continue
         weekday = weekday_of(match)
         ahead = (weekday - today.weekday()) % 7
         days.append(today - timedelta(days=(7 - ahead) % 7) if back else today + timedelta(ahead))

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from knowledge.services.calendar_words import WEEKDAY, week_of, weekday_of
+from knowledge.services.calendar_words import WEEKDAY, of_named_week, weekday_of
 
 # How the message asks --------------------------------------------------------------------
 
@@ -603,11 +603,10 @@ def _day(text: str, now: datetime, found: _Found) -> tuple[date | None, str | No
     match = WEEKDAY.search(text)
     if match:
         found.take(match)
+        named = of_named_week(match, today)
+        if named is not None:  # 下周二: Tuesday of next week
+            return named, "date"
         weekday = weekday_of(match)
-        week = week_of(match)
-        if week is not None:  # 下周二: Tuesday of next week
-            monday = today - timedelta(days=today.weekday())
-            return monday + timedelta(days=7 * week + weekday), "date"
         ahead = (weekday - today.weekday()) % 7 or 7  # today's weekday: you'd say "today"
         return today + timedelta(days=ahead), "weekday"
     return None, None

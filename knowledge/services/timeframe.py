@@ -24,7 +24,7 @@ from knowledge.services.calendar_words import (
     find_span,
     looks_back,
     looks_forward,
-    week_of,
+    of_named_week,
     weekday_of,
 )
 
@@ -202,9 +202,9 @@ def _weekday(question: str, now: datetime, forward: bool) -> TimeFrame | None:
         return None
     weekday = weekday_of(match)
     today = now.date()
-    week = week_of(match)
-    if week is not None:
-        day = today + timedelta(days=weekday - today.weekday(), weeks=week)
+    named = of_named_week(match, today)
+    if named is not None:
+        day = named
     elif forward:
         ahead = (weekday - today.weekday()) % 7
         next_one = re.search(r"\b(next|следующ\w*|próxim\w*)\b", question, re.I)
