@@ -121,6 +121,8 @@ def test_blank_phrases_are_not_dates() -> None:
         ("明天下午3点看牙医", "Asia/Shanghai", [(12, 3, 15)]),
         ("后天去北京", "Asia/Shanghai", [(12, 4, None)]),
         ("昨天和小王去了图书馆", "Asia/Shanghai", [(12, 1, None)]),
+        ("10月1日去了北京", "Asia/Shanghai", [(10, 1, None)]),  # told later: this year's
+        ("1月5日要去北京", "Asia/Shanghai", [(1, 5, None)]),  # ahead: next year's
         ("mañana a las 9 dentista", "Europe/Madrid", [(12, 3, 9)]),
         ("Carrera de la mañana, 5 km", "Europe/Madrid", []),  # the morning, not tomorrow
         ("Обед: борщ", "Europe/Moscow", []),
@@ -132,7 +134,7 @@ def test_the_days_a_note_names(
     written = datetime(2026, 12, 2, 12, 0, tzinfo=ZoneInfo(zone))  # a Wednesday
     named = named_days(text, written)
     assert [(d.day.month, d.day.day, d.hour) for d in named] == days
-    assert all(d.day.year == 2026 for d in named)
+    assert all(d.day.year == (2027 if d.day.month == 1 else 2026) for d in named)
 
 
 def test_a_chinese_weekday_with_its_week_names_that_week() -> None:

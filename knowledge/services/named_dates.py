@@ -95,7 +95,7 @@ def _dated(text: str, written: datetime) -> list[date]:
     a year off and finds no day in "明天下午3点"."""
     language = guess_language(text)  # its own language only: half the time, same days
     if language == "zh":
-        return days_named(text, written.date())
+        return _zh_days(text, written.date())
     search_dates, _ = parsers()
     languages = [language] if language in LANGUAGES else list(LANGUAGES)
     text = _MORNING.sub(lambda m: " " * len(m.group(0)), text)  # "de la mañana" is no day
@@ -113,6 +113,22 @@ def _dated(text: str, written: datetime) -> list[date]:
             continue
         days.append(moment.date())
     return days
+
+
+def _zh_days(text: str, today: date) -> list[date]:
+    """The days a Chinese text names; a date ahead in one that looks back ("10月1日去了北京",
+    written in December) is last year's, as dateparser's "past" would take it."""
+    days = days_named(text, today)
+    if not looks_back(text):
+        return days
+    return [_year_before(day) if day > today + timedelta(days=2) else day for day in days]
+
+
+def _year_before(day: date) -> date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # February 29
+        return day - timedelta(days=365)
 
 
 def _hour(text: str) -> int | None:
