@@ -21,8 +21,9 @@ RUN CMAKE_BUILD_PARALLEL_LEVEL=$(nproc) pip install --no-cache-dir -e . \
 ENV MNEMO_MODELS_PATH=/opt/mnemo/models \
     MNEMO_DATA_DIR=/data \
     HF_HUB_OFFLINE=1
-RUN mnemo models install && useradd --system --uid 10001 --home /data mnemo \
- && mkdir -p /data && chown mnemo /data
+# mnemo writes owner-only (umask 077): the models, installed by root, are made readable.
+RUN mnemo models install && chmod -R a+rX /opt/mnemo/models \
+ && useradd --system --uid 10001 --home /data mnemo && mkdir -p /data && chown mnemo /data
 USER mnemo
 VOLUME ["/data"]
 # SIGTERM (docker stop) finishes the updates in hand and exits cleanly.

@@ -21,7 +21,7 @@ from telegram.constants import ChatAction
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import BaseUpdateProcessor
 
-from bot import audience
+from bot import access, audience
 from bot.common import in_thread
 from bot.context import MnemoApplication
 from bot.ratelimit import Verdict
@@ -113,12 +113,13 @@ async def _language(application: MnemoApplication, user: User) -> str:
 
 
 async def _allowed(update: Update, application: MnemoApplication, user: User) -> bool:
-    """On the access list (if there is one) and under the rate limit; each refusal said at
-    most once in a while."""
+    """One who may use the bot (bot/access.py), or let in just now by a private `/start
+    CODE`; and under the rate limit. Each refusal said at most once in a while."""
     state = application.bot_data
-    allowed = state.settings.allowed_users
-    if allowed and user.id not in allowed:
-        log.info("refused an update from a user who is not allowed")
+    if not await access.may_use(application, user.id) and not await access.let_in(
+        update, application, user
+    ):
+        log.info("refused an update from someone who may not use the bot")
         if state.refusals.first(("not_allowed", user.id)):
             await _answer(update, t("not_allowed", await _language(application, user)))
         return False

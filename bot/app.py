@@ -25,6 +25,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot import (
+    access,
     backups,
     commands,
     digests,
@@ -44,6 +45,7 @@ from bot.logs import redact_token
 from bot.settings import BotSettings
 from bot.state import BotState
 from bot.texts import t
+from knowledge.adapters.permissions import private_umask
 from knowledge.bootstrap import Services, bootstrap
 from knowledge.domain.errors import MnemoError, ServiceUnavailable
 from knowledge.domain.repositories import PendingUpdate
@@ -105,6 +107,7 @@ def build_application(
         "backup": backups.backup_command,
         "reminders": reminders.reminders_command,
         "brief": digests.brief_command,
+        "invite": access.invite_command,
     }
     handlers: list[BaseHandler[Update, MnemoContext, None]] = [
         CommandHandler(name, callback, filters=NEW) for name, callback in commands_by_name.items()
@@ -155,6 +158,7 @@ async def _post_init(application: MnemoApplication) -> None:
     )
     application.create_task(_warm_up(services), name="warm-up")
     application.bot_data.in_background(_catch_up(services), name="catch-up")
+    await access.announce_claim(application)
     for parked in await application.bot_data.delivery.resume(settings.update_retries):
         await _tell_set_aside(application, parked)
 
@@ -218,6 +222,7 @@ async def _post_shutdown(application: MnemoApplication) -> None:
 
 def run_bot(settings: BotSettings) -> None:
     """Run until SIGINT/SIGTERM: long polling, or a webhook when MNEMO_WEBHOOK_URL is set."""
+    private_umask()  # every file the bot writes (data dir, exports being sent) owner-only
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its log lines carry the token
     redact_token(settings.telegram_bot_token or "")  # and so may any error's text
     test_clock.start_if_asked()

@@ -13,6 +13,7 @@ from pathlib import Path
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot.access import is_admin
 from bot.common import profile_of, reply, user_id_of
 from bot.context import MnemoApplication, MnemoContext
 from bot.settings import BotSettings
@@ -54,9 +55,9 @@ def destination(settings: BotSettings) -> Path:
 
 
 async def backup_command(update: Update, context: MnemoContext) -> None:
-    """/backup (admins): a backup now, where the scheduled ones go."""
+    """/backup (admins and the owner): a backup now, where the scheduled ones go."""
     language = (await profile_of(update, context)).language
-    if user_id_of(update) not in context.settings.admins:
+    if not await is_admin(context.settings, context.services.access, user_id_of(update)):
         await reply(update, t("admins_only", language))
         return
     try:

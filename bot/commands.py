@@ -20,12 +20,14 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from bot import digests, questions
+from bot.access import is_admin
 from bot.common import in_thread, profile_of, reply, user_id_of
 from bot.context import MnemoContext
 from bot.live import LiveMessage
 from bot.render import search_results
 from bot.texts import LANGUAGE_NAMES, kind_name, t, written_day
 from knowledge.domain.errors import DocumentNotFound
+from knowledge.services.lanes import Lane
 from knowledge.services.memory import Stats, human_size
 from knowledge.services.profiles import ANSWER_TOKENS, LANGUAGES
 
@@ -125,12 +127,12 @@ async def _forget(context: MnemoContext, user_id: int, doc_id: int, language: st
 
 
 async def stats(update: Update, context: MnemoContext) -> None:
-    """/stats: documents, notes, chunks and storage; admins also see everyone's."""
+    """/stats: documents, notes, chunks and storage; admins and the owner see everyone's."""
     language = (await profile_of(update, context)).language
     user_id = user_id_of(update)
     memory = context.services.memory
     lines = [_stats_text(await in_thread(memory.stats, user_id), language)]
-    if user_id in context.settings.admins:
+    if await is_admin(context.settings, context.services.access, user_id):
         everyone = await in_thread(memory.stats, None)
         lines += [
             "",
@@ -154,7 +156,7 @@ def _stats_text(numbers: Stats, language: str) -> str:
 async def export(update: Update, context: MnemoContext) -> None:
     """/export: everything stored (originals, notes, metadata) as zips under the Bot API's
     upload limit (MNEMO_EXPORT_PART_MB), each a valid zip on its own, packed on disk and
-    sent one at a time in the user's turn at the ingest queue."""
+    sent one at a time in the user's turn at the archives lane (services/lanes.py)."""
     language = (await profile_of(update, context)).language
     user_id = user_id_of(update)
     status = LiveMessage.for_update(update, context)
@@ -168,7 +170,7 @@ async def export(update: Update, context: MnemoContext) -> None:
     incoming = context.settings.incoming_dir
     incoming.mkdir(parents=True, exist_ok=True)
     memory = context.services.memory
-    async with context.state.ingest_queue.turn(user_id, on_position=waiting):
+    async with context.services.lanes.turn(user_id, Lane.ARCHIVES, on_position=waiting):
         with tempfile.TemporaryDirectory(dir=incoming, prefix="export-") as folder:
             parts = await in_thread(
                 memory.export_parts, user_id, Path(folder), part_bytes=part_bytes
@@ -298,6 +300,7 @@ async def on_button(update: Update, context: MnemoContext) -> None:
         if value == "yes":
             await in_thread(context.services.memory.wipe, user_id)
             await in_thread(context.state.labels.forget_user, user_id)
+            context.state.pages.forget_user(user_id)  # no "more" of a wiped memory
         await query.edit_message_text(t("wiped" if value == "yes" else "wipe_kept", language))
     elif (action == "lang" and value in LANGUAGES) or (action == "len" and value in ANSWER_TOKENS):
         change = profiles.set_language if action == "lang" else profiles.set_answer_length

@@ -70,7 +70,7 @@ async def _stream_answer(
     elif isinstance(final, Cancelled):
         await live.show(final.text, footer=t("cancelled", language), force=True)
     elif isinstance(final, Gathered | Summarised):
-        await _show_pages(context, live, final, language)
+        await _show_pages(context, live, final, language, question.profile.user_id)
     elif isinstance(final, Answer):
         metrics.answer_seconds.observe(time.monotonic() - started)
         metrics.answers.labels(str(final.found).lower()).inc()
@@ -78,27 +78,34 @@ async def _stream_answer(
 
 
 async def _show_pages(
-    context: MnemoContext, live: LiveMessage, final: Gathered | Summarised, interface: str
+    context: MnemoContext,
+    live: LiveMessage,
+    final: Gathered | Summarised,
+    interface: str,
+    user_id: int,
 ) -> None:
-    """A gathered list or a summary: its first page as the reply, the rest behind "more";
-    worded in the question's language, the day headers in the interface's."""
+    """A gathered list or a summary: its first page as the reply, the rest behind "more"
+    (the asker's alone); worded in the question's language, the day headers in the
+    interface's."""
     language = final.plan.language
     if isinstance(final, Gathered):
         pages = gathered_pages(final, language, interface)
     else:
         pages = summary_pages(final.summary, language)
     pages_kept = context.state.pages
-    token = pages_kept.keep(pages)
-    await live.show_html(pages[0], more_button(pages_kept, token, 1, language))
+    token = pages_kept.keep(user_id, pages)
+    await live.show_html(pages[0], more_button(pages_kept, user_id, token, 1, language))
 
 
 async def more(query: CallbackQuery, context: MnemoContext, value: str) -> None:
-    """The "more" button: the next page as a new message, with its own button."""
+    """The "more" button: the next page as a new message, with its own button; only the
+    presser's own replies have pages."""
     token, _, index = value.rpartition(":")
     number = int(index) if index.isdigit() else -1
+    user_id = query.from_user.id
     pages = context.state.pages
-    page = pages.get(token, number)
-    language = await in_thread(context.services.profiles.language_of, query.from_user.id)
+    page = pages.get(user_id, token, number)
+    language = await in_thread(context.services.profiles.language_of, user_id)
     if page is None:
         await query.answer(t("gather_gone", language), show_alert=True)
         return
@@ -108,10 +115,10 @@ async def more(query: CallbackQuery, context: MnemoContext, value: str) -> None:
     except TelegramError as exc:
         log.info("the old page's button could not be taken away (%s)", type(exc).__name__)
     await context.bot.send_message(
-        query.from_user.id,
+        user_id,
         page,
         parse_mode=ParseMode.HTML,
-        reply_markup=more_button(pages, token, number + 1, language),
+        reply_markup=more_button(pages, user_id, token, number + 1, language),
     )
 
 

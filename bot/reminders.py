@@ -4,14 +4,14 @@ reminder itself (snooze, done), /reminders, and the job that sends what is due.
 
 One JobQueue job wakes at the next due moment, plus a sweep every minute; each run takes
 everything due in one query, renders it, hands it to the rule of scheduled messages in one
-transaction (knowledge/services/reminders.py), and sends it through bot/outbox.py, many at
-once, under PTB's rate limiter (~30 messages a second). A kill -9 after the hand-over
-leaves deliveries that the start-up sends.
+transaction (knowledge/services/reminders.py), and sends it through bot/outbox.py's pacer:
+chats in turn, at most one message a second to a chat, many chats at once under PTB's rate
+limiter (~30 messages a second). Two thousand due to one chat take half an hour and hold up
+no other chat's. A kill -9 after the hand-over leaves deliveries that the start-up sends.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import UTC, datetime, timedelta
 from html import escape
@@ -29,8 +29,9 @@ from telegram import (
 from bot import outbox
 from bot.common import in_thread, profile_of, reply, user_id_of
 from bot.context import MnemoApplication, MnemoContext
-from bot.texts import day_label, t
+from bot.texts import day_label, error_text, t
 from knowledge.bootstrap import Services
+from knowledge.domain.errors import TooManyReminders
 from knowledge.domain.model import Reminder
 from knowledge.services.inbound import Reminded
 from knowledge.services.reminder_words import Recurrence
@@ -43,7 +44,6 @@ from knowledge.services.reminders import (
 
 log = logging.getLogger(__name__)
 SWEEP_SECONDS = 60
-SENDING_AT_ONCE = 64  # sends in flight; the rate limiter keeps them under the flood limit
 NEXT_JOB = "reminders:next"
 
 
@@ -232,7 +232,11 @@ async def on_button(update: Update, context: MnemoContext) -> None:
         await _after_button(query, context, changed, "reminder_cancelled", language)
     elif action in ("a", "o"):
         at = datetime.fromtimestamp(int(extra), UTC) if action == "a" and extra.isdigit() else None
-        changed = await in_thread(reminders.accept, user_id, reminder_id, at)
+        try:
+            changed = await in_thread(reminders.accept, user_id, reminder_id, at)
+        except TooManyReminders as exc:  # the offer stays: taken up once some are gone
+            await reply(update, error_text(exc, language))
+            return
         if changed is None:
             await query.edit_message_text(t("reminder_gone", language))
             return
@@ -311,7 +315,7 @@ async def _plan_next(application: MnemoApplication) -> None:
 
 
 async def sweep(context: MnemoContext) -> None:
-    """Everything due: rendered, handed over in one transaction, sent many at once."""
+    """Everything due: rendered, handed over in one transaction, sent paced by chat."""
     application = context.application
     state = application.bot_data
     reminders = state.services.reminders
@@ -321,7 +325,8 @@ async def sweep(context: MnemoContext) -> None:
         keys = await in_thread(reminders.hand_over, parts)
         users = {key: due_one.reminder.user_id for key, due_one in zip(keys, due, strict=True)}
         log.info("%d reminders due: sending", len(keys))
-        application.create_task(_send_all(application, users), name="reminders:send")
+        for key, user_id in users.items():
+            outbox.send_paced(application, key, user_id)
     await _plan_next(application)
 
 
@@ -334,19 +339,6 @@ def _rendered(services: Services, due: list[Due]) -> dict[int, tuple[Reminder, l
             languages[user_id] = services.profiles.language_of(user_id)
         rendered[one.reminder.id] = (one.reminder, [reminder_html(one, languages[user_id])])
     return rendered
-
-
-async def _send_all(application: MnemoApplication, users: dict[str, int]) -> None:
-    slots = asyncio.Semaphore(SENDING_AT_ONCE)
-
-    async def one(key: str, user_id: int) -> None:
-        async with slots:
-            try:
-                await outbox.deliver(application, key, user_id, None)
-            except Exception:
-                log.exception("a reminder could not be sent; the start-up tries it again")
-
-    await asyncio.gather(*(one(key, user_id) for key, user_id in users.items()))
 
 
 async def _markup_of_key(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import NoDecode
 
 from knowledge.settings import Settings
@@ -22,7 +22,12 @@ class BotSettings(Settings):
         "https://api.telegram.org",
         validation_alias=AliasChoices("TELEGRAM_API_URL", "MNEMO_TELEGRAM_API_URL"),
     )
-    allowed_users: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    allowed_users: Annotated[list[int], NoDecode] = Field(
+        default_factory=list,
+        description="ids of who may use the bot, outright; * for everyone; unset: its owner "
+        "and the people they invite (bot/access.py)",
+    )
+    open_to_all: bool = Field(False, description="set by MNEMO_ALLOWED_USERS=*")
     admins: Annotated[list[int], NoDecode] = Field(default_factory=list)
     webhook_url: str | None = None
     webhook_listen: str = "127.0.0.1"
@@ -58,6 +63,19 @@ class BotSettings(Settings):
     )
     backup_time: str = Field("03:30", pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="UTC")
     backup_keep: int = Field(7, ge=1, description="backups kept in BACKUP_DIR, the newest")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _everyone(cls, data: object) -> object:
+        """MNEMO_ALLOWED_USERS=*: open to everyone (it takes saying so)."""
+        if isinstance(data, dict) and str(data.get("allowed_users", "")).strip() == "*":
+            return {**data, "allowed_users": [], "open_to_all": True}
+        return data
+
+    @property
+    def closed(self) -> bool:
+        """No list and not open: only the owner and those they invited use the bot."""
+        return not self.open_to_all and not self.allowed_users
 
     @field_validator("allowed_users", "admins", mode="before")
     @classmethod

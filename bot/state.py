@@ -16,7 +16,6 @@ from bot.prompts import LabelPrompts
 from bot.ratelimit import OncePer, RateLimiter
 from bot.settings import BotSettings
 from knowledge.bootstrap import Services
-from knowledge.services.fair_queue import FairQueue
 
 REFUSE_AGAIN_SECONDS = 600.0  # a refusal (not allowed, anonymous sender) said once per this
 
@@ -25,9 +24,6 @@ class BotState:
     def __init__(self) -> None:
         self._services: Services | None = None
         self._settings: BotSettings | None = None
-        # One file read (or recording transcribed, or export packed) at a time, users in
-        # turn: a flood of uploads from one user never holds up another's photo.
-        self.ingest_queue = FairQueue(1)
         self.limiter: RateLimiter | None = None
         self.refusals = OncePer(REFUSE_AGAIN_SECONDS)
         self.pages = Pages()  # later pages of long replies, behind their "more" buttons

@@ -1,13 +1,15 @@
 """Documents and photos: downloaded, kept and read in the background, with one status
 message that shows progress and ends with a summary. Files are read one at a time, users in
-turn (the ingest queue): a file waits for its turn before it is even downloaded."""
+turn (the files lane, services/lanes.py): a file waits for its turn before it is even
+downloaded, and a user with too many waiting is told so at once. An export found in an
+upload is imported in the archives lane, so it never holds up anyone's photo."""
 
 from __future__ import annotations
 
 import logging
 import tempfile
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
 from telegram import Update
@@ -26,11 +28,12 @@ from bot.context import MnemoContext
 from bot.live import LiveMessage
 from bot.texts import error_text, t
 from knowledge.domain.errors import MnemoError
-from knowledge.domain.model import ImportOptions
+from knowledge.domain.model import ImportLimits, ImportOptions
 from knowledge.domain.ports import Progress
 from knowledge.services.fair_queue import PositionCallback
 from knowledge.services.importing import ImportReport
 from knowledge.services.ingest import IngestResult
+from knowledge.services.lanes import Lane
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +69,9 @@ async def _ingest(
     language = (await profile_of(update, context)).language
     if await too_large(update, context, size, name, language):
         return
+    user_id = update.effective_user.id
+    lanes = context.services.lanes
+    lanes.check(user_id)  # too many waiting: refused before anything is downloaded
     status = LiveMessage.for_update(update, context)
     await status.show(t("reading", language, name=name), force=True)
 
@@ -74,19 +80,20 @@ async def _ingest(
             queued = t("upload_queued", language, name=name, position=position)
             await status.show(queued, force=True)
 
-    async with downloaded(update, context, file_id, "upload", waiting) as path:
-        summary, result = await _read(
-            context,
-            update.effective_user.id,
-            path,
-            name,
-            caption,
-            status,
-            language,
-            source_of(message),
-        )
+    result = None
+    with _incoming(context) as folder:
+        path = folder / "upload"
+        async with lanes.turn(user_id, Lane.FILES, on_position=waiting):
+            await _download(context, file_id, path)
+            export = await in_thread(context.services.importer.recognises, path)
+            if not export:
+                summary, result = await _read(
+                    context, user_id, path, name, caption, status, language, source_of(message)
+                )
+        if export:  # an import runs in its own lane: never holding the turn files wait for
+            async with lanes.turn(user_id, Lane.ARCHIVES, on_position=waiting):
+                summary = await _imported(context, user_id, path, name, status, language)
     await status.show(summary, force=True)
-    user_id = update.effective_user.id
     if result is not None and caption and not result.duplicate:  # "Dinner on Sat at 19:00"
         offered = await in_thread(
             context.services.reminders.offer_for, user_id, result.doc_id, caption
@@ -123,16 +130,26 @@ async def downloaded(
     name: str,
     on_position: PositionCallback,
 ) -> AsyncIterator[Path]:
-    """The user's turn in the ingest queue, and the file downloaded in it to a temp folder
+    """The user's turn in the files lane, and the file downloaded in it to a temp folder
     under data/incoming (removed after; after a kill -9, by the doctor)."""
+    user_id = user_id_of(update)
+    with _incoming(context) as folder:
+        async with context.services.lanes.turn(user_id, Lane.FILES, on_position=on_position):
+            path = folder / name
+            await _download(context, file_id, path)
+            yield path
+
+
+@contextmanager
+def _incoming(context: MnemoContext) -> Iterator[Path]:
     incoming = context.settings.incoming_dir
     incoming.mkdir(parents=True, exist_ok=True)
-    queue = context.state.ingest_queue
-    async with queue.turn(user_id_of(update), on_position=on_position):
-        with tempfile.TemporaryDirectory(dir=incoming) as folder:
-            path = Path(folder) / name
-            await (await context.bot.get_file(file_id)).download_to_drive(path)
-            yield path
+    with tempfile.TemporaryDirectory(dir=incoming) as folder:
+        yield Path(folder)
+
+
+async def _download(context: MnemoContext, file_id: str, path: Path) -> None:
+    await (await context.bot.get_file(file_id)).download_to_drive(path)
 
 
 async def _read(
@@ -148,9 +165,6 @@ async def _read(
     async def show(message: str) -> None:
         await status.show(t("progress", language, name=name, message=message), force=True)
 
-    importer = context.services.importer
-    if await in_thread(importer.recognises, path):
-        return await _imported(context, user_id, path, name, status, language), None
     ingestor = context.services.ingestor
     try:
         result = await with_progress(
@@ -198,8 +212,10 @@ async def _imported(
             shown = t("import_progress", language, name=name, done=report.done, total=report.total)
             progress(shown, report.done, report.total)
 
+        limits = ImportLimits.for_upload(context.settings.max_file_mb << 20)
+        options = ImportOptions(me=user_id, limits=limits)  # an upload's, not the CLI's
         return context.services.importer.run(
-            user_id, path, options=ImportOptions(me=user_id), progress=told, language=language
+            user_id, path, options=options, progress=told, language=language
         )
 
     try:

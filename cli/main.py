@@ -19,6 +19,7 @@ from rich.table import Table
 from cli import admin, backups, imports, reminders
 from cli.answers import listen, print_answer
 from cli.console import UserOpt, err, out, reported_errors, services
+from knowledge.adapters.permissions import private_umask
 from knowledge.domain.errors import MnemoError
 from knowledge.domain.ports import Progress as ProgressPort
 from knowledge.domain.search import SearchMode
@@ -53,6 +54,7 @@ Meanwhile everything works from the command line:
 def main_options(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log details.")] = False,
 ) -> None:
+    private_umask()  # whatever a command writes (data dir, models, exports) is owner-only
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",

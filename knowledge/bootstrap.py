@@ -20,6 +20,7 @@ from knowledge.adapters.files import FileStore
 from knowledge.adapters.imports import ImportReader
 from knowledge.adapters.llama import LlamaGenerator
 from knowledge.adapters.llm_server import ServerGenerator
+from knowledge.adapters.permissions import make_private, private_umask
 from knowledge.adapters.speech import WhisperTranscriber
 from knowledge.adapters.sql.database import (
     make_engine,
@@ -41,6 +42,7 @@ from knowledge.domain.ports import (
     VectorStore,
 )
 from knowledge.domain.repositories import Storage
+from knowledge.services.access import Access
 from knowledge.services.answering import Answerer
 from knowledge.services.asking import AskService
 from knowledge.services.backups import Backups, SampleCheck
@@ -58,6 +60,7 @@ from knowledge.services.inbox import Inbox
 from knowledge.services.indexing import Indexer
 from knowledge.services.ingest import Ingestor
 from knowledge.services.keeping import Keeper
+from knowledge.services.lanes import Lanes
 from knowledge.services.links import Links
 from knowledge.services.llm_worker import LlmWorker
 from knowledge.services.memory import Memory
@@ -105,6 +108,8 @@ class Services:
     importer: Importer
     backups: Backups
     reminders: Reminders
+    access: Access
+    lanes: Lanes
 
     def close(self) -> None:
         self.worker.close()
@@ -122,7 +127,8 @@ def bootstrap(
     transcriber: Transcriber | None = None,
     web: ReadsLinks | None = None,
 ) -> Services:
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    private_umask()  # this process writes the data dir: owner-only (the stores' files too)
+    make_private(settings.data_dir)  # 0700; an older install's files tightened once
     engine = make_engine(settings.sql_url)
     wait_until_reachable(engine, settings.connect_seconds)
     migrate(settings.sql_url)
@@ -251,6 +257,7 @@ def bootstrap(
         zone_of=zone_of,
         lead=timedelta(minutes=settings.reminder_lead_minutes),
         grace=timedelta(minutes=settings.reminder_grace_minutes),
+        max_scheduled=settings.max_reminders,
     )
     rewriting = Rewriting(storage=storage, indexer=indexer, days=days)
     asking = AskService(
@@ -292,9 +299,7 @@ def bootstrap(
         memory=memory,
         links=links,
         importer=Importer(
-            sources=ImportReader(
-                settings.incoming_dir, max_unpacked_bytes=settings.import_max_unpacked_mb << 20
-            ),
+            sources=ImportReader(settings.incoming_dir, limits=settings.import_limits),
             keeper=keeper,
             ingestor=ingestor,
             voice=voice,
@@ -303,6 +308,7 @@ def bootstrap(
             links=links,
             days=days,
             reminders=reminders,
+            links_seconds=settings.import_links_minutes * 60,
         ),
         profiles=profiles,
         digests=digests,
@@ -328,6 +334,8 @@ def bootstrap(
             archives=TarArchives(settings.data_dir, settings.database_url),
         ),
         reminders=reminders,
+        access=Access(storage),
+        lanes=Lanes(max_waiting=settings.max_waiting_uploads),
     )
 
 

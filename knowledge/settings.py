@@ -8,6 +8,8 @@ from pathlib import Path
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from knowledge.domain.model import ImportLimits
+
 
 class Settings(BaseSettings):
     """Everything the core can be configured with; one instance is built per process.
@@ -78,6 +80,9 @@ class Settings(BaseSettings):
     max_waiting_questions: int = Field(
         3, ge=1, description="questions one user may have waiting for the model at once"
     )
+    max_waiting_uploads: int = Field(
+        10, ge=1, description="files (or exports) one user may have waiting to be read at once"
+    )
     # Limits. 20 MB is also the most a chat app's bot API hands over.
     max_file_mb: int = Field(20, ge=1)
     max_pages: int = Field(2000, ge=1)
@@ -104,6 +109,15 @@ class Settings(BaseSettings):
     import_max_unpacked_mb: int = Field(
         8192, ge=1, description="a zipped export that unpacks to more is refused"
     )
+    import_max_json_mb: int = Field(
+        2048, ge=1, description="an export's result.json (or a mnemo export's JSON) past this"
+    )
+    import_max_entries: int = Field(
+        200_000, ge=1, description="a zipped export listing more files is refused"
+    )
+    import_links_minutes: float = Field(
+        10, gt=0, description="the links of one import are read within this, in all"
+    )
 
     inbox_retention_hours: float = Field(
         72,
@@ -126,6 +140,9 @@ class Settings(BaseSettings):
         ge=10,
         description="a reminder missed while the bot was down is sent late within this, "
         "then marked missed",
+    )
+    max_reminders: int = Field(
+        200, ge=1, description="scheduled reminders one user may have at once"
     )
 
     default_tz: str = "UTC"
@@ -153,6 +170,15 @@ class Settings(BaseSettings):
         if value > 128:
             raise ValueError("chunk_overlap must be at most 128 tokens")
         return value
+
+    @property
+    def import_limits(self) -> ImportLimits:
+        """`mnemo import`'s limits (the bot's uploads get smaller ones, see ImportLimits)."""
+        return ImportLimits(
+            unpacked_bytes=self.import_max_unpacked_mb << 20,
+            json_bytes=self.import_max_json_mb << 20,
+            entries=self.import_max_entries,
+        )
 
     @property
     def models_dir(self) -> Path:

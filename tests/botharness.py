@@ -44,6 +44,9 @@ def wait_port(port: int, timeout: float = 20) -> None:
 class Harness:
     data_dir: Path
     env_extra: dict[str, str] = field(default_factory=dict)
+    # Open to everyone (MNEMO_ALLOWED_USERS=*), as most tests' users are strangers to it;
+    # False: a fresh install's closed bot (tests/test_bot_access.py).
+    open_to_all: bool = True
     port: int = field(default_factory=free_port)
     server: subprocess.Popen[bytes] | None = None
     bot: subprocess.Popen[bytes] | None = None
@@ -75,6 +78,7 @@ class Harness:
             "MNEMO_POLL_TIMEOUT": "2",
             "MNEMO_TEMPERATURE": "0",  # greedy decoding: the same answer every run
             "HF_HUB_OFFLINE": "1",
+            **({"MNEMO_ALLOWED_USERS": "*"} if self.open_to_all else {}),
             **self.env_extra,
         }
         log = (self.data_dir.parent / "bot.log").open("ab")

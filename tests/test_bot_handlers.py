@@ -102,7 +102,10 @@ class MemoryRequest(BaseRequest):
 @pytest.fixture
 def bot(services: Services, tmp_path: Path) -> Iterator[tuple[MnemoApplication, MemoryRequest]]:
     settings = BotSettings(
-        data_dir=services.settings.data_dir, telegram_bot_token="1:fake", stream_edit_seconds=0.2
+        data_dir=services.settings.data_dir,
+        telegram_bot_token="1:fake",
+        stream_edit_seconds=0.2,
+        open_to_all=True,  # strangers served: the closed bot is tests/test_bot_access.py's
     )
     request = MemoryRequest()
     application = build_application(settings, services, request=request)

@@ -1,24 +1,36 @@
 """Reminders in the core: requests read in four languages (and questions left alone), set,
 handed over once per occurrence by the rule of scheduled messages, recurring across DST,
 late within the grace period and then missed, snoozed, done, cancelled only by their
-owner, offered for the dates notes name, exported, forgotten and wiped. Fast: SQLite and
-fakes, a clock the test holds."""
+owner, offered for the dates notes name, exported, forgotten and wiped; restored from an
+export at their next time in a few steps however old, and never more scheduled per user
+than the cap. Fast: SQLite and fakes, a clock the test holds."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import random
+import time
 import zipfile
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
+import typer
 
-from knowledge.bootstrap import Services
-from knowledge.services.inbound import Arrival, Kept, Question, Reminded
-from knowledge.services.reminder_words import read_request
-from knowledge.services.reminders import Reminders, reminder_key
+from bot.texts import BY_LANGUAGE, error_text
+from cli import reminders as cli_reminders
+from knowledge.adapters.store.memory import MemoryVectorStore
+from knowledge.bootstrap import Services, bootstrap
+from knowledge.domain.errors import TooManyReminders
+from knowledge.domain.model import ImportedReminder
+from knowledge.services.inbound import Arrival, Kept, Question, Refused, Reminded
+from knowledge.services.reminder_words import Recurrence, read_request
+from knowledge.services.reminders import Reminders, local_due, reminder_key
+from tests.fakes import FakeEmbedder, FakeOcr, FakeSparseEncoder, FakeTranscriber, ScriptedGenerator
 
 MADRID = ZoneInfo("Europe/Madrid")
 NOW = datetime(2026, 12, 1, 10, 0, tzinfo=MADRID)  # a Tuesday
@@ -205,6 +217,7 @@ def test_an_unclear_request_is_kept_as_an_offer_and_gets_its_time(services: Serv
     assert unclear is not None and unclear.request.problem == "no_time"
 
 
+@time_machine.travel(NOW, tick=False)  # the note's days are read on the day it is kept
 def test_a_note_naming_a_moment_ahead_offers_one_never_sets_it(services: Services) -> None:
     now = [NOW]
     reminders = _reminders(services, now)
@@ -265,3 +278,180 @@ def test_the_digest_shows_what_tomorrow_holds(services: Services) -> None:
     assert services.digests.coming(USER, today + timedelta(days=2), zone).items == []
     week = asyncio.run(services.digests.week(USER, today))  # days looked back on
     assert [day.day for day in week] == [today] and week[0].tomorrow is None
+
+
+# Restored from an export: the next time in a few steps ---------------------------------
+
+
+def _imported(text: str, due_at: datetime, every: str | None = None, n: int = 0):
+    return ImportedReminder(
+        source=f"mnemo:1:reminder:{text}:{n}",
+        text=text,
+        due_at=due_at,
+        zone="Europe/Madrid",
+        every=every,
+    )
+
+
+def test_a_recurring_reminder_from_year_one_comes_back_at_its_next_time_in_a_few_steps(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    now = [NOW]  # Tuesday, December 1, 2026, 10:00
+    reminders = _reminders(services, now)
+    steps = [0]
+    stepping = Recurrence.next_after
+
+    def counted(self: Recurrence, moment: datetime) -> datetime:
+        steps[0] += 1
+        assert steps[0] <= 30, "stepped through the years one occurrence at a time"
+        return stepping(self, moment)
+
+    monkeypatch.setattr(Recurrence, "next_after", counted)
+    started = time.perf_counter()
+    restored = reminders.restore(
+        USER,
+        [
+            _imported("daily pill", datetime(1, 1, 1, 9, 0, tzinfo=MADRID), "daily"),
+            _imported("evening call", datetime(1, 1, 1, 18, 30, tzinfo=MADRID), "daily"),
+            _imported("mon and thu gym", datetime(1, 1, 1, 7, 15, tzinfo=MADRID), "weekly:0,3"),
+            _imported("sunday plants", datetime(1, 1, 7, 20, 0, tzinfo=MADRID), "weekly:6"),
+        ],
+    )
+    took = time.perf_counter() - started
+    assert restored.added == 4 and restored.failed == []
+    coming = {r.text: local_due(r) for r in reminders.coming(USER)}
+    assert coming == {
+        "daily pill": at(2, 9),  # 09:00 passed today: tomorrow
+        "evening call": at(1, 18, 30),  # still ahead today
+        "mon and thu gym": at(3, 7, 15),  # Thursday
+        "sunday plants": at(6, 20),
+    }
+    assert steps[0] <= 4 * 8 and took < 2  # SQL included; stepping took 2 s each
+
+
+def test_jumping_ahead_finds_what_stepping_finds_across_dst() -> None:
+    """`first_after` against one step at a time, in zones with DST (a half-hour one too),
+    moments in the hours that DST skips or repeats, repeats of every kind."""
+    rng = random.Random(33)
+    zones = ["Europe/Madrid", "America/New_York", "Australia/Lord_Howe", "Asia/Shanghai"]
+    codes = ["daily", "weekly:0", "weekly:1,5", "weekly:6", "weekly:0,1,2,3,4"]
+    for _ in range(400):
+        zone = ZoneInfo(rng.choice(zones))
+        every = Recurrence.parse(rng.choice(codes))
+        assert every is not None
+        start = datetime(2026, rng.choice([3, 4, 10, 11]), rng.randint(1, 28), tzinfo=UTC)
+        due = (start + timedelta(minutes=rng.randint(0, 60 * 24 * 3))).astimezone(zone)
+        now = (due + timedelta(minutes=rng.randint(-60 * 24, 60 * 24 * 40))).astimezone(UTC)
+        stepped = due
+        while stepped <= now:
+            stepped = every.next_after(stepped)
+        jumped = every.first_after(due, now)
+        assert jumped == stepped and jumped.utcoffset() == stepped.utcoffset(), (due, now)
+
+
+# The cap on scheduled reminders --------------------------------------------------------
+
+
+def _capped(services: Services, now: list[datetime], cap: int) -> Reminders:
+    services.digests.set_timezone(USER, "Europe/Madrid")
+    return Reminders(
+        storage=services.storage,
+        zone_of=lambda user: services.digests.schedule(user).zone,
+        clock=lambda: now[0],
+        max_scheduled=cap,
+    )
+
+
+def test_a_user_may_have_only_so_many_reminders_scheduled(services: Services) -> None:
+    now = [NOW]
+    reminders = _capped(services, now, 3)
+    first = _set(reminders, "remind me tomorrow at 9 to call the dentist")
+    _set(reminders, "remind me in 20 minutes to check the oven")
+    _set(reminders, "remind me every day at 8 to take the pill")
+    with pytest.raises(TooManyReminders) as refused:
+        _set(reminders, "remind me on Friday at 6pm to buy tickets")
+    assert refused.value.code == "too_many_reminders" and refused.value.params == {"limit": 3}
+    assert len(reminders.coming(USER)) == 3
+    assert _set(reminders, "remind me tomorrow at 9 to call the dentist", OTHER).is_set
+    offer = _set(reminders, "remind me tomorrow at 5 to leave")  # asked when: kept, not set
+    assert not offer.is_set
+    with pytest.raises(TooManyReminders):
+        reminders.accept(USER, offer.reminder.id, offer.request.options[1])
+    with pytest.raises(TooManyReminders):
+        reminders.retime(USER, offer.reminder.id, "tomorrow at 18:00")
+    moved = reminders.retime(USER, first.reminder.id, "tomorrow at 10")  # a set one moves
+    assert moved is not None and moved.is_set
+    snoozed = reminders.snooze(USER, first.reminder.id, "10m")  # snoozing is never refused
+    assert snoozed is not None
+    assert reminders.cancel(USER, snoozed.id) is not None
+    accepted = reminders.accept(USER, offer.reminder.id, offer.request.options[1])
+    assert accepted is not None and accepted.status == "scheduled"
+    assert len(reminders.coming(USER)) == 3
+
+
+def test_restoring_past_the_cap_reports_the_rest_as_failed(services: Services) -> None:
+    now = [NOW]
+    reminders = _capped(services, now, 3)
+    _set(reminders, "remind me tomorrow at 9 to call the dentist")
+    coming = [_imported(f"task {n}", at(5, 9), n=n) for n in range(4)]
+    history = _imported("long gone", datetime(2020, 1, 1, tzinfo=MADRID))
+    restored = reminders.restore(USER, [*coming, history])
+    assert (restored.added, restored.past) == (2, 1)
+    assert restored.failed == [
+        ("task 2", "over the limit of 3 scheduled reminders"),
+        ("task 3", "over the limit of 3 scheduled reminders"),
+    ]
+    assert len(reminders.coming(USER)) == 3
+    again = reminders.restore(USER, coming)  # those restored are found again, not refused
+    assert again.already == 2 and len(again.failed) == 2
+
+
+def test_a_time_out_of_range_is_reported_not_a_crash(services: Services) -> None:
+    reminders = _reminders(services, [NOW])
+    far = ImportedReminder(
+        source="mnemo:1:reminder:far",
+        text="far",
+        due_at=datetime(1, 1, 1, tzinfo=UTC),
+        zone="America/New_York",  # behind UTC: year 1 has no day before
+        every="daily",
+    )
+    restored = reminders.restore(USER, [far])
+    assert restored.added == 0 and restored.failed == [("far", "its time could not be read")]
+
+
+def test_the_cap_comes_from_settings_and_is_said_in_each_language(
+    services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    capped = bootstrap(
+        services.settings.model_copy(update={"data_dir": tmp_path / "capped", "max_reminders": 1}),
+        embedder=FakeEmbedder(),
+        sparse=FakeSparseEncoder(),
+        store=MemoryVectorStore(),
+        generator=ScriptedGenerator(),
+        ocr=FakeOcr(),
+        transcriber=FakeTranscriber(),
+    )
+    try:
+        capped.digests.set_timezone(USER, "Europe/Madrid")
+
+        def receive(text: str):
+            return asyncio.run(capped.inbound.receive(Arrival(USER, text)))
+
+        assert isinstance(receive("remind me tomorrow at 9 to call the dentist"), Reminded)
+        refused = receive("remind me tomorrow at 10 to call the bank")
+        assert isinstance(refused, Refused) and isinstance(refused.error, TooManyReminders)
+        words = {language: error_text(refused.error, language) for language in BY_LANGUAGE}
+        assert all("1" in text and "/reminders" in text for text in words.values()), words
+        assert len(set(words.values())) == len(BY_LANGUAGE)
+
+        @contextmanager
+        def the_capped_core():
+            yield capped
+
+        monkeypatch.setattr(cli_reminders, "services", the_capped_core)
+        with pytest.raises(typer.Exit):
+            cli_reminders.remind_command("remind me tomorrow at 11 to call Ana", USER)
+        assert "1 reminders scheduled, the most one may have" in capsys.readouterr().err
+        assert [r.text for r in capped.reminders.coming(USER)] == ["call the dentist"]
+    finally:
+        capped.close()

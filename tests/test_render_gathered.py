@@ -37,12 +37,12 @@ def test_a_long_list_is_paged_and_nothing_is_cut() -> None:
     assert pages[0].startswith("<b>🗓 23 ноя 2026 – 29 ноя 2026: 40 записей</b>")
     assert "<b>пн 23 ноя 2026</b>" in pages[0]
     kept = Pages()
-    token = kept.keep(pages)
-    button = more_button(kept, token, 1, "en")
+    token = kept.keep(7, pages)
+    button = more_button(kept, 7, token, 1, "en")
     assert button is not None
     [[more]] = button.inline_keyboard
     assert more.text == "More (2)" and more.callback_data == f"more:{token}:1"
-    assert kept.get(token, 2) == pages[2] and more_button(kept, token, 3, "en") is None
+    assert kept.get(7, token, 2) == pages[2] and more_button(kept, 7, token, 3, "en") is None
 
 
 def test_a_sum_shows_each_amount_and_the_total_and_an_empty_list_says_so() -> None:

@@ -28,6 +28,17 @@ TEXTS: dict[str, str] = {
     "cmd_cancel": "stop the answer being written",
     "cmd_settings": "language and answer length",
     "not_allowed": "Sorry, this is a private assistant and you are not on its list of users.",
+    "claimed": (
+        "🔑 You are now mnemo's owner. Only you and the people you invite can use it: /invite "
+        "makes a one-time link for each of them."
+    ),
+    "joined": "👋 Welcome! You can now use mnemo: what you send it is kept for you alone.",
+    "invite_link": (
+        "🔗 Send this link to one person. It lets them use mnemo, works once and expires in "
+        "{days} days:\n{link}"
+    ),
+    "owner_only": "Only the bot's owner can do that.",
+    "invite_off": "Invites are off: MNEMO_ALLOWED_USERS says who may use this bot.",
     "slow_down": (
         "⏳ That is a lot of messages at once. Please wait {seconds} s; what you sent meanwhile is "
         "not kept."
@@ -189,9 +200,16 @@ TEXTS: dict[str, str] = {
         "the model server refused this question (HTTP {status}); try asking it shorter or "
         "differently"
     ),
+    "err_too_many_uploads": (
+        "📥 You have {waiting} files waiting to be read already; send more once they are done."
+    ),
     "err_too_many_waiting": (
         "⏳ You have {waiting} questions waiting for an answer already; ask again once they are "
         "answered."
+    ),
+    "err_too_many_reminders": (
+        "⏰ You have {limit} reminders set already, the most one may have; cancel some in "
+        "/reminders first."
     ),
     "err_audio_over_limit": "the recording is longer than the {limit}-minute limit",
     "weekday_names": "Mon Tue Wed Thu Fri Sat Sun",

@@ -116,9 +116,16 @@ TEXTS: dict[str, str] = {
         "el servidor del modelo rechazó esta pregunta (HTTP {status}); prueba a preguntarla más "
         "corta o de otra forma"
     ),
+    "err_too_many_uploads": (
+        "📥 Ya tienes {waiting} archivos esperando a ser leídos; envía más cuando terminen."
+    ),
     "err_too_many_waiting": (
         "⏳ Ya tienes {waiting} preguntas esperando respuesta; vuelve a preguntar cuando estén "
         "respondidas."
+    ),
+    "err_too_many_reminders": (
+        "⏰ Ya tienes {limit} recordatorios, el máximo permitido; cancela alguno en /reminders "
+        "primero."
     ),
     "err_audio_over_limit": "la grabación dura más que el límite de {limit} minutos",
     "weekday_names": "lun mar mié jue vie sáb dom",
@@ -155,6 +162,19 @@ TEXTS: dict[str, str] = {
     "cmd_cancel": "detiene la respuesta en curso",
     "cmd_settings": "idioma y longitud de las respuestas",
     "not_allowed": "Lo siento, este es un asistente privado y no estás en su lista de usuarios.",
+    "claimed": (
+        "🔑 Ahora eres el propietario de mnemo. Solo tú y las personas que invites pueden usarlo: "
+        "/invite crea un enlace de un solo uso para cada una."
+    ),
+    "joined": "👋 ¡Bienvenido! Ya puedes usar mnemo: lo que le envíes se guarda solo para ti.",
+    "invite_link": (
+        "🔗 Envía este enlace a una persona. Le permite usar mnemo, funciona una sola vez y "
+        "caduca en {days} días:\n{link}"
+    ),
+    "owner_only": "Solo el propietario del bot puede hacerlo.",
+    "invite_off": (
+        "Las invitaciones están desactivadas: MNEMO_ALLOWED_USERS dice quién puede usar el bot."
+    ),
     "slow_down": (
         "⏳ Son muchos mensajes a la vez. Espera {seconds} s; lo que envíes mientras tanto no "
         "se guarda."

@@ -95,7 +95,11 @@ TEXTS: dict[str, str] = {
         "在运行我的机器上，`mnemo export --user <你的 id>` 可以把全部内容写进一个文件。"
     ),
     "err_llm_refused": "模型服务器拒绝了这个问题（HTTP {status}）；请换个更短或不同的问法",
+    "err_too_many_uploads": "📥 你已经有 {waiting} 个文件在等待读取；等它们读完后再发吧。",
     "err_too_many_waiting": "⏳ 你已经有 {waiting} 个问题在等待回答；等它们回答后再问吧。",
+    "err_too_many_reminders": (
+        "⏰ 你已经设了 {limit} 个提醒，已达上限；请先在 /reminders 里取消一些。"
+    ),
     "err_audio_over_limit": "录音超过 {limit} 分钟的上限",
     "weekday_names": "周一 周二 周三 周四 周五 周六 周日",
     "gather_items": "{n} 条",
@@ -129,6 +133,15 @@ TEXTS: dict[str, str] = {
     "cmd_cancel": "停止正在写的回答",
     "cmd_settings": "语言和回答长度",
     "not_allowed": "抱歉，这是私人助手，你不在它的用户名单上。",
+    "claimed": (
+        "🔑 你现在是 mnemo 的主人。只有你和你邀请的人可以使用它：/invite 为每个人生成一次性链接。"
+    ),
+    "joined": "👋 欢迎！你现在可以使用 mnemo 了：你发送的内容只为你保存。",
+    "invite_link": (
+        "🔗 把这个链接发给一个人。对方可以用它使用 mnemo，只能用一次，{days} 天后失效：\n{link}"
+    ),
+    "owner_only": "只有机器人的主人可以这样做。",
+    "invite_off": "邀请已关闭：由 MNEMO_ALLOWED_USERS 决定谁可以使用这个机器人。",
     "slow_down": "⏳ 一次发的消息太多了。请等 {seconds} 秒；这期间发送的内容不会保存。",
     "note_forwarded": "📝 已存入你的记忆（转发自 {origin}）。",
     "already_stored": "这已经在你的记忆里了。",

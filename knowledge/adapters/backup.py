@@ -8,6 +8,11 @@ originals. A Qdrant server's vectors are not in it: they are rebuilt from the ch
 in SQL at the first start after a restore. The archive is written beside its destination
 and renamed there when whole and fsynced, so a kill -9 never leaves half an archive named
 as a backup.
+
+Everything written is the owner's alone, whatever the process umask: the archive 0600 (in a
+folder created 0700), a restore's files 0600 and folders 0700. PostgreSQL's password is
+never on a command line (where `ps` shows it): the tools get it in a temporary 0600
+passfile (PGPASSFILE).
 """
 
 from __future__ import annotations
@@ -27,6 +32,9 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
+from sqlalchemy.engine import URL, make_url
+
+from knowledge.adapters.permissions import make_private, open_private, private_dir
 from knowledge.domain.errors import BackupRefused
 from knowledge.domain.model import BackupWritten
 
@@ -79,7 +87,7 @@ def write_backup(
     """Write the archive; `about` (counts, the embedder) goes into the manifest."""
     started = time.monotonic()
     target = backup_path(dest)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(target.parent)
     for left in target.parent.glob(".mnemo-backup-*"):  # what a kill -9 left mid-backup
         if left.is_dir():
             shutil.rmtree(left)
@@ -90,7 +98,8 @@ def write_backup(
     try:
         with (
             tempfile.TemporaryDirectory(dir=target.parent, prefix=".mnemo-backup-") as stage,
-            tarfile.open(partial, "w", format=tarfile.PAX_FORMAT) as archive,
+            open_private(partial) as handle,
+            tarfile.open(fileobj=handle, mode="w", format=tarfile.PAX_FORMAT) as archive,
         ):
             staged = Path(stage)
             for database in sorted(data_dir.glob("*.sqlite3")):
@@ -190,7 +199,7 @@ def restore(archive_path: Path, data_dir: Path, *, database_url: str | None) -> 
         raise BackupRefused(f"{data_dir} is not empty: restore into a new data dir")
     if manifest["database"] == "postgresql" and not database_url:
         raise BackupRefused("the backup holds a PostgreSQL dump: set MNEMO_DATABASE_URL")
-    data_dir.mkdir(parents=True, exist_ok=True)
+    make_private(data_dir)
     with tarfile.open(archive_path, "r:") as archive:
         for member in archive:
             name = PurePosixPath(member.name)
@@ -202,10 +211,10 @@ def restore(archive_path: Path, data_dir: Path, *, database_url: str | None) -> 
                 target = data_dir / ".restore" / DUMP
             else:
                 continue
-            target.parent.mkdir(parents=True, exist_ok=True)
+            private_dir(target.parent)
             source = archive.extractfile(member)
             assert source is not None
-            with target.open("wb") as out:
+            with open_private(target) as out:
                 shutil.copyfileobj(source, out, 1 << 20)
     dump = data_dir / ".restore" / DUMP
     if dump.is_file():
@@ -223,27 +232,69 @@ def _sqlite_copy(source: Path, target: Path) -> None:
     dst.close()
 
 
-def _libpq(url: str) -> str:
-    """SQLAlchemy's URL as libpq tools take it (no +driver)."""
-    scheme, rest = url.split("://", 1)
-    return f"{scheme.split('+', 1)[0]}://{rest}"
+def _libpq(url: str) -> tuple[str, str | None]:
+    """SQLAlchemy's URL as libpq tools take it (no +driver), without its password; and the
+    password, apart."""
+    parsed = make_url(url)
+    password = parsed.password or parsed.query.get("password")  # ?password=... as well
+    bare = URL.create(  # URL.set cannot take a password away
+        parsed.get_backend_name(),
+        username=parsed.username,
+        host=parsed.host,
+        port=parsed.port,
+        database=parsed.database,
+        query=parsed.difference_update_query(["password"]).query,
+    )
+    if isinstance(password, tuple):  # the query named it more than once: libpq's last
+        password = password[-1]
+    return bare.render_as_string(hide_password=False), str(password) if password else None
 
 
 def _pg_dump(url: str, target: Path) -> Path:
-    _run(["pg_dump", "--format=custom", "--no-owner", f"--file={target}", _libpq(url)])
+    conninfo, password = _libpq(url)
+    _run(
+        ["pg_dump", "--format=custom", "--no-owner", f"--file={target}", f"--dbname={conninfo}"],
+        password,
+        target.parent,
+    )
     return target
 
 
 def _pg_restore(url: str, dump: Path) -> None:
-    _run(["pg_restore", "--no-owner", "--exit-on-error", f"--dbname={_libpq(url)}", str(dump)])
+    conninfo, password = _libpq(url)
+    _run(
+        ["pg_restore", "--no-owner", "--exit-on-error", f"--dbname={conninfo}", str(dump)],
+        password,
+        dump.parent,
+    )
 
 
-def _run(command: list[str]) -> None:
+def _run(command: list[str], password: str | None, scratch: Path) -> None:
+    """Run a PostgreSQL client tool; the password (if any) in a passfile of its own, 0600,
+    in `scratch` (a private folder that a kill -9's leftovers are cleared from), removed
+    when the tool is done; never in the tool's arguments."""
     if shutil.which(command[0]) is None:
         raise BackupRefused(f"{command[0]} is not installed (PostgreSQL's client tools)")
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    env = dict(os.environ)
+    passfile = None
+    if password is not None:
+        env.pop("PGPASSWORD", None)  # it would win over the passfile
+        fd, passfile = tempfile.mkstemp(dir=scratch, prefix=".pgpass-")  # 0600
+        with os.fdopen(fd, "w") as out:
+            out.write(f"*:*:*:*:{_passfile_field(password)}\n")
+        env["PGPASSFILE"] = passfile
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
+    finally:
+        if passfile is not None:
+            Path(passfile).unlink(missing_ok=True)
     if done.returncode != 0:
         raise BackupRefused(f"{command[0]} failed: {done.stderr.strip()[:300]}")
+
+
+def _passfile_field(value: str) -> str:
+    """A .pgpass field: backslash and colon escaped by a backslash."""
+    return value.replace("\\", "\\\\").replace(":", "\\:")
 
 
 def _files_under(folder: Path) -> Iterator[Path]:

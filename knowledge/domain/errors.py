@@ -103,6 +103,19 @@ class TooManyWaiting(MnemoError):
     default_code = "too_many_waiting"
 
 
+class TooManyUploads(MnemoError):
+    """The user already has as many files waiting to be read as one may
+    (MNEMO_MAX_WAITING_UPLOADS)."""
+
+    default_code = "too_many_uploads"
+
+
+class TooManyReminders(MnemoError):
+    """The user already has as many reminders scheduled as one may (MNEMO_MAX_REMINDERS)."""
+
+    default_code = "too_many_reminders"
+
+
 class LinkRefused(MnemoError):
     """A link mnemo will not open: not http(s), or to a private, loopback or link-local
     address (after DNS and after every redirect)."""

@@ -247,6 +247,22 @@ class ImportOptions:
 
     me: int | None = None
     all_senders: bool = False
+    limits: ImportLimits | None = None  # None: the reader's own (the command line's)
+
+
+@dataclass(frozen=True)
+class ImportLimits:
+    """How much an import may unpack and parse, counted as read, whatever its files claim:
+    every file taken out of a zip together, one JSON file, the files a zip lists."""
+
+    unpacked_bytes: int
+    json_bytes: int
+    entries: int
+
+    @classmethod
+    def for_upload(cls, upload_bytes: int) -> ImportLimits:
+        """An export sent through the bot (at most `upload_bytes`): proportionate to it."""
+        return cls(unpacked_bytes=16 * upload_bytes, json_bytes=16 * upload_bytes, entries=20_000)
 
 
 @dataclass(frozen=True)

@@ -389,6 +389,46 @@ class DigestLog(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class Member:
+    """Someone who may use the bot: its owner, or a person the owner invited."""
+
+    user_id: int
+    role: str  # "owner" or "member"
+    invited_by: int | None
+    joined_at: datetime
+
+
+class Memberships(Protocol):
+    """Who may use the bot, and the one-time codes (kept as hashes) that let someone in.
+    Not part of a user's memory: wiping it keeps their membership."""
+
+    def get(self, user_id: int) -> Member | None: ...
+
+    def owner(self) -> int | None: ...
+
+    def all(self) -> list[Member]: ...
+
+    def add(self, user_id: int, role: str, invited_by: int | None) -> None: ...
+
+    def add_code(
+        self, digest: str, kind: str, created_by: int | None, expires_at: datetime | None
+    ) -> None: ...
+
+    def use_code(self, digest: str, kind: str, user_id: int, now: datetime) -> bool:
+        """Mark the code used by `user_id`, atomically: only if it is of that kind, unused
+        and not expired; False otherwise."""
+        ...
+
+    def drop_codes(self, kind: str, *, keep: int = 0) -> None:
+        """Forget the codes of that kind but the `keep` newest."""
+        ...
+
+    def prune_codes(self, now: datetime) -> None:
+        """Forget codes used or expired."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """The repositories of one transaction."""
 
@@ -421,6 +461,9 @@ class UnitOfWork(Protocol):
 
     @property
     def reminders(self) -> ReminderBook: ...
+
+    @property
+    def members(self) -> Memberships: ...
 
 
 class Storage(Protocol):

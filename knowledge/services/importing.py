@@ -93,7 +93,10 @@ class Importer:
         links: Links | None,
         days: DayReader | None = None,
         reminders: Reminders | None = None,
+        links_seconds: float = 600.0,
     ) -> None:
+        self._links_seconds = links_seconds
+        self._links_until = float("inf")
         self._days = days
         self._reminders = reminders
         self._sources = sources
@@ -121,6 +124,7 @@ class Importer:
         """Import what `path` holds into the user's memory; raises ImportUnreadable when it
         is no export mnemo reads. Items that fail are reported and skipped."""
         started = time.monotonic()
+        self._links_until = started + self._links_seconds  # the links' time, all together
         with self._sources.open(path, options or ImportOptions()) as opened:
             report = ImportReport(kind=opened.kind, total=opened.total, skipped=opened.skipped)
             seen: set[str] = set()
@@ -305,6 +309,10 @@ class Importer:
         for number, url in enumerate(item.links[: self._links.per_item]):
             source = f"{item.source}:link{number}"
             started = time.monotonic()
+            if started > self._links_until:
+                label = f"{item.label or item.source}: {url}"
+                report.links_failed.append((label, "the import's time for links ran out"))
+                continue
             try:
                 self._links.keep(user_id, url, source=source, created_at=item.written)
                 report.links += 1

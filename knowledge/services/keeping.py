@@ -16,6 +16,7 @@ from pathlib import Path
 
 from knowledge.domain.errors import EmptyFile, FileTooLarge, QuotaExceeded
 from knowledge.domain.model import Chunk, Extracted, NamedDay, Section, StoredDocument
+from knowledge.domain.names import safe_name
 from knowledge.domain.ports import OriginalFiles, Progress, VectorStore
 from knowledge.domain.repositories import NewDocument, Storage
 from knowledge.services.indexing import Indexer
@@ -218,10 +219,8 @@ def sha256_of(path: Path) -> str:
 
 
 def clean_name(name: str) -> str:
-    """A display name: the last path part, without control characters, at most 255 chars."""
-    base = name.replace("\\", "/").rsplit("/", 1)[-1]
-    printable = "".join(ch for ch in base if ch.isprintable()).strip()
-    return (printable or "unnamed")[:255]
+    """A display name: the one rule for outside names (domain/names.py)."""
+    return safe_name(name, "unnamed")
 
 
 def note_name(text: str) -> str:

@@ -9,16 +9,22 @@ from __future__ import annotations
 
 import re
 import tempfile
+import threading
 import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
+from knowledge.domain.errors import LinkFailed
 from knowledge.domain.ports import ReadsLinks
 from knowledge.services.ingest import Ingestor
 from knowledge.services.keeping import IngestResult, Keeper, sha256_of
 
 URL = re.compile(r"https?://[^\s<>\"'«»“”]+", re.IGNORECASE)
 TRAILING = ".,;:!?)]}»”’'\""
+READING_AT_ONCE = 2  # links one user may have being read at once
 
 
 def urls_in(text: str) -> list[str]:
@@ -51,6 +57,25 @@ class Links:
         self._folder = folder
         self.enabled = enabled
         self.per_item = per_item
+        self._reading: Counter[int] = Counter()  # links being read, per user
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def _turn(self, user_id: int) -> Iterator[None]:
+        """One of the user's READING_AT_ONCE links being read, or LinkFailed: so one person's
+        slow links hold at most that many of the reader's threads, and none of the
+        caller's waits for another of theirs."""
+        with self._lock:
+            if self._reading[user_id] >= READING_AT_ONCE:
+                raise LinkFailed("other links of yours are being read; this one is kept as is")
+            self._reading[user_id] += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._reading[user_id] -= 1
+                if not self._reading[user_id]:
+                    del self._reading[user_id]
 
     def keep(
         self,
@@ -67,7 +92,10 @@ class Links:
         if source is not None and (again := keeper.from_source(user_id, source)):
             return again
         self._folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(dir=self._folder, prefix="link-") as folder:
+        with (
+            self._turn(user_id),
+            tempfile.TemporaryDirectory(dir=self._folder, prefix="link-") as folder,
+        ):
             fetched = self._reader.fetch(url, Path(folder))
             if fetched.extracted is None:
                 assert fetched.file is not None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import tempfile
 import zipfile
 from dataclasses import dataclass
@@ -229,9 +230,14 @@ def _write_part(
     reminders: list[dict[str, object]] | None,
 ) -> None:
     """One part, written beside `path` and moved there when whole; the first part holds
-    `reminders.json` too."""
+    `reminders.json` too. The owner's alone (0600), whatever the umask."""
     partial = path.with_name(path.name + ".partial")
-    with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
+    os.fchmod(fd, 0o600)
+    with (
+        os.fdopen(fd, "wb") as handle,
+        zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive,
+    ):
         manifest = {
             "format": EXPORT_FORMAT,
             "version": EXPORT_VERSION,

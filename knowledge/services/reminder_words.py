@@ -334,6 +334,22 @@ class Recurrence:
                 return _at(day, local.time(), moment)
         raise AssertionError("a recurrence has weekdays")
 
+    def first_after(self, moment: datetime, now: datetime) -> datetime:
+        """The first occurrence after `now` of a reminder due at `moment` (aware, in its
+        zone): what stepping `next_after` from `moment` finds, however far back `moment`
+        is, in at most eight steps: from the local day before `now` at `moment`'s
+        wall-clock time. A `moment` still ahead is itself."""
+        if moment > now:
+            return moment
+        local = moment.replace(tzinfo=None)
+        day_before = now.astimezone(moment.tzinfo).date() - timedelta(days=1)
+        if local.date() < day_before:  # the days between hold nothing after `now`
+            moment = _at(day_before, local.time(), moment)
+        moment = self.next_after(moment)
+        while moment <= now:
+            moment = self.next_after(moment)
+        return moment
+
 
 # What was read ---------------------------------------------------------------------------
 

@@ -18,8 +18,9 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from knowledge.domain.errors import TooManyReminders
 from knowledge.domain.model import ImportedReminder, NamedDay, Reminder
-from knowledge.domain.repositories import Storage
+from knowledge.domain.repositories import Storage, UnitOfWork
 from knowledge.services.reminder_words import (
     Recurrence,
     Request,
@@ -44,6 +45,7 @@ SNOOZES = {"10m": timedelta(minutes=10), "1h": timedelta(hours=1), "tomorrow": t
 OFFERS_KEPT = timedelta(days=14)  # an offer not taken up is forgotten after this
 NO_HOUR = time(9, 0)  # a note that names a day but no hour is offered at 09:00 that day
 DUE_AT_ONCE = 20_000  # reminders one sweep hands over at most
+FAILURES_LOGGED = 10  # an export's reminders not restored, named in the log; the rest counted
 
 
 def reminder_key(reminder: Reminder) -> str:
@@ -89,12 +91,14 @@ class Reminders:
         lead: timedelta = timedelta(hours=1),
         grace: timedelta = timedelta(hours=6),
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        max_scheduled: int | None = None,
     ) -> None:
         self._storage = storage
         self._zone_of = zone_of
         self._lead = lead
         self._grace = grace
         self._wall = clock
+        self._max_scheduled = max_scheduled  # per user; None: no cap
 
     def _clock(self) -> datetime:
         return self._wall().astimezone(UTC)  # rows hold UTC
@@ -106,6 +110,23 @@ class Reminders:
     def _now(self, user_id: int) -> datetime:
         return self._clock().astimezone(self._zone_of(user_id))
 
+    def _room(self, uow: UnitOfWork, user_id: int) -> int | None:
+        """How many more reminders the user may have scheduled (None: no cap)."""
+        if self._max_scheduled is None:
+            return None
+        return max(0, self._max_scheduled - len(uow.reminders.coming(user_id)))
+
+    def _make_room(self, uow: UnitOfWork, user_id: int) -> None:
+        """Raise TooManyReminders when the user has as many scheduled as one may: a
+        stranger's loop of requests never becomes a storm of messages."""
+        if self._room(uow, user_id) == 0:
+            log.info("a reminder refused: that user has %d scheduled", self._max_scheduled)
+            raise TooManyReminders(
+                f"you have {self._max_scheduled} reminders scheduled, the most one may have; "
+                "cancel some (/reminders) first",
+                limit=self._max_scheduled,
+            )
+
     # Asking -------------------------------------------------------------------------------
 
     def read(self, user_id: int, text: str) -> Request | None:
@@ -116,12 +137,15 @@ class Reminders:
         return read_request(text, self._now(user_id))
 
     def ask(self, user_id: int, request: Request) -> Asked:
-        """Set what `request` asks for, or keep it as an offer waiting for its time."""
+        """Set what `request` asks for, or keep it as an offer waiting for its time.
+        Raises TooManyReminders when the user has as many scheduled as one may."""
         zone = self._zone_of(user_id)
         due = request.due if request.problem is None else None
         status = SCHEDULED if due is not None else OFFERED
         every = request.every.code if request.every else None
         with self._storage.begin() as uow:
+            if status == SCHEDULED:
+                self._make_room(uow, user_id)
             reminder = uow.reminders.add(
                 user_id, request.task, _utc(due), zone=zone.key, every=every, status=status
             )
@@ -145,6 +169,7 @@ class Reminders:
         changed = self._change(
             user_id,
             reminder_id,
+            setting=reminder.status != SCHEDULED,
             due_at=_utc(request.due),
             status=SCHEDULED,
             every=request.every.code if request.every else None,
@@ -153,7 +178,8 @@ class Reminders:
 
     def accept(self, user_id: int, reminder_id: int, at: datetime | None = None) -> Reminder | None:
         """An offer taken up (a tap on "Remind me?" or on one of the times asked about);
-        `at` the time chosen, else the offer's own."""
+        `at` the time chosen, else the offer's own. Raises TooManyReminders when the user
+        has as many scheduled as one may."""
         with self._storage.read() as uow:
             reminder = uow.reminders.get(user_id, reminder_id)
         if reminder is None or reminder.status not in (OFFERED, SCHEDULED):
@@ -161,7 +187,10 @@ class Reminders:
         due = at or reminder.due_at
         if due is None or due <= self._clock():
             return None
-        return self._change(user_id, reminder_id, due_at=_utc(due), status=SCHEDULED)
+        setting = reminder.status != SCHEDULED
+        return self._change(
+            user_id, reminder_id, setting=setting, due_at=_utc(due), status=SCHEDULED
+        )
 
     # The dates in notes -------------------------------------------------------------------
 
@@ -246,8 +275,13 @@ class Reminders:
         with self._storage.read() as uow:
             return uow.reminders.between(user_id, start, end)
 
-    def _change(self, user_id: int, reminder_id: int, **fields: object) -> Reminder | None:
+    def _change(
+        self, user_id: int, reminder_id: int, *, setting: bool = False, **fields: object
+    ) -> Reminder | None:
+        """`setting`: an offer becomes a scheduled reminder, within the cap."""
         with self._storage.begin() as uow:
+            if setting:
+                self._make_room(uow, user_id)
             return uow.reminders.change(user_id, reminder_id, **fields)
 
     # Sending ------------------------------------------------------------------------------
@@ -308,10 +342,12 @@ class Reminders:
         still coming, each once (found again by its source), a recurring one at its next
         occurrence, one due while moving within the grace period (it is sent late), linked
         to its note when that came in too. Sent, done, cancelled, missed ones and offers
-        never taken up were history: not restored."""
+        never taken up were history: not restored. Those past the user's cap on scheduled
+        reminders are reported as failed. Every time is worked out before the write
+        transaction opens, each in a few steps however old."""
         now = self._clock()
         restored = Restored()
-        coming = []
+        coming: list[tuple[ImportedReminder, datetime | None]] = []
         for reminder in (r for r in imported if r.status == SCHEDULED):
             try:
                 every = Recurrence.parse(reminder.every)
@@ -319,20 +355,29 @@ class Reminders:
                 every, reminder = None, replace(reminder, problem="its repeat could not be read")
             if reminder.problem or reminder.due_at is None:
                 restored.failed.append((reminder.text, reminder.problem or "it has no time"))
-            else:
-                coming.append((reminder, every))
+                continue
+            try:
+                coming.append((reminder, _restored_due(reminder, every, now, self._grace)))
+            except (OverflowError, ValueError):  # year 1 in a zone behind UTC, say
+                restored.failed.append((reminder.text, "its time could not be read"))
         with self._storage.begin() as uow:
             had = uow.reminders.sources_among(user_id, [r.source for r, _ in coming])
             notes = [r.document_source for r, _ in coming if r.document_source is not None]
             documents = uow.documents.sources_among(user_id, notes)
-            for reminder, every in coming:
+            room = self._room(uow, user_id)
+            for reminder, due in coming:
                 if reminder.source in had:
                     restored.already += 1
                     continue
-                due = _restored_due(reminder, every, now, self._grace)
                 if due is None:  # a one-off whose time passed (beyond the grace) meanwhile
                     restored.past += 1
                     continue
+                if room is not None:
+                    if room == 0:
+                        why = f"over the limit of {self._max_scheduled} scheduled reminders"
+                        restored.failed.append((reminder.text, why))
+                        continue
+                    room -= 1
                 document = documents.get(reminder.document_source or "")
                 uow.reminders.add(
                     user_id,
@@ -344,14 +389,15 @@ class Reminders:
                     source=reminder.source,
                 )
                 restored.added += 1
-        for text, why in restored.failed:
+        for text, why in restored.failed[:FAILURES_LOGGED]:
             log.info("import: reminder %r not restored: %s", _short(text, 60), why)
         log.info(
-            "user %s: %d reminders restored, %d already, %d past",
+            "user %s: %d reminders restored, %d already, %d past, %d not restored",
             user_id,
             restored.added,
             restored.already,
             restored.past,
+            len(restored.failed),
         )
         return restored
 
@@ -371,11 +417,9 @@ class Restored:
 
 
 def _next_ahead(every: Recurrence, due_at: datetime, zone: str, now: datetime) -> datetime:
-    """A recurring reminder's first occurrence after `now` (UTC), from one at `due_at`."""
-    moment = due_at.astimezone(ZoneInfo(zone))
-    while moment <= now:
-        moment = every.next_after(moment)
-    return moment.astimezone(UTC)
+    """A recurring reminder's first occurrence after `now` (UTC), from one at `due_at`:
+    found in a few steps however long ago `due_at` was (an export's year 1 too)."""
+    return every.first_after(due_at.astimezone(ZoneInfo(zone)), now).astimezone(UTC)
 
 
 def _restored_due(

@@ -24,6 +24,7 @@ from typing import Any
 import yaml
 
 from knowledge.domain.model import ImportItem
+from knowledge.domain.names import inside
 from knowledge.domain.ports import OpenedImport
 
 log = logging.getLogger(__name__)
@@ -116,7 +117,7 @@ def _item(root: Path, path: Path, workdir: Path, scope: str) -> ImportItem:
     words = readable(body)
     if tags:
         words = f"Tags: {', '.join(tags)}\n\n{words}"
-    cleaned = workdir / f"{version[:16]}-{path.name}"
+    cleaned = inside(workdir, f"{version[:16]}-{path.name}")
     cleaned.write_text(words, encoding="utf-8")
     return ImportItem(
         source,

@@ -221,3 +221,30 @@ class ReminderRecord(Base):
     )
     source: Mapped[str | None] = mapped_column(String(128))  # an imported one's own key
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MemberRecord(Base):
+    """Someone who may use the bot (services/access.py): its owner, or a person invited.
+    No foreign key to users: wiping a user's memory keeps their membership."""
+
+    __tablename__ = "members"
+
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    role: Mapped[str] = mapped_column(String(16))  # "owner" or "member"
+    invited_by: Mapped[int | None] = mapped_column(BigInteger)
+    joined_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AccessCodeRecord(Base):
+    """A one-time code that lets someone in: the claim code printed at start, or an
+    invite. Only its SHA-256 is kept."""
+
+    __tablename__ = "access_codes"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # "claim" or "invite"
+    created_by: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime | None]
+    used_by: Mapped[int | None] = mapped_column(BigInteger)
+    used_at: Mapped[datetime | None]

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from knowledge.adapters.sql.base import Repository
 from knowledge.adapters.sql.deliveries import SqlDeliveries, SqlDigests, SqlInbox
 from knowledge.adapters.sql.documents import SqlChunks, SqlDocuments, SqlNotes
+from knowledge.adapters.sql.members import SqlMembers
 from knowledge.adapters.sql.named_days import SqlNamedDays
 from knowledge.adapters.sql.records import (
     ChatTurn,
@@ -115,6 +116,7 @@ class SqlUnitOfWork:
         self.digests = SqlDigests(session)
         self.deliveries = SqlDeliveries(session)
         self.reminders = SqlReminders(session)
+        self.members = SqlMembers(session)
 
 
 class SqlStorage:
