@@ -9,13 +9,28 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
+SHELL ["/bin/bash", "-o", "pipefail", "-c"]
+# llama.cpp is built for the instruction sets named by LLAMA_TIER (scripts/llama_flags.sh),
+# never for the build host's CPU (-march=native would carry the build host's AVX-512 or
+# AMX to every host that runs the image): "avx2" (x86-64-v3, the default: any x86 server
+# CPU since about 2015, AMD and Intel), "generic" (SSE 4.2 only, for older CPUs, slower);
+# on arm64 llama.cpp's portable default. A host that still cannot run it is caught at start:
+# the model is tried in a child process first, and the bot goes on without it (mnemo doctor).
+ARG LLAMA_TIER=avx2
+COPY scripts/llama_flags.sh scripts/llama_flags.sh
 COPY pyproject.toml README.md alembic.ini ./
+RUN source scripts/llama_flags.sh \
+ && tier=$LLAMA_TIER && { [[ $(uname -m) == x86_64 ]] || tier=portable; } \
+ && flags=$(llama_flags "$tier") \
+ && CMAKE_ARGS="$flags" CMAKE_BUILD_PARALLEL_LEVEL=$(nproc) pip install --no-cache-dir \
+      "$(grep -o '"llama-cpp-python==[^"]*"' pyproject.toml | tr -d '"')" \
+ && printf '%s\n%s\n' "$tier" "$flags" > "$(python -c 'import sys; print(sys.prefix)')/.mnemo-llama-build"
 COPY knowledge knowledge
 COPY bot bot
 COPY cli cli
 COPY migrations migrations
-# llama-cpp-python compiles here (several minutes); editable, so Alembic finds migrations/.
-RUN CMAKE_BUILD_PARALLEL_LEVEL=$(nproc) pip install --no-cache-dir -e . \
+# Editable, so Alembic finds migrations/; llama-cpp-python is there already.
+RUN pip install --no-cache-dir -e . \
  && apt-get purge -y build-essential cmake && apt-get autoremove -y
 
 ENV MNEMO_MODELS_PATH=/opt/mnemo/models \

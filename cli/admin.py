@@ -4,12 +4,16 @@ the app in cli/main.py)."""
 from __future__ import annotations
 
 import asyncio
+import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
 from cli.console import err, out, reported_errors, services
+from knowledge.adapters.llama import model_spec
+from knowledge.adapters.model_probe import ChildProbe
 from knowledge.adapters.provision import (
     EMBEDDER_PRESETS,
     LLM_PRESETS,
@@ -20,6 +24,7 @@ from knowledge.adapters.provision import install_embedder as provision_embedder
 from knowledge.adapters.provision import install_llm as provision_llm
 from knowledge.adapters.provision import install_speech as provision_speech
 from knowledge.bootstrap import bootstrap
+from knowledge.domain.model import ProbeResult
 from knowledge.domain.ports import BuildsIndexes
 from knowledge.services.memory import human_size
 from knowledge.settings import Settings
@@ -80,20 +85,73 @@ def models_install(
             out.print(f"speech model {settings.whisper}: not a preset, used as given")
 
 
+BUILD_RECORD = ".mnemo-llama-build"  # written by scripts/setup.sh: the tier and its flags
+SIGNALLED = 3  # `mnemo models probe`'s exit status when the model's child died by a signal
+
+
+def probe_model(settings: Settings) -> ProbeResult:
+    """The chat model run once in a child process (never cached: this is the check)."""
+    if settings.llm_url:
+        return ProbeResult(True, f"served by {settings.llm_url}: not run here")
+    return ChildProbe(
+        lambda: model_spec(settings.llm, settings.models_dir),
+        threads=settings.n_threads,
+        hub_dir=settings.models_dir / "hub",
+    )()
+
+
+def build_flags() -> str:
+    """How llama.cpp was built here: set-up's tier and CMake flags."""
+    record = Path(sys.prefix) / BUILD_RECORD
+    try:
+        tier, _, flags = record.read_text().partition("\n")
+    except OSError:
+        return "not recorded (built outside scripts/setup.sh)"
+    return f"{tier.strip()}: {flags.strip()}"
+
+
+def models_probe(
+    quiet: Annotated[bool, typer.Option("--quiet", help="Print only a failure.")] = False,
+) -> None:
+    """Run the chat model once in a child process: exit 0 when it generated, 3 when the
+    child was killed by a signal (a build this CPU cannot run), 1 otherwise."""
+    result = probe_model(Settings())
+    if result.ok:
+        if not quiet:
+            out.print(f"✓ the chat model runs here ({result.seconds:.1f} s): {result.detail}")
+            out.print(f"  llama.cpp build: {build_flags()}")
+        return
+    err.print(f"✗ the chat model cannot run here: {result.detail}")
+    err.print(f"  llama.cpp build: {build_flags()}")
+    if result.system:
+        err.print(f"  llama.cpp says: {result.system}")
+    raise typer.Exit(SIGNALLED if result.signal else 1)
+
+
 def doctor(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Only report; change nothing.")
     ] = False,
 ) -> None:
     """Cross-check the database, the vector store and the kept files; repair what can be;
-    and say whether the chat model (its file, or its server) can answer.
+    say how llama.cpp was built and whether the chat model runs (once, in a child process)
+    and can answer (its file, or its server).
 
     Exit status 1 when something is wrong and was not (or could not be) repaired.
     """
+    settings = Settings()
+    probed = probe_model(settings)  # first, in a child: a build that dies here dies there
+    out.print(f"• llama.cpp build: {build_flags()}")
+    if probed.system:
+        out.print(f"• llama.cpp says: {probed.system}")
     with services() as svc:
         findings = svc.doctor.examine(repair=not dry_run)
         stats = svc.memory.stats()
-        llm_problem = asyncio.run(svc.worker.problem())
+        llm_problem = (
+            f"it cannot run on this machine: {probed.detail}"
+            if not probed.ok
+            else asyncio.run(svc.worker.problem())
+        )
     if llm_problem:
         out.print(f"• the chat model cannot answer: {llm_problem}")
     if not findings:

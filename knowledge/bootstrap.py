@@ -18,8 +18,9 @@ from knowledge.adapters.embedding import Bm25Encoder, load_embedder
 from knowledge.adapters.extraction import FileReader, TesseractOcr
 from knowledge.adapters.files import FileStore
 from knowledge.adapters.imports import ImportReader
-from knowledge.adapters.llama import LlamaGenerator
+from knowledge.adapters.llama import LlamaGenerator, model_spec
 from knowledge.adapters.llm_server import ServerGenerator
+from knowledge.adapters.model_probe import ChildProbe
 from knowledge.adapters.permissions import make_private, private_umask
 from knowledge.adapters.speech import WhisperTranscriber
 from knowledge.adapters.sql.database import (
@@ -33,6 +34,7 @@ from knowledge.adapters.store import open_store
 from knowledge.adapters.web.pages import GuardedWeb
 from knowledge.domain.model import GenerationParams, ReadLimits
 from knowledge.domain.ports import (
+    ChecksModel,
     Embedder,
     Generator,
     Ocr,
@@ -64,6 +66,7 @@ from knowledge.services.lanes import Lanes
 from knowledge.services.links import Links
 from knowledge.services.llm_worker import LlmWorker
 from knowledge.services.memory import Memory
+from knowledge.services.model_check import CheckedLoad
 from knowledge.services.named_dates import DayReader
 from knowledge.services.passages import Passages
 from knowledge.services.profiles import Profiles
@@ -126,6 +129,7 @@ def bootstrap(
     ocr: Ocr | None = None,
     transcriber: Transcriber | None = None,
     web: ReadsLinks | None = None,
+    model_check: ChecksModel | None = None,
 ) -> Services:
     private_umask()  # this process writes the data dir: owner-only (the stores' files too)
     make_private(settings.data_dir)  # 0700; an older install's files tightened once
@@ -159,9 +163,20 @@ def bootstrap(
             state_dir=settings.cache_dir / "llm",
         )
 
-    # llama.cpp in-process answers one at a time; a server as many as it has slots.
+    # llama.cpp in-process answers one at a time; a server as many as it has slots. The
+    # in-process model is loaded only once a child process ran it (a build that dies on
+    # this CPU takes the child down, not the bot); tests may give their own check.
     slots = settings.llm_slots if settings.llm_url or generator is not None else 1
-    worker = LlmWorker(load_generator, slots=slots)
+    in_process = generator is None and not settings.llm_url
+    if model_check is None and in_process:
+        model_check = ChildProbe(
+            lambda: model_spec(settings.llm, settings.models_dir),
+            threads=settings.n_threads,
+            hub_dir=settings.models_dir / "hub",
+            cache=settings.cache_dir / "llm" / "probe",
+        )
+    checked = CheckedLoad(load_generator, model_check) if model_check is not None else None
+    worker = LlmWorker(checked or load_generator, slots=slots)
 
     def zone_of(user_id: int) -> ZoneInfo:
         return digests.schedule(user_id).zone  # digests is built below, before any call

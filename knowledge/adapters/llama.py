@@ -184,6 +184,12 @@ class LlamaGenerator:
         return len(tokens)
 
 
+def model_spec(spec: str, models_dir: Path) -> str:
+    """What the model probe loads: an `hf:` spec as it is, else the GGUF's path (a missing
+    file raises ModelMissing, as loading it would)."""
+    return spec if spec.startswith(HUB_PREFIX) else str(resolve_llm_path(spec, models_dir))
+
+
 def resolve_llm_path(spec: str, models_dir: Path) -> Path:
     """A preset name to its assembled GGUF, or a path to any GGUF file."""
     preset = LLM_PRESETS.get(spec)

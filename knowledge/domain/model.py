@@ -274,3 +274,15 @@ class BackupWritten:
     files: int
     seconds: float
     vectors: bool  # the vector store is in it (an embedded store; a server's is rebuilt)
+
+
+@dataclass(frozen=True)
+class ProbeResult:
+    """The chat model tried once in a child process: whether it generated, and if not, why
+    (the signal that killed the child, or what it said)."""
+
+    ok: bool
+    detail: str = ""
+    signal: str | None = None  # "SIGILL": the build uses an instruction this CPU refuses
+    system: str = ""  # llama.cpp's own account of the instruction sets it was built with
+    seconds: float = 0.0

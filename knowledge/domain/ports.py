@@ -16,6 +16,7 @@ from knowledge.domain.model import (
     ImportedReminder,
     ImportItem,
     ImportOptions,
+    ProbeResult,
     SparseVec,
     StoredChunk,
     Transcript,
@@ -243,3 +244,10 @@ class Archives(Protocol):
         copy_vectors: Callable[[Path], None] | None,
         about: dict[str, object],
     ) -> BackupWritten: ...
+
+
+class ChecksModel(Protocol):
+    """Runs the in-process chat model once where it cannot take the caller down (a child
+    process), and says how it went."""
+
+    def __call__(self) -> ProbeResult: ...
