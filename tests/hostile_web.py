@@ -13,7 +13,9 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from tests.pages import loopback
 
 
 def _png() -> bytes:
@@ -93,15 +95,8 @@ class _Site(BaseHTTPRequestHandler):
 @contextmanager
 def hostile_site() -> Iterator[str]:
     """The site's base URL (http://127.0.0.1:PORT) while the block runs."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Site)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with loopback(_Site) as base:
+        yield base
 
 
 @contextmanager

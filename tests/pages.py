@@ -66,10 +66,11 @@ class _Pages(BaseHTTPRequestHandler):
 
 
 @contextmanager
-def serving() -> Iterator[str]:
-    """The server's base URL (http://127.0.0.1:PORT) while the block runs."""
-    _Pages.pdf = _pdf()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Pages)
+def loopback(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """`handler` served on 127.0.0.1: its base URL (http://127.0.0.1:PORT) while the block
+    runs."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -77,3 +78,11 @@ def serving() -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@contextmanager
+def serving() -> Iterator[str]:
+    """The server's base URL (http://127.0.0.1:PORT) while the block runs."""
+    _Pages.pdf = _pdf()
+    with loopback(_Pages) as base:
+        yield base

@@ -14,8 +14,10 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from knowledge.adapters.llama import model_spec
 from knowledge.domain.errors import MnemoError
 from knowledge.domain.model import ProbeResult
+from knowledge.settings import Settings
 
 PROBE = """
 import sys
@@ -60,6 +62,16 @@ class ChildProbe:
         self._threads = threads
         self._timeout = timeout
         self._command = command
+
+    @classmethod
+    def for_settings(cls, settings: Settings, *, cache: Path | None = None) -> ChildProbe:
+        """The probe of the chat model the settings name (a preset, a file, an hf: spec)."""
+        return cls(
+            lambda: model_spec(settings.llm, settings.models_dir),
+            threads=settings.n_threads,
+            hub_dir=settings.models_dir / "hub",
+            cache=cache,
+        )
 
     def __call__(self) -> ProbeResult:
         started = time.monotonic()

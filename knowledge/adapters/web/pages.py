@@ -76,10 +76,6 @@ class GuardedWeb:
             raise self._late() from exc
         return self._read(final, mime, body, folder)
 
-    def close(self) -> None:
-        self._fetchers.shutdown(wait=False, cancel_futures=True)
-        self._resolvers.shutdown(wait=False, cancel_futures=True)
-
     def _late(self) -> LinkFailed:
         return LinkFailed(f"the site did not answer within {self._timeout:.0f} s")
 
