@@ -48,8 +48,8 @@ from bench.common import (
 )
 from knowledge.adapters.llama import resolve_llm_path
 from knowledge.bootstrap import Services
-from knowledge.services.answering import Answer
-from knowledge.services.language import guess_language, written_in
+from knowledge.services.answers.answering import Answer
+from knowledge.services.words.language import guess_language, written_in
 
 USER = 1
 NOTES = Path(__file__).parent / "sets" / "personal_notes.json"
@@ -284,7 +284,7 @@ def raw_first_tokens(llm: str, prompts: Sequence[list[dict[str, str]]], n_ctx: i
     token (the same prompts mnemo sent, so the same new tokens are evaluated)."""
     from llama_cpp import Llama
 
-    from knowledge.services.prompting import preamble
+    from knowledge.services.answers.prompting import preamble
 
     model = Llama(
         model_path=str(resolve_llm_path(llm, models_dir())),

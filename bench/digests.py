@@ -31,9 +31,9 @@ from PIL import Image, ImageDraw, ImageFont
 from bench.common import finish, scratch_install, table
 from bot.render import digest_html
 from knowledge.bootstrap import Services
-from knowledge.services.answering import Answer
-from knowledge.services.digest import Digest
-from knowledge.services.fair_queue import ASKED, SCHEDULED
+from knowledge.services.answers.answering import Answer
+from knowledge.services.llm.fair_queue import ASKED, SCHEDULED
+from knowledge.services.sending.digest import Digest
 
 DAY = date(2026, 11, 20)
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")

@@ -33,7 +33,7 @@ from bench.common import ROOT, finish, load_xquad, scratch_install, shortfall, t
 from bench.diary_set import NOW, START, ZONE, Item, diary, questions
 from knowledge.bootstrap import Services
 from knowledge.domain.model import Transcript
-from knowledge.services.planning import GATHERING, Kind, plan
+from knowledge.services.words.planning import GATHERING, Kind, plan
 
 USER = 7
 HELD_OUT = ROOT / "bench" / "sets" / "planner_heldout.json"

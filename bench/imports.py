@@ -23,7 +23,7 @@ from bench.common import finish, scratch_install, shortfall, table
 from bench.telegram_export import ExportPlan, notes_pool, write_export
 from knowledge.adapters.web.pages import GuardedWeb
 from knowledge.domain.model import Section
-from knowledge.services.indexing import EMBED_BATCH
+from knowledge.services.keeping.indexing import EMBED_BATCH
 from tests.audio import speak
 from tests.pages import serving
 from tests.samples import make_photo

@@ -30,7 +30,7 @@ from zoneinfo import ZoneInfo
 from bench.answers import wilson
 from bench.common import finish, table
 from bench.diary_set import LANGUAGES, diary
-from knowledge.services.reminder_words import read_request
+from knowledge.services.words.reminder_words import read_request
 
 SETS = {
     "dev": Path(__file__).parent / "sets" / "reminder_requests.tsv",

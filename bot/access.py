@@ -1,5 +1,5 @@
 """Who may talk to the bot, at Telegram's edge; the rule and the codes are the core's
-(knowledge/services/access.py).
+(knowledge/services/upkeep/access.py).
 
 - MNEMO_ALLOWED_USERS=1,2,3: that list, outright. MNEMO_ALLOWED_USERS=*: everyone.
 - Unset (a fresh install): closed. Until someone claims it, each start prints a claim code;
@@ -21,7 +21,7 @@ from bot.common import in_thread, profile_of, reply, user_id_of
 from bot.context import MnemoApplication, MnemoContext
 from bot.settings import BotSettings
 from bot.texts import t
-from knowledge.services.access import Access
+from knowledge.services.upkeep.access import Access
 
 log = logging.getLogger(__name__)
 

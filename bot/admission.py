@@ -26,7 +26,7 @@ from bot.common import in_thread
 from bot.context import MnemoApplication
 from bot.ratelimit import Verdict
 from bot.texts import t
-from knowledge.services.chat_rule import Route, route
+from knowledge.services.door.chat_rule import Route, route
 
 log = logging.getLogger(__name__)
 UNBOUNDED = 1 << 20  # PTB's own semaphore: never waited on

@@ -49,8 +49,8 @@ from knowledge.adapters.permissions import private_umask
 from knowledge.bootstrap import Services, bootstrap
 from knowledge.domain.errors import MnemoError, ServiceUnavailable
 from knowledge.domain.repositories import PendingUpdate
-from knowledge.services.profiles import LANGUAGES
-from knowledge.services.timeframe import warm_up as warm_up_timeframes
+from knowledge.services.upkeep.profiles import LANGUAGES
+from knowledge.services.words.timeframe import warm_up as warm_up_timeframes
 
 log = logging.getLogger(__name__)
 PRUNE_SECONDS = 3600  # how often handled updates past the retention window are forgotten

@@ -38,7 +38,7 @@ from telegram import (
 from telegram.error import Forbidden
 
 from bot.texts import t
-from knowledge.services.chat_rule import Route, Seen
+from knowledge.services.door.chat_rule import Route, Seen
 
 log = logging.getLogger(__name__)
 

@@ -20,7 +20,7 @@ from bot.settings import BotSettings
 from bot.texts import error_text, t
 from knowledge.domain.errors import MnemoError
 from knowledge.domain.model import BackupWritten
-from knowledge.services.memory import human_size
+from knowledge.services.keeping.memory import human_size
 
 log = logging.getLogger(__name__)
 

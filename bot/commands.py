@@ -27,9 +27,9 @@ from bot.live import LiveMessage
 from bot.render import search_results
 from bot.texts import LANGUAGE_NAMES, kind_name, t, written_day
 from knowledge.domain.errors import DocumentNotFound
-from knowledge.services.lanes import Lane
-from knowledge.services.memory import Stats, human_size
-from knowledge.services.profiles import ANSWER_TOKENS, LANGUAGES
+from knowledge.services.door.lanes import Lane
+from knowledge.services.keeping.memory import Stats, human_size
+from knowledge.services.upkeep.profiles import ANSWER_TOKENS, LANGUAGES
 
 COMMANDS = (
     "start",
@@ -156,7 +156,7 @@ def _stats_text(numbers: Stats, language: str) -> str:
 async def export(update: Update, context: MnemoContext) -> None:
     """/export: everything stored (originals, notes, metadata) as zips under the Bot API's
     upload limit (MNEMO_EXPORT_PART_MB), each a valid zip on its own, packed on disk and
-    sent one at a time in the user's turn at the archives lane (services/lanes.py)."""
+    sent one at a time in the user's turn at the archives lane (services/door/lanes.py)."""
     language = (await profile_of(update, context)).language
     user_id = user_id_of(update)
     status = LiveMessage.for_update(update, context)

@@ -12,7 +12,7 @@ from telegram.constants import ParseMode
 
 from bot.context import MnemoContext
 from knowledge.domain.ports import Progress
-from knowledge.services.profiles import Profile
+from knowledge.services.upkeep.profiles import Profile
 
 T = TypeVar("T")
 PROGRESS_SECONDS = 1.0

@@ -23,8 +23,8 @@ from typing import Any
 
 from bot.metrics import Metrics
 from knowledge.domain.repositories import PendingUpdate
-from knowledge.services.inbox import Inbox
-from knowledge.services.llm_worker import LlmWorker
+from knowledge.services.llm.llm_worker import LlmWorker
+from knowledge.services.sending.inbox import Inbox
 
 log = logging.getLogger(__name__)
 FIRST_WAIT_SECONDS = 2.0

@@ -19,9 +19,9 @@ from bot.render import brief_html, digest_html, week_html
 from bot.state import BotState
 from bot.texts import t
 from knowledge.bootstrap import Services
-from knowledge.services.delivery import brief_key, digest_key, week_key
-from knowledge.services.digest import WEEK_DAYS, Schedule
-from knowledge.services.fair_queue import ASKED, SCHEDULED, PositionCallback
+from knowledge.services.llm.fair_queue import ASKED, SCHEDULED, PositionCallback
+from knowledge.services.sending.delivery import brief_key, digest_key, week_key
+from knowledge.services.sending.digest import WEEK_DAYS, Schedule
 
 log = logging.getLogger(__name__)
 

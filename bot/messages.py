@@ -13,7 +13,7 @@ from bot.common import in_thread, profile_of, reply, source_of, summarise_soon, 
 from bot.context import MnemoContext
 from bot.outcomes import arrival_of, respond
 from bot.texts import t
-from knowledge.services.inbound import Meant
+from knowledge.services.door.inbound import Meant
 
 
 async def on_text(update: Update, context: MnemoContext) -> None:

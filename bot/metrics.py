@@ -7,7 +7,7 @@ from functools import partial
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
-from knowledge.services.fair_queue import ASKED, BACKGROUND, SCHEDULED, FairQueue
+from knowledge.services.llm.fair_queue import ASKED, BACKGROUND, SCHEDULED, FairQueue
 
 PRIORITY_NAMES = {ASKED: "asked", SCHEDULED: "scheduled", BACKGROUND: "background"}
 INGEST_KINDS = ("note", "document", "image", "voice", "file")

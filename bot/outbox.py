@@ -1,4 +1,4 @@
-"""Scheduled messages sent by the one rule (knowledge/services/delivery.py): claim, send the
+"""Scheduled messages sent by the one rule (knowledge/services/sending/delivery.py): claim, send the
 parts not sent yet, mark each; a failed send lets go and is tried again later, a bounded
 number of times, by a JobQueue job. At start-up, what a crash or a restart left unsent is
 taken up again.
@@ -31,7 +31,7 @@ from telegram.error import TelegramError
 
 from bot.common import in_thread
 from bot.context import MnemoApplication, MnemoContext
-from knowledge.services.delivery import Outcome, kind_of
+from knowledge.services.sending.delivery import Outcome, kind_of
 
 log = logging.getLogger(__name__)
 PACE_SECONDS = 1.0  # between two messages to one chat: about Telegram's limit for a private chat

@@ -1,5 +1,5 @@
 """From a message to what its sender is told: the update read into the core's `Arrival`,
-one call to the inbound service (knowledge/services/inbound.py), and its outcome shown.
+one call to the inbound service (knowledge/services/door/inbound.py), and its outcome shown.
 
 A question is answered (bot/questions.py); a note, a spoken note or a photo's label is
 confirmed; a refusal says why. A recording's status message, when there is one, is edited
@@ -25,7 +25,7 @@ from bot.common import in_thread, reply, source_of, summarise_soon, user_id_of
 from bot.context import MnemoContext
 from bot.questions import answer
 from bot.texts import error_text, t
-from knowledge.services.inbound import (
+from knowledge.services.door.inbound import (
     Arrival,
     Kept,
     Labelled,

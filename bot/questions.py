@@ -18,10 +18,10 @@ from bot.render import quotes_html
 from bot.render_gathered import gathered_pages, summary_pages
 from bot.texts import t
 from knowledge.domain.errors import LlmUnavailable
-from knowledge.services.answering import Answer
-from knowledge.services.asking import Cancelled, Summarised
-from knowledge.services.gathering import Gathered
-from knowledge.services.inbound import Question
+from knowledge.services.answers.answering import Answer
+from knowledge.services.answers.asking import Cancelled, Summarised
+from knowledge.services.answers.gathering import Gathered
+from knowledge.services.door.inbound import Question
 
 log = logging.getLogger(__name__)
 

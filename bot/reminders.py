@@ -4,7 +4,7 @@ reminder itself (snooze, done), /reminders, and the job that sends what is due.
 
 One JobQueue job wakes at the next due moment, plus a sweep every minute; each run takes
 everything due in one query, renders it, hands it to the rule of scheduled messages in one
-transaction (knowledge/services/reminders.py), and sends it through bot/outbox.py's pacer:
+transaction (knowledge/services/sending/reminders.py), and sends it through bot/outbox.py's pacer:
 chats in turn, at most one message a second to a chat, many chats at once under PTB's rate
 limiter (~30 messages a second). Two thousand due to one chat take half an hour and hold up
 no other chat's. A kill -9 after the hand-over leaves deliveries that the start-up sends.
@@ -33,14 +33,14 @@ from bot.texts import day_label, error_text, t
 from knowledge.bootstrap import Services
 from knowledge.domain.errors import TooManyReminders
 from knowledge.domain.model import Reminder
-from knowledge.services.inbound import Reminded
-from knowledge.services.reminder_words import Recurrence
-from knowledge.services.reminders import (
+from knowledge.services.door.inbound import Reminded
+from knowledge.services.sending.reminders import (
     SCHEDULED,
     Due,
     local_due,
     reminder_of_key,
 )
+from knowledge.services.words.reminder_words import Recurrence
 
 log = logging.getLogger(__name__)
 SWEEP_SECONDS = 60

@@ -6,10 +6,10 @@ from datetime import date
 from html import escape
 
 from bot.texts import counted, day_label, source_label, t, written_day
-from knowledge.services.answering import Answer
-from knowledge.services.digest import Coming, Digest
-from knowledge.services.evidence import Evidence
-from knowledge.services.reminders import local_due
+from knowledge.services.answers.answering import Answer
+from knowledge.services.answers.evidence import Evidence
+from knowledge.services.sending.digest import Coming, Digest
+from knowledge.services.sending.reminders import local_due
 
 LIMIT = 4096
 _ROOM = 3300  # leaves space for the quoted lines under the answer on the last part

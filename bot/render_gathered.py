@@ -9,11 +9,11 @@ from html import escape
 
 from bot.render import LIMIT, split_lines
 from bot.texts import counted, day_label, t, written_day, written_span
-from knowledge.services.document_summaries import DocumentSummary
-from knowledge.services.gathering import PAGE_ITEMS, Found, Gathered
-from knowledge.services.planning import Kind
-from knowledge.services.prompting import NOT_IN_MEMORY, NOT_IN_MEMORY_ON
-from knowledge.services.timeframe import TimeFrame
+from knowledge.services.answers.document_summaries import DocumentSummary
+from knowledge.services.answers.gathering import PAGE_ITEMS, Found, Gathered
+from knowledge.services.answers.prompting import NOT_IN_MEMORY, NOT_IN_MEMORY_ON
+from knowledge.services.words.planning import Kind
+from knowledge.services.words.timeframe import TimeFrame
 
 _ICONS = {"note": "📝", "voice": "🎙", "photo": "🖼", "document": "📄"}
 LONG_DAY = 6  # items: a day with more is folded into an expandable quote

@@ -1,6 +1,6 @@
 """Documents and photos: downloaded, kept and read in the background, with one status
 message that shows progress and ends with a summary. Files are read one at a time, users in
-turn (the files lane, services/lanes.py): a file waits for its turn before it is even
+turn (the files lane, services/door/lanes.py): a file waits for its turn before it is even
 downloaded, and a user with too many waiting is told so at once. An export found in an
 upload is imported in the archives lane, so it never holds up anyone's photo."""
 
@@ -30,10 +30,10 @@ from bot.texts import error_text, t
 from knowledge.domain.errors import MnemoError
 from knowledge.domain.model import ImportLimits, ImportOptions
 from knowledge.domain.ports import Progress
-from knowledge.services.fair_queue import PositionCallback
-from knowledge.services.importing import ImportReport
-from knowledge.services.ingest import IngestResult
-from knowledge.services.lanes import Lane
+from knowledge.services.door.lanes import Lane
+from knowledge.services.keeping.importing import ImportReport
+from knowledge.services.keeping.ingest import IngestResult
+from knowledge.services.llm.fair_queue import PositionCallback
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from bot.context import MnemoContext
 from bot.outcomes import arrival_of, show
 from bot.texts import t
 from bot.uploads import downloaded, too_large
-from knowledge.services.inbound import Meant, Recording
+from knowledge.services.door.inbound import Meant, Recording
 
 log = logging.getLogger(__name__)
 

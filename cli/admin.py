@@ -25,7 +25,7 @@ from knowledge.adapters.provision import install_speech as provision_speech
 from knowledge.bootstrap import bootstrap
 from knowledge.domain.model import ProbeResult
 from knowledge.domain.ports import BuildsIndexes
-from knowledge.services.memory import human_size
+from knowledge.services.keeping.memory import human_size
 from knowledge.settings import Settings
 
 

@@ -1,6 +1,6 @@
 """What the command line prints for a question or a recording: the answer with the lines of
 memory that back it, a gathered list, a summary, in the question's language (or --lang);
-a recording heard first, then answered or kept (knowledge/services/inbound.py decides)."""
+a recording heard first, then answered or kept (knowledge/services/door/inbound.py decides)."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ from bot.texts import day_label, kind_name, source_label, t
 from cli.console import out
 from knowledge.bootstrap import Services
 from knowledge.domain.ports import Progress
-from knowledge.services.answering import Answer
-from knowledge.services.asking import AskEvent, Summarised
-from knowledge.services.gathering import PAGE_ITEMS, Gathered
-from knowledge.services.inbound import Arrival, Kept, Meant, Question, Recording, Refused
+from knowledge.services.answers.answering import Answer
+from knowledge.services.answers.asking import AskEvent, Summarised
+from knowledge.services.answers.gathering import PAGE_ITEMS, Gathered
+from knowledge.services.door.inbound import Arrival, Kept, Meant, Question, Recording, Refused
 
 
 async def print_answer(

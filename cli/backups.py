@@ -10,7 +10,7 @@ import typer
 
 from cli.console import err, out, reported_errors, services
 from knowledge.bootstrap import restore
-from knowledge.services.memory import human_size
+from knowledge.services.keeping.memory import human_size
 from knowledge.settings import Settings
 
 

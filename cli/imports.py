@@ -11,7 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from cli.console import UserOpt, err, out, reported_errors, services
 from knowledge.domain.model import ImportOptions
-from knowledge.services.importing import ImportReport
+from knowledge.services.keeping.importing import ImportReport
 
 FAILURES_SHOWN = 20
 

@@ -23,10 +23,10 @@ from knowledge.adapters.permissions import private_umask
 from knowledge.domain.errors import MnemoError
 from knowledge.domain.ports import Progress as ProgressPort
 from knowledge.domain.search import SearchMode
-from knowledge.services.digest import WEEK_DAYS
-from knowledge.services.fair_queue import ASKED
-from knowledge.services.memory import human_size
-from knowledge.services.profiles import LANGUAGES
+from knowledge.services.keeping.memory import human_size
+from knowledge.services.llm.fair_queue import ASKED
+from knowledge.services.sending.digest import WEEK_DAYS
+from knowledge.services.upkeep.profiles import LANGUAGES
 
 log = logging.getLogger("mnemo")
 # No locals in tracebacks: they would show settings (the bot token) and what users sent.

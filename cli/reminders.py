@@ -9,7 +9,7 @@ import typer
 
 from cli.console import UserOpt, err, out, reported_errors, services
 from knowledge.domain.model import Reminder
-from knowledge.services.reminders import local_due
+from knowledge.services.sending.reminders import local_due
 
 PROBLEMS = {
     "no_time": "no time given: say when, e.g. “tomorrow at 9” or “in 20 minutes”",

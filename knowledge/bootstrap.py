@@ -44,38 +44,38 @@ from knowledge.domain.ports import (
     VectorStore,
 )
 from knowledge.domain.repositories import Storage
-from knowledge.services.access import Access
-from knowledge.services.answering import Answerer
-from knowledge.services.asking import AskService
-from knowledge.services.backups import Backups, SampleCheck
-from knowledge.services.chunking import Chunker
-from knowledge.services.delivery import Deliveries
-from knowledge.services.digest import Digests
-from knowledge.services.doctor import Doctor
-from knowledge.services.document_summaries import DocumentSummaries
-from knowledge.services.evidence import EvidencePicker
-from knowledge.services.fair_queue import FairQueue
-from knowledge.services.gathering import Gatherer
-from knowledge.services.importing import Importer
-from knowledge.services.inbound import Inbound
-from knowledge.services.inbox import Inbox
-from knowledge.services.indexing import Indexer
-from knowledge.services.ingest import Ingestor
-from knowledge.services.keeping import Keeper
-from knowledge.services.lanes import Lanes
-from knowledge.services.links import Links
-from knowledge.services.llm_worker import LlmWorker
-from knowledge.services.memory import Memory
-from knowledge.services.model_check import CheckedLoad
-from knowledge.services.named_dates import DayReader
-from knowledge.services.passages import Passages
-from knowledge.services.profiles import Profiles
-from knowledge.services.readiness import Readiness
-from knowledge.services.reminders import Reminders
-from knowledge.services.retrieval import Retriever
-from knowledge.services.rewriting import Rewriting
-from knowledge.services.summaries import Summarizer
-from knowledge.services.voice import VoiceNotes
+from knowledge.services.answers.answering import Answerer
+from knowledge.services.answers.asking import AskService
+from knowledge.services.answers.document_summaries import DocumentSummaries
+from knowledge.services.answers.evidence import EvidencePicker
+from knowledge.services.answers.gathering import Gatherer
+from knowledge.services.answers.passages import Passages
+from knowledge.services.answers.retrieval import Retriever
+from knowledge.services.door.inbound import Inbound
+from knowledge.services.door.lanes import Lanes
+from knowledge.services.keeping.chunking import Chunker
+from knowledge.services.keeping.importing import Importer
+from knowledge.services.keeping.indexing import Indexer
+from knowledge.services.keeping.ingest import Ingestor
+from knowledge.services.keeping.keeper import Keeper
+from knowledge.services.keeping.links import Links
+from knowledge.services.keeping.memory import Memory
+from knowledge.services.keeping.rewriting import Rewriting
+from knowledge.services.keeping.voice import VoiceNotes
+from knowledge.services.llm.fair_queue import FairQueue
+from knowledge.services.llm.llm_worker import LlmWorker
+from knowledge.services.llm.model_check import CheckedLoad
+from knowledge.services.llm.summaries import Summarizer
+from knowledge.services.sending.delivery import Deliveries
+from knowledge.services.sending.digest import Digests
+from knowledge.services.sending.inbox import Inbox
+from knowledge.services.sending.reminders import Reminders
+from knowledge.services.upkeep.access import Access
+from knowledge.services.upkeep.backups import Backups, SampleCheck
+from knowledge.services.upkeep.doctor import Doctor
+from knowledge.services.upkeep.profiles import Profiles
+from knowledge.services.upkeep.readiness import Readiness
+from knowledge.services.words.named_dates import DayReader
 from knowledge.settings import Settings
 
 

@@ -1,4 +1,4 @@
-"""The bot is closed by default: the core's rule (services/access.py) over real SQL, then the
+"""The bot is closed by default: the core's rule (services/upkeep/access.py) over real SQL, then the
 bot's edge in-process (bot/access.py, bot/admission.py) over the in-memory Bot API of
 tests/test_bot_handlers.py. A stranger gets one line and nothing of theirs is recorded,
 downloaded or fetched; the claim code makes the owner, the owner's invites make members.
@@ -24,7 +24,7 @@ from bot.texts import t
 from knowledge.adapters.sql.database import make_engine, migrate, session_factory
 from knowledge.adapters.sql.repositories import SqlStorage
 from knowledge.bootstrap import Services
-from knowledge.services.access import Access
+from knowledge.services.upkeep.access import Access
 from tests.test_bot_handlers import GROUP, MemoryRequest, _message, _send
 
 STORAGE_TESTS = True  # the service tests run on SQLite and on PostgreSQL

@@ -9,8 +9,8 @@ import time_machine
 
 from bot.texts import source_label
 from knowledge.bootstrap import Services
-from knowledge.services.answering import Answer
-from knowledge.services.prompting import NOT_IN_MEMORY, NOT_IN_MEMORY_ON, SYSTEM_PROMPT
+from knowledge.services.answers.answering import Answer
+from knowledge.services.answers.prompting import NOT_IN_MEMORY, NOT_IN_MEMORY_ON, SYSTEM_PROMPT
 from tests.fakes import ScriptedGenerator
 from tests.samples import Sample
 

@@ -9,8 +9,8 @@ import pytest
 
 from knowledge.bootstrap import Services
 from knowledge.domain.errors import TooManyWaiting
-from knowledge.services.answering import Answer
-from knowledge.services.asking import AskEvent, Cancelled
+from knowledge.services.answers.answering import Answer
+from knowledge.services.answers.asking import AskEvent, Cancelled
 from tests.fakes import ScriptedGenerator
 
 NOTE = "The spare key is under the blue flowerpot by the back door."

@@ -1,4 +1,4 @@
-"""The one rule for shared chats (services/chat_rule.py, read by bot/audience.py), for every
+"""The one rule for shared chats (services/door/chat_rule.py, read by bot/audience.py), for every
 kind of update: what the fake Bot API sends for each is read, and the route decided. Fast: no
 bot, no network."""
 
@@ -11,7 +11,7 @@ import pytest
 from telegram import Update
 
 from bot.audience import arrival, without_mention
-from knowledge.services.chat_rule import Route, route
+from knowledge.services.door.chat_rule import Route, route
 from tests.fake_telegram import BOT_ID, BOT_USERNAME, FakeTelegram
 
 GROUP = {"id": -1001, "type": "supergroup"}

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from knowledge.bootstrap import Services, bootstrap
-from knowledge.services.delivery import Deliveries, Outcome, digest_key
+from knowledge.services.sending.delivery import Deliveries, Outcome, digest_key
 from tests.fakes import ScriptedGenerator
 
 STORAGE_TESTS = True

@@ -9,7 +9,7 @@ import pytest
 import time_machine
 
 from knowledge.bootstrap import Services
-from knowledge.services.digest import day_bounds, parse_digest_time, parse_timezone
+from knowledge.services.sending.digest import day_bounds, parse_digest_time, parse_timezone
 from tests.fakes import FakeOcr, ScriptedGenerator
 from tests.samples import Sample
 

@@ -9,9 +9,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from knowledge.bootstrap import Services
-from knowledge.services.asking import Summarised
-from knowledge.services.fair_queue import BACKGROUND
-from knowledge.services.named_dates import named_days
+from knowledge.services.answers.asking import Summarised
+from knowledge.services.llm.fair_queue import BACKGROUND
+from knowledge.services.words.named_dates import named_days
 from tests.fakes import ScriptedGenerator
 
 USER = 4

@@ -18,7 +18,7 @@ import time_machine
 from knowledge.bootstrap import Services
 from knowledge.domain.errors import QuotaExceeded
 from knowledge.domain.model import NamedDay
-from knowledge.services.memory import EXPORT_FORMAT
+from knowledge.services.keeping.memory import EXPORT_FORMAT
 from tests.samples import make_photo
 
 SOURCE = "tg:5:17"

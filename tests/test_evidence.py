@@ -10,8 +10,8 @@ import pytest
 from knowledge.adapters.embedding import Bm25Encoder
 from knowledge.domain.model import Hit
 from knowledge.domain.ports import Embedder
-from knowledge.services.evidence import Evidence, EvidencePicker, fit, sentences
-from knowledge.services.language import written_in
+from knowledge.services.answers.evidence import Evidence, EvidencePicker, fit, sentences
+from knowledge.services.words.language import written_in
 
 
 def _hit(text: str, doc: int = 1, kind: str = "note") -> Hit:

@@ -7,7 +7,13 @@ from functools import partial
 
 import pytest
 
-from knowledge.services.fair_queue import ALLOWANCE, SHARE, USE_HALF_LIFE, FairQueue, QueueCancelled
+from knowledge.services.llm.fair_queue import (
+    ALLOWANCE,
+    SHARE,
+    USE_HALF_LIFE,
+    FairQueue,
+    QueueCancelled,
+)
 
 
 async def test_users_are_served_round_robin() -> None:

@@ -13,9 +13,9 @@ import time_machine
 from bot.render_gathered import heading
 from bot.texts import t
 from knowledge.bootstrap import Services
-from knowledge.services.asking import Summarised
-from knowledge.services.gathering import Gathered, amount_in
-from knowledge.services.planning import Kind, plan
+from knowledge.services.answers.asking import Summarised
+from knowledge.services.answers.gathering import Gathered, amount_in
+from knowledge.services.words.planning import Kind, plan
 from tests.samples import DIARY_WEEK as WEEK
 
 USER = 3

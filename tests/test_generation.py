@@ -13,9 +13,9 @@ import pytest
 from knowledge.adapters.llama import LlamaGenerator, resolve_llm_path
 from knowledge.domain.errors import ModelMissing
 from knowledge.domain.model import GenerationParams, Hit
-from knowledge.services.evidence import Evidence
-from knowledge.services.llm_worker import LlmWorker
-from knowledge.services.prompting import SYSTEM_PROMPT, build_prompt, preamble
+from knowledge.services.answers.evidence import Evidence
+from knowledge.services.answers.prompting import SYSTEM_PROMPT, build_prompt, preamble
+from knowledge.services.llm.llm_worker import LlmWorker
 
 PARAMS = GenerationParams(temperature=0.8, top_k=40, top_p=0.95, max_tokens=24)
 MESSAGES = [{"role": "system", "content": "hi"}, {"role": "user", "content": "Привет, 你好"}]

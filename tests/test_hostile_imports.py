@@ -18,7 +18,7 @@ from knowledge.adapters.imports.archive import listed
 from knowledge.bootstrap import Services
 from knowledge.domain.errors import ImportUnreadable, TooManyUploads
 from knowledge.domain.model import ImportLimits, ImportOptions
-from knowledge.services.lanes import Lane, Lanes
+from knowledge.services.door.lanes import Lane, Lanes
 from tests.hostile_web import PNG
 
 SMALL = ImportLimits(unpacked_bytes=1 << 20, json_bytes=1 << 20, entries=20)

@@ -221,7 +221,7 @@ def test_one_users_links_hold_at_most_two_readers(tmp_path: Path) -> None:
     import threading
 
     from knowledge.domain.ports import Fetched
-    from knowledge.services.links import Links
+    from knowledge.services.keeping.links import Links
 
     started, release = threading.Semaphore(0), threading.Event()
 

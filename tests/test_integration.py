@@ -14,7 +14,7 @@ import pytest
 
 from knowledge.bootstrap import Services, bootstrap
 from knowledge.domain.ports import Embedder
-from knowledge.services.answering import Answer
+from knowledge.services.answers.answering import Answer
 from knowledge.settings import Settings
 from tests.samples import Sample
 

@@ -89,3 +89,40 @@ def test_the_domain_runs_on_the_standard_library_alone() -> None:
             if not _within(module, DOMAIN_TYPES_ONLY) and module != "typing":
                 wrong.append(f"{path.relative_to(ROOT)} names {module} as a type")
     assert wrong == []
+
+
+# The rooms of services/, lowest first: each imports only rooms before it (and itself).
+SERVICE_ROOMS = ("words", "llm", "sending", "keeping", "answers", "upkeep", "door")
+MAX_MODULES_PER_ROOM = 15
+MAX_MODULE_LINES = 400
+
+
+def test_each_service_room_imports_only_rooms_before_it() -> None:
+    services = CORE / "services"
+    assert sorted(p.name for p in services.iterdir() if p.is_dir() and p.name[0] != "_") == sorted(
+        SERVICE_ROOMS
+    ), "a room of services/ is missing from SERVICE_ROOMS, or one listed is gone"
+    assert [p.name for p in services.glob("*.py")] == ["__init__.py"], "every module in a room"
+    wrong = []
+    for rank, room in enumerate(SERVICE_ROOMS):
+        allowed = tuple(f"knowledge.services.{r}" for r in SERVICE_ROOMS[: rank + 1])
+        for path in sorted((services / room).rglob("*.py")):
+            for module in _imports(path):
+                if module.startswith("knowledge.services") and not _within(module, allowed):
+                    wrong.append(f"{path.relative_to(ROOT)} imports {module}")
+    assert wrong == []
+
+
+def test_rooms_and_modules_stay_small() -> None:
+    crowded = [
+        f"{folder.relative_to(ROOT)}: {count} modules"
+        for folder in sorted((CORE / "services").iterdir())
+        if folder.is_dir() and (count := len(list(folder.glob("*.py")))) > MAX_MODULES_PER_ROOM + 1
+    ]
+    long = [
+        f"{path.relative_to(ROOT)}: {lines} lines"
+        for top in ("knowledge", "bot", "cli", "present")
+        for path in sorted((ROOT / top).rglob("*.py"))
+        if (lines := len(path.read_text().splitlines())) > MAX_MODULE_LINES
+    ]
+    assert crowded == [] and long == []

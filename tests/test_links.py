@@ -13,7 +13,7 @@ from knowledge.adapters.web.pages import GuardedWeb
 from knowledge.bootstrap import Services
 from knowledge.domain.errors import LinkFailed, LinkRefused
 from knowledge.domain.model import StoredDocument
-from knowledge.services.links import only_a_link, urls_in
+from knowledge.services.keeping.links import only_a_link, urls_in
 from tests.pages import serving
 
 

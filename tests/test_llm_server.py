@@ -21,7 +21,7 @@ from knowledge.adapters.llm_server import ServerGenerator, estimate_tokens
 from knowledge.bootstrap import Services, bootstrap
 from knowledge.domain.errors import LlmUnavailable
 from knowledge.domain.model import GenerationParams
-from knowledge.services.answering import Answer
+from knowledge.services.answers.answering import Answer
 from knowledge.settings import Settings
 from tests.llm_server import API_KEY, LlamaServer
 

@@ -24,7 +24,7 @@ from knowledge.adapters.model_probe import ChildProbe
 from knowledge.bootstrap import bootstrap
 from knowledge.domain.errors import LlmUnavailable, ModelMissing
 from knowledge.domain.model import ProbeResult
-from knowledge.services.model_check import CheckedLoad
+from knowledge.services.llm.model_check import CheckedLoad
 from knowledge.settings import Settings
 from tests.fakes import FakeEmbedder, FakeSparseEncoder, ScriptedGenerator
 from tests.test_bot_handlers import MemoryRequest, _message, _send

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from bot import outbox
 from bot.outbox import Pacer
 from knowledge.bootstrap import Services
-from knowledge.services.reminders import Reminders
+from knowledge.services.sending.reminders import Reminders
 
 A, B = 1001, 1002
 MADRID = ZoneInfo("Europe/Madrid")

@@ -27,9 +27,9 @@ from knowledge.adapters.store.memory import MemoryVectorStore
 from knowledge.bootstrap import Services, bootstrap
 from knowledge.domain.errors import TooManyReminders
 from knowledge.domain.model import ImportedReminder
-from knowledge.services.inbound import Arrival, Kept, Question, Refused, Reminded
-from knowledge.services.reminder_words import Recurrence, read_request
-from knowledge.services.reminders import Reminders, local_due, reminder_key
+from knowledge.services.door.inbound import Arrival, Kept, Question, Refused, Reminded
+from knowledge.services.sending.reminders import Reminders, local_due, reminder_key
+from knowledge.services.words.reminder_words import Recurrence, read_request
 from tests.fakes import FakeEmbedder, FakeOcr, FakeSparseEncoder, FakeTranscriber, ScriptedGenerator
 
 MADRID = ZoneInfo("Europe/Madrid")

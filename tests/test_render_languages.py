@@ -16,13 +16,13 @@ from bot.render import brief_html, digest_html, quotes_html, search_results, wee
 from bot.render_gathered import gathered_pages, summary_pages
 from bot.texts import t
 from knowledge.domain.model import Hit, Reminder
-from knowledge.services.answering import Answer
-from knowledge.services.digest import Coming, DayItem, Digest
-from knowledge.services.document_summaries import DocumentSummary, SectionLine
-from knowledge.services.evidence import Evidence
-from knowledge.services.gathering import Amount, Found, Gathered
-from knowledge.services.planning import plan
-from knowledge.services.reminders import Due
+from knowledge.services.answers.answering import Answer
+from knowledge.services.answers.document_summaries import DocumentSummary, SectionLine
+from knowledge.services.answers.evidence import Evidence
+from knowledge.services.answers.gathering import Amount, Found, Gathered
+from knowledge.services.sending.digest import Coming, DayItem, Digest
+from knowledge.services.sending.reminders import Due
+from knowledge.services.words.planning import plan
 
 ZONE = ZoneInfo("Europe/Madrid")
 NOW = datetime(2026, 11, 30, 10, 0, tzinfo=ZONE)

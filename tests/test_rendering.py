@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from bot.render import LIMIT, split_text
-from knowledge.services.intent import is_question
+from knowledge.services.words.intent import is_question
 
 
 def test_split_keeps_every_character_and_fits_after_escaping() -> None:
@@ -103,7 +103,7 @@ async def test_live_message_grows_splits_and_resumes() -> None:
 def _digest(lines: list[tuple[int, str, str]]):
     from datetime import date, datetime
 
-    from knowledge.services.digest import DayItem, Digest
+    from knowledge.services.sending.digest import DayItem, Digest
 
     items = [
         DayItem(n, kind, datetime(2026, 11, 20, hour, n % 60), text, None)

@@ -14,7 +14,7 @@ from knowledge.adapters.store.memory import MemoryVectorStore
 from knowledge.bootstrap import Services
 from knowledge.domain.errors import LlmRefused, LlmUnavailable
 from knowledge.domain.model import GenerationParams
-from knowledge.services.readiness import Readiness, scrub
+from knowledge.services.upkeep.readiness import Readiness, scrub
 
 PARAMS = GenerationParams(temperature=0.0, top_k=40, top_p=0.9, max_tokens=16)
 HELLO = [{"role": "user", "content": "Say hello."}]

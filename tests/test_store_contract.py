@@ -20,7 +20,7 @@ from knowledge.adapters.store.server import QdrantServerStore
 from knowledge.domain.model import Chunk, Hit, QueryVectors, StoredChunk, point_id
 from knowledge.domain.ports import VectorStore
 from knowledge.domain.search import SearchMode, plan_search
-from knowledge.services.language import guess_language
+from knowledge.services.words.language import guess_language
 from tests.fakes import FakeEmbedder
 
 TEXTS = [

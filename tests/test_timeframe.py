@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from knowledge.services.named_dates import named_days
-from knowledge.services.timeframe import find_timeframe
+from knowledge.services.words.named_dates import named_days
+from knowledge.services.words.timeframe import find_timeframe
 
 # Wednesday 2026-11-25, 23:30 UTC: already Thursday in Moscow.
 NOW = datetime(2026, 11, 25, 23, 30, tzinfo=UTC)
@@ -106,7 +106,7 @@ def test_weeks_weekends_and_parts_of_the_day(
 
 
 def test_blank_phrases_are_not_dates() -> None:
-    from knowledge.services.timeframe import too_eager
+    from knowledge.services.words.timeframe import too_eager
 
     assert too_eager(" \n ")
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from bench.common import scratch_install
 from knowledge.adapters.extraction import TesseractOcr, extract
-from knowledge.services.chunking import Chunker
-from knowledge.services.indexing import EMBED_BATCH
+from knowledge.services.keeping.chunking import Chunker
+from knowledge.services.keeping.indexing import EMBED_BATCH
 from tests.samples import make_pdf
 
 USER = 1

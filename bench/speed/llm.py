@@ -21,7 +21,7 @@ from bench.common import load_xquad, scratch_install, spread
 from knowledge.adapters.llama import LlamaGenerator, resolve_llm_path
 from knowledge.bootstrap import Services
 from knowledge.domain.model import GenerationParams
-from knowledge.services.answering import Answer
+from knowledge.services.answers.answering import Answer
 
 USER = 1
 PARAGRAPHS = 40

@@ -19,7 +19,7 @@ from pathlib import Path
 from bench.common import models_dir, scratch_install
 from bench.speed.search import percentile
 from knowledge.bootstrap import Services
-from knowledge.services.answering import Answer
+from knowledge.services.answers.answering import Answer
 from tests.llm_server import API_KEY, LlamaServer
 
 PLACES = ("gym locker", "bike lock", "garage door", "office safe", "storage unit", "mailbox")

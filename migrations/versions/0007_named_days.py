@@ -3,7 +3,7 @@
 - named_days: a day an item's words name ("dinner on Saturday at 19:00"), resolved
   against the time it was written, so a question about that day finds it;
 - documents.days_read: whether that was done; items kept before this migration are read
-  at start-up (services/named_dates.py), in batches;
+  at start-up (services/words/named_dates.py), in batches;
 - users.weekly_digest: when a user's week comes ("6 20:00": Sunday at 20:00), off (None)
   by default.
 

@@ -1,4 +1,4 @@
-"""Members and their one-time codes over SQLAlchemy (services/access.py holds the rule)."""
+"""Members and their one-time codes over SQLAlchemy (services/upkeep/access.py holds the rule)."""
 
 from __future__ import annotations
 

@@ -182,7 +182,7 @@ class DigestRecord(Base):
 
 class DeliveryRecord(Base):
     """A scheduled message (a digest, a reminder): its parts, how many went out, who is
-    sending it now. services/delivery.py holds the rule."""
+    sending it now. services/sending/delivery.py holds the rule."""
 
     __tablename__ = "deliveries"
     __table_args__ = (Index("ix_deliveries_open", "sent_at", "given_up", "created_at"),)
@@ -224,7 +224,7 @@ class ReminderRecord(Base):
 
 
 class MemberRecord(Base):
-    """Someone who may use the bot (services/access.py): its owner, or a person invited.
+    """Someone who may use the bot (services/upkeep/access.py): its owner, or a person invited.
     No foreign key to users: wiping a user's memory keeps their membership."""
 
     __tablename__ = "members"

@@ -45,7 +45,7 @@ FILE_TYPES = ("application/pdf", "image/")
 USER_AGENT = "Mozilla/5.0 (compatible; mnemo; a private memory assistant)"
 ENCODINGS = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
 PIECE = 64 * 1024
-FETCHERS = 4  # links read at once (each user at most 2: services/links.py); more wait
+FETCHERS = 4  # links read at once (each user at most 2: services/keeping/links.py); more wait
 RESOLVERS = 4
 GRACE = 1.0  # a stuck fetch is given up on this long after its deadline
 

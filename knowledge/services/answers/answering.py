@@ -1,0 +1,270 @@
+"""Answer a question from the asker's memory: find evidence, decide, prompt, stream, check.
+
+1. Time words ("yesterday", "во вторник") restrict the search to that local range: items
+   written then, and items that name one of its days (services/words/named_dates.py).
+2. Chunks are retrieved as for search; their best sentences become the evidence.
+3. When even the best evidence scores under the calibrated threshold, memory does not hold
+   the answer: "not in your memory" in the question's language, with the nearest things
+   found, at once and without the model.
+4. Otherwise the model sees only the evidence that fits the budget. An answer in another
+   language than the question's is asked for again, once, insisting on the language.
+5. The answer is checked against the evidence: one that no evidence sentence backs, or a
+   refusal, is not shown as a fact but as "not in your memory" with the nearest evidence;
+   so is one whose backing is about something else than the question asks ("my bank
+   account number" backed by "the landlord's phone number").
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncGenerator, Callable
+from dataclasses import dataclass, field, replace
+from zoneinfo import ZoneInfo
+
+from knowledge.domain.model import GenerationParams, Hit
+from knowledge.domain.ports import Generator
+from knowledge.domain.repositories import Storage
+from knowledge.services.answers.evidence import Evidence, EvidencePicker
+from knowledge.services.answers.prompting import (
+    NOT_IN_MEMORY,
+    NOT_IN_MEMORY_ON,
+    Prompt,
+    build_prompt,
+    in_language,
+    is_refusal,
+    preamble,
+    without_citations,
+)
+from knowledge.services.answers.retrieval import Retriever
+from knowledge.services.llm.llm_worker import LlmWorker
+from knowledge.services.words.language import guess_language, written_in
+from knowledge.services.words.planning import subject_of
+from knowledge.services.words.timeframe import TimeFrame, find_timeframe
+
+log = logging.getLogger(__name__)
+NEAREST_SHOWN = 2
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the user is shown: the answer, and the lines of their memory under it.
+
+    `found` False means memory does not hold the answer; `quotes` are then the nearest
+    things found, not backing. `model_text` keeps what the model wrote when it was not shown.
+    """
+
+    text: str
+    language: str
+    found: bool
+    quotes: list[Evidence] = field(default_factory=list)
+    timeframe: TimeFrame | None = None
+    model_text: str | None = None
+    prompt_tokens: int = 0  # what the question added beyond the cached preamble
+
+
+@dataclass(frozen=True)
+class Findings:
+    """What memory holds for a question, before any model runs."""
+
+    question: str
+    language: str
+    hits: list[Hit]
+    evidence: list[Evidence]
+    timeframe: TimeFrame | None
+
+    @property
+    def best(self) -> float:
+        return self.evidence[0].score if self.evidence else 0.0
+
+
+class Answerer:
+    def __init__(
+        self,
+        *,
+        retriever: Retriever,
+        picker: EvidencePicker,
+        worker: LlmWorker,
+        params: GenerationParams,
+        chunks: int,
+        evidence_tokens: int,
+        thresholds: tuple[float, float],
+        zone_of: Callable[[int], ZoneInfo],
+        storage: Storage,
+    ) -> None:
+        self._storage = storage
+        self._retriever = retriever
+        self._picker = picker
+        self._worker = worker
+        self._params = params
+        self._chunks = chunks
+        self._evidence_tokens = evidence_tokens
+        self._thresholds = thresholds
+        self._zone_of = zone_of
+
+    async def prime(self) -> None:
+        """Load the model and the preamble's evaluated state (from disk when kept)."""
+        messages = preamble()
+        await self._worker.run(lambda model: model.prime(messages))
+
+    def find(self, user_id: int, question: str) -> Findings:
+        """Evidence for the question from the user's memory, restricted to the time it names:
+        items written then, and items that name a day of it ("dinner on Saturday", noted on
+        Wednesday, for "when is the dinner on Saturday?")."""
+        language = guess_language(question)
+        frame = find_timeframe(question, self._zone_of(user_id))
+        if frame is not None and frame.explicit and frame.period in ("month", "year"):
+            frame = None  # "the world cup in 1998": when it happened, not when it was noted
+        if frame is None:
+            hits = self._retriever.search(user_id, question, k=self._chunks)
+            evidence = self._picker.pick(question, hits) if hits else []
+            return Findings(question, language, hits, evidence, None)
+        scoped = frame.without_phrase(question)
+        hits = self._retriever.search(
+            user_id, scoped, k=self._chunks, since=frame.since, until=frame.until
+        )
+        hits = _merged(self._naming_hits(user_id, scoped, frame), hits)[: self._chunks]
+        if not hits and frame.forward:
+            # Nothing is written in the future, and nothing names that day: the words were
+            # not a time to look in ("后天条件", an acquired condition), so all of memory.
+            hits = self._retriever.search(user_id, question, k=self._chunks)
+            evidence = self._picker.pick(question, hits) if hits else []
+            return Findings(question, language, hits, evidence, None)
+        evidence = self._picker.pick(scoped, hits) if hits else []
+        return Findings(question, language, hits, evidence, frame)
+
+    def _naming_hits(self, user_id: int, query: str, frame: TimeFrame) -> list[Hit]:
+        """Hits of items that name a day of the frame (or, when the question's tense does
+        not say, the coming one), wherever they were written."""
+        days = frame.days + ([frame.other] if frame.other else [])
+        with self._storage.read() as uow:
+            naming = uow.named_days.naming(user_id, min(days), max(days))
+        wanted = {doc_id for doc_id, named in naming.items() if any(n.day in days for n in named)}
+        if not wanted:
+            return []
+        hits = self._retriever.search(user_id, query, k=max(self._chunks * 4, 24))
+        return [hit for hit in hits if hit.doc_id in wanted]
+
+    def answerable(self, findings: Findings) -> bool:
+        """Does the evidence hold an answer? Decided by the calibrated thresholds (one for
+        evidence in the question's language, one for evidence in another, which can only
+        score by meaning); a question scoped to a time that holds items is answered."""
+        if not findings.evidence:
+            return False
+        if findings.timeframe is not None:
+            return True
+        same, other = self._thresholds
+        return any(
+            item.score >= (same if item.lang == findings.language else other)
+            for item in findings.evidence
+        )
+
+    async def ask(
+        self,
+        user_id: int,
+        question: str,
+        *,
+        history: list[tuple[str, str]] | None = None,
+        max_tokens: int | None = None,
+    ) -> AsyncGenerator[str | Answer, None]:
+        """Yield the model's text as it is generated, then the finished `Answer` (whose text
+        replaces what was streamed when the model's answer is not backed by memory). When
+        memory does not hold the answer, only the `Answer` comes, at once.
+
+        Closing the iterator early (`contextlib.aclosing`) stops the generation.
+        """
+        findings = await asyncio.to_thread(self.find, user_id, question)
+        if not self.answerable(findings):
+            log.info("answer: not in memory, decided from the evidence (best %.2f)", findings.best)
+            answer = _not_found(findings)  # nothing to stream: the reply is ready
+        else:
+            await self.prime()  # at once when primed at start; else loaded from disk once
+            prompt, added = await self.prompt_for(findings, history or [])
+            params = replace(self._params, max_tokens=max_tokens or self._params.max_tokens)
+            pieces: list[str] = []
+            async for piece in self._worker.stream(prompt.messages, params):
+                pieces.append(piece)
+                yield piece
+            said = "".join(pieces)
+            if not is_refusal(said) and not written_in(said, findings.language):
+                log.info("answer: in another language than the question's; asked again")
+                retry = in_language(prompt, findings.language)
+                said = "".join(
+                    [piece async for piece in self._worker.stream(retry.messages, params)]
+                )
+            answer = await asyncio.to_thread(self._judge, findings, prompt, said)
+            answer = replace(answer, prompt_tokens=added)
+            log.info("answer: from the model, %d new prompt tokens, shown: %s", added, answer.found)
+        yield answer
+
+    async def prompt_for(
+        self, findings: Findings, history: list[tuple[str, str]]
+    ) -> tuple[Prompt, int]:
+        """The prompt for these findings, and the tokens it adds beyond the preamble."""
+        budget = self._evidence_tokens
+
+        def build(model: Generator) -> tuple[Prompt, int]:
+            count = model.count_tokens
+            prompt = build_prompt(
+                findings.question,
+                findings.evidence,
+                history,
+                count_tokens=count,
+                evidence_budget=budget,
+                history_budget=budget // 2 if history else 0,
+            )
+            fixed = len(preamble())
+            added = sum(count(m["content"]) + 4 for m in prompt.messages[fixed:])
+            return prompt, added
+
+        return await self._worker.run(build)
+
+    def _judge(self, findings: Findings, prompt: Prompt, said: str) -> Answer:
+        text = without_citations(said)
+        if not text or is_refusal(text):
+            return _not_found(findings, model_text=said)
+        backing = self._picker.backing(text, findings.question, prompt.evidence)
+        if not backing:
+            log.info("an answer no evidence backs was not shown")
+            return _not_found(findings, model_text=said)
+        frame = findings.timeframe
+        asked = frame.without_phrase(findings.question) if frame else findings.question
+        if not self._picker.about(subject_of(asked), findings.language, backing, prompt.evidence):
+            log.info("an answer backed by evidence about something else was not shown")
+            return _not_found(findings, model_text=said)
+        return Answer(
+            text=text,
+            language=findings.language,
+            found=True,
+            quotes=backing[:NEAREST_SHOWN],
+            timeframe=findings.timeframe,
+            model_text=said,
+        )
+
+
+def _merged(first: list[Hit], second: list[Hit]) -> list[Hit]:
+    seen: set[tuple[int, int]] = set()
+    merged = []
+    for hit in sorted([*first, *second], key=lambda h: -h.score):
+        if (hit.doc_id, hit.chunk) not in seen:
+            seen.add((hit.doc_id, hit.chunk))
+            merged.append(hit)
+    return merged
+
+
+def _not_found(findings: Findings, model_text: str | None = None) -> Answer:
+    language = findings.language
+    frame = findings.timeframe
+    text = (
+        NOT_IN_MEMORY_ON[language].format(when=frame.describe())
+        if frame is not None
+        else NOT_IN_MEMORY[language]
+    )
+    return Answer(
+        text=text,
+        language=language,
+        found=False,
+        quotes=findings.evidence[:NEAREST_SHOWN],
+        timeframe=frame,
+        model_text=model_text,
+    )
