@@ -26,6 +26,7 @@ RUN source scripts/llama_flags.sh \
       "$(grep -o '"llama-cpp-python==[^"]*"' pyproject.toml | tr -d '"')" \
  && printf '%s\n%s\n' "$tier" "$flags" > "$(python -c 'import sys; print(sys.prefix)')/.mnemo-llama-build"
 COPY knowledge knowledge
+COPY present present
 COPY bot bot
 COPY cli cli
 COPY migrations migrations

@@ -29,11 +29,11 @@ import time_machine
 from PIL import Image, ImageDraw, ImageFont
 
 from bench.common import finish, scratch_install, table
-from bot.render import digest_html
 from knowledge.bootstrap import Services
 from knowledge.services.answers.answering import Answer
 from knowledge.services.llm.fair_queue import ASKED, SCHEDULED
 from knowledge.services.sending.digest import Digest
+from present.render import digest_html
 
 DAY = date(2026, 11, 20)
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")

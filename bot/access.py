@@ -20,8 +20,8 @@ from telegram.error import TelegramError
 from bot.common import in_thread, profile_of, reply, user_id_of
 from bot.context import MnemoApplication, MnemoContext
 from bot.settings import BotSettings
-from bot.texts import t
 from knowledge.services.upkeep.access import Access
+from present.texts import t
 
 log = logging.getLogger(__name__)
 

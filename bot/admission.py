@@ -25,8 +25,8 @@ from bot import access, audience
 from bot.common import in_thread
 from bot.context import MnemoApplication
 from bot.ratelimit import Verdict
-from bot.texts import t
 from knowledge.services.door.chat_rule import Route, route
+from present.texts import t
 
 log = logging.getLogger(__name__)
 UNBOUNDED = 1 << 20  # PTB's own semaphore: never waited on

@@ -44,13 +44,13 @@ from bot.health import start_health_server
 from bot.logs import redact_token
 from bot.settings import BotSettings
 from bot.state import BotState
-from bot.texts import t
 from knowledge.adapters.permissions import private_umask
 from knowledge.bootstrap import Services, bootstrap
 from knowledge.domain.errors import MnemoError, ServiceUnavailable
 from knowledge.domain.repositories import PendingUpdate
 from knowledge.services.upkeep.profiles import LANGUAGES
 from knowledge.services.words.timeframe import warm_up as warm_up_timeframes
+from present.texts import t
 
 log = logging.getLogger(__name__)
 PRUNE_SECONDS = 3600  # how often handled updates past the retention window are forgotten

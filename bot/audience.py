@@ -37,8 +37,8 @@ from telegram import (
 )
 from telegram.error import Forbidden
 
-from bot.texts import t
 from knowledge.services.door.chat_rule import Route, Seen
+from present.texts import t
 
 log = logging.getLogger(__name__)
 

@@ -17,10 +17,10 @@ from bot.access import is_admin
 from bot.common import profile_of, reply, user_id_of
 from bot.context import MnemoApplication, MnemoContext
 from bot.settings import BotSettings
-from bot.texts import error_text, t
 from knowledge.domain.errors import MnemoError
 from knowledge.domain.model import BackupWritten
 from knowledge.services.keeping.memory import human_size
+from present.texts import error_text, t
 
 log = logging.getLogger(__name__)
 

@@ -24,12 +24,12 @@ from bot.access import is_admin
 from bot.common import in_thread, profile_of, reply, user_id_of
 from bot.context import MnemoContext
 from bot.live import LiveMessage
-from bot.render import search_results
-from bot.texts import LANGUAGE_NAMES, kind_name, t, written_day
 from knowledge.domain.errors import DocumentNotFound
 from knowledge.services.door.lanes import Lane
 from knowledge.services.keeping.memory import Stats, human_size
 from knowledge.services.upkeep.profiles import ANSWER_TOKENS, LANGUAGES
+from present.render import search_results
+from present.texts import LANGUAGE_NAMES, kind_name, t, written_day
 
 COMMANDS = (
     "start",

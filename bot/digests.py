@@ -15,13 +15,13 @@ from bot import outbox
 from bot.common import in_thread, profile_of, reply, user_id_of
 from bot.context import MnemoApplication, MnemoContext
 from bot.live import LiveMessage
-from bot.render import brief_html, digest_html, week_html
 from bot.state import BotState
-from bot.texts import t
 from knowledge.bootstrap import Services
 from knowledge.services.llm.fair_queue import ASKED, SCHEDULED, PositionCallback
 from knowledge.services.sending.delivery import brief_key, digest_key, week_key
 from knowledge.services.sending.digest import WEEK_DAYS, Schedule
+from present.render import brief_html, digest_html, week_html
+from present.texts import t
 
 log = logging.getLogger(__name__)
 

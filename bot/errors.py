@@ -10,8 +10,8 @@ from telegram.error import TelegramError
 
 from bot.common import in_thread
 from bot.context import MnemoContext
-from bot.texts import error_text, t
 from knowledge.domain.errors import MnemoError
+from present.texts import error_text, t
 
 log = logging.getLogger(__name__)
 

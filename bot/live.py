@@ -27,7 +27,7 @@ from telegram.error import BadRequest
 
 from bot.common import user_id_of
 from bot.context import MnemoContext
-from bot.render import LIMIT, split_text
+from present.render import LIMIT, split_text
 
 log = logging.getLogger(__name__)
 _GONE = ("message to edit not found", "message can't be edited")

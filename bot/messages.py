@@ -12,8 +12,8 @@ from bot import audience
 from bot.common import in_thread, profile_of, reply, source_of, summarise_soon, user_id_of
 from bot.context import MnemoContext
 from bot.outcomes import arrival_of, respond
-from bot.texts import t
 from knowledge.services.door.inbound import Meant
+from present.texts import t
 
 
 async def on_text(update: Update, context: MnemoContext) -> None:

@@ -24,7 +24,6 @@ from bot import reminders
 from bot.common import in_thread, reply, source_of, summarise_soon, user_id_of
 from bot.context import MnemoContext
 from bot.questions import answer
-from bot.texts import error_text, t
 from knowledge.services.door.inbound import (
     Arrival,
     Kept,
@@ -35,6 +34,7 @@ from knowledge.services.door.inbound import (
     Refused,
     Reminded,
 )
+from present.texts import error_text, t
 
 Say = Callable[[str], Awaitable[None]]
 

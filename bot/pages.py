@@ -9,7 +9,7 @@ from collections import OrderedDict
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.texts import t
+from present.texts import t
 
 KEPT = 500  # replies whose later pages are kept
 

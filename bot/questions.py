@@ -14,14 +14,14 @@ from bot.common import in_thread, profile_of, reply, user_id_of
 from bot.context import MnemoContext
 from bot.live import LiveMessage
 from bot.pages import more_button
-from bot.render import quotes_html
-from bot.render_gathered import gathered_pages, summary_pages
-from bot.texts import t
 from knowledge.domain.errors import LlmUnavailable
 from knowledge.services.answers.answering import Answer
 from knowledge.services.answers.asking import Cancelled, Summarised
 from knowledge.services.answers.gathering import Gathered
 from knowledge.services.door.inbound import Question
+from present.render import quotes_html
+from present.render_gathered import gathered_pages, summary_pages
+from present.texts import t
 
 log = logging.getLogger(__name__)
 

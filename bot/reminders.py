@@ -29,7 +29,6 @@ from telegram import (
 from bot import outbox
 from bot.common import in_thread, profile_of, reply, user_id_of
 from bot.context import MnemoApplication, MnemoContext
-from bot.texts import day_label, error_text, t
 from knowledge.bootstrap import Services
 from knowledge.domain.errors import TooManyReminders
 from knowledge.domain.model import Reminder
@@ -41,6 +40,7 @@ from knowledge.services.sending.reminders import (
     reminder_of_key,
 )
 from knowledge.services.words.reminder_words import Recurrence
+from present.texts import day_label, error_text, t
 
 log = logging.getLogger(__name__)
 SWEEP_SECONDS = 60

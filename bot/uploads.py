@@ -26,7 +26,6 @@ from bot.common import (
 )
 from bot.context import MnemoContext
 from bot.live import LiveMessage
-from bot.texts import error_text, t
 from knowledge.domain.errors import MnemoError
 from knowledge.domain.model import ImportLimits, ImportOptions
 from knowledge.domain.ports import Progress
@@ -34,6 +33,7 @@ from knowledge.services.door.lanes import Lane
 from knowledge.services.keeping.importing import ImportReport
 from knowledge.services.keeping.ingest import IngestResult
 from knowledge.services.llm.fair_queue import PositionCallback
+from present.texts import error_text, t
 
 log = logging.getLogger(__name__)
 

@@ -15,9 +15,9 @@ from telegram import Update
 from bot.common import language_of, progress_shown, reply
 from bot.context import MnemoContext
 from bot.outcomes import arrival_of, show
-from bot.texts import t
 from bot.uploads import downloaded, too_large
 from knowledge.services.door.inbound import Meant, Recording
+from present.texts import t
 
 log = logging.getLogger(__name__)
 

@@ -7,8 +7,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-from bot.render_gathered import heading
-from bot.texts import day_label, kind_name, source_label, t
 from cli.console import out
 from knowledge.bootstrap import Services
 from knowledge.domain.ports import Progress
@@ -16,6 +14,8 @@ from knowledge.services.answers.answering import Answer
 from knowledge.services.answers.asking import AskEvent, Summarised
 from knowledge.services.answers.gathering import PAGE_ITEMS, Gathered
 from knowledge.services.door.inbound import Arrival, Kept, Meant, Question, Recording, Refused
+from present.render_gathered import heading
+from present.texts import day_label, kind_name, source_label, t
 
 
 async def print_answer(

@@ -20,11 +20,11 @@ from sqlalchemy import text
 from bot.app import build_application
 from bot.context import MnemoApplication
 from bot.settings import BotSettings
-from bot.texts import t
 from knowledge.adapters.sql.database import make_engine, migrate, session_factory
 from knowledge.adapters.sql.repositories import SqlStorage
 from knowledge.bootstrap import Services
 from knowledge.services.upkeep.access import Access
+from present.texts import t
 from tests.test_bot_handlers import GROUP, MemoryRequest, _message, _send
 
 STORAGE_TESTS = True  # the service tests run on SQLite and on PostgreSQL

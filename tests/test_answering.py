@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 
 import time_machine
 
-from bot.texts import source_label
 from knowledge.bootstrap import Services
 from knowledge.services.answers.answering import Answer
 from knowledge.services.answers.prompting import NOT_IN_MEMORY, NOT_IN_MEMORY_ON, SYSTEM_PROMPT
+from present.texts import source_label
 from tests.fakes import ScriptedGenerator
 from tests.samples import Sample
 

@@ -20,8 +20,8 @@ from telegram.request import BaseRequest, RequestData
 from bot.app import build_application
 from bot.context import MnemoApplication
 from bot.settings import BotSettings
-from bot.texts import BY_LANGUAGE, t
 from knowledge.bootstrap import Services
+from present.texts import BY_LANGUAGE, t
 from tests.audio import make_wav
 from tests.fakes import FakeTranscriber
 

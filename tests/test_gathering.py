@@ -10,12 +10,12 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from bot.render_gathered import heading
-from bot.texts import t
 from knowledge.bootstrap import Services
 from knowledge.services.answers.asking import Summarised
 from knowledge.services.answers.gathering import Gathered, amount_in
 from knowledge.services.words.planning import Kind, plan
+from present.render_gathered import heading
+from present.texts import t
 from tests.samples import DIARY_WEEK as WEEK
 
 USER = 3

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, select
 
-from bot.texts import error_text, t
 from knowledge.adapters.sql.records import ChunkRecord, Document
 from knowledge.bootstrap import Services
 from knowledge.domain.errors import MnemoError
+from present.texts import error_text, t
 from tests.fakes import ScriptedGenerator
 from tests.hostile import INJECTION, SCRIPT_FACT, Hostile, corpus
 

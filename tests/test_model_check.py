@@ -17,7 +17,6 @@ from typer.testing import CliRunner
 
 from bot.app import build_application
 from bot.settings import BotSettings
-from bot.texts import t
 from cli import admin
 from cli.main import app
 from knowledge.adapters.model_probe import ChildProbe
@@ -26,6 +25,7 @@ from knowledge.domain.errors import LlmUnavailable, ModelMissing
 from knowledge.domain.model import ProbeResult
 from knowledge.services.llm.model_check import CheckedLoad
 from knowledge.settings import Settings
+from present.texts import t
 from tests.fakes import FakeEmbedder, FakeSparseEncoder, ScriptedGenerator
 from tests.test_bot_handlers import MemoryRequest, _message, _send
 

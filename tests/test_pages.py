@@ -14,8 +14,8 @@ from bot.app import build_application
 from bot.context import MnemoApplication
 from bot.pages import Pages, more_button
 from bot.settings import BotSettings
-from bot.texts import t
 from knowledge.bootstrap import Services
+from present.texts import t
 from tests.test_bot_handlers import BOT, MemoryRequest
 
 OWNER, STRANGER = 31, 32

@@ -21,7 +21,6 @@ import pytest
 import time_machine
 import typer
 
-from bot.texts import BY_LANGUAGE, error_text
 from cli import reminders as cli_reminders
 from knowledge.adapters.store.memory import MemoryVectorStore
 from knowledge.bootstrap import Services, bootstrap
@@ -30,6 +29,7 @@ from knowledge.domain.model import ImportedReminder
 from knowledge.services.door.inbound import Arrival, Kept, Question, Refused, Reminded
 from knowledge.services.sending.reminders import Reminders, local_due, reminder_key
 from knowledge.services.words.reminder_words import Recurrence, read_request
+from present.texts import BY_LANGUAGE, error_text
 from tests.fakes import FakeEmbedder, FakeOcr, FakeSparseEncoder, FakeTranscriber, ScriptedGenerator
 
 MADRID = ZoneInfo("Europe/Madrid")

@@ -8,12 +8,12 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from bot.pages import Pages, more_button
-from bot.render import LIMIT, week_html
-from bot.render_gathered import gathered_pages, summary_pages
 from knowledge.services.answers.document_summaries import DocumentSummary, SectionLine
 from knowledge.services.answers.gathering import PAGE_ITEMS, Amount, Found, Gathered
 from knowledge.services.sending.digest import DayItem, Digest
 from knowledge.services.words.planning import plan
+from present.render import LIMIT, week_html
+from present.render_gathered import gathered_pages, summary_pages
 
 ZONE = ZoneInfo("Europe/Madrid")
 NOW = datetime(2026, 11, 30, 10, 0, tzinfo=ZONE)

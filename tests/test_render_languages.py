@@ -12,9 +12,6 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.reminders import reminder_html, schedule_words, written_when
-from bot.render import brief_html, digest_html, quotes_html, search_results, week_html
-from bot.render_gathered import gathered_pages, summary_pages
-from bot.texts import t
 from knowledge.domain.model import Hit, Reminder
 from knowledge.services.answers.answering import Answer
 from knowledge.services.answers.document_summaries import DocumentSummary, SectionLine
@@ -23,6 +20,9 @@ from knowledge.services.answers.gathering import Amount, Found, Gathered
 from knowledge.services.sending.digest import Coming, DayItem, Digest
 from knowledge.services.sending.reminders import Due
 from knowledge.services.words.planning import plan
+from present.render import brief_html, digest_html, quotes_html, search_results, week_html
+from present.render_gathered import gathered_pages, summary_pages
+from present.texts import t
 
 ZONE = ZoneInfo("Europe/Madrid")
 NOW = datetime(2026, 11, 30, 10, 0, tzinfo=ZONE)

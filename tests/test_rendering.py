@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from html import escape
 
-from bot.render import LIMIT, split_text
 from knowledge.services.words.intent import is_question
+from present.render import LIMIT, split_text
 
 
 def test_split_keeps_every_character_and_fits_after_escaping() -> None:
@@ -115,7 +115,7 @@ def _digest(lines: list[tuple[int, str, str]]):
 def test_digest_frame_in_the_interface_language_items_in_their_own() -> None:
     from datetime import date
 
-    from bot.render import digest_html
+    from present.render import digest_html
 
     digest = _digest(
         [
@@ -138,7 +138,7 @@ def test_digest_frame_in_the_interface_language_items_in_their_own() -> None:
 def test_a_long_day_splits_between_lines() -> None:
     from datetime import date
 
-    from bot.render import digest_html
+    from present.render import digest_html
 
     digest = _digest([(9 + n // 30, "note", f"item {n}: " + "words " * 30) for n in range(200)])
     parts = digest_html(digest, date(2026, 11, 20), "en")

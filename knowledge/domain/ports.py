@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Coroutine, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from knowledge.domain.model import (
     BackupWritten,
@@ -251,3 +251,11 @@ class ChecksModel(Protocol):
     process), and says how it went."""
 
     def __call__(self) -> ProbeResult: ...
+
+
+class Spawns(Protocol):
+    """Runs work beside its caller (a digest line written when the model is idle, a
+    document's sections condensed): the caller does not wait for it. Built at the
+    composition root; the entry point stops it (cancelled work resumes at the next start)."""
+
+    def spawn(self, work: Coroutine[Any, Any, None], name: str) -> None: ...

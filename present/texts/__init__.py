@@ -7,9 +7,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from bot.texts import en, es, ru, zh
 from knowledge.domain.errors import MnemoError
 from knowledge.domain.model import Hit
+from present.texts import en, es, ru, zh
 
 BY_LANGUAGE: dict[str, dict[str, str]] = {
     "en": en.TEXTS,

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 from html import escape
 
-from bot.texts import counted, day_label, source_label, t, written_day
 from knowledge.services.answers.answering import Answer
 from knowledge.services.answers.evidence import Evidence
 from knowledge.services.sending.digest import Coming, Digest
 from knowledge.services.sending.reminders import local_due
+from present.texts import counted, day_label, source_label, t, written_day
 
 LIMIT = 4096
 _ROOM = 3300  # leaves space for the quoted lines under the answer on the last part

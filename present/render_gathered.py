@@ -7,13 +7,13 @@ from __future__ import annotations
 from datetime import date
 from html import escape
 
-from bot.render import LIMIT, split_lines
-from bot.texts import counted, day_label, t, written_day, written_span
 from knowledge.services.answers.document_summaries import DocumentSummary
 from knowledge.services.answers.gathering import PAGE_ITEMS, Found, Gathered
 from knowledge.services.answers.prompting import NOT_IN_MEMORY, NOT_IN_MEMORY_ON
 from knowledge.services.words.planning import Kind
 from knowledge.services.words.timeframe import TimeFrame
+from present.render import LIMIT, split_lines
+from present.texts import counted, day_label, t, written_day, written_span
 
 _ICONS = {"note": "📝", "voice": "🎙", "photo": "🖼", "document": "📄"}
 LONG_DAY = 6  # items: a day with more is folded into an expandable quote
