@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from knowledge.adapters.background import Background
 from knowledge.adapters.backup import TarArchives
 from knowledge.adapters.backup import restore as unpack_backup
 from knowledge.adapters.embedding import Bm25Encoder, load_embedder
@@ -113,6 +114,7 @@ class Services:
     reminders: Reminders
     access: Access
     lanes: Lanes
+    background: Background
 
     def close(self) -> None:
         self.worker.close()
@@ -280,6 +282,20 @@ def bootstrap(
         zone_of=zone_of,
         max_waiting=settings.max_waiting_questions,
     )
+    importer = Importer(
+        sources=ImportReader(settings.incoming_dir, limits=settings.import_limits),
+        keeper=keeper,
+        ingestor=ingestor,
+        voice=voice,
+        memory=memory,
+        store=store,
+        links=links,
+        days=days,
+        reminders=reminders,
+        links_seconds=settings.import_links_minutes * 60,
+    )
+    lanes = Lanes(max_waiting=settings.max_waiting_uploads)
+    background = Background()
     return Services(
         settings=settings,
         storage=storage,
@@ -297,6 +313,11 @@ def bootstrap(
             rewriting=rewriting,
             links=links,
             reminders=reminders,
+            importer=importer,
+            lanes=lanes,
+            digests=digests,
+            summaries=summaries,
+            spawner=background,
         ),
         retriever=retriever,
         picker=picker,
@@ -308,18 +329,7 @@ def bootstrap(
         days=days,
         memory=memory,
         links=links,
-        importer=Importer(
-            sources=ImportReader(settings.incoming_dir, limits=settings.import_limits),
-            keeper=keeper,
-            ingestor=ingestor,
-            voice=voice,
-            memory=memory,
-            store=store,
-            links=links,
-            days=days,
-            reminders=reminders,
-            links_seconds=settings.import_links_minutes * 60,
-        ),
+        importer=importer,
         profiles=profiles,
         digests=digests,
         deliveries=Deliveries(
@@ -345,7 +355,8 @@ def bootstrap(
         ),
         reminders=reminders,
         access=Access(storage),
-        lanes=Lanes(max_waiting=settings.max_waiting_uploads),
+        lanes=lanes,
+        background=background,
     )
 
 

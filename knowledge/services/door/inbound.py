@@ -20,13 +20,17 @@ from typing import Any
 
 from knowledge.domain.errors import MnemoError
 from knowledge.domain.model import Reminder, Transcript
-from knowledge.domain.ports import Progress, no_progress
+from knowledge.domain.ports import Progress, Spawns, no_progress
 from knowledge.services.answers.asking import AskEvent, AskService
+from knowledge.services.answers.document_summaries import DocumentSummaries
+from knowledge.services.door.lanes import Lanes
+from knowledge.services.keeping.importing import Importer
 from knowledge.services.keeping.ingest import Ingestor, IngestResult
 from knowledge.services.keeping.links import Links, only_a_link, urls_in
 from knowledge.services.keeping.rewriting import Rewriting
 from knowledge.services.keeping.voice import VoiceNotes
 from knowledge.services.llm.fair_queue import PositionCallback
+from knowledge.services.sending.digest import Digests
 from knowledge.services.sending.reminders import Asked, Reminders
 from knowledge.services.upkeep.profiles import Profile, Profiles
 from knowledge.services.words.planning import wants_answer
@@ -157,7 +161,17 @@ class Inbound:
         rewriting: Rewriting,
         links: Links,
         reminders: Reminders,
+        importer: Importer,
+        lanes: Lanes,
+        digests: Digests,
+        summaries: DocumentSummaries,
+        spawner: Spawns,
     ) -> None:
+        self._importer = importer
+        self._lanes = lanes
+        self._digests = digests
+        self._summaries = summaries
+        self._spawner = spawner
         self._links = links
         self._reminders = reminders
         self._profiles = profiles
