@@ -433,6 +433,7 @@ def cold_start(services: Services) -> dict[str, float]:
                 path.unlink()
         fresh = bootstrap(settings, embedder=services.embedder, store=services.store)
         try:
+            fresh.start()
             started = time.perf_counter()
 
             async def first_piece(svc: Services = fresh) -> None:

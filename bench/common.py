@@ -96,6 +96,7 @@ def scratch_install(
         )
         services = bootstrap(settings, embedder=embedder, generator=generator, web=web)
         try:
+            services.start()
             yield services
         finally:
             services.close()

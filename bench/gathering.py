@@ -33,6 +33,8 @@ from bench.common import ROOT, finish, load_xquad, scratch_install, shortfall, t
 from bench.diary_set import NOW, START, ZONE, Item, diary, questions
 from knowledge.bootstrap import Services
 from knowledge.domain.model import Transcript
+from knowledge.services.answers.evidence import EvidencePicker
+from knowledge.services.answers.gathering import Gatherer
 from knowledge.services.words.planning import GATHERING, Kind, plan
 
 USER = 7
@@ -79,14 +81,28 @@ def ingest(services: Services, items: list[Item], folder: Path) -> dict[int, int
     return ids
 
 
+def gatherer_of(services: Services) -> Gatherer:
+    """A gatherer over the install's engines, wired as the composition root wires the one
+    its questions use (the bench moves its cut)."""
+    engines = services.engines
+    return Gatherer(
+        storage=engines.storage,
+        retriever=services.retriever,
+        embedder=engines.embedder,
+        terms=EvidencePicker(embedder=engines.embedder, sparse=engines.sparse).terms,
+        zone_of=lambda user: services.digests.schedule(user).zone,
+    )
+
+
 def run_person(
     person: str, seed: int, cut: float | None, explain: bool = False
 ) -> list[dict[str, object]]:
     items = diary(person, seed)
     rows: list[dict[str, object]] = []
     with tempfile.TemporaryDirectory() as tmp, scratch_install() as services:
+        gatherer = gatherer_of(services)
         if cut is not None:
-            services.gatherer._cut = cut
+            gatherer._cut = cut
         ids = ingest(services, items, Path(tmp))
         for query in questions(items, person, seed):
             started = time.perf_counter()
@@ -98,7 +114,7 @@ def run_person(
                 "planned": str(read.kind) == query.kind,
             }
             if read.kind in GATHERING and query.kind in [str(k) for k in GATHERING]:
-                gathered = services.gatherer.gather(USER, read)
+                gathered = gatherer.gather(USER, read)
                 got = {ids.get(f.item.doc_id, -2) for f in gathered.found}
                 row |= _scores(got, query.gold)
                 if explain and got != query.gold:

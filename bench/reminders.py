@@ -218,7 +218,7 @@ def delivery_bench(count: int) -> dict[str, object]:
     api = InstantApi()
     with scratch_install() as services:
         due = datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(minutes=1)
-        with services.storage.begin() as uow:
+        with services.engines.storage.begin() as uow:
             for user in range(1, count + 1):
                 uow.reminders.add(10_000 + user, f"reminder {user}", due, zone="UTC")
         settings = BotSettings(telegram_bot_token="1:BENCH", data_dir=services.settings.data_dir)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import secrets
 from datetime import timedelta
 from typing import Any
@@ -32,23 +31,25 @@ from bot import (
     errors,
     messages,
     outbox,
-    questions,
     reminders,
-    test_clock,
     uploads,
     voice,
 )
 from bot.admission import AdmittingProcessor
 from bot.context import MnemoApplication, MnemoContext
+from bot.delivery import Delivery
 from bot.health import start_health_server
 from bot.logs import redact_token
+from bot.metrics import Metrics
+from bot.prompts import LabelPrompts
+from bot.ratelimit import RateLimiter
 from bot.settings import BotSettings
-from bot.state import BotState
+from bot.state import BotParts, BotState
 from knowledge.adapters.permissions import private_umask
 from knowledge.bootstrap import Services, bootstrap
+from knowledge.domain.deliveries import PendingUpdate
 from knowledge.domain.errors import MnemoError, ServiceUnavailable
-from knowledge.domain.repositories import PendingUpdate
-from knowledge.services.upkeep.profiles import LANGUAGES
+from knowledge.domain.languages import LANGUAGES
 from knowledge.services.words.timeframe import warm_up as warm_up_timeframes
 from present.texts import t
 
@@ -82,35 +83,24 @@ def build_application(
         builder.post_init(_post_init).post_stop(_post_stop).post_shutdown(_post_shutdown).build()
     )
     processor.application = application
-    application.bot_data.attach(services, settings)
+    metrics = Metrics(services.queue)
+    application.bot_data.attach(
+        BotParts(
+            services=services,
+            settings=settings,
+            limiter=RateLimiter(settings.rate_per_minute),
+            metrics=metrics,
+            delivery=Delivery(inbox=services.inbox, worker=services.worker, metrics=metrics),
+            labels=LabelPrompts(settings.data_dir / LabelPrompts.FILE),
+        )
+    )
 
     async def hand_back(payload: dict[str, Any]) -> None:
         await application.update_queue.put(Update.de_json(payload, application.bot))
 
     application.bot_data.delivery.hand_back_with(hand_back)
-    commands_by_name = {
-        "start": commands.start,
-        "help": commands.help_command,
-        "ask": messages.ask_command,
-        "note": messages.note_command,
-        "search": commands.search,
-        "docs": commands.docs,
-        "forget": commands.forget,
-        "stats": commands.stats,
-        "export": commands.export,
-        "wipe": commands.wipe,
-        "cancel": questions.cancel,
-        "settings": commands.settings,
-        "digest": digests.digest_command,
-        "timezone": digests.timezone_command,
-        "digest_time": digests.digest_time_command,
-        "backup": backups.backup_command,
-        "reminders": reminders.reminders_command,
-        "brief": digests.brief_command,
-        "invite": access.invite_command,
-    }
     handlers: list[BaseHandler[Update, MnemoContext, None]] = [
-        CommandHandler(name, callback, filters=NEW) for name, callback in commands_by_name.items()
+        CommandHandler(c.name, c.handler, filters=NEW) for c in commands.COMMANDS
     ]
     handlers += [
         CallbackQueryHandler(reminders.on_button, pattern=r"^rem:"),
@@ -145,19 +135,11 @@ async def _post_init(application: MnemoApplication) -> None:
     reminders.plan(application)
     await outbox.resume(application)
     assert application.job_queue is not None
-    if os.environ.get(test_clock.CLOCK_FILE):
-        scheduler = application.job_queue.scheduler
-
-        def wake() -> None:  # before it starts, the scheduler reads the moved clock anyway
-            if scheduler.running:
-                scheduler.wakeup()
-
-        test_clock.on_move(wake)
     application.job_queue.run_repeating(
         _forget_old_updates, interval=PRUNE_SECONDS, first=0, name="inbox-prune"
     )
     application.create_task(_warm_up(services), name="warm-up")
-    application.bot_data.in_background(_catch_up(services), name="catch-up")
+    services.background.spawn(services.catch_up(), name="catch-up")
     await access.announce_claim(application)
     for parked in await application.bot_data.delivery.resume(settings.update_retries):
         await _tell_set_aside(application, parked)
@@ -192,23 +174,13 @@ async def _warm_up(services: Services) -> None:
         log.warning("the chat model cannot answer yet: %s", problem)
 
 
-async def _catch_up(services: Services) -> None:
-    """Work earlier versions did not do, in the background: the days older items name, and
-    document summaries a restart interrupted (at the lowest priority)."""
-    try:
-        await asyncio.to_thread(services.days.catch_up)
-        await services.summaries.resume_all()
-    except Exception:
-        log.exception("catching up on earlier items failed; it is tried again at the next start")
-
-
 async def _forget_old_updates(context: MnemoContext) -> None:
     await context.bot_data.delivery.forget_old()
 
 
 async def _post_stop(application: MnemoApplication) -> None:
     """Background work (a book being condensed) stops here; it goes on at the next start."""
-    await application.bot_data.stop_background()
+    await application.bot_data.services.background.stop()
     await application.bot_data.delivery.stop()
 
 
@@ -225,8 +197,8 @@ def run_bot(settings: BotSettings) -> None:
     private_umask()  # every file the bot writes (data dir, exports being sent) owner-only
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its log lines carry the token
     redact_token(settings.telegram_bot_token or "")  # and so may any error's text
-    test_clock.start_if_asked()
     services = bootstrap(settings)
+    services.start()
     application = build_application(settings, services)
     try:
         _serve(application, settings)

@@ -1,12 +1,15 @@
 """Commands and their buttons: start, help, search, docs, forget, stats, export, wipe,
-settings."""
+settings; and `COMMANDS`, the one list of every command the bot handles."""
 
 from __future__ import annotations
 
 import logging
 import tempfile
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
 from html import escape
 from pathlib import Path
+from typing import Any
 
 from telegram import (
     BotCommand,
@@ -19,44 +22,40 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
-from bot import digests, questions
+from bot import access, backups, digests, messages, questions, reminders
 from bot.access import is_admin
 from bot.common import in_thread, profile_of, reply, user_id_of
 from bot.context import MnemoContext
 from bot.live import LiveMessage
 from knowledge.domain.errors import DocumentNotFound
+from knowledge.domain.languages import LANGUAGES
 from knowledge.services.door.lanes import Lane
 from knowledge.services.keeping.memory import Stats, human_size
-from knowledge.services.upkeep.profiles import ANSWER_TOKENS, LANGUAGES
+from knowledge.services.upkeep.profiles import ANSWER_TOKENS
 from present.render import search_results
 from present.texts import LANGUAGE_NAMES, kind_name, t, written_day
 
-COMMANDS = (
-    "start",
-    "help",
-    "ask",
-    "note",
-    "search",
-    "docs",
-    "forget",
-    "stats",
-    "export",
-    "wipe",
-    "cancel",
-    "settings",
-    "digest",
-    "timezone",
-    "digest_time",
-    "reminders",
-    "brief",
-)
 DOCS_SHOWN = 40
 UPLOAD_SECONDS = 600.0  # time to upload one export part (50 MB on a slow line)
 log = logging.getLogger(__name__)
 
 
+Handler = Callable[[Update, MnemoContext], Coroutine[Any, Any, None]]
+
+
+@dataclass(frozen=True)
+class Command:
+    """A slash command and its handler; `in_menu`: shown in the command menu and /help
+    (an admin's /backup and /invite are not)."""
+
+    name: str
+    handler: Handler
+    in_menu: bool = True
+
+
 def bot_commands(language: str) -> list[BotCommand]:
-    return [BotCommand(name, t(f"cmd_{name}", language)) for name in COMMANDS]
+    """The menu, described in `language`."""
+    return [BotCommand(c.name, t(f"cmd_{c.name}", language)) for c in COMMANDS if c.in_menu]
 
 
 async def start(update: Update, context: MnemoContext) -> None:
@@ -328,3 +327,27 @@ async def _refresh_settings(query: CallbackQuery, context: MnemoContext, user_id
     text, markup = await _settings_view(context, user_id)
     await query.answer()
     await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+
+
+# The one list of commands: each is handled; the menu shows those `in_menu`, in this order.
+COMMANDS = (
+    Command("start", start),
+    Command("help", help_command),
+    Command("ask", messages.ask_command),
+    Command("note", messages.note_command),
+    Command("search", search),
+    Command("docs", docs),
+    Command("forget", forget),
+    Command("stats", stats),
+    Command("export", export),
+    Command("wipe", wipe),
+    Command("cancel", questions.cancel),
+    Command("settings", settings),
+    Command("digest", digests.digest_command),
+    Command("timezone", digests.timezone_command),
+    Command("digest_time", digests.digest_time_command),
+    Command("backup", backups.backup_command, in_menu=False),
+    Command("reminders", reminders.reminders_command),
+    Command("brief", digests.brief_command),
+    Command("invite", access.invite_command, in_menu=False),
+)

@@ -87,15 +87,3 @@ async def progress_shown(show: Callable[[str], Awaitable[None]]) -> AsyncIterato
         yield progress
     finally:
         ticker.cancel()
-
-
-def summarise_soon(context: MnemoContext, user_id: int, doc_id: int) -> None:
-    """Have a new item's digest line made when the model is idle (lowest priority), and a
-    document's sections condensed one by one after it."""
-    digests = context.services.digests
-    context.application.create_task(
-        digests.summarise_later(user_id, doc_id), name=f"summary:{doc_id}"
-    )
-    context.state.in_background(  # a document's sections, for its summary on request
-        context.services.summaries.condense_later(user_id, doc_id), name=f"sections:{doc_id}"
-    )

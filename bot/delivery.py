@@ -22,7 +22,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bot.metrics import Metrics
-from knowledge.domain.repositories import PendingUpdate
+from knowledge.domain.deliveries import PendingUpdate
 from knowledge.services.llm.llm_worker import LlmWorker
 from knowledge.services.sending.inbox import Inbox
 

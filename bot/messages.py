@@ -2,17 +2,17 @@
 service (a question gets an answer; anything else is remembered as a note; a reply to the
 photo question labels the photo), and shown (bot/outcomes.py). In a group only questions
 meant for the bot reach here (bot/audience.py), answered privately; an edited message
-replaces the note it made."""
+replaces the note it made (through the same door)."""
 
 from __future__ import annotations
 
 from telegram import Update
 
 from bot import audience
-from bot.common import in_thread, profile_of, reply, source_of, summarise_soon, user_id_of
+from bot.common import profile_of, reply, source_of
 from bot.context import MnemoContext
 from bot.outcomes import arrival_of, respond
-from knowledge.services.door.inbound import Meant
+from knowledge.services.door.arrival import Arrival, Meant
 from present.texts import t
 
 
@@ -61,11 +61,9 @@ async def on_edit(update: Update, context: MnemoContext) -> None:
         text = message.caption or ""  # a caption changed, or taken away
     else:
         return
-    user_id = user_id_of(update)
-    edited = await in_thread(context.services.rewriting.edit, user_id, source_of(message), text)
-    if edited is None:
-        return  # it made nothing (a question): nothing to change, nothing to say
-    summarise_soon(context, user_id, edited.doc_id)
-    language = (await profile_of(update, context)).language
-    key = "note_updated" if edited.what == "note" else "caption_updated"
-    await reply(update, t(key, language))
+    user = update.effective_user
+    assert user is not None  # admitted: a person's edit
+    arrival = Arrival(
+        user.id, text, client_language=user.language_code, source=source_of(message), edited=True
+    )
+    await respond(update, context, arrival)

@@ -124,25 +124,26 @@ class Pacer:
     A key put while it waits or is being sent is not added again. A send that raises is
     logged and left to the rule of scheduled messages (it is an unfinished delivery).
     `clock` and `sleep` are the monotonic clock and its sleep; `spawn` starts the task
-    that sends (the bot's background work: cancelled at stop, with the sends in flight).
+    that sends (the core's background work, `services.background`: cancelled at stop, with
+    the sends in flight).
     """
 
     def __init__(
         self,
         send: Send,
         *,
+        spawn: Spawn,
         pace: float = PACE_SECONDS,
         at_once: int = SENDING_AT_ONCE,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
-        spawn: Spawn | None = None,
     ) -> None:
         self._send = send
         self._pace = pace
         self._at_once = at_once
         self._clock = clock
         self._sleep = sleep
-        self._spawn = spawn or _spawned
+        self._spawn = spawn
         self._chats: dict[int, deque[str]] = {}  # a chat with keys waiting, or one sending
         self._keys: set[str] = set()  # waiting or being sent
         self._ready: deque[int] = deque()  # chats whose turn may come now, in turn
@@ -235,13 +236,6 @@ class Pacer:
 
 
 _pacers: weakref.WeakKeyDictionary[MnemoApplication, Pacer] = weakref.WeakKeyDictionary()
-_running: set[asyncio.Task[None]] = set()
-
-
-def _spawned(work: Coroutine[Any, Any, None], name: str) -> None:
-    task = asyncio.get_running_loop().create_task(work, name=name)
-    _running.add(task)
-    task.add_done_callback(_running.discard)
 
 
 def pacer_of(application: MnemoApplication) -> Pacer:
@@ -255,7 +249,7 @@ def pacer_of(application: MnemoApplication) -> Pacer:
             if application is not None:
                 await deliver(application, key, chat, None)
 
-        pacer = Pacer(send, spawn=application.bot_data.in_background)
+        pacer = Pacer(send, spawn=application.bot_data.services.background.spawn)
         _pacers[application] = pacer
     return pacer
 

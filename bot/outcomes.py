@@ -1,9 +1,10 @@
 """From a message to what its sender is told: the update read into the core's `Arrival`,
-one call to the inbound service (knowledge/services/door/inbound.py), and its outcome shown.
+one call to the door (knowledge/services/door/inbound.py), and its outcome shown.
 
-A question is answered (bot/questions.py); a note, a spoken note or a photo's label is
-confirmed; a refusal says why. A recording's status message, when there is one, is edited
-into what was heard and what became of it.
+A question is answered (bot/questions.py); a note, a spoken note, an edit or a photo's
+label is confirmed; a refusal says why; what follows that only the bot can do (a reminder
+offered, a photo asked about) is done here. A recording's status message, when there is
+one, is edited into what was heard and what became of it.
 """
 
 from __future__ import annotations
@@ -21,11 +22,12 @@ from telegram import (
 )
 
 from bot import reminders
-from bot.common import in_thread, reply, source_of, summarise_soon, user_id_of
+from bot.common import in_thread, reply, source_of, user_id_of
 from bot.context import MnemoContext
 from bot.questions import answer
-from knowledge.services.door.inbound import (
+from knowledge.services.door.arrival import (
     Arrival,
+    Edited,
     Kept,
     Labelled,
     Meant,
@@ -33,6 +35,9 @@ from knowledge.services.door.inbound import (
     Question,
     Refused,
     Reminded,
+    Stored,
+    Upload,
+    heard_of,
 )
 from present.texts import error_text, t
 
@@ -46,6 +51,7 @@ async def arrival_of(
     *,
     meant: Meant = Meant.EITHER,
     shared: bool = False,
+    upload: Upload | None = None,
 ) -> Arrival:
     """What a message brought, as the core reads it: its text, whether it replies to the
     bot's question about a photo (bot/prompts.py), whom a forward came from."""
@@ -55,6 +61,7 @@ async def arrival_of(
     return Arrival(
         user_id=user.id,
         text=text,
+        upload=upload,
         client_language=user.language_code,
         meant=meant,
         labels=None if shared else await _photo_replied_to(context, message, user.id),
@@ -76,7 +83,8 @@ async def show(
     """What the sender is told. `status`: a recording's message, edited to say what was
     heard; without one, each reply is a new message in the private chat."""
     language = outcome.profile.language
-    heard = outcome.heard.text if outcome.heard else None
+    spoken = heard_of(outcome)
+    heard = spoken.text if spoken else None
     kind = "voice" if heard is not None or status is not None else "note"
 
     async def say(text: str) -> None:
@@ -90,9 +98,7 @@ async def show(
             await status.edit_text(t("voice_heard", language, text=heard))
         await answer(update, context, outcome)
     elif isinstance(outcome, Labelled):
-        user_id = user_id_of(update)
-        await in_thread(context.state.labels.answered, user_id, outcome.doc_id)
-        summarise_soon(context, user_id, outcome.doc_id)
+        await in_thread(context.state.labels.answered, user_id_of(update), outcome.doc_id)
         if heard is not None and status is not None:
             await status.edit_text(t("transcribing", language, progress=f"“{heard}”"))
         await reply(update, t("photo_labelled", language, text=outcome.text))
@@ -107,8 +113,27 @@ async def show(
             await status.edit_text(t("failed", language, name="🎙", reason=reason))
         else:
             await reply(update, reason)
-    else:
+    elif isinstance(outcome, Edited):
+        if outcome.rewritten is not None:  # a question edited: nothing changed, nothing said
+            key = "note_updated" if outcome.rewritten.what == "note" else "caption_updated"
+            await reply(update, t(key, language))
+    elif isinstance(outcome, Kept):
         await _kept(update, context, outcome, say, kind)
+    else:  # a file's outcome is shown by its handler (bot/uploads.py)
+        raise TypeError(f"not a message's outcome: {type(outcome).__name__}")
+
+
+async def show_follow_ups(update: Update, context: MnemoContext, outcome: Stored) -> None:
+    """After a file is read: a reminder offered for the moment its caption names; a photo
+    with no words at all asked about (the reply labels it)."""
+    language = outcome.profile.language
+    if outcome.offer is not None:
+        await reminders.offer(update, context, outcome.offer, language)
+    if outcome.label_wanted:
+        asked = await reply(update, t("photo_what", language))
+        await in_thread(
+            context.state.labels.asked, user_id_of(update), asked.message_id, outcome.result.doc_id
+        )
 
 
 async def _kept(update: Update, context: MnemoContext, outcome: Kept, say: Say, kind: str) -> None:
@@ -118,7 +143,6 @@ async def _kept(update: Update, context: MnemoContext, outcome: Kept, say: Say, 
     if result.duplicate:
         await say(t("already_stored", language))
         return
-    summarise_soon(context, user_id_of(update), result.doc_id)
     link = outcome.link
     if link is not None and link.result is not None:
         site = urlsplit(link.url).hostname or link.url

@@ -18,7 +18,7 @@ from knowledge.domain.errors import LlmUnavailable
 from knowledge.services.answers.answering import Answer
 from knowledge.services.answers.asking import Cancelled, Summarised
 from knowledge.services.answers.gathering import Gathered
-from knowledge.services.door.inbound import Question
+from knowledge.services.door.arrival import Question
 from present.render import quotes_html
 from present.render_gathered import gathered_pages, summary_pages
 from present.texts import t

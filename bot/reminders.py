@@ -32,14 +32,14 @@ from bot.context import MnemoApplication, MnemoContext
 from knowledge.bootstrap import Services
 from knowledge.domain.errors import TooManyReminders
 from knowledge.domain.model import Reminder
-from knowledge.services.door.inbound import Reminded
-from knowledge.services.sending.reminders import (
+from knowledge.services.door.arrival import Reminded
+from knowledge.services.sending.reminder_states import (
     SCHEDULED,
     Due,
     local_due,
     reminder_of_key,
 )
-from knowledge.services.words.reminder_words import Recurrence
+from knowledge.services.words.reminder_days import Recurrence
 from present.texts import day_label, error_text, t
 
 log = logging.getLogger(__name__)

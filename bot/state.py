@@ -1,11 +1,10 @@
 """What the handlers share, typed: PTB builds one `BotState` as the application's bot_data
-(ContextTypes(bot_data=BotState)), and `build_application` attaches the core to it."""
+(ContextTypes(bot_data=BotState)); `build_application` builds the bot's parts and attaches
+them, with the core, to it. BotState only holds them."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Coroutine
-from typing import Any
+from dataclasses import dataclass
 
 from tornado.httpserver import HTTPServer
 
@@ -20,6 +19,18 @@ from knowledge.bootstrap import Services
 REFUSE_AGAIN_SECONDS = 600.0  # a refusal (not allowed, anonymous sender) said once per this
 
 
+@dataclass(frozen=True)
+class BotParts:
+    """The bot's own parts over the core, built by `build_application`."""
+
+    services: Services
+    settings: BotSettings
+    limiter: RateLimiter
+    metrics: Metrics
+    delivery: Delivery
+    labels: LabelPrompts
+
+
 class BotState:
     def __init__(self) -> None:
         self._services: Services | None = None
@@ -27,34 +38,15 @@ class BotState:
         self.limiter: RateLimiter | None = None
         self.refusals = OncePer(REFUSE_AGAIN_SECONDS)
         self.pages = Pages()  # later pages of long replies, behind their "more" buttons
-        # Long background work (a book's sections condensed): not awaited at stop, as PTB
-        # awaits its own tasks, but cancelled then; it resumes at the next start.
-        self._background: set[asyncio.Task[None]] = set()
         self._metrics: Metrics | None = None
         self._delivery: Delivery | None = None
         self._labels: LabelPrompts | None = None
         self.health_server: HTTPServer | None = None
 
-    def in_background(self, work: Coroutine[Any, Any, None], name: str) -> None:
-        task = asyncio.get_running_loop().create_task(work, name=name)
-        self._background.add(task)
-        task.add_done_callback(self._background.discard)
-
-    async def stop_background(self) -> None:
-        """Cancel background work and wait until it has stopped."""
-        tasks = list(self._background)
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-
-    def attach(self, services: Services, settings: BotSettings) -> None:
-        self._services, self._settings = services, settings
-        self.limiter = RateLimiter(settings.rate_per_minute)
-        self._metrics = Metrics(services.queue)
-        self._delivery = Delivery(
-            inbox=services.inbox, worker=services.worker, metrics=self._metrics
-        )
-        self._labels = LabelPrompts(settings.data_dir / LabelPrompts.FILE)
+    def attach(self, parts: BotParts) -> None:
+        self._services, self._settings = parts.services, parts.settings
+        self.limiter = parts.limiter
+        self._metrics, self._delivery, self._labels = parts.metrics, parts.delivery, parts.labels
 
     @property
     def metrics(self) -> Metrics:

@@ -1,25 +1,23 @@
-"""Voice messages, audio files and video notes: transcribed on this machine, shown back,
-then answered (a question), made a photo's label (a reply to the photo question) or kept as
-a voice note with the recording: the inbound service decides (bot/outcomes.py shows it).
-
-The length Telegram reports is checked before anything is downloaded; the core's check on
-the decoded audio stays the authority."""
+"""Voice messages, audio files and video notes: read into an `Arrival` with its `Upload`
+(a recording, with the length Telegram reports), handed to the door, which refuses one too
+long before it is downloaded, hears it on this machine in its owner's turn, and answers it
+(a question), makes it a photo's label (a reply to the photo question) or keeps it as a
+voice note with the recording; bot/outcomes.py shows what became of it, editing the one
+status message."""
 
 from __future__ import annotations
 
-import logging
 from datetime import timedelta
 
-from telegram import Update
+from telegram import Message, Update
 
-from bot.common import language_of, progress_shown, reply
+from bot.common import progress_shown, reply
 from bot.context import MnemoContext
 from bot.outcomes import arrival_of, show
-from bot.uploads import downloaded, too_large
-from knowledge.services.door.inbound import Meant, Recording
+from bot.uploads import downloader
+from knowledge.services.door.arrival import Meant, Upload
+from knowledge.services.upkeep.profiles import Profile
 from present.texts import t
-
-log = logging.getLogger(__name__)
 
 
 async def on_voice(update: Update, context: MnemoContext) -> None:
@@ -27,40 +25,40 @@ async def on_voice(update: Update, context: MnemoContext) -> None:
     assert message is not None
     media = message.voice or message.audio or message.video_note
     assert media is not None
-    language = await language_of(update, context)
-    limit = context.settings.max_audio_minutes
-    seconds = _seconds(media.duration)
-    if seconds > limit * 60:
-        log.info("refused a recording of %.0f s, over the limit", seconds)
-        minutes = f"{seconds / 60:.1f}"
-        await reply(update, t("voice_too_long", language, minutes=minutes, limit=f"{limit:g}"))
-        return
-    if await too_large(update, context, media.file_size, "🎙", language):
-        return
     kept = context.state.delivery.heard(update.update_id)
     if kept is not None:  # asked while the model was away: answered now, not heard twice
         arrival = await arrival_of(update, context, kept, meant=Meant.QUESTION)
         await show(update, context, await context.services.inbound.receive(arrival))
         return
-    status = await reply(update, t("listening", language))  # the first reaction, at once
+    upload = Upload(
+        f"voice-{message.date:%Y-%m-%d-%H%M%S}.ogg",
+        downloader(context, media.file_id),
+        claimed_bytes=media.file_size,
+        claimed_seconds=_seconds(media.duration),
+        recording=True,
+    )
+    status: Message | None = None
+    language = "en"  # the sender's, once the core has taken the recording in
+
+    async def accepted(profile: Profile) -> None:
+        nonlocal status, language
+        language = profile.language
+        status = await reply(update, t("listening", language))  # the first reaction, at once
 
     async def waiting(position: int) -> None:
-        if position > 0:
+        if position > 0 and status is not None:
             await status.edit_text(t("voice_queued", language, position=position))
 
     async def transcribing(progress: str) -> None:
-        await status.edit_text(t("transcribing", language, progress=progress))
+        if status is not None:
+            await status.edit_text(t("transcribing", language, progress=progress))
 
-    name = f"voice-{message.date:%Y-%m-%d-%H%M%S}.ogg"
-    arrival = await arrival_of(update, context, "")
-    async with (
-        downloaded(update, context, media.file_id, "voice", waiting) as path,
-        progress_shown(transcribing) as progress,
-    ):
+    arrival = await arrival_of(update, context, "", upload=upload)
+    async with progress_shown(transcribing) as progress:
         outcome = await context.services.inbound.receive(
-            arrival.with_recording(Recording(path, name)), progress=progress
+            arrival, progress=progress, on_position=waiting, on_accepted=accepted
         )
-    # A question is answered once the recording's turn at the ingest queue is given back.
+    # A question is answered once the recording's turn in the files lane is given back.
     await show(update, context, outcome, status)
 
 

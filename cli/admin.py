@@ -205,6 +205,7 @@ def migrate_store_command(
     with services() as source, reported_errors():
         target = bootstrap(target_settings, embedder=source.embedder)
         try:
+            target.start()
             report = migrate_store(source, target, progress=lambda line: err.print(line))
         finally:
             target.close()

@@ -5,16 +5,15 @@ a recording heard first, then answered or kept (knowledge/services/door/inbound.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 from cli.console import out
 from knowledge.bootstrap import Services
-from knowledge.domain.ports import Progress
 from knowledge.services.answers.answering import Answer
 from knowledge.services.answers.asking import AskEvent, Summarised
 from knowledge.services.answers.gathering import PAGE_ITEMS, Gathered
-from knowledge.services.door.inbound import Arrival, Kept, Meant, Question, Recording, Refused
+from knowledge.services.door.arrival import Arrival, Meant, Question, Refused
 from present.render_gathered import heading
+from present.render_plain import summary_plain
 from present.texts import day_label, kind_name, source_label, t
 
 
@@ -37,10 +36,10 @@ async def print_answer(
     if isinstance(outcome, Refused):
         raise outcome.error
     assert isinstance(outcome, Question)  # meant as one: nothing is kept
-    await _print_events(outcome.answer(), None if show_all else PAGE_ITEMS, language)
+    await print_events(outcome.answer(), None if show_all else PAGE_ITEMS, language)
 
 
-async def _print_events(
+async def print_events(
     events: AsyncIterator[AskEvent], limit: int | None, language: str | None = None
 ) -> None:
     """The answer's events, printed in the question's language (or `language`)."""
@@ -50,7 +49,7 @@ async def _print_events(
         elif isinstance(event, Summarised):
             said = language or event.plan.language
             text = (
-                event.summary.plain()
+                summary_plain(event.summary, said)
                 if event.summary
                 else t("summary_no_document", said).split(";")[0] + "."
             )
@@ -90,22 +89,3 @@ def _print_gathered(gathered: Gathered, limit: int | None, language: str) -> Non
             row = f"  {found.clock or '--:--'} {kind}: {found.line}{amount}{noted}"
             out.print(row, markup=False, highlight=False)
             shown += 1
-
-
-async def listen(svc: Services, user: int, path: Path, report: Progress) -> None:
-    """A recording, as the bot hears one: a spoken question is answered, anything else
-    kept as a voice note with its recording."""
-    arrival = Arrival(user, recording=Recording(path, path.name, "audio/ogg"))
-    outcome = await svc.inbound.receive(
-        arrival, progress=report, with_history=False, condense_missing=True
-    )
-    if isinstance(outcome, Refused):
-        raise outcome.error
-    if outcome.heard is not None:
-        out.print(f"🎙 “{outcome.heard.text}”", markup=False, highlight=False)
-    if isinstance(outcome, Question):
-        await _print_events(outcome.answer(), None)
-    elif isinstance(outcome, Kept):
-        result = outcome.result
-        verb = "already in memory as" if result.duplicate else "kept as voice note"
-        out.print(f"✓ {path.name}: {verb} document {result.doc_id}")

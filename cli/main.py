@@ -13,20 +13,25 @@ from pathlib import Path
 from typing import Annotated, cast
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from cli import admin, backups, imports, reminders
-from cli.answers import listen, print_answer
-from cli.console import UserOpt, err, out, reported_errors, services
+from cli.answers import print_answer
+from cli.console import UserOpt, err, error_said, language_of, out, reported_errors, services
+from cli.door import arrive, print_file, print_note
 from knowledge.adapters.permissions import private_umask
 from knowledge.domain.errors import MnemoError
+from knowledge.domain.languages import LANGUAGES
 from knowledge.domain.ports import Progress as ProgressPort
 from knowledge.domain.search import SearchMode
+from knowledge.services.door.arrival import Arrival, Meant, Upload
 from knowledge.services.keeping.memory import human_size
 from knowledge.services.llm.fair_queue import ASKED
 from knowledge.services.sending.digest import WEEK_DAYS
-from knowledge.services.upkeep.profiles import LANGUAGES
+from present.render_plain import digest_plain, iso_day
+from present.texts import counted, source_label, t
 
 log = logging.getLogger("mnemo")
 # No locals in tracebacks: they would show settings (the bot token) and what users sent.
@@ -70,39 +75,23 @@ def ingest(
     """Read files into a user's memory (PDF, DOCX, TXT, Markdown, HTML, EPUB, images)."""
     failed = 0
     with services() as svc:
+        language = language_of(svc, user)
         for path in paths:
             if not path.is_file():
-                err.print(f"[red]✗[/red] {path}: no such file")
+                err.print("[red]✗[/red] " + escape(t("cli_no_such_file", language, path=path)))
                 failed += 1
                 continue
+            upload = Upload(path.name, path=path, recording=None)  # audio is heard
             try:
-                if svc.ingestor.is_recording(path):
-                    with _progress(path.name) as report:
-                        asyncio.run(listen(svc, user, path, report))
-                    continue
                 with _progress(path.name) as report:
-                    result = svc.ingestor.ingest_file(user, path, progress=report)
-            except MnemoError as exc:
-                log.info("ingest of %s failed: %s", path, exc)
-                err.print(f"[red]✗[/red] {path}: {exc}")
-                failed += 1
-                continue
+                    read = asyncio.run(
+                        print_file(svc, Arrival(user, upload=upload), progress=report)
+                    )
             except Exception:
                 log.exception("ingest of %s failed unexpectedly", path)
-                err.print(f"[red]✗[/red] {path}: could not be read (internal error, see log)")
-                failed += 1
-                continue
-            if result.duplicate:
-                out.print(f"= {path.name}: already in memory as document {result.doc_id}")
-            else:
-                pages = f"{result.pages} pages, " if result.pages else ""
-                out.print(
-                    f"✓ {path.name}: document {result.doc_id}, {result.kind}, {pages}"
-                    f"{result.chunks} chunks, {result.seconds:.1f} s"
-                )
-                if result.kind == "image":
-                    read = " ".join(result.excerpt.split()) or "(no text found)"
-                    out.print(f"  read: {read}")
+                err.print("[red]✗[/red] " + escape(t("cli_unreadable", language, path=path)))
+                read = False
+            failed += not read
     if failed:
         raise typer.Exit(1)
 
@@ -143,6 +132,7 @@ def search(
         "until": until.replace(tzinfo=UTC) - timedelta(microseconds=1) if until else None,
     }
     with services() as svc:
+        language = language_of(svc, user)
         hits = svc.retriever.search(user, query, k=k, mode=search_mode, **window)
     if as_json:
         rows = [
@@ -160,9 +150,11 @@ def search(
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     if not hits:
-        out.print("Nothing in this memory matches.")
+        out.print(t("cli_no_matches", language))
     for rank, hit in enumerate(hits, start=1):
-        out.print(f"[bold][{rank}] {hit.label()}[/bold]  (doc {hit.doc_id}, score {hit.score:.3f})")
+        label = escape(f"[{rank}] {source_label(hit, language)}")
+        where = escape(t("cli_hit", language, id=hit.doc_id, score=hit.score))
+        out.print(f"[bold]{label}[/bold]  {where}")
         out.print("    " + " ".join(hit.text.split())[:300])
 
 
@@ -186,7 +178,7 @@ def ask(
     if lang is not None and lang not in LANGUAGES:
         err.print("[red]error:[/red] --lang must be en, ru, es or zh")
         raise typer.Exit(2)
-    with services() as svc, reported_errors():
+    with services() as svc, reported_errors(language_of(svc, user)):
         asyncio.run(
             print_answer(svc, user, question, with_history=False, show_all=show_all, language=lang)
         )
@@ -196,10 +188,11 @@ def ask(
 def chat(user: UserOpt) -> None:
     """Talk with your memory; recent turns are remembered. Ctrl-D or 'exit' to leave."""
     with services() as svc:
-        out.print("mnemo chat: ask anything about your memory. Ctrl-D or 'exit' leaves.")
+        language = language_of(svc, user)
+        out.print(t("cli_chat_intro", language), markup=False)
         while True:
             try:
-                question = input("you> ").strip()
+                question = input(t("cli_chat_prompt", language)).strip()
             except (EOFError, KeyboardInterrupt):
                 out.print()
                 break
@@ -210,29 +203,37 @@ def chat(user: UserOpt) -> None:
             try:
                 asyncio.run(print_answer(svc, user, question, with_history=True))
             except MnemoError as exc:
-                err.print(f"[red]error:[/red] {exc}")
+                said = escape(error_said(exc, language))
+                err.print(f"[red]{t('cli_error', language)}[/red] {said}")
             except KeyboardInterrupt:
-                out.print("\n(stopped)")
+                out.print("\n" + t("cli_stopped", language), markup=False)
 
 
 @app.command()
-def note(text: str, user: UserOpt) -> None:
-    """Save a short note to a user's memory."""
-    with services() as svc, reported_errors():
-        result = svc.ingestor.add_note(user, text)
-    verb = "already in memory as" if result.duplicate else "saved as"
-    out.print(f"Note {verb} document {result.doc_id}.")
+def note(
+    text: str,
+    user: UserOpt,
+    no_fetch: Annotated[
+        bool, typer.Option("--no-fetch", help="Keep a link as words; do not read its page.")
+    ] = False,
+) -> None:
+    """Save a short note to a user's memory (a link in it is read and kept beside it, as the
+    bot does, unless --no-fetch)."""
+    arrival = Arrival(user, text, meant=Meant.NOTE, fetch_links=not no_fetch)
+    with services() as svc, reported_errors(language_of(svc, user)):
+        print_note(asyncio.run(arrive(svc, arrival)))
 
 
 @app.command()
 def docs(user: UserOpt) -> None:
     """List what a user has stored."""
     with services() as svc:
+        language = language_of(svc, user)
         documents = svc.memory.documents(user)
     if not documents:
-        out.print("This memory is empty.")
+        out.print(t("cli_docs_empty", language))
         return
-    table = Table("id", "name", "kind", "pages", "chunks", "size", "added (UTC)", "status")
+    table = Table(*t("cli_docs_columns", language).split("|"))
     for d in documents:
         table.add_row(
             str(d.id),
@@ -250,9 +251,9 @@ def docs(user: UserOpt) -> None:
 @app.command()
 def forget(doc_id: int, user: UserOpt) -> None:
     """Delete one document from a user's memory: its file, vectors and rows."""
-    with services() as svc, reported_errors():
+    with services() as svc, reported_errors(language := language_of(svc, user)):
         name = svc.memory.forget(user, doc_id)
-    out.print(f"Forgot document {doc_id} ({name}).")
+    out.print(t("cli_forgotten", language, id=doc_id, name=name), markup=False)
 
 
 @app.command()
@@ -265,11 +266,12 @@ def export(
 ) -> None:
     """Write everything of a user (originals, notes, metadata) to one zip, of any size."""
     target = out_path or Path(f"mnemo-export-{user}.zip")
-    with services() as svc, reported_errors():
+    with services() as svc, reported_errors(language := language_of(svc, user)):
         svc.memory.export(user, target.resolve())
         count = len(svc.memory.documents(user))
+    documents = counted("count_document", language, count)
     size = human_size(target.stat().st_size)
-    out.print(f"✓ {target}: {count} documents, {size}")
+    out.print(t("cli_exported", language, path=target, documents=documents, size=size))
 
 
 @app.command()
@@ -284,26 +286,28 @@ def digest(
     ] = False,
 ) -> None:
     """Print the digest of one day (or, with --week, a week) of a user's memory."""
-    with services() as svc, reported_errors():
+    with services() as svc, reported_errors(language := language_of(svc, user)):
         schedule = svc.digests.schedule(user)
         local_day = day.date() if day else schedule.today(datetime.now(UTC))
         if week:
             days = asyncio.run(svc.digests.week(user, local_day, priority=ASKED))
             first = local_day - timedelta(days=WEEK_DAYS - 1)
-            out.print(f"Your week, {first:%Y-%m-%d} – {local_day:%Y-%m-%d} ({schedule.timezone})")
+            span = {"first": f"{first:%Y-%m-%d}", "last": f"{local_day:%Y-%m-%d}"}
+            out.print(t("cli_week", language, **span, zone=schedule.timezone), markup=False)
             for one in days:
-                out.print(f"\n{one.day:%a %Y-%m-%d}", style="bold")
-                out.print(one.plain(), markup=False, highlight=False)
+                out.print("\n" + iso_day(one.day, language), style="bold", markup=False)
+                out.print(digest_plain(one, language), markup=False, highlight=False)
             if not days:
-                out.print("Nothing was added that week.")
+                out.print(t("cli_week_empty", language), markup=False)
             return
         today = schedule.today(datetime.now(UTC))
         ahead = local_day == today  # today's digest ends with what tomorrow holds
         result = asyncio.run(svc.digests.digest(user, local_day, priority=ASKED, ahead=ahead))
     if result is None:
-        out.print(f"Nothing was added on {local_day:%Y-%m-%d} ({schedule.timezone}).")
+        empty = t("cli_day_empty", language, day=f"{local_day:%Y-%m-%d}", zone=schedule.timezone)
+        out.print(empty, markup=False)
     else:
-        out.print(result.plain(), markup=False, highlight=False)
+        out.print(digest_plain(result, language), markup=False, highlight=False)
 
 
 @app.command()

@@ -1,5 +1,6 @@
 """`mnemo remind` and `mnemo reminders`: set a reminder in words, list what is coming and
-cancel one (registered on the app in cli/main.py). The bot sends them when they are due."""
+cancel one (registered on the app in cli/main.py), in the user's language. The bot sends
+them when they are due."""
 
 from __future__ import annotations
 
@@ -7,15 +8,9 @@ from typing import Annotated
 
 import typer
 
-from cli.console import UserOpt, err, out, reported_errors, services
-from knowledge.domain.model import Reminder
-from knowledge.services.sending.reminders import local_due
-
-PROBLEMS = {
-    "no_time": "no time given: say when, e.g. “tomorrow at 9” or “in 20 minutes”",
-    "ambiguous": "morning or evening? say it with the hour, e.g. 17:00",
-    "past": "that time has already passed",
-}
+from cli.console import UserOpt, err, language_of, out, reported_errors, services
+from present.render_plain import reminder_line
+from present.texts import t
 
 
 def remind_command(
@@ -23,19 +18,21 @@ def remind_command(
     user: UserOpt,
 ) -> None:
     """Set a reminder from words, in the user's timezone (/timezone in the bot)."""
-    with services() as svc, reported_errors():
+    with services() as svc, reported_errors(language := language_of(svc, user)):
         request = svc.reminders.read(user, text)
         if request is None:
             request = svc.reminders.read(user, f"remind me {text}")
         if request is None:
-            err.print("✗ that does not ask for a reminder, e.g. “remind me tomorrow at 9 to …”")
+            err.print("✗ " + t("cli_remind_not_asked", language), markup=False)
             raise typer.Exit(1)
         if request.problem is not None:
             options = ", ".join(f"{o:%Y-%m-%d %H:%M}" for o in request.options)
-            err.print(f"✗ {PROBLEMS[request.problem]}" + (f" ({options})" if options else ""))
+            problem = t(f"cli_remind_{request.problem}", language)
+            err.print(f"✗ {problem}" + (f" ({options})" if options else ""), markup=False)
             raise typer.Exit(1)
         asked = svc.reminders.ask(user, request)
-    out.print(f"⏰ set: {_line(asked.reminder)}", markup=False, highlight=False)
+    line = reminder_line(asked.reminder, language)
+    out.print(t("cli_reminder_set", language, line=line), markup=False, highlight=False)
 
 
 def reminders_command(
@@ -43,23 +40,18 @@ def reminders_command(
     cancel: Annotated[int | None, typer.Option(help="Cancel the reminder with this id.")] = None,
 ) -> None:
     """List a user's coming reminders (soonest first), or cancel one."""
-    with services() as svc, reported_errors():
+    with services() as svc, reported_errors(language := language_of(svc, user)):
         if cancel is not None:
             cancelled = svc.reminders.cancel(user, cancel)
             if cancelled is None:
-                err.print(f"✗ no reminder {cancel} of user {user}")
+                missing = t("cli_reminder_not_found", language, id=cancel, user=user)
+                err.print(f"✗ {missing}", markup=False)
                 raise typer.Exit(1)
-            out.print(f"✖ cancelled: {_line(cancelled)}", markup=False, highlight=False)
+            line = reminder_line(cancelled, language)
+            out.print(t("cli_reminder_cancelled", language, line=line), markup=False)
             return
         coming = svc.reminders.coming(user)
     if not coming:
-        out.print("No reminders coming.")
+        out.print(t("cli_reminders_none", language), markup=False)
     for reminder in coming:
-        out.print(_line(reminder), markup=False, highlight=False)
-
-
-def _line(reminder: Reminder) -> str:
-    moment = local_due(reminder)
-    at = f"{moment:%a %Y-%m-%d %H:%M}" if moment else "?"
-    every = f", {reminder.every}" if reminder.every else ""
-    return f"#{reminder.id} {at} ({reminder.zone}{every}): {reminder.text}"
+        out.print(reminder_line(reminder, language), markup=False, highlight=False)

@@ -7,6 +7,7 @@
 - `adapters/`: the engines behind the ports (SQL, vector stores, embedders, extraction and
   OCR, llama.cpp, kept files, model provisioning).
 
-`bootstrap.py` is the one composition root; `settings.py` the configuration. The chat bot
-(`bot/`) and the command line (`cli/`) are adapters outside the core, on `bootstrap()`.
+`bootstrap.py` is the one composition root (the engines it builds on in `engines.py`);
+`settings.py` the configuration. The chat bot (`bot/`) and the command line (`cli/`) are
+adapters outside the core, on `bootstrap()` and `Services.start()`.
 """

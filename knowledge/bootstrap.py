@@ -1,11 +1,19 @@
-"""The composition root: the one place that builds real engines from settings.
+"""The composition root: the one place that builds real engines from settings, then the
+services over them.
 
-Every engine is a keyword argument, so tests pass fakes through the same door. Nothing is
-built at import time; the chat model loads on its worker thread at the first question.
+`build_engines` (knowledge/engines.py) makes the engines (each a keyword argument, so
+tests pass fakes through the same door; `database` a factory for the SQL database) and
+every thread pool, spawner and child process the core runs on; `build_services` wires the
+services over them; `bootstrap` does both. Building reaches no SQL database and migrates
+nothing (it does open the vector store and load the embedder); `Services.start`, which
+every entry point calls before its first call, does the start-up work. Nothing is built
+at import time; the chat model loads on its worker thread at the first question.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -15,36 +23,14 @@ from zoneinfo import ZoneInfo
 from knowledge.adapters.background import Background
 from knowledge.adapters.backup import TarArchives
 from knowledge.adapters.backup import restore as unpack_backup
-from knowledge.adapters.embedding import Bm25Encoder, load_embedder
-from knowledge.adapters.extraction import FileReader, TesseractOcr
-from knowledge.adapters.files import FileStore
 from knowledge.adapters.imports import ImportReader
-from knowledge.adapters.llama import LlamaGenerator
-from knowledge.adapters.llm_server import ServerGenerator
-from knowledge.adapters.model_probe import ChildProbe
-from knowledge.adapters.permissions import make_private, private_umask
-from knowledge.adapters.speech import WhisperTranscriber
-from knowledge.adapters.sql.database import (
-    make_engine,
-    migrate,
-    session_factory,
-    wait_until_reachable,
-)
-from knowledge.adapters.sql.repositories import SqlStorage
-from knowledge.adapters.store import open_store
-from knowledge.adapters.web.pages import GuardedWeb
-from knowledge.domain.model import GenerationParams, ReadLimits
+from knowledge.adapters.permissions import make_private
+from knowledge.domain.model import GenerationParams
 from knowledge.domain.ports import (
-    ChecksModel,
     Embedder,
-    Generator,
-    Ocr,
-    ReadsLinks,
-    SparseEncoder,
-    Transcriber,
     VectorStore,
 )
-from knowledge.domain.repositories import Storage
+from knowledge.engines import Engines, build_engines
 from knowledge.services.answers.answering import Answerer
 from knowledge.services.answers.asking import AskService
 from knowledge.services.answers.document_summaries import DocumentSummaries
@@ -65,7 +51,6 @@ from knowledge.services.keeping.rewriting import Rewriting
 from knowledge.services.keeping.voice import VoiceNotes
 from knowledge.services.llm.fair_queue import FairQueue
 from knowledge.services.llm.llm_worker import LlmWorker
-from knowledge.services.llm.model_check import CheckedLoad
 from knowledge.services.llm.summaries import Summarizer
 from knowledge.services.sending.delivery import Deliveries
 from knowledge.services.sending.digest import Digests
@@ -79,20 +64,21 @@ from knowledge.services.upkeep.readiness import Readiness
 from knowledge.services.words.named_dates import DayReader
 from knowledge.settings import Settings
 
+log = logging.getLogger(__name__)
+
 
 @dataclass
 class Services:
-    settings: Settings
-    storage: Storage
-    store: VectorStore
-    embedder: Embedder
+    """What the entry points call (the bot, the command line, the benches), over
+    `engines`: `start` before the first call, `close` at the end."""
+
+    engines: Engines
     indexer: Indexer
     ingestor: Ingestor
     voice: VoiceNotes
     rewriting: Rewriting
     inbound: Inbound
     retriever: Retriever
-    picker: EvidencePicker
     passages: Passages
     answerer: Answerer
     asking: AskService
@@ -102,10 +88,8 @@ class Services:
     deliveries: Deliveries
     inbox: Inbox
     queue: FairQueue
-    worker: LlmWorker
     doctor: Doctor
     readiness: Readiness
-    gatherer: Gatherer
     summaries: DocumentSummaries
     days: DayReader
     links: Links
@@ -114,66 +98,65 @@ class Services:
     reminders: Reminders
     access: Access
     lanes: Lanes
-    background: Background
+
+    @property
+    def settings(self) -> Settings:
+        return self.engines.settings
+
+    @property
+    def store(self) -> VectorStore:
+        return self.engines.store
+
+    @property
+    def embedder(self) -> Embedder:
+        return self.engines.embedder
+
+    @property
+    def worker(self) -> LlmWorker:
+        return self.engines.worker
+
+    @property
+    def background(self) -> Background:
+        """Work run beside its caller (the port `Spawns`): the bot's catch-up, its pacers,
+        what follows a kept item; stopped when the bot stops."""
+        return self.engines.background
+
+    def start(self) -> None:
+        """The start-up work, before the first call: the data dir made owner-only (an
+        older install's files tightened once), the database reached and migrated to head,
+        then what the vector store lacks embedded again from SQL (a new embedder, a server
+        that lost its points)."""
+        make_private(self.settings.data_dir)
+        self.engines.database.prepare()
+        self.indexer.reindex_missing()
+
+    async def catch_up(self) -> None:
+        """The start-up work a long-running entry point (the bot) runs in the background:
+        what earlier versions did not do, the days older items name, and document summaries
+        a restart interrupted (at the lowest priority)."""
+        try:
+            await asyncio.to_thread(self.days.catch_up)
+            await self.summaries.resume_all()
+        except Exception:
+            log.exception(
+                "catching up on earlier items failed; it is tried again at the next start"
+            )
 
     def close(self) -> None:
-        self.worker.close()
-        self.store.close()
+        self.engines.close()
 
 
-def bootstrap(
-    settings: Settings,
-    *,
-    store: VectorStore | None = None,
-    embedder: Embedder | None = None,
-    sparse: SparseEncoder | None = None,
-    generator: Generator | None = None,
-    ocr: Ocr | None = None,
-    transcriber: Transcriber | None = None,
-    web: ReadsLinks | None = None,
-    model_check: ChecksModel | None = None,
-) -> Services:
-    private_umask()  # this process writes the data dir: owner-only (the stores' files too)
-    make_private(settings.data_dir)  # 0700; an older install's files tightened once
-    engine = make_engine(settings.sql_url)
-    wait_until_reachable(engine, settings.connect_seconds)
-    migrate(settings.sql_url)
-    storage = SqlStorage(session_factory(engine))
-    embedder = embedder or load_embedder(
-        settings.embedder, settings.models_dir, threads=settings.n_threads
-    )
-    sparse = sparse or Bm25Encoder()
-    store = store or open_store(settings, embedder.name, embedder.dim)
-    files = FileStore(settings.files_dir)
+def bootstrap(settings: Settings, **engines: Any) -> Services:
+    """The services over the engines `build_engines` makes (its keyword arguments), not
+    started yet."""
+    return build_services(build_engines(settings, **engines))
+
+
+def build_services(engines: Engines) -> Services:
+    settings, storage, store = engines.settings, engines.storage, engines.store
+    embedder, sparse, worker = engines.embedder, engines.sparse, engines.worker
+    files = engines.files
     chunker = Chunker(embedder, settings.chunk_overlap)
-
-    def load_generator() -> Generator:
-        if generator is not None:
-            return generator
-        if settings.llm_url:
-            return ServerGenerator(
-                settings.llm_url,
-                api_key=settings.llm_api_key,
-                model=settings.llm_model,
-                timeout_seconds=settings.llm_timeout_seconds,
-            )
-        return LlamaGenerator.load(
-            settings.llm,
-            settings.models_dir,
-            n_ctx=settings.n_ctx,
-            n_threads=settings.n_threads,
-            state_dir=settings.cache_dir / "llm",
-        )
-
-    # llama.cpp in-process answers one at a time; a server as many as it has slots. The
-    # in-process model is loaded only once a child process ran it (a build that dies on
-    # this CPU takes the child down, not the bot); tests may give their own check.
-    slots = settings.llm_slots if settings.llm_url or generator is not None else 1
-    in_process = generator is None and not settings.llm_url
-    if model_check is None and in_process:
-        model_check = ChildProbe.for_settings(settings, cache=settings.cache_dir / "llm" / "probe")
-    checked = CheckedLoad(load_generator, model_check) if model_check is not None else None
-    worker = LlmWorker(checked or load_generator, slots=slots)
 
     def zone_of(user_id: int) -> ZoneInfo:
         return digests.schedule(user_id).zone  # digests is built below, before any call
@@ -188,7 +171,7 @@ def bootstrap(
         top_p=settings.top_p,
         max_tokens=settings.max_tokens,
     )
-    queue = FairQueue(slots)
+    queue = FairQueue(worker.slots)
 
     days = DayReader(storage=storage, zone_of=zone_of)
     indexer = Indexer(
@@ -205,35 +188,19 @@ def bootstrap(
     )
     voice = VoiceNotes(
         keeper=keeper,
-        transcriber=transcriber
-        or WhisperTranscriber(settings.whisper, settings.models_dir, settings.n_threads),
+        transcriber=engines.transcriber,
         max_audio_seconds=settings.max_audio_minutes * 60,
         audio_language=settings.audio_language,
     )
-    ingestor = Ingestor(
-        keeper=keeper,
-        voice=voice,
-        reader=FileReader(
-            ocr or TesseractOcr(settings.ocr_languages),
-            ReadLimits(
-                max_pages=settings.max_pages,
-                max_megapixels=settings.max_image_megapixels,
-                max_unpacked_mb=settings.max_unpacked_mb,
-            ),
-        ),
-    )
+    ingestor = Ingestor(keeper=keeper, voice=voice, reader=engines.reader)
     links = Links(
-        reader=web
-        or GuardedWeb(
-            max_bytes=settings.link_max_mb << 20, timeout_seconds=settings.link_timeout_seconds
-        ),
+        reader=engines.web,
         keeper=keeper,
         ingestor=ingestor,
         folder=settings.incoming_dir,
         enabled=settings.fetch_links,
     )
     memory = Memory(storage=storage, store=store, files=files)
-    indexer.reindex_missing()
     summarizer = Summarizer(worker=worker, params=params, terms=picker.terms)
     digests = Digests(
         storage=storage,
@@ -295,12 +262,9 @@ def bootstrap(
         links_seconds=settings.import_links_minutes * 60,
     )
     lanes = Lanes(max_waiting=settings.max_waiting_uploads)
-    background = Background()
+    background = engines.background
     return Services(
-        settings=settings,
-        storage=storage,
-        store=store,
-        embedder=embedder,
+        engines=engines,
         indexer=indexer,
         ingestor=ingestor,
         voice=voice,
@@ -318,13 +282,14 @@ def bootstrap(
             digests=digests,
             summaries=summaries,
             spawner=background,
+            incoming=settings.incoming_dir,
+            max_file_bytes=settings.max_file_mb << 20,
+            max_audio_seconds=settings.max_audio_minutes * 60,
         ),
         retriever=retriever,
-        picker=picker,
         passages=Passages(retriever=retriever, picker=picker),
         answerer=answerer,
         asking=asking,
-        gatherer=gatherer,
         summaries=summaries,
         days=days,
         memory=memory,
@@ -337,7 +302,6 @@ def bootstrap(
         ),
         inbox=Inbox(storage, retention=timedelta(hours=settings.inbox_retention_hours)),
         queue=queue,
-        worker=worker,
         doctor=Doctor(
             storage=storage,
             store=store,
@@ -356,7 +320,6 @@ def bootstrap(
         reminders=reminders,
         access=Access(storage),
         lanes=lanes,
-        background=background,
     )
 
 
@@ -375,6 +338,7 @@ def restore(archive: Path, settings: Settings, **engines: Any) -> Restored:
     manifest = unpack_backup(archive, settings.data_dir, database_url=settings.database_url)
     services = bootstrap(settings, **engines)
     try:
+        services.start()
         findings = services.doctor.examine(repair=True)
         check = services.backups.sample_check()
     finally:

@@ -8,7 +8,7 @@ from html import escape
 from knowledge.services.answers.answering import Answer
 from knowledge.services.answers.evidence import Evidence
 from knowledge.services.sending.digest import Coming, Digest
-from knowledge.services.sending.reminders import local_due
+from knowledge.services.sending.reminder_states import local_due
 from present.texts import counted, day_label, source_label, t, written_day
 
 LIMIT = 4096

@@ -1,4 +1,5 @@
-"""Drives the real `mnemo run` process against the fake Bot API, as users would."""
+"""Drives the real `mnemo run` process against the fake Bot API, as users would (started
+through tests/bot_process.py, which installs the test clock when a test asks for one)."""
 
 from __future__ import annotations
 
@@ -83,7 +84,7 @@ class Harness:
         }
         log = (self.data_dir.parent / "bot.log").open("ab")
         self.bot = subprocess.Popen(
-            [sys.executable, "-m", "cli", "-v", "run"],
+            [sys.executable, "-m", "tests.bot_process", "-v", "run"],
             cwd=ROOT,
             env=env,
             stdout=log,
@@ -93,7 +94,7 @@ class Harness:
         self.wait_for(lambda e: e["method"] == "setMyCommands", timeout=120)
 
     def use_clock(self, at: datetime) -> None:
-        """Run the bot on a clock this test moves (bot/test_clock.py), starting at `at`."""
+        """Run the bot on a clock this test moves (tests/clock.py), starting at `at`."""
         clock = self.data_dir.parent / "clock"
         self.env_extra["MNEMO_TEST_CLOCK_FILE"] = str(clock)
         clock.write_text(at.isoformat())

@@ -3,24 +3,20 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
-from contextlib import closing
 from pathlib import Path
 
 import pytest
-from sqlalchemy import make_url
 
-import knowledge.bootstrap as bootstrap_module
 from knowledge.adapters.embedding import load_embedder
-from knowledge.adapters.sql.database import migrate
 from knowledge.adapters.store.memory import MemoryVectorStore
 from knowledge.adapters.web.pages import GuardedWeb
-from knowledge.bootstrap import Services, bootstrap
+from knowledge.bootstrap import Services
 from knowledge.domain.ports import Embedder
 from knowledge.settings import Settings
+from tests.core import started
 from tests.databases import fresh_postgres_database
 from tests.fakes import (
     FakeEmbedder,
@@ -45,34 +41,6 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
             monkeypatch.delenv(key)
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.chdir(tmp_path)
-
-
-@pytest.fixture(scope="session")
-def _migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A SQLite database the real migrations brought to head, once a session."""
-    path = tmp_path_factory.mktemp("schema") / "mnemo.sqlite3"
-    migrate(f"sqlite:///{path}")
-    return path
-
-
-@pytest.fixture(autouse=True)
-def _migrated_once(monkeypatch: pytest.MonkeyPatch, _migrated_sqlite: Path) -> None:
-    """A new SQLite database that a test's bootstrap makes is a copy of `_migrated_sqlite`,
-    not migrated again (Alembic's ~0.1 s, in most fast tests); a file already there and
-    PostgreSQL are migrated as ever, and test_migrations runs the migrations itself."""
-
-    def migrate_or_copy(url: str, revision: str = "head") -> None:
-        database = make_url(url).database
-        fresh = make_url(url).get_backend_name() == "sqlite" and revision == "head"
-        if not (fresh and database and database != ":memory:" and not Path(database).exists()):
-            migrate(url, revision)
-            return
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
-        schema, copy = sqlite3.connect(_migrated_sqlite), sqlite3.connect(database)
-        with closing(schema), closing(copy):
-            schema.backup(copy)
-
-    monkeypatch.setattr(bootstrap_module, "migrate", migrate_or_copy)
 
 
 @pytest.fixture(scope="session")
@@ -158,12 +126,13 @@ def services(
 ) -> Iterator[Services]:
     """The core on fakes (fake embedder and BM25, in-memory vectors, scripted model, fake
     OCR; SQL and files real), or, in modules that set REAL_ENGINES = True, on the real
-    small embedder, BM25, Qdrant Edge and tesseract (the generator stays scripted)."""
+    small embedder, BM25, Qdrant Edge and tesseract (the generator stays scripted); started
+    on a copy of the migrated schema (tests/core.py)."""
     if getattr(request.module, "REAL_ENGINES", False):
         real = request.getfixturevalue("embedder")
-        built = bootstrap(settings, embedder=real, generator=generator)
+        built = started(settings, embedder=real, generator=generator)
     else:
-        built = bootstrap(
+        built = started(
             settings,
             embedder=FakeEmbedder(),
             sparse=FakeSparseEncoder(),

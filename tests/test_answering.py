@@ -170,9 +170,9 @@ async def test_history_persists_across_restarts(
     generator.enqueue("24 volts DC [1].")
     await _ask(services, 42, "What supply voltage does the manual recommend?")
     services.close()
-    from knowledge.bootstrap import bootstrap
+    from tests.core import started
 
-    again = bootstrap(services.settings, embedder=services.embedder, generator=generator)
+    again = started(services.settings, embedder=services.embedder, generator=generator)
     try:
         assert again.asking.history(42) == [
             ("user", "What supply voltage does the manual recommend?"),

@@ -16,9 +16,10 @@ import time_machine
 from PIL import Image
 
 from knowledge.adapters.backup import verify
-from knowledge.bootstrap import Services, bootstrap, restore
+from knowledge.bootstrap import Services, restore
 from knowledge.domain.errors import BackupRefused
 from knowledge.settings import Settings
+from tests.core import started
 from tests.databases import fresh_postgres_database
 from tests.fakes import FakeEmbedder, FakeOcr, FakeSparseEncoder, FakeTranscriber, ScriptedGenerator
 
@@ -47,7 +48,7 @@ def _engines() -> dict[str, object]:
 
 
 def _open(data: Path, database_url: str | None = None) -> Services:
-    return bootstrap(_settings(data, database_url), **_engines())  # type: ignore[arg-type]
+    return started(_settings(data, database_url), **_engines())
 
 
 @pytest.fixture

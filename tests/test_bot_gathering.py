@@ -1,5 +1,5 @@
 """Gathering answers through the real bot: a week of notes sent at their own times (the bot
-runs on a clock this test moves, bot/test_clock.py), then, the Monday after, a day's meals
+runs on a clock this test moves, tests/clock.py), then, the Monday after, a day's meals
 in full, a subject's roundup, a count, a sum, a document's summary and /digest week, with
 the "more" button for a long list."""
 

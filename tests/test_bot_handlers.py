@@ -293,7 +293,7 @@ async def test_a_recording_too_long_by_its_reported_length_is_refused_unheard(
     voice = {"file_id": "voice-2", "file_unique_id": "v2", "duration": 3600, "file_size": 1000}
     await _send(application, _message(19, voice=voice, lang="zh"))
     limit = f"{services.settings.max_audio_minutes:g}"
-    assert request.said(19) == [t("voice_too_long", "zh", minutes="60.0", limit=limit)]
+    assert request.said(19) == [t("err_voice_too_long", "zh", minutes="60.0", limit=limit)]
     assert not any(name == "getFile" for name, _ in request.calls)
 
 
@@ -346,7 +346,7 @@ async def test_a_mnemo_export_sent_as_a_file_brings_its_reminders_back(
 ) -> None:
     application, request = bot
     services.ingestor.add_note(40, "The spare key is under the blue flowerpot.")
-    with services.storage.begin() as uow:
+    with services.engines.storage.begin() as uow:
         uow.reminders.add(40, "call mum", datetime.now(UTC) + timedelta(days=1), zone="UTC")
     request.files["export-2"] = services.memory.export(40, tmp_path / "mnemo-export-40.zip")
     name = "mnemo-export-40.zip"

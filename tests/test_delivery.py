@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from knowledge.bootstrap import Services, bootstrap
+from knowledge.bootstrap import Services
 from knowledge.services.sending.delivery import Deliveries, Outcome, digest_key
+from tests.core import started
 from tests.fakes import ScriptedGenerator
 
 STORAGE_TESTS = True
@@ -23,7 +24,7 @@ def test_a_day_is_sent_once_even_after_a_restart(services: Services) -> None:
     assert services.deliveries.claim(key, 5, ["part one"]).outcome is Outcome.DONE
     settings, embedder = services.settings, services.embedder
     services.close()
-    again = bootstrap(settings, embedder=embedder, generator=ScriptedGenerator())
+    again = started(settings, embedder=embedder, generator=ScriptedGenerator())
     try:
         assert again.deliveries.claim(key, 5, ["part one"]).outcome is Outcome.DONE
         tomorrow = digest_key(5, DAY + timedelta(days=1))
@@ -49,8 +50,8 @@ def test_a_failed_send_is_tried_again_from_the_part_not_sent(services: Services)
 
 def test_a_claim_is_held_against_others_until_it_is_stale(services: Services) -> None:
     now = [datetime(2026, 11, 20, 21, 0, tzinfo=UTC)]
-    ours = Deliveries(services.storage, clock=lambda: now[0])
-    theirs = Deliveries(services.storage, clock=lambda: now[0])  # another process
+    ours = Deliveries(services.engines.storage, clock=lambda: now[0])
+    theirs = Deliveries(services.engines.storage, clock=lambda: now[0])  # another process
     key = digest_key(7, DAY)
     assert ours.claim(key, 7, ["a"]).outcome is Outcome.SEND
     assert theirs.claim(key, 7).outcome is Outcome.BUSY
@@ -61,7 +62,7 @@ def test_a_claim_is_held_against_others_until_it_is_stale(services: Services) ->
 
 
 def test_sending_is_given_up_after_the_last_attempt(services: Services) -> None:
-    deliveries = Deliveries(services.storage, max_attempts=3)
+    deliveries = Deliveries(services.engines.storage, max_attempts=3)
     key = digest_key(8, DAY)
     outcomes = []
     for _ in range(4):

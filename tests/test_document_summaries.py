@@ -121,11 +121,11 @@ def test_items_kept_before_days_were_read_are_read_at_start(services: Services) 
 
     from knowledge.adapters.sql.records import Document, NamedDayRecord
 
-    with services.storage.begin() as uow:  # as a database from before migration 0007
+    with services.engines.storage.begin() as uow:  # as a database from before migration 0007
         session = uow.documents._session  # type: ignore[attr-defined]
         session.query(NamedDayRecord).delete()
         session.execute(update(Document).values(days_read=False))
     assert services.days.catch_up() == 1
-    with services.storage.read() as uow:
+    with services.engines.storage.read() as uow:
         assert uow.named_days.of_documents(USER, [doc.doc_id])
     assert services.days.catch_up() == 0

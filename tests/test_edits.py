@@ -41,7 +41,7 @@ def test_an_edited_note_replaces_the_note_everywhere(services: Services) -> None
     assert services.store.count(5, first.doc_id) == 1
     items = services.digests.items(5, date(2026, 11, 20), ZoneInfo("UTC"))
     assert [item.line for item in items] == ["Meeting with Ana moved to Thursday"]
-    with services.storage.read() as uow:
+    with services.engines.storage.read() as uow:
         named = uow.named_days.of_documents(5, [first.doc_id])
     assert named[first.doc_id] == [NamedDay(date(2026, 11, 26))], "the day it names now"
 
@@ -84,7 +84,7 @@ def test_a_label_whose_embedding_fails_leaves_the_photo_as_it_was(
         services.rewriting.describe(5, photo.doc_id, "lunch: borscht with sour cream")
     monkeypatch.undo()
     assert services.store.count(5, photo.doc_id) == vectors, "its vectors are all there"
-    with services.storage.read() as uow:
+    with services.engines.storage.read() as uow:
         kept = uow.documents.get(5, photo.doc_id)
     assert kept is not None and "caption" not in kept.meta, "still without its label"
     services.rewriting.describe(5, photo.doc_id, "lunch: borscht with sour cream")
@@ -96,7 +96,7 @@ def test_the_quota_counts_the_text_and_vectors_derived_from_each_item(
 ) -> None:
     note = "Plant the tulip bulbs along the south fence before the first frost. " * 3
     services.ingestor.add_note(5, note)
-    with services.storage.read() as uow:
+    with services.engines.storage.read() as uow:
         used = uow.documents.used_bytes(5)
     assert used > 3 * len(note.encode()), "the note, its chunk text and its vectors"
     assert services.memory.stats(5).storage_bytes == used

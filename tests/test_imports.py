@@ -24,11 +24,12 @@ from bench.telegram_export import (
 )
 from knowledge.adapters.sql.records import Document
 from knowledge.adapters.store.memory import MemoryVectorStore
-from knowledge.bootstrap import Services, bootstrap
+from knowledge.bootstrap import Services
 from knowledge.domain.errors import ImportUnreadable
 from knowledge.domain.model import ImportOptions
 from knowledge.settings import Settings
 from tests.audio import make_wav
+from tests.core import started
 from tests.fakes import FakeEmbedder, FakeOcr, FakeSparseEncoder, FakeTranscriber, ScriptedGenerator
 
 ME = 7
@@ -67,7 +68,7 @@ def _msg(number: int, when: datetime) -> dict[str, object]:
 
 
 def _services(data: Path) -> Services:
-    return bootstrap(
+    return started(
         Settings(_env_file=None, data_dir=data, llm=str(data / "none.gguf"), fetch_links=False),
         embedder=FakeEmbedder(),
         sparse=FakeSparseEncoder(),
@@ -102,7 +103,7 @@ def test_a_saved_messages_export_keeps_each_message_with_its_own_date(
     raw = json.loads((export / "result.json").read_text())["messages"]
     first = datetime.fromtimestamp(int(raw[0]["date_unixtime"]), UTC)
     assert min(doc.created_at.replace(tzinfo=UTC) for doc in docs) == first
-    with svc.storage.read() as uow:
+    with svc.engines.storage.read() as uow:
         notes = uow.notes.of_user(ME)
     assert sum(note.text == "ok" for note in notes) == 2  # keyed by message, not content
     assert any(note.text == "Cabin key: blue pot" for note in notes)  # entities as text
@@ -185,7 +186,7 @@ def test_a_full_account_export_keeps_only_the_users_own_messages(
     result = full_account(tmp_path / "Export", [friend, saved])
     report = svc.importer.run(ME, result)
     assert (report.added, report.skipped) == (2, 1)
-    with svc.storage.read() as uow:
+    with svc.engines.storage.read() as uow:
         texts = sorted(note.text for note in uow.notes.of_user(ME))
     assert texts == ["Passport number ends in 4471", "Yes, I bring the wine"]
     everyone = svc.importer.run(ME + 1, result, options=ImportOptions(all_senders=True))
@@ -223,12 +224,12 @@ def test_what_is_not_an_export_is_refused(svc: Services, tmp_path: Path) -> None
 
 def test_an_unfinished_batch_left_by_a_crash_is_made_again(svc: Services, export: Path) -> None:
     svc.importer.run(ME, export)
-    with svc.storage.begin() as uow:  # what a kill -9 between rows and vectors leaves
+    with svc.engines.storage.begin() as uow:  # what a kill -9 between rows and vectors leaves
         doc = next(d for d, _ in uow.documents.of_user(ME) if d.kind == "note")
         uow.chunks.remove(doc.id)
         uow.documents.set_derived_bytes(doc.id, 0)
     svc.store.delete_document(ME, doc.id)
-    with svc.storage.begin() as uow:
+    with svc.engines.storage.begin() as uow:
         session = uow.documents._session  # type: ignore[attr-defined]
         session.execute(update(Document).where(Document.id == doc.id).values(status="ingesting"))
     again = svc.importer.run(ME, export)
@@ -317,7 +318,7 @@ def test_a_mnemo_exports_coming_reminders_come_back_once_and_its_history_does_no
     note = next(d for d in svc.memory.documents(ME) if d.kind == "note")
     now = datetime.now(UTC)
     soon, daily_at = now + timedelta(days=2), now - timedelta(days=3, minutes=30)
-    with svc.storage.begin() as uow:
+    with svc.engines.storage.begin() as uow:
         add = uow.reminders.add
         add(ME, "call the dentist", soon, zone="Europe/Madrid")
         add(ME, "about the note", soon, zone="UTC", document_id=note.id)
@@ -359,7 +360,7 @@ def test_an_unreadable_reminder_in_a_mnemo_export_is_reported_and_the_rest_come_
     svc: Services, tmp_path: Path
 ) -> None:
     soon = datetime.now(UTC) + timedelta(days=1)
-    with svc.storage.begin() as uow:
+    with svc.engines.storage.begin() as uow:
         uow.reminders.add(ME, "call mum", soon, zone="UTC")
     zipped = svc.memory.export(ME, tmp_path / "mine.zip")
     damaged = tmp_path / "damaged.zip"

@@ -10,7 +10,7 @@ from sqlalchemy import create_engine, func, select, update
 
 from knowledge.adapters.embedding import FastEmbedEmbedder
 from knowledge.adapters.sql.records import ChunkRecord, Document, Note
-from knowledge.bootstrap import Services, bootstrap
+from knowledge.bootstrap import Services
 from knowledge.domain.errors import (
     CorruptFile,
     DocumentNotFound,
@@ -20,6 +20,7 @@ from knowledge.domain.errors import (
 )
 from knowledge.domain.ports import Embedder
 from knowledge.settings import Settings
+from tests.core import started
 from tests.fakes import ScriptedGenerator
 from tests.samples import Sample
 
@@ -107,7 +108,7 @@ def test_storage_quota_is_per_user(
     """The quota counts what one user keeps; another user is not affected by it."""
     pdf = next(s for s in samples if s.path.suffix == ".pdf").path
     quota = settings.model_copy(update={"quota_mb": 1})
-    services = bootstrap(quota, embedder=embedder, generator=ScriptedGenerator())
+    services = started(quota, embedder=embedder, generator=ScriptedGenerator())
     try:
         filler = _big_docx(pdf.parent / "filler.docx", megabytes=1.005)
         room = (1 << 20) - filler.stat().st_size
@@ -221,7 +222,7 @@ def test_a_new_embedder_rebuilds_memory_from_the_kept_chunks(
     settings = services.settings
     services.close()
 
-    rebuilt = bootstrap(settings, embedder=multilingual_embedder, generator=ScriptedGenerator())
+    rebuilt = started(settings, embedder=multilingual_embedder, generator=ScriptedGenerator())
     try:
         assert rebuilt.store.count(7) == 1 and rebuilt.store.count(8) == 1
         hits = rebuilt.retriever.search(7, "¿Dónde está la llave de repuesto?", k=1)

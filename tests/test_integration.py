@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.bootstrap import Services, bootstrap
+from knowledge.bootstrap import Services
 from knowledge.domain.ports import Embedder
 from knowledge.services.answers.answering import Answer
 from knowledge.settings import Settings
+from tests.core import started
 from tests.samples import Sample
 
 pytestmark = pytest.mark.slow
@@ -35,7 +36,7 @@ def real(
         llm="qwen2.5-0.5b",
         temperature=0.0,  # greedy decoding: the same answer every run
     )
-    services = bootstrap(settings, embedder=multilingual_embedder)
+    services = started(settings, embedder=multilingual_embedder)
     for sample in samples:
         services.ingestor.ingest_file(42, sample.path)
     yield services

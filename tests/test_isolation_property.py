@@ -24,11 +24,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from knowledge.bootstrap import Services, bootstrap
+from knowledge.bootstrap import Services
 from knowledge.domain.errors import DocumentNotFound
 from knowledge.domain.ports import Embedder
 from knowledge.domain.search import SearchMode, plan_search
 from knowledge.settings import Settings
+from tests.core import started
 from tests.databases import fresh_postgres_database
 from tests.fakes import ScriptedGenerator
 
@@ -88,7 +89,7 @@ def test_no_operation_crosses_users(
     sql = fresh_postgres_database() if backend == "postgres" else nullcontext(None)
     with tempfile.TemporaryDirectory() as folder, sql as database_url:
         generator = ScriptedGenerator()
-        services = bootstrap(
+        services = started(
             Settings(
                 _env_file=None,
                 data_dir=Path(folder) / "data",

@@ -126,3 +126,49 @@ def test_rooms_and_modules_stay_small() -> None:
         if (lines := len(path.read_text().splitlines())) > MAX_MODULE_LINES
     ]
     assert crowded == [] and long == []
+
+
+# The edges: present/ (what a person reads) serves the bot and the command line, so it
+# imports neither, nor Telegram; the command line imports nothing of the bot but what
+# `mnemo run` needs to start it, inside that command.
+PRESENT = ROOT / "present"
+CLI = ROOT / "cli"
+BOT_START = {"bot.app", "bot.settings"}
+
+
+def _split_by_function(path: Path, name: str) -> tuple[set[str], set[str]]:
+    """The modules `path` imports inside its function `name`, and those it imports elsewhere."""
+    inside: set[str] = set()
+    outside: set[str] = set()
+
+    def visit(node: ast.AST, within: bool) -> None:
+        found = inside if within else outside
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+        within = within or (isinstance(node, ast.FunctionDef) and node.name == name)
+        for child in ast.iter_child_nodes(node):
+            visit(child, within)
+
+    visit(ast.parse(path.read_text(), str(path)), False)
+    return inside, outside
+
+
+def test_presentation_imports_no_edge_nor_telegram() -> None:
+    imported = {module: path for path in PRESENT.rglob("*.py") for module in _imports(path)}
+    assert {m: str(p) for m, p in imported.items() if _within(m, NEVER)} == {}
+
+
+def test_the_command_line_imports_of_the_bot_only_its_start_in_mnemo_run() -> None:
+    wrong = []
+    for path in sorted(CLI.rglob("*.py")):
+        inside, outside = _split_by_function(path, "run")
+        allowed = BOT_START if path == CLI / "main.py" else set()
+        wrong += [
+            f"{path.relative_to(ROOT)} imports {module}"
+            for module in outside | {m for m in inside if m not in allowed}
+            if _within(module, ("bot", "telegram"))
+        ]
+    assert wrong == []
+    assert _split_by_function(CLI / "main.py", "run")[0] >= BOT_START, "mnemo run starts it"

@@ -117,7 +117,7 @@ def test_urls_are_found_in_messages() -> None:
 
 
 def _docs(services: Services, user: int) -> list[tuple[StoredDocument, int]]:
-    with services.storage.read() as uow:
+    with services.engines.storage.read() as uow:
         return uow.documents.of_user(user)
 
 

@@ -18,11 +18,12 @@ import pytest
 
 from knowledge.adapters.embedding import FastEmbedEmbedder
 from knowledge.adapters.llm_server import ServerGenerator, estimate_tokens
-from knowledge.bootstrap import Services, bootstrap
+from knowledge.bootstrap import Services
 from knowledge.domain.errors import LlmUnavailable
 from knowledge.domain.model import GenerationParams
 from knowledge.services.answers.answering import Answer
 from knowledge.settings import Settings
+from tests.core import started
 from tests.llm_server import API_KEY, LlamaServer
 
 PARAMS = GenerationParams(temperature=0.0, top_k=40, top_p=0.9, max_tokens=48)
@@ -39,7 +40,7 @@ def _over(settings: Settings, server: LlamaServer, **more: object) -> Settings:
 def served(
     settings: Settings, llm_server: LlamaServer, embedder: FastEmbedEmbedder
 ) -> Iterator[Services]:
-    built = bootstrap(_over(settings, llm_server), embedder=embedder)
+    built = started(_over(settings, llm_server), embedder=embedder)
     yield built
     built.close()
 
@@ -103,7 +104,7 @@ async def test_the_server_stopped_mid_answer_then_back(
 ) -> None:
     server = LlamaServer(models_dir, tmp_path / "server.log", slots=1)
     server.start()
-    services = bootstrap(_over(settings, server, max_tokens=300), embedder=embedder)
+    services = started(_over(settings, server, max_tokens=300), embedder=embedder)
     try:
         services.ingestor.add_note(5, "The boat is moored at pier 9 in the old harbour.")
         question = "Where is the boat moored? Describe the harbour in detail."

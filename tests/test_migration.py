@@ -13,10 +13,11 @@ from sqlalchemy import create_engine, func, select
 
 from knowledge.adapters.sql.records import Base
 from knowledge.adapters.store.server import QdrantServerStore
-from knowledge.bootstrap import Services, bootstrap
+from knowledge.bootstrap import Services
 from knowledge.domain.ports import Embedder
 from knowledge.migration import TargetNotEmpty, migrate_store
 from knowledge.settings import Settings
+from tests.core import started
 from tests.databases import fresh_postgres_database
 from tests.fakes import ScriptedGenerator
 from tests.samples import Sample
@@ -57,7 +58,7 @@ def test_embedded_install_moves_to_postgres_and_qdrant(
             database_url=url,
         )
         store = QdrantServerStore(QdrantClient(":memory:"), "memory", embedder.dim)
-        target = bootstrap(settings, store=store, embedder=embedder, generator=ScriptedGenerator())
+        target = started(settings, store=store, embedder=embedder, generator=ScriptedGenerator())
         try:
             report = migrate_store(services, target)
             assert report.problems == []

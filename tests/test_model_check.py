@@ -20,12 +20,12 @@ from bot.settings import BotSettings
 from cli import admin
 from cli.main import app
 from knowledge.adapters.model_probe import ChildProbe
-from knowledge.bootstrap import bootstrap
 from knowledge.domain.errors import LlmUnavailable, ModelMissing
 from knowledge.domain.model import ProbeResult
 from knowledge.services.llm.model_check import CheckedLoad
 from knowledge.settings import Settings
 from present.texts import t
+from tests.core import started
 from tests.fakes import FakeEmbedder, FakeSparseEncoder, ScriptedGenerator
 from tests.test_bot_handlers import MemoryRequest, _message, _send
 
@@ -148,7 +148,7 @@ async def test_the_bot_keeps_a_question_while_the_model_cannot_run_and_answers_i
     and waits; once the check passes, the kept question is answered."""
     probe = Probe(KILLED, KILLED, FINE)
     generator = ScriptedGenerator()
-    services = bootstrap(
+    services = started(
         Settings(data_dir=tmp_path / "data"),
         embedder=FakeEmbedder(),
         sparse=FakeSparseEncoder(),

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from bot import outbox
 from bot.outbox import Pacer
+from knowledge.adapters.background import Background
 from knowledge.bootstrap import Services
 from knowledge.services.sending.reminders import Reminders
 
@@ -49,7 +50,7 @@ def test_a_storm_to_one_chat_is_paced_and_holds_up_no_other_chat() -> None:
         sending[chat] -= 1
 
     async def storm() -> None:
-        pacer = Pacer(send, clock=clock, sleep=clock.sleep)
+        pacer = Pacer(send, clock=clock, sleep=clock.sleep, spawn=Background().spawn)
         for n in range(2000):  # chat A's, due in one minute, first in the sweep's order
             pacer.put(f"reminder:{n}:0", A)
         pacer.put("reminder:9999:0", B)
@@ -81,7 +82,7 @@ def test_many_chats_go_at_once_in_turn_within_the_sends_in_flight() -> None:
         flying[0] -= 1
 
     async def many() -> None:
-        pacer = Pacer(send, clock=clock, sleep=clock.sleep, at_once=16)
+        pacer = Pacer(send, clock=clock, sleep=clock.sleep, at_once=16, spawn=Background().spawn)
         for chat in range(200):
             for n in range(3):
                 pacer.put(f"reminder:{chat}{n:03}:0", chat)
@@ -106,7 +107,7 @@ def test_a_failed_send_holds_up_nothing() -> None:
         sent.append(key)
 
     async def run() -> None:
-        pacer = Pacer(send, clock=clock, sleep=clock.sleep)
+        pacer = Pacer(send, clock=clock, sleep=clock.sleep, spawn=Background().spawn)
         for n in range(3):
             pacer.put(f"reminder:{n}:0", A)
         await pacer.idle()
@@ -141,9 +142,11 @@ class FakeApplication:
 def _storm_handed_over(services: Services, many: int) -> list[tuple[str, int]]:
     """`many` reminders due now to A and one to B, handed over as the sweep does."""
     now = [datetime(2026, 12, 1, 9, 0, 30, tzinfo=MADRID)]
-    reminders = Reminders(storage=services.storage, zone_of=lambda _: MADRID, clock=lambda: now[0])
+    reminders = Reminders(
+        storage=services.engines.storage, zone_of=lambda _: MADRID, clock=lambda: now[0]
+    )
     due_at = datetime(2026, 12, 1, 9, 0, tzinfo=MADRID).astimezone(UTC)  # rows hold UTC
-    with services.storage.begin() as uow:
+    with services.engines.storage.begin() as uow:
         for n in range(many):
             uow.reminders.add(A, f"storm {n}", due_at, zone="Europe/Madrid")
         uow.reminders.add(B, "the one that matters", due_at, zone="Europe/Madrid")

@@ -20,8 +20,9 @@ from typer.testing import CliRunner
 from cli.main import app
 from knowledge.adapters.backup import restore as unpack_backup
 from knowledge.adapters.backup import write_backup
-from knowledge.bootstrap import Services, bootstrap, restore
+from knowledge.bootstrap import Services, restore
 from knowledge.settings import Settings
+from tests.core import started
 from tests.fakes import FakeEmbedder, FakeOcr, FakeSparseEncoder, FakeTranscriber, ScriptedGenerator
 
 
@@ -59,7 +60,7 @@ def _engines() -> dict[str, object]:
 
 
 def _open(data: Path) -> Services:
-    return bootstrap(_settings(data), **_engines())  # type: ignore[arg-type]
+    return started(_settings(data), **_engines())
 
 
 def _fill(svc: Services, tmp_path: Path) -> None:

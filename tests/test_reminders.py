@@ -23,13 +23,16 @@ import typer
 
 from cli import reminders as cli_reminders
 from knowledge.adapters.store.memory import MemoryVectorStore
-from knowledge.bootstrap import Services, bootstrap
+from knowledge.bootstrap import Services
 from knowledge.domain.errors import TooManyReminders
 from knowledge.domain.model import ImportedReminder
-from knowledge.services.door.inbound import Arrival, Kept, Question, Refused, Reminded
-from knowledge.services.sending.reminders import Reminders, local_due, reminder_key
-from knowledge.services.words.reminder_words import Recurrence, read_request
+from knowledge.services.door.arrival import Arrival, Kept, Question, Refused, Reminded
+from knowledge.services.sending.reminder_states import local_due, reminder_key
+from knowledge.services.sending.reminders import Reminders
+from knowledge.services.words.reminder_days import Recurrence
+from knowledge.services.words.reminder_words import read_request
 from present.texts import BY_LANGUAGE, error_text
+from tests.core import started
 from tests.fakes import FakeEmbedder, FakeOcr, FakeSparseEncoder, FakeTranscriber, ScriptedGenerator
 
 MADRID = ZoneInfo("Europe/Madrid")
@@ -119,7 +122,7 @@ def _reminders(services: Services, now: list[datetime]) -> Reminders:
     services.digests.set_timezone(USER, "Europe/Madrid")
     services.digests.set_timezone(OTHER, "Europe/Madrid")
     return Reminders(
-        storage=services.storage,
+        storage=services.engines.storage,
         zone_of=lambda user: services.digests.schedule(user).zone,
         clock=lambda: now[0],
     )
@@ -147,7 +150,7 @@ def test_each_occurrence_is_handed_over_once(services: Services) -> None:
     assert not services.deliveries.is_done(keys[0])  # the outbox sends it
     again = reminders.hand_over({d.reminder.id: (d.reminder, ["⏰ call"]) for d in due})
     assert again == keys, "a replay after a crash finds the same delivery"
-    with services.storage.read() as uow:
+    with services.engines.storage.read() as uow:
         assert uow.deliveries.get(keys[0]) is not None
 
 
@@ -356,7 +359,7 @@ def test_jumping_ahead_finds_what_stepping_finds_across_dst() -> None:
 def _capped(services: Services, now: list[datetime], cap: int) -> Reminders:
     services.digests.set_timezone(USER, "Europe/Madrid")
     return Reminders(
-        storage=services.storage,
+        storage=services.engines.storage,
         zone_of=lambda user: services.digests.schedule(user).zone,
         clock=lambda: now[0],
         max_scheduled=cap,
@@ -423,7 +426,7 @@ def test_a_time_out_of_range_is_reported_not_a_crash(services: Services) -> None
 def test_the_cap_comes_from_settings_and_is_said_in_each_language(
     services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
 ) -> None:
-    capped = bootstrap(
+    capped = started(
         services.settings.model_copy(update={"data_dir": tmp_path / "capped", "max_reminders": 1}),
         embedder=FakeEmbedder(),
         sparse=FakeSparseEncoder(),

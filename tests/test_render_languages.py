@@ -18,7 +18,7 @@ from knowledge.services.answers.document_summaries import DocumentSummary, Secti
 from knowledge.services.answers.evidence import Evidence
 from knowledge.services.answers.gathering import Amount, Found, Gathered
 from knowledge.services.sending.digest import Coming, DayItem, Digest
-from knowledge.services.sending.reminders import Due
+from knowledge.services.sending.reminder_states import Due
 from knowledge.services.words.planning import plan
 from present.render import brief_html, digest_html, quotes_html, search_results, week_html
 from present.render_gathered import gathered_pages, summary_pages

@@ -65,7 +65,9 @@ async def test_readiness_names_parts_and_reasons_without_urls(services: Services
         def count(self, user_id: int, doc_id: int | None = None) -> int:
             raise ConnectionError(f"cannot reach {URL}: password authentication failed")
 
-    readiness = Readiness(storage=services.storage, store=Unreachable(), worker=services.worker)
+    readiness = Readiness(
+        storage=services.engines.storage, store=Unreachable(), worker=services.worker
+    )
     problems = await readiness.problems()
     assert problems["database"] is None
     assert problems["vector_store"] == "failed (ConnectionError)"

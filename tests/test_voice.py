@@ -10,10 +10,11 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from knowledge.bootstrap import Services, bootstrap
+from knowledge.bootstrap import Services
 from knowledge.domain.errors import CorruptFile, EmptyFile, FileTooLarge
 from knowledge.settings import Settings
 from tests.audio import make_wav
+from tests.core import started
 from tests.fakes import FakeEmbedder, FakeSparseEncoder, FakeTranscriber, ScriptedGenerator
 
 SAID = "Buy oat milk and two lemons on the way home."
@@ -75,7 +76,7 @@ def test_silence_and_broken_audio_store_nothing(
 def test_a_forced_language_is_the_only_one_heard(settings: Settings, tmp_path: Path) -> None:
     transcriber = FakeTranscriber(SAID)
     forced = settings.model_copy(update={"audio_language": "es"})
-    built = bootstrap(
+    built = started(
         forced,
         embedder=FakeEmbedder(),
         sparse=FakeSparseEncoder(),

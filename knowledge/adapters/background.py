@@ -1,7 +1,7 @@
 """Work run beside its caller on the running event loop (the port `Spawns`): one set of
 tasks for the whole process, built at the composition root. `stop` cancels what is left
-and waits (work cut short resumes at the next start); `drain` waits for it all to finish
-(the command line, which exits after its one call)."""
+and waits (work cut short is done later: the digest writes a missing line, the bot's
+next start condenses what is left)."""
 
 from __future__ import annotations
 
@@ -30,11 +30,6 @@ class Background:
     @property
     def running(self) -> int:
         return len(self._tasks)
-
-    async def drain(self) -> None:
-        """Wait until all work spawned (and spawned by it) has finished."""
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
     async def stop(self) -> None:
         """Cancel what is left and wait until it has stopped."""

@@ -1,7 +1,7 @@
 """Domain errors: raised in the core, worded once per entry point.
 
 Each carries a `code` and the parameters of its message. The bot words the code in the
-user's interface language (present/texts.py: `err_<code>`); the command line and the logs show
+user's interface language (present/texts: `err_<code>`); the command line and the logs show
 the English message the error was raised with.
 """
 

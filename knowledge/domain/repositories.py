@@ -1,5 +1,8 @@
 """What the services keep, as repositories of domain types, and the unit of work that
-groups them into one transaction. The SQL adapter implements them; no ORM row leaves it."""
+groups them into one transaction: users, documents with their chunks, notes and named
+days, chat turns and reminders here; the inbox, digests and deliveries in deliveries.py;
+members and their codes in members.py. The SQL adapter implements them; no ORM row leaves
+it."""
 
 from __future__ import annotations
 
@@ -9,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
 
+from knowledge.domain.deliveries import DeliveryLog, DigestLog, InboxItems
+from knowledge.domain.members import Memberships
 from knowledge.domain.model import (
     Chunk,
     Extracted,
@@ -19,10 +24,6 @@ from knowledge.domain.model import (
     StoredDocument,
     UserSettings,
 )
-
-
-class AlreadyRecorded(Exception):
-    """The inbox already holds that update (a redelivery)."""
 
 
 class Users(Protocol):
@@ -219,119 +220,6 @@ class Turns(Protocol):
         ...
 
 
-@dataclass(frozen=True)
-class InboxEntry:
-    update_id: int
-    handled: bool
-    fingerprint: str  # "" for an entry recorded before fingerprints were kept
-
-
-@dataclass(frozen=True)
-class PendingUpdate:
-    """An update received and not yet handled."""
-
-    update_id: int
-    user_id: int | None
-    payload: dict[str, Any]
-    attempts: int  # times its handling started
-    kept: bool  # kept on purpose (waiting for the model server): a restart does not count
-
-
-class InboxItems(Protocol):
-    def add(
-        self, update_id: int, user_id: int | None, payload: dict[str, Any], fingerprint: str
-    ) -> None:
-        """Record an update; raises AlreadyRecorded for one recorded before."""
-        ...
-
-    def seen(self, update_id: int) -> InboxEntry | None: ...
-
-    def renew(
-        self, update_id: int, user_id: int | None, payload: dict[str, Any], fingerprint: str
-    ) -> None:
-        """Record a new update under an id a handled one had (update ids restart)."""
-        ...
-
-    def prune(self, before: datetime) -> int:
-        """Forget handled updates received before `before`; how many were forgotten."""
-        ...
-
-    def done(self, update_id: int) -> None:
-        """Mark handled and drop the payload (only the id is kept, to skip redeliveries)."""
-        ...
-
-    def set_reply(self, update_id: int, message_id: int) -> None: ...
-
-    def reply_of(self, update_id: int) -> int | None: ...
-
-    def pending(self) -> list[PendingUpdate]:
-        """Updates received but never handled, oldest first."""
-        ...
-
-    def started_again(self, update_id: int, *, counted: bool) -> None:
-        """Its handling starts again (after a restart): one attempt more when `counted`;
-        no longer kept either way."""
-        ...
-
-    def keep(self, update_id: int) -> None:
-        """Mark it kept on purpose until the model server is back."""
-        ...
-
-    def set_aside(self, update_id: int) -> None:
-        """Give up on it: never replayed again; forgotten like a handled one."""
-        ...
-
-
-@dataclass(frozen=True)
-class DeliveryState:
-    """A scheduled message (a digest, a reminder) and how far sending it got."""
-
-    key: str
-    user_id: int
-    parts: list[str]
-    parts_sent: int
-    attempts: int  # sends that failed
-    claimed_by: str | None
-    claimed_at: datetime | None
-    sent_at: datetime | None
-    given_up: bool
-    created_at: datetime
-
-    @property
-    def finished(self) -> bool:
-        """Sent, or given up on: nothing more will be tried."""
-        return self.sent_at is not None or self.given_up
-
-
-class DeliveryLog(Protocol):
-    def get(self, key: str) -> DeliveryState | None: ...
-
-    def create(self, key: str, user_id: int, parts: list[str]) -> None:
-        """Record a message to send; raises AlreadyRecorded when the key exists."""
-        ...
-
-    def take(
-        self, key: str, owner: str, now: datetime, stale_before: datetime, max_attempts: int
-    ) -> bool:
-        """Claim it for `owner`, atomically across processes: only when not sent, not given
-        up, under `max_attempts` failures, and not claimed since `stale_before` by another."""
-        ...
-
-    def part_sent(self, key: str, parts_sent: int) -> None: ...
-
-    def finish(self, key: str, now: datetime) -> None:
-        """Every part sent: mark it sent and release the claim."""
-        ...
-
-    def release_failed(self, key: str, *, give_up: bool) -> None:
-        """Let go of the claim after a failed send, counting it; `give_up`: never again."""
-        ...
-
-    def unfinished(self, since: datetime) -> list[DeliveryState]:
-        """Messages created since then that are neither sent nor given up."""
-        ...
-
-
 class ReminderBook(Protocol):
     def add(
         self,
@@ -380,52 +268,6 @@ class ReminderBook(Protocol):
 
     def prune_offered(self, before: datetime) -> int:
         """Offers never taken up, made before then, are forgotten."""
-        ...
-
-
-class DigestLog(Protocol):
-    def keep(self, user_id: int, day: date, text: str, items: int, last_item_id: int) -> None:
-        """Store (or replace) the text of a user's digest of a local day."""
-        ...
-
-
-@dataclass(frozen=True)
-class Member:
-    """Someone who may use the bot: its owner, or a person the owner invited."""
-
-    user_id: int
-    role: str  # "owner" or "member"
-    invited_by: int | None
-    joined_at: datetime
-
-
-class Memberships(Protocol):
-    """Who may use the bot, and the one-time codes (kept as hashes) that let someone in.
-    Not part of a user's memory: wiping it keeps their membership."""
-
-    def get(self, user_id: int) -> Member | None: ...
-
-    def owner(self) -> int | None: ...
-
-    def all(self) -> list[Member]: ...
-
-    def add(self, user_id: int, role: str, invited_by: int | None) -> None: ...
-
-    def add_code(
-        self, digest: str, kind: str, created_by: int | None, expires_at: datetime | None
-    ) -> None: ...
-
-    def use_code(self, digest: str, kind: str, user_id: int, now: datetime) -> bool:
-        """Mark the code used by `user_id`, atomically: only if it is of that kind, unused
-        and not expired; False otherwise."""
-        ...
-
-    def drop_codes(self, kind: str, *, keep: int = 0) -> None:
-        """Forget the codes of that kind but the `keep` newest."""
-        ...
-
-    def prune_codes(self, now: datetime) -> None:
-        """Forget codes used or expired."""
         ...
 
 

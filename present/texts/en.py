@@ -91,7 +91,7 @@ TEXTS: dict[str, str] = {
     ),
     "photo_labelled": "🖼 Got it: the photo shows “{text}”.",
     "photo_no_text": "🖼 Saved (no text found in it).",
-    "too_large": "❌ {name} is too large (the limit is {limit} MB).",
+    "err_upload_too_large": "❌ {name} is too large (the limit is {limit} MB).",
     "failed": "❌ {name}: {reason}",
     # Errors of the core, by code (knowledge.domain.errors), with the parameters they carry;
     # a `kind` parameter (pdf, docx...) is worded as {kind_name}.
@@ -107,7 +107,7 @@ TEXTS: dict[str, str] = {
     "transcribing": "🎙 {progress}",
     "voice_heard": "🎙 You asked: “{text}”",
     "voice_saved": "🎙 Saved: “{text}”",
-    "voice_too_long": "🎙 This recording lasts {minutes} minutes; I transcribe up to {limit}.",
+    "err_voice_too_long": "🎙 This recording lasts {minutes} minutes; I transcribe up to {limit}.",
     "err_audio_too_long": "the recording lasts {minutes} minutes, over the {limit}-minute limit",
     "err_no_speech": "nothing is said in the recording",
     "err_no_audio": "the file holds no audio",
@@ -259,7 +259,7 @@ TEXTS: dict[str, str] = {
         "✅ Imported {name}: {added} added, {already} already in your memory, {failed} could "
         "not be read. Each message keeps its own date."
     ),
-    "import_too_large": (
+    "err_import_too_large": (
         "❌ {name} is over {limit} MB, more than a bot can receive here. Import it on the "
         "machine mnemo runs on: mnemo import PATH --user {user}"
     ),
@@ -311,4 +311,66 @@ TEXTS: dict[str, str] = {
     "brief_at": "☀️ Morning brief: every day at {at}.",
     "brief_off": "☀️ Morning brief: off",
     "usage_brief": "Give a time like 08:00, or off. Example: /brief 08:00",
+    # The command line (cli/): plain text for a terminal, in the user's language.
+    "cli_error": "error:",
+    "cli_err_other": "mnemo cannot do that now: {detail}",
+    "cli_err_document_not_found": "no document {doc_id} in your memory",
+    "cli_err_too_many_reminders": (
+        "you have {limit} reminders set already, the most one may have; cancel some first "
+        "(mnemo reminders --cancel ID)"
+    ),
+    "cli_no_such_file": "{path}: no such file",
+    "cli_unreadable": "{path}: could not be read (internal error, see log)",
+    "cli_ingested": "✓ {name}: document {id}, {kind}, {pages}{chunks} chunks, {seconds:.1f} s",
+    "cli_pages": "{pages} pages, ",
+    "cli_already": "= {name}: already in memory as document {id}",
+    "cli_read": "  read: {text}",
+    "cli_no_text": "(no text found)",
+    "cli_voice_kept": "✓ {name}: kept as voice note document {id}",
+    "cli_voice_already": "✓ {name}: already in memory as document {id}",
+    "cli_no_matches": "Nothing in this memory matches.",
+    "cli_hit": "(doc {id}, score {score:.3f})",
+    "cli_chat_intro": "mnemo chat: ask anything about your memory. Ctrl-D or 'exit' leaves.",
+    "cli_chat_prompt": "you> ",
+    "cli_stopped": "(stopped)",
+    "cli_note_saved": "Note saved as document {id}.",
+    "cli_note_already": "Note already in memory as document {id}.",
+    "cli_link_read": "🔗 Page read from {site}: “{name}”, document {id}.",
+    "cli_link_failed": "🔗 The page could not be read:",
+    "cli_docs_empty": "This memory is empty.",
+    "cli_docs_columns": "id|name|kind|pages|chunks|size|added (UTC)|status",
+    "cli_forgotten": "Forgot document {id} ({name}).",
+    "cli_exported": "✓ {path}: {documents}, {size}",
+    "cli_week": "Your week, {first} – {last} ({zone})",
+    "cli_week_empty": "Nothing was added that week.",
+    "cli_day_empty": "Nothing was added on {day} ({zone}).",
+    "cli_remind_not_asked": (
+        "that does not ask for a reminder, e.g. “remind me tomorrow at 9 to …”"
+    ),
+    "cli_remind_no_time": "no time given: say when, e.g. “tomorrow at 9” or “in 20 minutes”",
+    "cli_remind_ambiguous": "morning or evening? say it with the hour, e.g. 17:00",
+    "cli_remind_past": "that time has already passed",
+    "cli_reminder_set": "⏰ set: {line}",
+    "cli_reminder_cancelled": "✖ cancelled: {line}",
+    "cli_reminder_not_found": "no reminder {id} of user {user}",
+    "cli_reminders_none": "No reminders coming.",
+    "cli_reminder_line": "#{id} {at} ({zone}{every}): {task}",
+    "cli_every_day": ", every day",
+    "cli_every_weekdays": ", every {days}",
+    "cli_importing": "importing {name}",
+    "cli_import_telegram": "Telegram export",
+    "cli_import_folder": "folder",
+    "cli_import_mnemo_export": "mnemo export",
+    "cli_imported": "✓ {kind}: {added} added, {already} already in memory",
+    "cli_import_replaced": ", {n} changed and replaced",
+    "cli_import_links": ", {n} linked pages read",
+    "cli_import_links_failed": ", {n} links not read",
+    "cli_import_skipped": ", {n} skipped (service or others' messages)",
+    "cli_import_failed": ", {n} failed, in {seconds:.1f} s",
+    "cli_import_reminders": "⏰ reminders: {added} restored, {already} already here",
+    "cli_import_past": ", {n} past their time (not restored)",
+    "cli_import_unreadable": ", {n} unreadable",
+    "cli_import_more": "  … and {n} more (see the log with -v)",
+    "cli_import_forgotten": "{n} forgotten:",
+    "cli_import_gone": "{n} no longer in the folder (forget with --prune):",
 }

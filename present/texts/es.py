@@ -30,7 +30,7 @@ TEXTS: dict[str, str] = {
     "transcribing": "🎙 {progress}",
     "voice_heard": "🎙 Preguntaste: «{text}»",
     "voice_saved": "🎙 Guardado: «{text}»",
-    "voice_too_long": "🎙 Esta grabación dura {minutes} minutos; transcribo hasta {limit}.",
+    "err_voice_too_long": "🎙 Esta grabación dura {minutes} minutos; transcribo hasta {limit}.",
     "err_audio_too_long": "la grabación dura {minutes} minutos, más que el límite de {limit}",
     "err_no_speech": "no se dice nada en la grabación",
     "err_no_audio": "el archivo no contiene audio",
@@ -214,7 +214,7 @@ TEXTS: dict[str, str] = {
     "pages": "{pages} páginas, ",
     "photo_read": "🖼 Guardada. He leído: {text}",
     "photo_no_text": "🖼 Guardada (no encontré texto en ella).",
-    "too_large": "❌ {name} es demasiado grande (el límite es {limit} MB).",
+    "err_upload_too_large": "❌ {name} es demasiado grande (el límite es {limit} MB).",
     "failed": "❌ {name}: {reason}",
     "cmd_digest": "tu día hasta ahora; /digest week: los últimos 7 días",
     "cmd_timezone": "tu zona horaria: /timezone Europe/Madrid",
@@ -261,7 +261,7 @@ TEXTS: dict[str, str] = {
         "✅ Importado {name}: {added} añadidos, {already} ya estaban en tu memoria, {failed} "
         "no se pudieron leer. Cada mensaje conserva su fecha."
     ),
-    "import_too_large": (
+    "err_import_too_large": (
         "❌ {name} supera los {limit} MB, más de lo que un bot puede recibir aquí. Impórtalo "
         "en la máquina donde funciona mnemo: mnemo import RUTA --user {user}"
     ),
@@ -313,4 +313,70 @@ TEXTS: dict[str, str] = {
     "brief_at": "☀️ Resumen de la mañana: cada día a las {at}.",
     "brief_off": "☀️ Resumen de la mañana: no",
     "usage_brief": "Indica una hora como 08:00, u off. Ejemplo: /brief 08:00",
+    # La línea de comandos (cli/).
+    "cli_error": "error:",
+    "cli_err_other": "mnemo no puede hacerlo ahora: {detail}",
+    "cli_err_document_not_found": "no hay ningún documento {doc_id} en tu memoria",
+    "cli_err_too_many_reminders": (
+        "ya tienes {limit} recordatorios, el máximo permitido; cancela alguno antes "
+        "(mnemo reminders --cancel ID)"
+    ),
+    "cli_no_such_file": "{path}: no existe ese archivo",
+    "cli_unreadable": "{path}: no se pudo leer (error interno, mira el registro)",
+    "cli_ingested": (
+        "✓ {name}: documento {id}, {kind}, {pages}{chunks} fragmentos, {seconds:.1f} s"
+    ),
+    "cli_pages": "{pages} páginas, ",
+    "cli_already": "= {name}: ya está en la memoria como documento {id}",
+    "cli_read": "  texto leído: {text}",
+    "cli_no_text": "(no se encontró texto)",
+    "cli_voice_kept": "✓ {name}: guardado como nota de voz, documento {id}",
+    "cli_voice_already": "✓ {name}: ya está en la memoria como documento {id}",
+    "cli_no_matches": "Nada en esta memoria coincide.",
+    "cli_hit": "(doc. {id}, puntuación {score:.3f})",
+    "cli_chat_intro": (
+        "mnemo chat: pregunta lo que quieras sobre tu memoria. Ctrl-D o «exit» para salir."
+    ),
+    "cli_chat_prompt": "tú> ",
+    "cli_stopped": "(detenido)",
+    "cli_note_saved": "Nota guardada como documento {id}.",
+    "cli_note_already": "La nota ya está en la memoria como documento {id}.",
+    "cli_link_read": "🔗 Página leída de {site}: «{name}», documento {id}.",
+    "cli_link_failed": "🔗 No se pudo leer la página:",
+    "cli_docs_empty": "Esta memoria está vacía.",
+    "cli_docs_columns": "id|nombre|tipo|páginas|fragmentos|tamaño|añadido (UTC)|estado",
+    "cli_forgotten": "Documento {id} ({name}) olvidado.",
+    "cli_exported": "✓ {path}: {documents}, {size}",
+    "cli_week": "Tu semana, {first} – {last} ({zone})",
+    "cli_week_empty": "No se añadió nada esa semana.",
+    "cli_day_empty": "No se añadió nada el {day} ({zone}).",
+    "cli_remind_not_asked": (
+        "eso no pide un recordatorio; por ejemplo: «recuérdame mañana a las 9 que …»"
+    ),
+    "cli_remind_no_time": "falta la hora: di cuándo, p. ej. «mañana a las 9» o «en 20 minutos»",
+    "cli_remind_ambiguous": "¿de la mañana o de la tarde? dilo con la hora, p. ej. 17:00",
+    "cli_remind_past": "esa hora ya pasó",
+    "cli_reminder_set": "⏰ programado: {line}",
+    "cli_reminder_cancelled": "✖ cancelado: {line}",
+    "cli_reminder_not_found": "el usuario {user} no tiene el recordatorio {id}",
+    "cli_reminders_none": "No hay recordatorios pendientes.",
+    "cli_reminder_line": "#{id} {at} ({zone}{every}): {task}",
+    "cli_every_day": ", todos los días",
+    "cli_every_weekdays": ", cada {days}",
+    "cli_importing": "importando {name}",
+    "cli_import_telegram": "exportación de Telegram",
+    "cli_import_folder": "carpeta",
+    "cli_import_mnemo_export": "exportación de mnemo",
+    "cli_imported": "✓ {kind}: {added} añadidos, {already} ya estaban en la memoria",
+    "cli_import_replaced": ", {n} cambiados y reemplazados",
+    "cli_import_links": ", {n} páginas enlazadas leídas",
+    "cli_import_links_failed": ", {n} enlaces sin leer",
+    "cli_import_skipped": ", {n} omitidos (mensajes de servicio o de otras personas)",
+    "cli_import_failed": ", {n} fallidos, en {seconds:.1f} s",
+    "cli_import_reminders": "⏰ recordatorios: {added} restaurados, {already} ya estaban",
+    "cli_import_past": ", {n} ya vencidos (no restaurados)",
+    "cli_import_unreadable": ", {n} ilegibles",
+    "cli_import_more": "  … y {n} más (mira el registro con -v)",
+    "cli_import_forgotten": "{n} olvidados:",
+    "cli_import_gone": "{n} ya no están en la carpeta (olvídalos con --prune):",
 }

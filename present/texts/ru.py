@@ -91,7 +91,7 @@ TEXTS: dict[str, str] = {
     ),
     "photo_labelled": "🖼 Запомнил: на фото «{text}».",
     "photo_no_text": "🖼 Сохранено (текста на фото нет).",
-    "too_large": "❌ {name} слишком большой (предел {limit} МБ).",
+    "err_upload_too_large": "❌ {name} слишком большой (предел {limit} МБ).",
     "failed": "❌ {name}: {reason}",
     "kind_pdf": "PDF",
     "kind_docx": "Документ Word",
@@ -105,7 +105,7 @@ TEXTS: dict[str, str] = {
     "transcribing": "🎙 {progress}",
     "voice_heard": "🎙 Вы спросили: «{text}»",
     "voice_saved": "🎙 Сохранено: «{text}»",
-    "voice_too_long": "🎙 Запись длится {minutes} мин.; я расшифровываю до {limit} мин.",
+    "err_voice_too_long": "🎙 Запись длится {minutes} мин.; я расшифровываю до {limit} мин.",
     "err_audio_too_long": "запись длится {minutes} мин., больше предела в {limit} мин.",
     "err_no_speech": "в записи ничего не сказано",
     "err_no_audio": "в файле нет звука",
@@ -254,7 +254,7 @@ TEXTS: dict[str, str] = {
         "✅ Импорт {name}: добавлено {added}, уже было в памяти {already}, не удалось "
         "прочитать {failed}. У каждого сообщения своя дата."
     ),
-    "import_too_large": (
+    "err_import_too_large": (
         "❌ {name} больше {limit} МБ — столько бот здесь не получит. Импортируйте на машине, "
         "где работает mnemo: mnemo import ПУТЬ --user {user}"
     ),
@@ -304,4 +304,68 @@ TEXTS: dict[str, str] = {
     "brief_at": "☀️ Утренняя сводка: каждый день в {at}.",
     "brief_off": "☀️ Утренняя сводка: нет",
     "usage_brief": "Укажите время, например 08:00, или off. Пример: /brief 08:00",
+    # Командная строка (cli/).
+    "cli_error": "ошибка:",
+    "cli_err_other": "mnemo сейчас не может это сделать: {detail}",
+    "cli_err_document_not_found": "в вашей памяти нет документа {doc_id}",
+    "cli_err_too_many_reminders": (
+        "напоминаний уже {limit}: это предел; сначала отмените какие-нибудь "
+        "(mnemo reminders --cancel ID)"
+    ),
+    "cli_no_such_file": "{path}: такого файла нет",
+    "cli_unreadable": "{path}: не удалось прочитать (внутренняя ошибка, подробности в журнале)",
+    "cli_ingested": (
+        "✓ {name}: документ {id}, {kind}, {pages}фрагментов: {chunks}, за {seconds:.1f} с"
+    ),
+    "cli_pages": "{pages} стр., ",
+    "cli_already": "= {name}: уже в памяти как документ {id}",
+    "cli_read": "  распознано: {text}",
+    "cli_no_text": "(текст не найден)",
+    "cli_voice_kept": "✓ {name}: сохранено как голосовая заметка, документ {id}",
+    "cli_voice_already": "✓ {name}: уже в памяти как документ {id}",
+    "cli_no_matches": "В этой памяти ничего подходящего нет.",
+    "cli_hit": "(документ {id}, оценка {score:.3f})",
+    "cli_chat_intro": (
+        "mnemo chat: спрашивайте о чём угодно из вашей памяти. Выход: Ctrl-D или «exit»."
+    ),
+    "cli_chat_prompt": "вы> ",
+    "cli_stopped": "(остановлено)",
+    "cli_note_saved": "Заметка сохранена как документ {id}.",
+    "cli_note_already": "Эта заметка уже есть в памяти: документ {id}.",
+    "cli_link_read": "🔗 Страница с {site} прочитана: «{name}», документ {id}.",
+    "cli_link_failed": "🔗 Страницу не удалось прочитать:",
+    "cli_docs_empty": "Эта память пуста.",
+    "cli_docs_columns": "id|название|тип|стр.|фрагменты|размер|добавлен (UTC)|состояние",
+    "cli_forgotten": "Документ {id} ({name}) забыт.",
+    "cli_exported": "✓ {path}: {documents}, {size}",
+    "cli_week": "Ваша неделя, {first} – {last} ({zone})",
+    "cli_week_empty": "За эту неделю ничего не добавлено.",
+    "cli_day_empty": "За {day} ничего не добавлено ({zone}).",
+    "cli_remind_not_asked": "это не просьба о напоминании; например: «напомни завтра в 9 …»",
+    "cli_remind_no_time": "не сказано когда: например, «завтра в 9» или «через 20 минут»",
+    "cli_remind_ambiguous": "утра или вечера? укажите час, например 17:00",
+    "cli_remind_past": "это время уже прошло",
+    "cli_reminder_set": "⏰ поставлено: {line}",
+    "cli_reminder_cancelled": "✖ отменено: {line}",
+    "cli_reminder_not_found": "у пользователя {user} нет напоминания {id}",
+    "cli_reminders_none": "Напоминаний впереди нет.",
+    "cli_reminder_line": "#{id} {at} ({zone}{every}): {task}",
+    "cli_every_day": ", каждый день",
+    "cli_every_weekdays": ", по дням: {days}",
+    "cli_importing": "импорт {name}",
+    "cli_import_telegram": "экспорт Telegram",
+    "cli_import_folder": "папка",
+    "cli_import_mnemo_export": "экспорт mnemo",
+    "cli_imported": "✓ {kind}: добавлено {added}, уже было в памяти {already}",
+    "cli_import_replaced": ", изменено и заменено {n}",
+    "cli_import_links": ", прочитано страниц по ссылкам {n}",
+    "cli_import_links_failed": ", не прочитано ссылок {n}",
+    "cli_import_skipped": ", пропущено {n} (служебные или чужие сообщения)",
+    "cli_import_failed": ", не удалось прочитать {n}, за {seconds:.1f} с",
+    "cli_import_reminders": "⏰ напоминания: восстановлено {added}, уже были {already}",
+    "cli_import_past": ", просрочено {n} (не восстановлены)",
+    "cli_import_unreadable": ", не прочитано {n}",
+    "cli_import_more": "  … и ещё {n} (подробности в журнале, запустите с -v)",
+    "cli_import_forgotten": "забыто {n}:",
+    "cli_import_gone": "больше нет в папке: {n} (забыть их можно с --prune):",
 }

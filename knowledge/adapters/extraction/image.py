@@ -3,7 +3,7 @@
 OCR is Debian's tesseract (eng+rus+spa+chi_sim). RapidOCR was tried on the same photos of
 text: its bundled models read no Cyrillic ("PeKOMeHnyeMoe HanpKeHNe") and dropped spaces in
 English and Spanish, at 3-7 s per photo here; tesseract, after grayscale and a median
-filter, read all of them exactly in 1-2 s. See docs/ARCHITECTURE.md.
+filter, read all of them exactly in 1-2 s. See docs/DESIGN_NOTES.md (Models).
 """
 
 from __future__ import annotations

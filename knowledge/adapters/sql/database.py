@@ -12,6 +12,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge.adapters.connect import reach
+from knowledge.adapters.sql.repositories import SqlStorage
 
 MIGRATIONS = Path(__file__).resolve().parents[3] / "migrations"
 
@@ -60,3 +61,19 @@ def migrate(url: str, revision: str = "head") -> None:
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+class Database:
+    """One SQL database: its `storage`, on an engine that connects at its first use, so
+    making one opens nothing; `prepare` (the start step's) waits for a server still
+    starting, then migrates to head."""
+
+    def __init__(self, url: str, *, connect_seconds: float) -> None:
+        self.url = url
+        self._connect_seconds = connect_seconds
+        self._engine = make_engine(url)
+        self.storage = SqlStorage(session_factory(self._engine))
+
+    def prepare(self) -> None:
+        wait_until_reachable(self._engine, self._connect_seconds)
+        migrate(self.url)

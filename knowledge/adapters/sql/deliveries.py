@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from knowledge.adapters.sql.base import DONE, PENDING, SET_ASIDE, Repository
 from knowledge.adapters.sql.records import DeliveryRecord, DigestRecord, InboxItem, utcnow
-from knowledge.domain.repositories import (
+from knowledge.domain.deliveries import (
     AlreadyRecorded,
     DeliveryState,
     InboxEntry,

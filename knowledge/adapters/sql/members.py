@@ -9,7 +9,7 @@ from sqlalchemy import CursorResult, delete, or_, select, update
 
 from knowledge.adapters.sql.base import Repository
 from knowledge.adapters.sql.records import AccessCodeRecord, MemberRecord
-from knowledge.domain.repositories import Member
+from knowledge.domain.members import Member
 
 OWNER = "owner"
 

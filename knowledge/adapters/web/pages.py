@@ -19,7 +19,7 @@ import logging
 import time
 import zlib
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
@@ -50,6 +50,15 @@ RESOLVERS = 4
 GRACE = 1.0  # a stuck fetch is given up on this long after its deadline
 
 
+def web_pools() -> tuple[ThreadPoolExecutor, ThreadPoolExecutor]:
+    """The small pools a GuardedWeb runs on: fetchers (each fetch in an event loop of its
+    own), then resolvers (DNS lookups)."""
+    return (
+        ThreadPoolExecutor(FETCHERS, thread_name_prefix="link"),
+        ThreadPoolExecutor(RESOLVERS, thread_name_prefix="resolve"),
+    )
+
+
 class GuardedWeb:
     def __init__(
         self,
@@ -57,12 +66,14 @@ class GuardedWeb:
         max_bytes: int,
         timeout_seconds: float,
         allow_loopback: bool = False,  # tests only: their pages are served on 127.0.0.1
+        pools: tuple[Executor, Executor] | None = None,
     ) -> None:
+        """`pools`: the fetchers' and the resolvers' (`web_pools()`, made by the composition
+        root, which shuts them down); a pair of its own when not given (tests, benches)."""
         self._max_bytes = max_bytes
         self._timeout = timeout_seconds
         self._allow_loopback = allow_loopback
-        self._fetchers = ThreadPoolExecutor(FETCHERS, thread_name_prefix="link")
-        self._resolvers = ThreadPoolExecutor(RESOLVERS, thread_name_prefix="resolve")
+        self._fetchers, self._resolvers = pools or web_pools()
 
     def fetch(self, url: str, folder: Path) -> Fetched:
         """What the link serves, read within the limit from now (a wait for a free fetcher

@@ -1,29 +1,46 @@
-"""What arrived, and what it means: the one call an entry point makes for a message.
+"""The one door: the one call an entry point makes for whatever arrived.
 
-A typed text, a recording, a forwarded message, a reply to "What's on this photo?", from a
-private or a shared chat: `Inbound.receive` decides whether it is a question to answer (a
-fact, or a gathering: a day, a subject, a count, a summary), a note to keep, a photo's
-label, or refused, does it, and returns what to render. The bot and the command line both
-call it, so a spoken question is answered from either.
+A typed text, a recording, a file or photo, an export, an edit, a forwarded message, a
+reply to "What's on this photo?", from a private or a shared chat, or the command line's
+note, file or import: `Inbound.receive` decides whether it is a question to answer (a
+fact, or a gathering: a day, a subject, a count, a summary), a note to keep, a file to
+read, an export to import, a photo's label, an edit, or refused; does it; starts what
+follows inside the core (the item's digest line, a document's sections, through the
+spawner the composition root gives); and returns what to render, with what follows that
+only an edge can do (services/door/arrival.py). The bot and the command line both call it,
+so they behave alike.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncGenerator, Callable
-from dataclasses import dataclass, replace
-from enum import Enum
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from knowledge.domain.errors import MnemoError
-from knowledge.domain.model import Reminder, Transcript
+from knowledge.domain.model import Transcript
 from knowledge.domain.ports import Progress, Spawns, no_progress
 from knowledge.services.answers.asking import AskEvent, AskService
 from knowledge.services.answers.document_summaries import DocumentSummaries
-from knowledge.services.door.lanes import Lanes
+from knowledge.services.door.arrival import (
+    Arrival,
+    Edited,
+    Kept,
+    Labelled,
+    LinkRead,
+    Meant,
+    Outcome,
+    Question,
+    Refused,
+    Reminded,
+    Stored,
+    Upload,
+)
+from knowledge.services.door.lanes import Lane, Lanes
+from knowledge.services.door.uploads import Uploads
 from knowledge.services.keeping.importing import Importer
 from knowledge.services.keeping.ingest import Ingestor, IngestResult
 from knowledge.services.keeping.links import Links, only_a_link, urls_in
@@ -31,123 +48,14 @@ from knowledge.services.keeping.rewriting import Rewriting
 from knowledge.services.keeping.voice import VoiceNotes
 from knowledge.services.llm.fair_queue import PositionCallback
 from knowledge.services.sending.digest import Digests
-from knowledge.services.sending.reminders import Asked, Reminders
+from knowledge.services.sending.reminder_states import Asked
+from knowledge.services.sending.reminders import Reminders
 from knowledge.services.upkeep.profiles import Profile, Profiles
 from knowledge.services.words.planning import wants_answer
 
 log = logging.getLogger(__name__)
 
-
-class Meant(Enum):
-    """What the sender said the message is: /ask, /note, or nothing (read from its words)."""
-
-    EITHER = "either"
-    QUESTION = "question"
-    NOTE = "note"
-
-
-@dataclass(frozen=True)
-class Recording:
-    """A recording to listen to; `name` is how its voice note is listed."""
-
-    path: Path
-    name: str | None = None
-    mime: str = "audio/ogg"
-
-
-@dataclass(frozen=True)
-class Arrival:
-    """What came in. `text` is a typed message's text, or what a recording was already
-    heard to say (a kept question replayed); `labels` the photo whose "What's on it?" this
-    replies to; `shared` that it came from a group (where only questions are admitted, and
-    answered in private); `origin` whom a forward came from; `source` the chat message's
-    own key, so a redelivery or an edit finds what it made."""
-
-    user_id: int
-    text: str = ""
-    recording: Recording | None = None
-    client_language: str | None = None
-    meant: Meant = Meant.EITHER
-    labels: int | None = None
-    shared: bool = False
-    origin: str | None = None
-    source: str | None = None
-    retimes: int | None = None  # the reminder whose "when?" this replies to
-
-    def with_recording(self, recording: Recording) -> Arrival:
-        return replace(self, recording=recording)
-
-
-@dataclass(frozen=True)
-class Question:
-    """Something to answer: one fact, or a gathering (a day, a subject, a count, a sum, a
-    summary), told apart by the planner when `answer` is iterated (its final event: an
-    Answer, or a Gathered or Summarised). Nothing is asked, or read, before that, so the
-    sender sees the bot react at once."""
-
-    profile: Profile
-    text: str
-    heard: Transcript | None
-    _ask: Callable[[PositionCallback | None], AsyncGenerator[AskEvent, None]]
-
-    def answer(self, on_position: PositionCallback | None = None) -> AsyncGenerator[AskEvent, None]:
-        """The answer's events: text pieces, then the final Answer (or Gathered, Summarised,
-        Cancelled); `on_position` hears the question's place in the model's queue."""
-        return self._ask(on_position)
-
-
-@dataclass(frozen=True)
-class Kept:
-    """A note (typed, forwarded or spoken) in memory; `result.duplicate` when it was
-    already there (the same message delivered again, the same recording)."""
-
-    profile: Profile
-    result: IngestResult
-    origin: str | None = None
-    heard: Transcript | None = None
-    link: LinkRead | None = None
-    offer: Reminder | None = None  # a reminder offered for the moment the note names
-
-
-@dataclass(frozen=True)
-class LinkRead:
-    """The page a kept message's link points to: kept (`result`, its title its name), or
-    not (`error`: refused or unreadable; the message is kept as a note all the same)."""
-
-    url: str
-    result: IngestResult | None = None
-    error: MnemoError | None = None
-
-
-@dataclass(frozen=True)
-class Labelled:
-    """A photo's description, from the reply to the question about it."""
-
-    profile: Profile
-    doc_id: int
-    text: str
-    heard: Transcript | None = None
-
-
-@dataclass(frozen=True)
-class Refused:
-    """Nothing kept, nothing asked: `error` says why (too long, silent, over the quota...)."""
-
-    profile: Profile
-    error: MnemoError
-    heard: Transcript | None = None
-
-
-@dataclass(frozen=True)
-class Reminded:
-    """A request for a reminder ("remind me...", "напомни..."): set, or asked about."""
-
-    profile: Profile
-    asked: Asked
-    heard: Transcript | None = None
-
-
-Outcome = Question | Kept | Labelled | Refused | Reminded
+Accepted = Callable[[Profile], Awaitable[None]]
 
 
 class Inbound:
@@ -166,12 +74,10 @@ class Inbound:
         digests: Digests,
         summaries: DocumentSummaries,
         spawner: Spawns,
+        incoming: Path,
+        max_file_bytes: int,
+        max_audio_seconds: float,
     ) -> None:
-        self._importer = importer
-        self._lanes = lanes
-        self._digests = digests
-        self._summaries = summaries
-        self._spawner = spawner
         self._links = links
         self._reminders = reminders
         self._profiles = profiles
@@ -179,36 +85,109 @@ class Inbound:
         self._ingestor = ingestor
         self._voice = voice
         self._rewriting = rewriting
+        self._digests = digests
+        self._summaries = summaries
+        self._spawner = spawner
+        self._uploads = Uploads(
+            ingestor=ingestor,
+            importer=importer,
+            reminders=reminders,
+            lanes=lanes,
+            incoming=incoming,
+            max_file_bytes=max_file_bytes,
+            max_audio_seconds=max_audio_seconds,
+        )
 
     async def receive(
         self,
         arrival: Arrival,
         *,
         progress: Progress = no_progress,
+        on_position: PositionCallback | None = None,
+        on_accepted: Accepted | None = None,
         with_history: bool = True,
         condense_missing: bool = False,
     ) -> Outcome:
-        """Decide what `arrival` is and do it. `progress` hears how listening goes;
-        `with_history` puts the
-        recent turns in the prompt; `condense_missing` writes a summary's missing parts
-        before answering (the CLI: no background worker does it there)."""
+        """Decide what `arrival` is and do it. `on_accepted` hears the sender's profile once
+        the arrival is taken in (a file: before it waits or is fetched); `on_position` its
+        place in the lane it waits in; `progress` how reading, listening or importing goes;
+        `with_history` puts the recent turns in a question's prompt; `condense_missing`
+        writes a summary's missing parts before answering (the command line: no background
+        work goes on there)."""
         profile = await asyncio.to_thread(
             self._profiles.get_or_create, arrival.user_id, arrival.client_language
         )
-        heard: Transcript | None = None
-        text = arrival.text
-        if arrival.recording is not None and not text:
+        upload = arrival.upload
+        try:
+            if arrival.edited:
+                outcome: Outcome = await self._edit(arrival, profile)
+                self._follow_up(arrival.user_id, outcome)
+                return outcome
+            if upload is not None:
+                lane = Lane.ARCHIVES if arrival.imports is not None else Lane.FILES
+                self._uploads.check(arrival.user_id, upload, lane)
+        except MnemoError as exc:
+            log.info("an arrival was refused (%s): %s", exc.code, exc)
+            return Refused(profile, exc)
+        if on_accepted is not None:
+            await on_accepted(profile)
+        options = {"with_history": with_history, "condense_missing": condense_missing}
+        if upload is None:
+            outcome = await self._decide(arrival, profile, arrival.text, None, options)
+        elif await self._is_recording(upload):
+            outcome = await self._hear(arrival, profile, upload, progress, on_position, options)
+        else:
+            outcome = await self._uploads.take(arrival, profile, progress, on_position)
+        self._follow_up(arrival.user_id, outcome)
+        return outcome
+
+    async def _is_recording(self, upload: Upload) -> bool:
+        """Said so, or (`recording` None: a file already here) audio by its content."""
+        if upload.recording is None and upload.path is not None:
+            try:
+                return await asyncio.to_thread(self._ingestor.is_recording, upload.path)
+            except MnemoError:
+                return False  # refused when it is read, with the reason
+        return bool(upload.recording)
+
+    async def _edit(self, arrival: Arrival, profile: Profile) -> Edited:
+        assert arrival.source is not None, "an edit names the message it changes"
+        rewritten = await asyncio.to_thread(
+            self._rewriting.edit, arrival.user_id, arrival.source, arrival.text
+        )
+        return Edited(profile, rewritten)
+
+    async def _hear(
+        self,
+        arrival: Arrival,
+        profile: Profile,
+        upload: Upload,
+        progress: Progress,
+        on_position: PositionCallback | None,
+        options: dict[str, Any],
+    ) -> Outcome:
+        """A recording, heard in its owner's turn in the files lane, then decided on as its
+        words would be; a question is answered after the turn is given back."""
+        async with self._uploads.fetched(arrival.user_id, upload, Lane.FILES, on_position) as path:
             try:
                 heard = await asyncio.to_thread(
-                    self._voice.transcribe,
-                    arrival.recording.path,
-                    language=profile.language,
-                    progress=progress,
+                    self._voice.transcribe, path, language=profile.language, progress=progress
                 )
             except MnemoError as exc:
                 log.info("a recording was refused (%s): %s", exc.code, exc)
                 return Refused(profile, exc)
-            text = heard.text
+            recording = _Recording(path, upload.name, upload.mime)
+            return await self._decide(arrival, profile, heard.text, (heard, recording), options)
+
+    async def _decide(
+        self,
+        arrival: Arrival,
+        profile: Profile,
+        text: str,
+        spoken: tuple[Transcript, _Recording] | None,
+        options: dict[str, Any],
+    ) -> Outcome:
+        heard = spoken[0] if spoken else None
         try:
             if arrival.labels is not None and not arrival.shared:
                 await asyncio.to_thread(
@@ -223,12 +202,11 @@ class Inbound:
                     self._ask_later,
                     arrival.user_id,
                     text,
-                    with_history=with_history,
                     max_tokens=profile.max_tokens,
-                    condense_missing=condense_missing,
+                    **options,
                 )
                 return Question(profile, text, heard, ask)
-            result, link = await asyncio.to_thread(self._keep, arrival, text, heard)
+            result, link = await asyncio.to_thread(self._keep, arrival, text, spoken)
         except MnemoError as exc:
             log.info("a message was refused (%s): %s", exc.code, exc)
             return Refused(profile, exc, heard)
@@ -238,6 +216,21 @@ class Inbound:
                 self._reminders.offer_for, arrival.user_id, result.doc_id, text
             )
         return Kept(profile, result, arrival.origin, heard, link, offer)
+
+    def _follow_up(self, user_id: int, outcome: Outcome) -> None:
+        """What follows a kept item inside the core, beside the caller: its digest line made
+        when the model is idle, then a document's sections condensed for its summary."""
+        doc_id = None
+        if isinstance(outcome, Kept | Stored) and not outcome.result.duplicate:
+            doc_id = outcome.result.doc_id
+        elif isinstance(outcome, Labelled):
+            doc_id = outcome.doc_id
+        elif isinstance(outcome, Edited) and outcome.rewritten is not None:
+            doc_id = outcome.rewritten.doc_id
+        if doc_id is None:
+            return
+        self._spawner.spawn(self._digests.summarise_later(user_id, doc_id), f"summary:{doc_id}")
+        self._spawner.spawn(self._summaries.condense_later(user_id, doc_id), f"sections:{doc_id}")
 
     def _reminder(self, arrival: Arrival, text: str) -> Asked | None:
         """A reply to "when?" retimes its reminder; else a private message that asks for
@@ -273,10 +266,10 @@ class Inbound:
         return arrival.origin is None and wants_answer(text)
 
     def _keep(
-        self, arrival: Arrival, text: str, heard: Transcript | None
+        self, arrival: Arrival, text: str, spoken: tuple[Transcript, _Recording] | None
     ) -> tuple[IngestResult, LinkRead | None]:
-        if heard is not None and arrival.recording is not None:
-            recording = arrival.recording
+        if spoken is not None:
+            heard, recording = spoken
             voice = self._voice.add_voice(
                 arrival.user_id,
                 recording.path,
@@ -286,7 +279,7 @@ class Inbound:
                 source=arrival.source,
             )
             return voice, None
-        urls = urls_in(text) if self._links.enabled else []
+        urls = urls_in(text) if self._links.enabled and arrival.fetch_links else []
         link = only_a_link(text) if urls else None
         if link is not None:  # the message is the link: kept as its page
             read = self._read(arrival.user_id, link, arrival.source)
@@ -309,3 +302,10 @@ class Inbound:
         except MnemoError as exc:
             log.info("link not read (%s): %s", exc.code, exc)
             return LinkRead(url, error=exc)
+
+
+class _Recording:
+    """A recording fetched for hearing: where it is, how its voice note is listed."""
+
+    def __init__(self, path: Path, name: str, mime: str) -> None:
+        self.path, self.name, self.mime = path, name, mime

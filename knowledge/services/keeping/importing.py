@@ -34,7 +34,8 @@ from knowledge.services.keeping.keeper import Keeper, NewNote
 from knowledge.services.keeping.links import Links
 from knowledge.services.keeping.memory import Memory
 from knowledge.services.keeping.voice import VoiceNotes
-from knowledge.services.sending.reminders import Reminders, Restored
+from knowledge.services.sending.reminder_states import Restored
+from knowledge.services.sending.reminders import Reminders
 from knowledge.services.words.named_dates import DayReader, named_days
 
 log = logging.getLogger(__name__)

@@ -8,11 +8,10 @@ from datetime import datetime
 from pathlib import Path
 
 from knowledge.domain.errors import EmptyFile, FileTooLarge
+from knowledge.domain.languages import LANGUAGES
 from knowledge.domain.model import Extracted, Section, Transcript
 from knowledge.domain.ports import Progress, Transcriber, no_progress
 from knowledge.services.keeping.keeper import IngestResult, Keeper, result_of, sha256_of
-
-SPOKEN = ("en", "ru", "es", "zh")  # the languages a voice note is expected in
 
 
 class VoiceNotes:
@@ -44,7 +43,7 @@ class VoiceNotes:
                 minutes=round(seconds / 60, 1),
                 limit=f"{limit:g}",
             )
-        languages = [self._audio_language] if self._audio_language else list(SPOKEN)
+        languages = [self._audio_language] if self._audio_language else list(LANGUAGES)
         # What the container claims may be missing or false (a live stream declares no
         # length): decoding itself stops at the limit.
         return self._transcriber.transcribe(

@@ -24,6 +24,10 @@ class _End:
 _END = _End()
 
 
+def model_threads(slots: int) -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=slots, thread_name_prefix="llm")
+
+
 class LlmWorker:
     """Owns the chat model on `slots` threads (1 for llama.cpp in-process); streams its
     tokens back to asyncio.
@@ -32,12 +36,20 @@ class LlmWorker:
     stops the generation at the next token.
     """
 
-    def __init__(self, load: Callable[[], Generator], *, slots: int = 1) -> None:
+    def __init__(
+        self,
+        load: Callable[[], Generator],
+        *,
+        slots: int = 1,
+        threads: ThreadPoolExecutor | None = None,
+    ) -> None:
+        """`threads`: the model's `slots` threads (`model_threads`, made by the composition
+        root); made here when not given (tests). `close` shuts them down."""
         self._load = load
         self._generator: Generator | None = None
         self._loading = threading.Lock()
         self.slots = slots
-        self._executor = ThreadPoolExecutor(max_workers=slots, thread_name_prefix="llm")
+        self._executor = threads or model_threads(slots)
 
     def _model(self) -> Generator:
         with self._loading:

@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import Enum
 
-from knowledge.domain.repositories import AlreadyRecorded, DeliveryState, Storage
+from knowledge.domain.deliveries import AlreadyRecorded, DeliveryState
+from knowledge.domain.repositories import Storage
 
 log = logging.getLogger(__name__)
 

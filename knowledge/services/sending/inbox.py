@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from knowledge.domain.repositories import AlreadyRecorded, PendingUpdate, Storage
+from knowledge.domain.deliveries import AlreadyRecorded, PendingUpdate
+from knowledge.domain.repositories import Storage
 
 log = logging.getLogger(__name__)
 

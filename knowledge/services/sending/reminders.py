@@ -7,79 +7,43 @@ evening, a moment past) is kept as an offer with no time and a question goes bac
 occurrence is sent under the key `reminder:ID:EPOCH`, so a replay, a restart or a second
 process never sends it twice; a recurring one moves to its next occurrence as it is handed
 over. One missed while nobody could send it is sent late within the grace period, then
-marked missed.
+marked missed. The states, the key and what the service hands back are in reminder_states.py.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, time, timedelta
+from dataclasses import replace
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from knowledge.domain.errors import TooManyReminders
 from knowledge.domain.model import ImportedReminder, NamedDay, Reminder
 from knowledge.domain.repositories import Storage, UnitOfWork
-from knowledge.services.words.reminder_words import (
-    Recurrence,
-    Request,
-    When,
-    may_ask,
-    read_request,
-    read_when,
-    resolved,
+from knowledge.services.sending.reminder_states import (
+    CANCELLED,
+    DONE,
+    MISSED,
+    OFFERED,
+    SCHEDULED,
+    SENT,
+    Asked,
+    Due,
+    Restored,
+    reminder_key,
 )
+from knowledge.services.words.reminder_days import Recurrence
+from knowledge.services.words.reminder_times import When, read_when
+from knowledge.services.words.reminder_words import Request, may_ask, read_request, resolved
 
 log = logging.getLogger(__name__)
 
-OFFERED, SCHEDULED, SENT, DONE, CANCELLED, MISSED = (
-    "offered",
-    "scheduled",
-    "sent",
-    "done",
-    "cancelled",
-    "missed",
-)
 SNOOZES = {"10m": timedelta(minutes=10), "1h": timedelta(hours=1), "tomorrow": timedelta(days=1)}
 OFFERS_KEPT = timedelta(days=14)  # an offer not taken up is forgotten after this
 NO_HOUR = time(9, 0)  # a note that names a day but no hour is offered at 09:00 that day
 DUE_AT_ONCE = 20_000  # reminders one sweep hands over at most
 FAILURES_LOGGED = 10  # an export's reminders not restored, named in the log; the rest counted
-
-
-def reminder_key(reminder: Reminder) -> str:
-    """The key of one occurrence: the reminder and the moment it was due."""
-    assert reminder.due_at is not None
-    return f"reminder:{reminder.id}:{int(reminder.due_at.timestamp())}"
-
-
-def reminder_of_key(key: str) -> int | None:
-    kind, _, rest = key.partition(":")
-    number = rest.partition(":")[0]
-    return int(number) if kind == "reminder" and number.isdigit() else None
-
-
-@dataclass(frozen=True)
-class Asked:
-    """What became of a request: `reminder` set (status scheduled), or kept as an offer
-    whose time `request.problem` asks for ("no_time", "ambiguous" with its options,
-    "past")."""
-
-    reminder: Reminder
-    request: Request
-
-    @property
-    def is_set(self) -> bool:
-        return self.reminder.status == SCHEDULED
-
-
-@dataclass(frozen=True)
-class Due:
-    """A reminder to send now; `late` when its moment passed longer ago than a sweep."""
-
-    reminder: Reminder
-    late: bool
 
 
 class Reminders:
@@ -406,16 +370,6 @@ class Reminders:
             return uow.reminders.prune_offered(self._clock() - OFFERS_KEPT)
 
 
-@dataclass
-class Restored:
-    """What restoring an export's reminders did."""
-
-    added: int = 0
-    already: int = 0  # restored by an earlier import of the same export
-    past: int = 0  # one-off ones whose time passed beyond the grace period meanwhile
-    failed: list[tuple[str, str]] = field(default_factory=list)  # (its words, why)
-
-
 def _next_ahead(every: Recurrence, due_at: datetime, zone: str, now: datetime) -> datetime:
     """A recurring reminder's first occurrence after `now` (UTC), from one at `due_at`:
     found in a few steps however long ago `due_at` was (an export's year 1 too)."""
@@ -429,19 +383,6 @@ def _restored_due(
     if every is not None:
         return _next_ahead(every, reminder.due_at, reminder.zone, now)
     return _utc(reminder.due_at) if reminder.due_at > now - grace else None
-
-
-def local_due(reminder: Reminder) -> datetime | None:
-    """When it is due, in its own zone."""
-    if reminder.due_at is None:
-        return None
-    return reminder.due_at.astimezone(ZoneInfo(reminder.zone))
-
-
-def day_span(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
-    start = datetime.combine(day, time(0), tzinfo=zone)
-    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
-    return start.astimezone(UTC), end.astimezone(UTC)
 
 
 def _utc(moment: datetime | None) -> datetime | None:

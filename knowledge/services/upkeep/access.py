@@ -23,7 +23,8 @@ from collections import deque
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from knowledge.domain.repositories import Member, Storage
+from knowledge.domain.members import Member
+from knowledge.domain.repositories import Storage
 
 log = logging.getLogger(__name__)
 

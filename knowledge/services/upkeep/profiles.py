@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from knowledge.domain.languages import DEFAULT_LANGUAGE, LANGUAGES
 from knowledge.domain.repositories import Storage
 
 ANSWER_TOKENS = {"short": 128, "normal": 384, "long": 768}
-LANGUAGES = ("en", "ru", "es", "zh")
 
 
 @dataclass(frozen=True)
@@ -31,14 +31,14 @@ class Profiles:
         with self._storage.read() as uow:
             known = uow.users.get(user_id)
         if known is not None and (known.language is not None or not client_language):
-            return Profile(user_id, known.language or "en", known.answer_length)
+            return Profile(user_id, known.language or DEFAULT_LANGUAGE, known.answer_length)
         with self._storage.begin() as uow:
             user = uow.users.get(user_id)
             if user is None or (user.language is None and client_language):
                 uow.users.update(user_id, language=_supported(client_language))
                 user = uow.users.get(user_id)
             assert user is not None
-            return Profile(user_id, user.language or "en", user.answer_length)
+            return Profile(user_id, user.language or DEFAULT_LANGUAGE, user.answer_length)
 
     def language_of(self, user_id: int, client_language: str | None = None) -> str:
         """The user's interface language, or their client's when they have no profile;
@@ -66,5 +66,5 @@ class Profiles:
 
 
 def _supported(language: str | None) -> str:
-    code = (language or "en").split("-")[0].lower()
-    return code if code in LANGUAGES else "en"
+    code = (language or DEFAULT_LANGUAGE).split("-")[0].lower()
+    return code if code in LANGUAGES else DEFAULT_LANGUAGE

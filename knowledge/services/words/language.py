@@ -11,7 +11,8 @@ from functools import cache
 
 from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
 
-LANGUAGES = ("en", "ru", "es", "zh")
+from knowledge.domain.languages import DEFAULT_LANGUAGE, LANGUAGES
+
 # The start of a long text decides (as accurate on XQuAD's paragraphs as all of it, 2× faster).
 SAMPLE_CHARS = 300
 _lock = threading.Lock()
@@ -27,7 +28,7 @@ def _identifier() -> LanguageIdentifier:
 def guess_language(text: str) -> str:
     """The most likely of en/ru/es/zh; "en" for text with no letters at all."""
     if not any(char.isalpha() for char in text):
-        return "en"
+        return DEFAULT_LANGUAGE
     with _lock:  # the identifier's lazy load and its scratch arrays are not thread-safe
         return str(_identifier().classify(text[:SAMPLE_CHARS])[0])
 

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from knowledge.domain.languages import LANGUAGES
 from knowledge.domain.model import NamedDay, StoredDocument
 from knowledge.domain.repositories import Storage, UnitOfWork
 from knowledge.services.words.calendar_words import (
@@ -27,8 +28,8 @@ from knowledge.services.words.calendar_words import (
     weekday_of,
 )
 from knowledge.services.words.language import guess_language
-from knowledge.services.words.reminder_words import days_named
-from knowledge.services.words.timeframe import LANGUAGES, parsers, too_eager
+from knowledge.services.words.reminder_days import days_named
+from knowledge.services.words.timeframe import parsers, too_eager
 
 log = logging.getLogger(__name__)
 

@@ -16,6 +16,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from knowledge.domain.languages import LANGUAGES
 from knowledge.services.words.calendar_words import (
     WEEKDAY,
     find_day_part,
@@ -33,7 +34,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-LANGUAGES = ["en", "ru", "es", "zh"]
 _NOT_DATES = {"may", "now", "then"}
 _DIGITS_ONLY = re.compile(r"^[\d\s.,:/-]+$")
 
@@ -230,7 +230,7 @@ def _parsed(question: str, now: datetime, forward: bool) -> TimeFrame | None:
         "RETURN_AS_TIMEZONE_AWARE": False,
     }
     try:
-        found = search_dates(question, languages=LANGUAGES, settings=settings) or []
+        found = search_dates(question, languages=list(LANGUAGES), settings=settings) or []
     except Exception:  # dateparser on odd input: treat as no time words, but say so
         log.warning("dateparser failed on a question; searching all of memory", exc_info=True)
         return None
@@ -241,7 +241,7 @@ def _parsed(question: str, now: datetime, forward: bool) -> TimeFrame | None:
         part = find_day_part(words)
         if part is not None and words == part.phrase:
             continue  # "morning" alone is a part of the day, not a date
-        data = date_parser(languages=LANGUAGES, settings=settings).get_date_data(words)
+        data = date_parser(languages=list(LANGUAGES), settings=settings).get_date_data(words)
         period = getattr(data, "period", None) or "day"
         if (
             period in ("month", "year")

@@ -1,11 +1,13 @@
 """A clock the tests move, inside the bot's own process: the one mechanism for end-to-end
-tests about time (a week of notes at their own times, digests, reminders).
+tests about time (a week of notes at their own times, digests, reminders). Installed by
+tests/bot_process.py, which starts the bot for tests/botharness.py; the app knows nothing
+of it.
 
-Only when MNEMO_TEST_CLOCK_FILE names a file (never in production; time-machine is a dev
-dependency): the process travels to the instant the file holds and keeps ticking from
-there; when the file changes, the clock moves to its new instant and the process writes
-the same text to `<file>.ack`, so the test knows the move is done. Monotonic time (event
-loop timers, timeouts) is not touched; the job scheduler is woken after each move.
+Only when MNEMO_TEST_CLOCK_FILE names a file (time-machine is a dev dependency): the
+process travels to the instant the file holds and keeps ticking from there; when the file
+changes, the clock moves to its new instant and the process writes the same text to
+`<file>.ack`, so the test knows the move is done. Monotonic time (event loop timers,
+timeouts) is not touched; the job scheduler is woken after each move.
 """
 
 from __future__ import annotations

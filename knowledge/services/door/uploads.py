@@ -1,0 +1,191 @@
+"""Files through the door: checked against what the sender's side claims, then fetched
+only in their owner's turn in the files lane (services/door/lanes.py), then read, or
+found to be an export and imported in the archives lane, so an import never holds the
+turn every photo waits for. A recording is fetched the same way; the inbound service
+hears it."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import tempfile
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from knowledge.domain.errors import FileTooLarge, MnemoError
+from knowledge.domain.model import ImportLimits, ImportOptions
+from knowledge.domain.ports import Progress
+from knowledge.services.door.arrival import (
+    IMPORTING,
+    Arrival,
+    Imported,
+    Refused,
+    Stored,
+    Upload,
+)
+from knowledge.services.door.lanes import Lane, Lanes
+from knowledge.services.keeping.importing import Importer, ImportReport
+from knowledge.services.keeping.ingest import Ingestor, IngestResult
+from knowledge.services.llm.fair_queue import PositionCallback
+from knowledge.services.sending.reminders import Reminders
+from knowledge.services.upkeep.profiles import Profile
+
+log = logging.getLogger(__name__)
+
+EXPORT_SUFFIXES = (".zip", ".json")  # an upload by these names is most likely an export
+
+
+class Uploads:
+    def __init__(
+        self,
+        *,
+        ingestor: Ingestor,
+        importer: Importer,
+        reminders: Reminders,
+        lanes: Lanes,
+        incoming: Path,
+        max_file_bytes: int,
+        max_audio_seconds: float,
+    ) -> None:
+        self._ingestor = ingestor
+        self._importer = importer
+        self._reminders = reminders
+        self._lanes = lanes
+        self._incoming = incoming
+        self._max_file_bytes = max_file_bytes
+        self._max_audio_seconds = max_audio_seconds
+
+    def check(self, user_id: int, upload: Upload, lane: Lane = Lane.FILES) -> None:
+        """Refused before anything is fetched: over a limit by what the sender's side says
+        (a file's bytes, a recording's length), or too many of this user's waiting."""
+        limit_mb = self._max_file_bytes >> 20
+        if upload.recording and (upload.claimed_seconds or 0) > self._max_audio_seconds:
+            seconds, limit = upload.claimed_seconds or 0, self._max_audio_seconds / 60
+            log.info("refused a recording of %.0f s, over the limit", seconds)
+            raise FileTooLarge(
+                f"the recording lasts {seconds / 60:.1f} minutes, over the {limit:g}-minute limit",
+                "voice_too_long",
+                minutes=f"{seconds / 60:.1f}",
+                limit=f"{limit:g}",
+            )
+        if upload.claimed_bytes and upload.claimed_bytes > self._max_file_bytes:
+            log.info("refused an upload of %s bytes", upload.claimed_bytes)
+            if upload.name.lower().endswith(EXPORT_SUFFIXES):  # the command line takes it
+                raise FileTooLarge(
+                    f"{upload.name} is over {limit_mb} MB: import it with mnemo import",
+                    "import_too_large",
+                    name=upload.name,
+                    limit=limit_mb,
+                    user=user_id,
+                )
+            raise FileTooLarge(
+                f"{upload.name} is over {limit_mb} MB",
+                "upload_too_large",
+                name=upload.name,
+                limit=limit_mb,
+            )
+        self._lanes.check(user_id, lane)
+
+    @asynccontextmanager
+    async def fetched(
+        self, user_id: int, upload: Upload, lane: Lane, on_position: PositionCallback | None
+    ) -> AsyncIterator[Path]:
+        """The user's turn in `lane`, and the file fetched in it to a temp folder under the
+        incoming dir (removed after; after a kill -9, by the doctor). A file already here is
+        used where it is."""
+        async with self._lanes.turn(user_id, lane, on_position=on_position):
+            if upload.path is not None:
+                yield upload.path
+                return
+            assert upload.fetch is not None, "an upload is fetched, or already here"
+            self._incoming.mkdir(parents=True, exist_ok=True)
+            with tempfile.TemporaryDirectory(dir=self._incoming) as folder:
+                path = Path(folder) / "upload"
+                await upload.fetch(path)
+                yield path
+
+    async def take(
+        self,
+        arrival: Arrival,
+        profile: Profile,
+        progress: Progress,
+        on_position: PositionCallback | None,
+    ) -> Stored | Imported | Refused:
+        """Read the file, or import it when it is an export (or an import was asked for)."""
+        upload = arrival.upload
+        assert upload is not None
+        if arrival.imports is not None:
+            async with self.fetched(arrival.user_id, upload, Lane.ARCHIVES, on_position) as path:
+                options, prune = arrival.imports.options, arrival.imports.prune
+                return await self._import(profile, upload.name, path, options, prune, progress)
+        async with self.fetched(arrival.user_id, upload, Lane.FILES, on_position) as path:
+            if not await asyncio.to_thread(self._importer.recognises, path):
+                return await self._read(arrival, profile, upload.name, path, progress)
+            # an import runs in its own lane: never holding the turn files wait for
+            limits = ImportLimits.for_upload(self._max_file_bytes)
+            options = ImportOptions(me=arrival.user_id, limits=limits)  # an upload's
+            async with self._lanes.turn(arrival.user_id, Lane.ARCHIVES, on_position=on_position):
+                return await self._import(profile, upload.name, path, options, False, progress)
+
+    async def _read(
+        self, arrival: Arrival, profile: Profile, name: str, path: Path, progress: Progress
+    ) -> Stored | Refused:
+        caption = arrival.text or None
+        try:
+            result = await asyncio.to_thread(
+                self._ingestor.ingest_file,
+                arrival.user_id,
+                path,
+                name=name,
+                caption=caption,
+                progress=progress,
+                language=profile.language,
+                source=arrival.source,
+            )
+        except MnemoError as exc:
+            log.info("upload refused (%s): %s", exc.code, exc)
+            return Refused(profile, exc)
+        offer = None
+        if caption and not result.duplicate:  # "Dinner on Sat at 19:00"
+            offer = await asyncio.to_thread(
+                self._reminders.offer_for, arrival.user_id, result.doc_id, caption
+            )
+        return Stored(profile, name, result, offer, _wants_label(result, caption))
+
+    async def _import(
+        self,
+        profile: Profile,
+        name: str,
+        path: Path,
+        options: ImportOptions,
+        prune: bool,
+        progress: Progress,
+    ) -> Imported | Refused:
+        def told(report: ImportReport) -> None:
+            progress(IMPORTING, report.done, report.total)
+
+        try:
+            report = await asyncio.to_thread(
+                self._importer.run,
+                profile.user_id,
+                path,
+                options=options,
+                prune=prune,
+                progress=told,
+                language=profile.language,
+            )
+        except MnemoError as exc:
+            log.info("import refused (%s): %s", exc.code, exc)
+            return Refused(profile, exc)
+        return Imported(profile, name, report)
+
+
+def _wants_label(result: IngestResult, caption: str | None) -> bool:
+    """A new photo with no caption and no text in it has no words to be found by."""
+    return (
+        result.kind == "image"
+        and not result.duplicate
+        and not (caption or "").strip()
+        and not result.excerpt.strip()
+    )
