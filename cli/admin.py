@@ -22,6 +22,7 @@ from knowledge.adapters.provision import (
 from knowledge.adapters.provision import install_embedder as provision_embedder
 from knowledge.adapters.provision import install_llm as provision_llm
 from knowledge.adapters.provision import install_speech as provision_speech
+from knowledge.adapters.sql.database import make_engine, wait_until_reachable
 from knowledge.bootstrap import bootstrap
 from knowledge.domain.model import ProbeResult
 from knowledge.domain.ports import BuildsIndexes
@@ -203,6 +204,13 @@ def migrate_store_command(
         }
     )
     with services() as source, reported_errors():
+        # The target database first (building the target opens its vector store): the one
+        # to fix first when both are unreachable, and nothing is built on a wrong address.
+        probe = make_engine(target_settings.sql_url)
+        try:
+            wait_until_reachable(probe, target_settings.connect_seconds)
+        finally:
+            probe.dispose()
         target = bootstrap(target_settings, embedder=source.embedder)
         try:
             target.start()

@@ -46,7 +46,8 @@ async def print_file(svc: Services, arrival: Arrival, **options: Any) -> bool:
     outcome = await arrive(svc, arrival, **options)
     language = outcome.profile.language
     if isinstance(outcome, Refused):
-        err.print("[red]✗[/red] " + escape(f"{name}: {error_said(outcome.error, language)}"))
+        where = arrival.upload.path or name  # as the user named it
+        err.print("[red]✗[/red] " + escape(f"{where}: {error_said(outcome.error, language)}"))
         return False
     heard = heard_of(outcome)
     if heard is not None:
