@@ -250,7 +250,7 @@ def xquad_memory(
     with scratch_install(llm=llm, temperature=0.0, **overrides) as services:
         for number, text in enumerate(corpus.paragraphs):
             if number not in absent:
-                services.ingestor.add_note(USER, text)
+                services.keeping.ingestor.add_note(USER, text)
         asyncio.run(services.answerer.prime())
         yield services
 
@@ -273,7 +273,7 @@ def notes_memory(services: Services, notes: Sequence[dict[str, object]]) -> None
     now = datetime.now(UTC)
     for note in notes:
         moment = now - timedelta(days=int(str(note["days_ago"])))
-        services.ingestor.add_note(USER, str(note["text"]), created_at=moment)
+        services.keeping.ingestor.add_note(USER, str(note["text"]), created_at=moment)
 
 
 # Raw llama.cpp, for the time-to-first-token ratio --------------------------------------------

@@ -161,18 +161,18 @@ def ingest_day(
         with time_machine.travel(moment, tick=False):
             if kind == "short":
                 text = f"{rng.choice(SHORT[lang])} ({n})"
-                result = services.ingestor.add_note(user, text)
+                result = services.keeping.ingestor.add_note(user, text)
             elif kind == "long":
-                result = services.ingestor.add_note(user, f"{LONG[lang]} ({n})")
+                result = services.keeping.ingestor.add_note(user, f"{LONG[lang]} ({n})")
             elif kind == "document":
                 path = folder / f"doc-{user}-{n}.md"
                 path.write_text(DOCUMENT[lang] + f"\nCopy {n}.\n", encoding="utf-8")
-                result = services.ingestor.ingest_file(user, path)
+                result = services.keeping.ingestor.ingest_file(user, path)
             else:
                 text = RECIPE_PHOTO[lang] if kind == "recipe" else None
                 path = make_photo(folder / f"photo-{user}-{n}.png", text, seed * 1000 + n)
                 caption = f"{CAPTIONS[lang]} {n}" if kind == "caption" else None
-                result = services.ingestor.ingest_file(user, path, caption=caption)
+                result = services.keeping.ingestor.ingest_file(user, path, caption=caption)
         ids.append(result.doc_id)
     return ids
 
@@ -315,7 +315,7 @@ def main() -> None:
             services.digests.set_timezone(member, "UTC")
             ids = ingest_day(services, member, "mixed", 8, folder, seed=n)
             asyncio.run(prepare_lines(services, member, ids))
-        services.ingestor.add_note(999, "The spare key is under the blue flower pot.")
+        services.keeping.ingestor.add_note(999, "The spare key is under the blue flower pot.")
         figures = asyncio.run(crowd(services, crowd_users, 999))
         results["crowd"] = figures
         print(

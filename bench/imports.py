@@ -42,9 +42,9 @@ def child(
         write_export(folder / "texts", ExportPlan(messages=messages))
         web = GuardedWeb(max_bytes=2 << 20, timeout_seconds=10, allow_loopback=True)
         with scratch_install(web=web, embedder_name=embedder) as services:
-            services.ingestor.add_note(USER + 1, "A first note, to warm the pipeline up.")
+            services.keeping.ingestor.add_note(USER + 1, "A first note, to warm the pipeline up.")
             started = time.perf_counter()
-            report = services.importer.run(USER, folder / "texts")
+            report = services.keeping.importer.run(USER, folder / "texts")
             pipeline = time.perf_counter() - started
             assert report.added == messages, report
             figures["rss_after_texts_mb"] = _rss_mb()
@@ -81,7 +81,7 @@ def child(
                     photo=lambda path, n: _photo(path, pool[n % len(pool)]),
                     voice=lambda path, n: speak(path, f"Remember to buy bread number {n}"),
                 )
-                media = services.importer.run(USER + 2, folder / "media")
+                media = services.keeping.importer.run(USER + 2, folder / "media")
                 for kind, seconds in media.timed.items():
                     figures[f"media_{kind}_seconds"] = seconds
                 figures["media_failed"] = float(len(media.failed))

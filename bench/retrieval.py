@@ -86,7 +86,7 @@ def evaluate(
         with scratch_install(embedder=embedder) as services:
             started = time.perf_counter()
             paragraph_of = {
-                services.ingestor.add_note(USER, text).doc_id: number
+                services.keeping.ingestor.add_note(USER, text).doc_id: number
                 for number, text in enumerate(texts)
             }
             ingest_seconds += time.perf_counter() - started

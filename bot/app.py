@@ -31,6 +31,7 @@ from bot import (
     errors,
     messages,
     outbox,
+    outdated,
     reminders,
     uploads,
     voice,
@@ -104,6 +105,8 @@ def build_application(
     ]
     handlers += [
         CallbackQueryHandler(reminders.on_button, pattern=r"^rem:"),
+        CallbackQueryHandler(outdated.on_button, pattern=r"^old:"),
+        CallbackQueryHandler(uploads.on_button, pattern=r"^senders:"),
         CallbackQueryHandler(commands.on_button),
         MessageHandler(NEW & filters.Document.ALL, uploads.on_document),
         MessageHandler(NEW & filters.PHOTO, uploads.on_photo),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from contextlib import aclosing
+from html import escape
 
 from telegram import CallbackQuery, Update
 from telegram.constants import ChatAction, ParseMode
@@ -13,13 +14,14 @@ from telegram.error import TelegramError
 from bot.common import in_thread, profile_of, reply, user_id_of
 from bot.context import MnemoContext
 from bot.live import LiveMessage
+from bot.outdated import outdated_buttons
 from bot.pages import more_button
 from knowledge.domain.errors import LlmUnavailable
 from knowledge.services.answers.answering import Answer
 from knowledge.services.answers.asking import Cancelled, Summarised
 from knowledge.services.answers.gathering import Gathered
 from knowledge.services.door.arrival import Question
-from present.render import quotes_html
+from present.render import LIMIT, quotes_html
 from present.render_gathered import gathered_pages, summary_pages
 from present.texts import t
 
@@ -74,7 +76,19 @@ async def _stream_answer(
     elif isinstance(final, Answer):
         metrics.answer_seconds.observe(time.monotonic() - started)
         metrics.answers.labels(str(final.found).lower()).inc()
-        await live.show(final.text, footer=quotes_html(final), force=True)
+        await _show_answer(live, final, language)
+
+
+async def _show_answer(live: LiveMessage, final: Answer, language: str) -> None:
+    """The answer with its quotes and, under them, a button per quoted item to say it is
+    outdated (bot/outdated.py), when it all fits one message."""
+    footer = quotes_html(final)
+    buttons = outdated_buttons(final, language)
+    html = f"{escape(final.text)}\n\n{footer}"
+    if buttons is None or len(html) > LIMIT:
+        await live.show(final.text, footer=footer, force=True)
+        return
+    await live.show_html(html, buttons)
 
 
 async def _show_pages(

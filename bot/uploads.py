@@ -2,23 +2,39 @@
 it, and how to download it), handed to the door (knowledge/services/door), and shown
 (bot/outcomes.py). The core refuses an upload over the limits before it is downloaded,
 downloads it only in its owner's turn in the files lane, and imports an export in the
-archives lane; one status message shows where it is, and ends with what became of it."""
+archives lane; one status message shows where it is, and ends with what became of it.
+
+An export that held other people's messages is imported with the sender's own only; a
+button under its summary keeps the others' too (`senders:NAME`: the door imports the export
+it held again with all senders, each message with who said it, adding only what is new)."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from telegram import Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot import reminders
-from bot.common import progress_shown
+from bot.common import progress_shown, reply
 from bot.context import MnemoContext
 from bot.live import LiveMessage
 from bot.outcomes import arrival_of, show, show_follow_ups
-from knowledge.services.door.arrival import IMPORTING, Imported, Outcome, Refused, Stored, Upload
+from knowledge.domain.model import ImportOptions
+from knowledge.services.door.arrival import (
+    IMPORTING,
+    Arrival,
+    ImportAsked,
+    Imported,
+    Outcome,
+    Refused,
+    Stored,
+    Upload,
+)
 from knowledge.services.upkeep.profiles import Profile
 from present.texts import error_text, t
+
+CALLBACK_BYTES = 64  # the Bot API's limit on a button's data
 
 
 async def on_document(update: Update, context: MnemoContext) -> None:
@@ -50,9 +66,29 @@ def downloader(context: MnemoContext, file_id: str) -> Callable[[Path], Awaitabl
     return download
 
 
+async def on_button(update: Update, context: MnemoContext) -> None:
+    """senders:NAME, under an import's summary: the other senders' messages kept too."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    await query.edit_message_reply_markup(None)  # pressed once
+    name = (query.data or "").partition(":")[2] or "export"
+    user_id = query.from_user.id
+    held = ImportAsked(ImportOptions(me=user_id, all_senders=True), held=True)
+    await _taken(update, context, Arrival(user_id, upload=Upload(name), imports=held))
+
+
 async def _receive(update: Update, context: MnemoContext, upload: Upload) -> None:
     message = update.effective_message
     assert message is not None
+    arrival = await arrival_of(update, context, message.caption or "", upload=upload)
+    await _taken(update, context, arrival)
+
+
+async def _taken(update: Update, context: MnemoContext, arrival: Arrival) -> None:
+    """One arrival with a file through the door, its status message kept up to date."""
+    upload = arrival.upload
+    assert upload is not None
     status = LiveMessage.for_update(update, context)
     language, taken_in = "en", False  # the sender's, once the core has taken the upload in
 
@@ -74,7 +110,6 @@ async def _receive(update: Update, context: MnemoContext, upload: Upload) -> Non
             return t("import_progress", language, name=upload.name, done=done, total=total)
         return t("progress", language, name=upload.name, message=message)
 
-    arrival = await arrival_of(update, context, message.caption or "", upload=upload)
     async with progress_shown(told) as progress:
         outcome = await context.services.inbound.receive(
             arrival,
@@ -88,6 +123,18 @@ async def _receive(update: Update, context: MnemoContext, upload: Upload) -> Non
     await status.show(_summary(context, outcome, upload.name), force=True)
     if isinstance(outcome, Stored):
         await show_follow_ups(update, context, outcome)
+    if isinstance(outcome, Imported) and outcome.report.others:
+        await _offer_others(update, outcome, language)
+
+
+async def _offer_others(update: Update, outcome: Imported, language: str) -> None:
+    """Under an import that left other people's messages out: a button to keep them too."""
+    data = f"senders:{outcome.name}"
+    while len(data.encode()) > CALLBACK_BYTES:
+        data = data[:-1]
+    button = InlineKeyboardButton(t("import_others_keep", language), callback_data=data)
+    offer = t("import_others", language, n=outcome.report.others)
+    await reply(update, offer, markup=InlineKeyboardMarkup([[button]]))
 
 
 def _summary(context: MnemoContext, outcome: Outcome, name: str) -> str:

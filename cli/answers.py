@@ -62,8 +62,8 @@ async def print_events(
                 out.print(f"[dim]{_without_icon(words)}[/dim]")
             for quote in event.quotes:
                 out.print(f"  > {quote.text}", markup=False, highlight=False)
-                label = source_label(quote.hit, said)
-                out.print(f"    — {label}", markup=False, style="dim")
+                label = source_label(quote.hit, said)  # #ID: for `mnemo outdated ID`
+                out.print(f"    — {label} · #{quote.hit.doc_id}", markup=False, style="dim")
 
 
 def _without_icon(text: str) -> str:

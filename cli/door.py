@@ -13,6 +13,7 @@ from rich.markup import escape
 
 from cli.answers import print_events
 from cli.console import err, error_said, out
+from cli.reports import print_report
 from knowledge.bootstrap import Services
 from knowledge.domain.errors import MnemoError
 from knowledge.services.door.arrival import (
@@ -60,6 +61,8 @@ async def print_file(svc: Services, arrival: Arrival, **options: Any) -> bool:
         out.print(t(said, language, name=name, id=result.doc_id), markup=False)
     elif isinstance(outcome, Stored):
         _print_stored(outcome, language)
+    elif isinstance(outcome, Imported):  # an export given as a file: imported, as the bot does
+        print_report(outcome.report, language)
     return True
 
 

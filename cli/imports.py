@@ -9,17 +9,14 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from cli.console import UserOpt, err, language_of, out, reported_errors, services
+from cli.console import UserOpt, err, language_of, reported_errors, services
 from cli.door import arrive, imported
+from cli.reports import print_report
 from knowledge.domain.model import ImportOptions
 from knowledge.services.door.arrival import Arrival, ImportAsked, Upload
-from knowledge.services.keeping.importing import ImportReport
-from present.texts import TEXTS, t
-
-FAILURES_SHOWN = 20
+from present.texts import t
 
 
 def import_command(
@@ -36,7 +33,11 @@ def import_command(
         typer.Option(help="Your Telegram id, when the export does not say which are yours."),
     ] = None,
     all_senders: Annotated[
-        bool, typer.Option("--all-senders", help="Keep every sender's messages, not only yours.")
+        bool,
+        typer.Option(
+            "--all-senders",
+            help="Keep every sender's messages, not only yours, each with who said it.",
+        ),
     ] = False,
     prune: Annotated[
         bool, typer.Option("--prune", help="Forget a folder's files that are no longer there.")
@@ -64,49 +65,3 @@ def import_command(
         with reported_errors(language):
             report = imported(asyncio.run(arrive(svc, arrival, progress=shown))).report
     print_report(report, language)
-
-
-def print_report(report: ImportReport, language: str = "en") -> None:
-    """What was added, already there, replaced, read, skipped and failed; the reminders
-    brought back; the first failures; a folder's files that are gone."""
-
-    def said(key: str, **values: object) -> str:
-        return t(key, language, **values)
-
-    kind = f"cli_import_{report.kind.replace('-', '_')}"
-    reminders = report.reminders
-    failures = [*report.failed, *report.links_failed, *reminders.failed]
-    out.print(
-        said(
-            "cli_imported",
-            kind=said(kind) if kind in TEXTS else report.kind,
-            added=report.added,
-            already=report.already,
-        )
-        + (said("cli_import_replaced", n=report.replaced) if report.replaced else "")
-        + (said("cli_import_links", n=report.links) if report.links else "")
-        + (
-            said("cli_import_links_failed", n=len(report.links_failed))
-            if report.links_failed
-            else ""
-        )
-        + (said("cli_import_skipped", n=report.skipped) if report.skipped else "")
-        + said("cli_import_failed", n=len(report.failed), seconds=report.seconds),
-        markup=False,
-    )
-    if reminders.added or reminders.already or reminders.past or reminders.failed:
-        out.print(
-            said("cli_import_reminders", added=reminders.added, already=reminders.already)
-            + (said("cli_import_past", n=reminders.past) if reminders.past else "")
-            + (said("cli_import_unreadable", n=len(reminders.failed)) if reminders.failed else ""),
-            markup=False,
-        )
-    for label, why in failures[:FAILURES_SHOWN]:
-        err.print(f"  [yellow]✗[/yellow] {escape(label)}: {escape(why)}")
-    if len(failures) > FAILURES_SHOWN:
-        err.print(said("cli_import_more", n=len(failures) - FAILURES_SHOWN), markup=False)
-    if report.gone:
-        gone = "cli_import_forgotten" if report.pruned else "cli_import_gone"
-        out.print(said(gone, n=len(report.gone)), markup=False)
-        for name in report.gone[:FAILURES_SHOWN]:
-            out.print(f"  - {name}", markup=False)

@@ -17,7 +17,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from cli import admin, backups, imports, reminders
+from cli import admin, backups, imports, outdated, reminders
 from cli.answers import print_answer
 from cli.console import UserOpt, err, error_said, language_of, out, reported_errors, services
 from cli.door import arrive, print_file, print_note
@@ -330,6 +330,7 @@ app.command("backup")(backups.backup_command)
 app.command("restore")(backups.restore_command)
 app.command("remind")(reminders.remind_command)
 app.command("reminders")(reminders.reminders_command)
+app.command("outdated")(outdated.outdated_command)
 # The operator's commands (cli/admin.py), listed after the users' own.
 models_app = typer.Typer(help="List and install the local models.")
 models_app.callback(invoke_without_command=True)(admin.models_list)

@@ -36,6 +36,7 @@ from knowledge.services.answers.asking import AskService
 from knowledge.services.answers.document_summaries import DocumentSummaries
 from knowledge.services.answers.evidence import EvidencePicker
 from knowledge.services.answers.gathering import Gatherer
+from knowledge.services.answers.outdated import Outdated
 from knowledge.services.answers.passages import Passages
 from knowledge.services.answers.retrieval import Retriever
 from knowledge.services.door.inbound import Inbound
@@ -67,6 +68,18 @@ from knowledge.settings import Settings
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class Keeping:
+    """The keeping room's services the door is built on. The entry points go through the
+    door (`Services.inbound`); tests and benches reach these parts here."""
+
+    ingestor: Ingestor
+    voice: VoiceNotes
+    rewriting: Rewriting
+    links: Links
+    importer: Importer
+
+
 @dataclass
 class Services:
     """What the entry points call (the bot, the command line, the benches), over
@@ -74,12 +87,11 @@ class Services:
 
     engines: Engines
     indexer: Indexer
-    ingestor: Ingestor
-    voice: VoiceNotes
-    rewriting: Rewriting
+    keeping: Keeping
     inbound: Inbound
     retriever: Retriever
     passages: Passages
+    outdated: Outdated
     answerer: Answerer
     asking: AskService
     memory: Memory
@@ -92,8 +104,6 @@ class Services:
     readiness: Readiness
     summaries: DocumentSummaries
     days: DayReader
-    links: Links
-    importer: Importer
     backups: Backups
     reminders: Reminders
     access: Access
@@ -266,9 +276,9 @@ def build_services(engines: Engines) -> Services:
     return Services(
         engines=engines,
         indexer=indexer,
-        ingestor=ingestor,
-        voice=voice,
-        rewriting=rewriting,
+        keeping=Keeping(
+            ingestor=ingestor, voice=voice, rewriting=rewriting, links=links, importer=importer
+        ),
         inbound=Inbound(
             profiles=profiles,
             asking=asking,
@@ -288,13 +298,12 @@ def build_services(engines: Engines) -> Services:
         ),
         retriever=retriever,
         passages=Passages(retriever=retriever, picker=picker),
+        outdated=Outdated(storage=storage),
         answerer=answerer,
         asking=asking,
         summaries=summaries,
         days=days,
         memory=memory,
-        links=links,
-        importer=importer,
         profiles=profiles,
         digests=digests,
         deliveries=Deliveries(

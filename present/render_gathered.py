@@ -51,6 +51,8 @@ def heading(gathered: Gathered, language: str) -> str:
             return NOT_IN_MEMORY_ON[language].format(when=when)
         return NOT_IN_MEMORY[language]
     items = counted("gather_items", language, gathered.count)
+    if gathered.unmatched:  # the day holds items, none about what was asked: all of them
+        return t("gather_unmatched", language, when=when, items=items)
     span = when or t("gather_all_time", language)  # a count or a sum over no time named
     if plan.kind == Kind.COUNT:
         times = counted("gather_times", language, gathered.count)
@@ -64,10 +66,19 @@ def heading(gathered: Gathered, language: str) -> str:
 
 
 def _when(frame: TimeFrame, language: str) -> str:
-    """The range as `frame.describe()` gives it, its dates written in `language`."""
-    if frame.period == "day":
-        return written_day(frame.start.date(), language)
-    return written_span(frame.days[0], frame.days[-1], language)
+    """The range as `frame.describe()` gives it, its dates written in `language`; a part of
+    a day named too ("Dec 3, 2026 (morning)", "2026年12月3日上午")."""
+    if frame.period != "day":
+        return written_span(frame.days[0], frame.days[-1], language)
+    day = written_day(frame.start.date(), language)
+    hours = frame.hours
+    if hours is None:
+        return day
+    part = t("day_parts", language).split("|")[_DAY_PARTS.get(hours[0], 0)]
+    return t("gather_day_part", language, day=day, part=part)
+
+
+_DAY_PARTS = {5: 0, 12: 1, 18: 2, 0: 3}  # a part's first hour (words/calendar_words.py)
 
 
 def _page(chunk: list[Found], language: str) -> list[str]:
@@ -76,7 +87,7 @@ def _page(chunk: list[Found], language: str) -> list[str]:
     for found in chunk:
         days.setdefault(found.day, []).append(found)
     for day, items in days.items():
-        rows = [_row(found) for found in items]
+        rows = [_row(found, language) for found in items]
         lines.append(f"<b>{escape(day_label(day, language))}</b>")
         if len(rows) > LONG_DAY:
             lines.append("<blockquote expandable>" + "\n".join(rows) + "</blockquote>")
@@ -86,12 +97,16 @@ def _page(chunk: list[Found], language: str) -> list[str]:
     return split_lines(lines)
 
 
-def _row(found: Found) -> str:
+def _row(found: Found, language: str) -> str:
     item = found.item
     amount = f" — <b>{escape(str(found.amount))}</b>" if found.amount else ""
     icon = _ICONS.get(item.kind, "•")
     row = f"{found.clock or '··:··'} {icon} {escape(found.line)}{amount}"
-    return f"{row} <i>(✎ {found.noted_on:%m-%d})</i>" if found.noted_on else row
+    if found.noted_on is None:
+        return row
+    month = t("months", language).split("|")[found.noted_on.month - 1]
+    noted = t("date_short", language, day=found.noted_on.day, month=month)
+    return f"{row} <i>(✎ {escape(noted)})</i>"
 
 
 def summary_pages(summary: DocumentSummary | None, language: str) -> list[str]:

@@ -1,5 +1,6 @@
 """What a terminal shows (the command line): plain text, no markup, in the same words as
-the bot's (present.texts); dates as ISO days, for a reader who scripts around them."""
+the bot's (present.texts); a listing's dates as ISO days, for a reader who scripts around
+them, a date inside a sentence as the language writes it."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from knowledge.services.answers.document_summaries import DocumentSummary
 from knowledge.services.sending.digest import Digest
 from knowledge.services.sending.reminder_states import local_due
 from knowledge.services.words.reminder_days import Recurrence
-from present.texts import counted, kind_name, t
+from present.texts import counted, day_label, kind_name, t
 
 
 def iso_day(day: date, language: str) -> str:
@@ -26,7 +27,7 @@ def digest_plain(digest: Digest, language: str) -> str:
         f"{item.at:%H:%M} {kind_name(item.kind, language)}: {item.line}" for item in digest.items
     ]
     if digest.tomorrow:
-        tomorrow = f"{digest.tomorrow.day:%Y-%m-%d}"
+        tomorrow = day_label(digest.tomorrow.day, language)  # in a sentence: the language's way
         lines += ["", f"{t('digest_tomorrow', language)}, {tomorrow}:"]
         lines += [item.line for item in digest.tomorrow.items]
         lines += [f"⏰ {reminder.text}" for reminder in digest.tomorrow.reminders]

@@ -34,7 +34,7 @@ async def _ask(
 async def test_user_without_memory_is_told_at_once_in_their_language(
     services: Services, generator: ScriptedGenerator, samples: list[Sample]
 ) -> None:
-    services.ingestor.ingest_file(42, samples[0].path)
+    services.keeping.ingestor.ingest_file(42, samples[0].path)
     for question, language in (
         ("What voltage does the manual recommend?", "en"),
         ("Какое напряжение рекомендует инструкция?", "ru"),
@@ -50,7 +50,7 @@ async def test_user_without_memory_is_told_at_once_in_their_language(
 async def test_answer_comes_with_the_sentence_that_backs_it(
     services: Services, generator: ScriptedGenerator, samples: list[Sample]
 ) -> None:
-    services.ingestor.ingest_file(42, samples[0].path)
+    services.keeping.ingestor.ingest_file(42, samples[0].path)
     generator.enqueue("The manual recommends 24 volts DC [1].")
     text, answer = await _ask(services, 42, samples[0].question)
     assert text == "The manual recommends 24 volts DC [1]."
@@ -73,7 +73,7 @@ async def test_answer_comes_with_the_sentence_that_backs_it(
 async def test_an_answer_no_evidence_backs_is_not_shown_as_a_fact(
     services: Services, generator: ScriptedGenerator, samples: list[Sample]
 ) -> None:
-    services.ingestor.ingest_file(42, samples[0].path)
+    services.keeping.ingestor.ingest_file(42, samples[0].path)
     generator.enqueue("The X-200 controller needs 110 volts AC from the mains [1].")
     text, answer = await _ask(services, 42, samples[0].question)
     assert "110" in text  # streamed as it came ...
@@ -85,7 +85,7 @@ async def test_an_answer_no_evidence_backs_is_not_shown_as_a_fact(
 async def test_a_refusal_and_an_echoed_question_become_not_in_memory(
     services: Services, generator: ScriptedGenerator, samples: list[Sample]
 ) -> None:
-    services.ingestor.ingest_file(42, samples[0].path)
+    services.keeping.ingestor.ingest_file(42, samples[0].path)
     generator.enqueue("I don't know: your memory does not say.")
     generator.enqueue(samples[0].question)
     for _ in range(2):
@@ -98,7 +98,7 @@ async def test_an_unrelated_question_is_refused_without_the_model(
     services: Services, generator: ScriptedGenerator, samples: list[Sample]
 ) -> None:
     for sample in samples[:4]:
-        services.ingestor.ingest_file(42, sample.path)
+        services.keeping.ingestor.ingest_file(42, sample.path)
     _, answer = await _ask(services, 42, "Who won the football world cup in 1998?")
     assert not answer.found and answer.text == NOT_IN_MEMORY["en"]
     assert generator.prompts == []
@@ -108,7 +108,7 @@ async def test_uncited_but_grounded_answer_finds_its_sentence(
     services: Services, generator: ScriptedGenerator, samples: list[Sample]
 ) -> None:
     for sample in samples[:3]:
-        services.ingestor.ingest_file(42, sample.path)
+        services.keeping.ingestor.ingest_file(42, sample.path)
     generator.enqueue("The hotel in Lisbon is called Casa Azul.")
     _, answer = await _ask(services, 42, "What is the hotel in Lisbon called?")
     assert answer.found
@@ -120,8 +120,10 @@ async def test_a_question_about_a_day_is_answered_from_that_day(
     services: Services, generator: ScriptedGenerator
 ) -> None:
     now = datetime.now(UTC)
-    services.ingestor.add_note(42, "Lunch: mushroom risotto.", created_at=now - timedelta(days=1))
-    services.ingestor.add_note(42, "Lunch: tomato soup.", created_at=now)
+    services.keeping.ingestor.add_note(
+        42, "Lunch: mushroom risotto.", created_at=now - timedelta(days=1)
+    )
+    services.keeping.ingestor.add_note(42, "Lunch: tomato soup.", created_at=now)
     generator.enqueue("You had mushroom risotto [1].")
     _, answer = await _ask(services, 42, "What was my lunch yesterday?")
     sent = generator.prompts[0][-1]["content"]
@@ -131,13 +133,14 @@ async def test_a_question_about_a_day_is_answered_from_that_day(
     _, empty = await _ask(services, 43, "What was my lunch yesterday?")
     assert not empty.found and generator.prompts == []
     yesterday = (now - timedelta(days=1)).date()
-    assert empty.text == NOT_IN_MEMORY_ON["en"].format(when=f"{yesterday:%Y-%m-%d}")
+    written = f"{yesterday:%b} {yesterday.day}, {yesterday.year}"  # as English writes a day
+    assert empty.text == NOT_IN_MEMORY_ON["en"].format(when=written)
 
 
 async def test_system_prompt_and_examples_stay_first_and_identical(
     services: Services, generator: ScriptedGenerator, samples: list[Sample]
 ) -> None:
-    services.ingestor.ingest_file(42, samples[0].path)
+    services.keeping.ingestor.ingest_file(42, samples[0].path)
     generator.enqueue("24 volts [1].")
     generator.enqueue("28 volts [1].")
     await _ask(services, 42, "What voltage is recommended for the X-200?", history=True)
@@ -155,7 +158,7 @@ async def test_system_prompt_and_examples_stay_first_and_identical(
 async def test_prime_hands_the_constant_preamble_to_the_model(
     services: Services, generator: ScriptedGenerator, samples: list[Sample]
 ) -> None:
-    services.ingestor.ingest_file(42, samples[0].path)
+    services.keeping.ingestor.ingest_file(42, samples[0].path)
     await services.answerer.prime()
     generator.enqueue("24 volts [1].")
     await _ask(services, 42, samples[0].question)
@@ -166,7 +169,7 @@ async def test_prime_hands_the_constant_preamble_to_the_model(
 async def test_history_persists_across_restarts(
     services: Services, generator: ScriptedGenerator, samples: list[Sample]
 ) -> None:
-    services.ingestor.ingest_file(42, samples[0].path)
+    services.keeping.ingestor.ingest_file(42, samples[0].path)
     generator.enqueue("24 volts DC [1].")
     await _ask(services, 42, "What supply voltage does the manual recommend?")
     services.close()
@@ -186,7 +189,7 @@ async def test_history_persists_across_restarts(
 async def test_an_answer_in_the_wrong_language_is_asked_for_again(
     services: Services, generator: ScriptedGenerator
 ) -> None:
-    services.ingestor.add_note(42, "Напряжение питания контроллера: 24 вольта.")
+    services.keeping.ingestor.add_note(42, "Напряжение питания контроллера: 24 вольта.")
     generator.enqueue("The controller needs 24 volts [1].")
     generator.enqueue("Контроллеру нужно 24 вольта [1].")
     _, answer = await _ask(services, 42, "Какое напряжение питания у контроллера?")
@@ -199,7 +202,7 @@ async def test_an_answer_in_the_wrong_language_is_asked_for_again(
 async def test_an_answer_backed_by_a_line_about_something_else_is_not_shown(
     services: Services, generator: ScriptedGenerator
 ) -> None:
-    services.ingestor.add_note(42, "The landlord's phone number is +34 611 204 918.")
+    services.keeping.ingestor.add_note(42, "The landlord's phone number is +34 611 204 918.")
     generator.enqueue("My bank account number is +34 611 204 918.")
     generator.enqueue("The landlord's phone number is +34 611 204 918.")
     _, wrong = await _ask(services, 42, "What is my bank account number?")
@@ -213,8 +216,8 @@ async def test_a_weekday_question_finds_the_note_that_names_that_day(
 ) -> None:
     services.digests.set_timezone(42, "Europe/Madrid")
     wednesday = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
-    services.ingestor.add_note(42, "Ужин у бабушки в субботу в 19:00", created_at=wednesday)
-    services.ingestor.add_note(42, "Обед: борщ", created_at=wednesday)
+    services.keeping.ingestor.add_note(42, "Ужин у бабушки в субботу в 19:00", created_at=wednesday)
+    services.keeping.ingestor.add_note(42, "Обед: борщ", created_at=wednesday)
     generator.enqueue("Ужин у бабушки в 19:00.")
     with time_machine.travel(datetime(2026, 11, 26, 9, 0, tzinfo=UTC)):  # asked on Thursday
         _, answer = await _ask(services, 42, "Во сколько ужин у бабушки в субботу?")
@@ -227,7 +230,7 @@ async def test_a_quoted_note_says_when_it_was_written_on_the_users_clock(
 ) -> None:
     services.digests.set_timezone(43, "Asia/Shanghai")
     written = datetime(2026, 12, 2, 9, 2, tzinfo=UTC)  # 17:02 in Shanghai
-    services.ingestor.add_note(43, "Went to the library with Wang.", created_at=written)
+    services.keeping.ingestor.add_note(43, "Went to the library with Wang.", created_at=written)
     generator.enqueue("You went to the library with Wang [1].")
     _, answer = await _ask(services, 43, "Where did I go with Wang?")
     assert answer.quotes and answer.quotes[0].hit.label() == "note of 2026-12-02 17:02"

@@ -21,7 +21,7 @@ REPLY = "The spare key is under the blue flowerpot by the back door."
 async def test_an_answer_streams_then_comes_whole_and_is_remembered(
     services: Services, generator: ScriptedGenerator
 ) -> None:
-    services.ingestor.add_note(1, NOTE)
+    services.keeping.ingestor.add_note(1, NOTE)
     generator.enqueue(REPLY)
     events = [event async for event in services.asking.ask(1, QUESTION, with_history=True)]
     assert "".join(e for e in events if isinstance(e, str)) == REPLY
@@ -34,7 +34,7 @@ async def test_an_answer_streams_then_comes_whole_and_is_remembered(
 async def test_cancel_stops_the_answer_being_written(
     services: Services, generator: ScriptedGenerator
 ) -> None:
-    services.ingestor.add_note(1, NOTE)
+    services.keeping.ingestor.add_note(1, NOTE)
     generator.enqueue(REPLY)
     seen: list[AskEvent] = []
     async for event in services.asking.ask(1, QUESTION):
@@ -50,8 +50,8 @@ async def test_cancel_stops_the_answer_being_written(
 async def test_cancel_drops_a_question_still_waiting_for_its_turn(
     services: Services, generator: ScriptedGenerator
 ) -> None:
-    services.ingestor.add_note(1, NOTE)
-    services.ingestor.add_note(2, NOTE)
+    services.keeping.ingestor.add_note(1, NOTE)
+    services.keeping.ingestor.add_note(2, NOTE)
     generator.enqueue(REPLY)
     first = services.asking.ask(1, QUESTION)
     await anext(first)  # user 1 holds the model's turn
@@ -79,8 +79,8 @@ async def test_a_user_with_questions_waiting_is_told_so_and_others_are_not(
 ) -> None:
     """The per-user cap (MNEMO_MAX_WAITING_QUESTIONS, 3): the fourth question waiting is
     refused at once, another user's is not, and nothing stays in the queue."""
-    services.ingestor.add_note(1, NOTE)
-    services.ingestor.add_note(2, NOTE)
+    services.keeping.ingestor.add_note(1, NOTE)
+    services.keeping.ingestor.add_note(2, NOTE)
     gate = asyncio.Event()
 
     async def hold() -> None:

@@ -55,10 +55,10 @@ def _open(data: Path, database_url: str | None = None) -> Services:
 def install(tmp_path: Path) -> Iterator[Services]:
     svc = _open(tmp_path / "old")
     for user, text in enumerate(NOTES, 1):
-        svc.ingestor.add_note(user, text)
+        svc.keeping.ingestor.add_note(user, text)
     photo = tmp_path / "ticket.png"
     Image.new("RGB", (120, 80), "white").save(photo)
-    svc.ingestor.ingest_file(1, photo)
+    svc.keeping.ingestor.ingest_file(1, photo)
     with sqlite3.connect(tmp_path / "old" / "bot-prompts.sqlite3") as prompts:  # the bot's own
         prompts.execute("CREATE TABLE asked (user_id INTEGER, message_id INTEGER)")
         prompts.execute("INSERT INTO asked VALUES (1, 77)")
@@ -128,7 +128,7 @@ def test_a_damaged_or_incomplete_backup_is_refused_before_anything_is_written(
 
 def test_the_sample_searches_count_a_twin_as_found(install: Services, tmp_path: Path) -> None:
     for _ in range(30):  # the same words on many days: any of them answers
-        install.ingestor.add_note(8, "ok")
+        install.keeping.ingestor.add_note(8, "ok")
     written = install.backups.create(tmp_path / "b.tar")
     restored = restore(written.path, _settings(tmp_path / "new"), **_engines())
     assert restored.check.tried == 20 and restored.check.found == 20
@@ -159,7 +159,7 @@ def test_a_backup_taken_while_notes_keep_arriving_restores_consistent(
     def writing() -> None:
         n = 0
         while not stop.is_set():
-            install.ingestor.add_note(9, f"note number {n} about the garden")
+            install.keeping.ingestor.add_note(9, f"note number {n} about the garden")
             n += 1
 
     writer = threading.Thread(target=writing)
@@ -187,7 +187,7 @@ def test_a_postgresql_install_is_backed_up_with_pg_dump_and_restored(tmp_path: P
         svc = _open(tmp_path / "old", old_url)
         try:
             for user, text in enumerate(NOTES, 1):
-                svc.ingestor.add_note(user, text)
+                svc.keeping.ingestor.add_note(user, text)
             before = _answers(svc)
             written = svc.backups.create(tmp_path / "b.tar")
         finally:

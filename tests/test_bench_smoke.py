@@ -180,6 +180,23 @@ def test_gathering_bench_scores_every_kind() -> None:
     assert "Gathering answers per kind" in out and "while a document is condensed" in out
 
 
+def test_planner_bench_reads_every_set_per_language() -> None:
+    out, figures = bench("planner", "--explain")
+    for name in ("quantities", "quantities_later", "held_out", "gathering"):
+        assert {"en", "ru", "es", "zh"} <= set(figures[name]["by_language"])
+        assert 0.0 <= figures[name]["right"] <= 1.0
+    assert "Planner: quantity questions" in out
+
+
+def test_changes_bench_scores_current_and_past_values_per_language() -> None:
+    out, figures = bench("changes", "--languages", "en,zh", "--limit", "2")
+    for language in ("en", "zh"):
+        for kind in ("current", "past"):
+            measured = figures["languages"][language][kind]
+            assert measured["n"] == 2 and 0.0 <= measured["rate"] <= 1.0
+    assert "Changing facts" in out
+
+
 def test_import_bench_times_the_text_beside_the_embedder_and_the_media_apart() -> None:
     out, figures = bench(
         "imports",
@@ -201,3 +218,11 @@ def test_import_bench_times_the_text_beside_the_embedder_and_the_media_apart() -
         assert run["media_links_read"] == 1 and run["media_failed"] == 0
         assert {"media_image_seconds", "media_voice_seconds"} <= set(run)
     assert "rss_growth" in figures and "Import of a Saved Messages export" in out
+
+
+def test_empty_days_bench_shows_or_refuses_each_time_and_scores_offers() -> None:
+    out, figures = bench("empty_days", "--no-model")
+    for language in ("en", "ru", "es", "zh", "all"):
+        for key in ("days_{}_shown", "days_{}_refused", "offers_{}_done_none"):
+            assert 0.0 <= figures[key.format(language)] <= 1.0
+    assert "Asked about a time" in out and "Reminder offers for kept notes" in out

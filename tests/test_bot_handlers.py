@@ -162,7 +162,7 @@ async def test_a_note_is_kept_and_confirmed_in_the_users_language(bot, services,
 
 async def test_a_question_is_answered_from_memory_with_its_source(bot, services, generator) -> None:
     application, request = bot
-    services.ingestor.add_note(12, "The spare key is under the blue flower pot.")
+    services.keeping.ingestor.add_note(12, "The spare key is under the blue flower pot.")
     generator.enqueue("Under the blue flower pot [1].")
     await _send(application, _message(12, "Where is the spare key?"))
     final = request.said(12)[-1]
@@ -172,7 +172,7 @@ async def test_a_question_is_answered_from_memory_with_its_source(bot, services,
 
 async def test_a_question_the_model_cannot_answer_is_kept_pending(bot, services, generator) -> None:
     application, request = bot
-    services.ingestor.add_note(13, "The spare key is under the blue flower pot.")
+    services.keeping.ingestor.add_note(13, "The spare key is under the blue flower pot.")
     generator.down = "connection refused"
     update = _message(13, "Where is the spare key?", lang="es")
     await _send(application, update)
@@ -185,7 +185,7 @@ async def test_a_group_question_is_answered_in_private_and_nothing_of_the_group_
     bot, services, generator
 ) -> None:
     application, request = bot
-    services.ingestor.add_note(14, "The spare key is under the blue flower pot.")
+    services.keeping.ingestor.add_note(14, "The spare key is under the blue flower pot.")
     generator.enqueue("Under the blue flower pot [1].")
     await _send(application, _message(14, "@mnemo_test_bot where is the spare key?", chat=GROUP))
     await _send(application, _message(14, "lunch at noon, everyone", chat=GROUP))
@@ -199,7 +199,7 @@ async def test_a_spoken_question_is_heard_then_answered(
     bot, services, generator, transcriber: FakeTranscriber, tmp_path: Path
 ) -> None:
     application, request = bot
-    services.ingestor.add_note(15, "The spare key is under the blue flower pot.")
+    services.keeping.ingestor.add_note(15, "The spare key is under the blue flower pot.")
     transcriber.text = "Where is the spare key?"
     request.files["voice-1"] = make_wav(tmp_path / "q.wav", 2)
     generator.enqueue("Under the blue flower pot [1].")
@@ -261,7 +261,7 @@ async def test_a_question_behind_anothers_is_told_its_place_in_line(
     import asyncio
 
     application, request = bot
-    services.ingestor.add_note(17, "The spare key is under the blue flower pot.")
+    services.keeping.ingestor.add_note(17, "The spare key is under the blue flower pot.")
     generator.enqueue("Under the blue flower pot [1].")
     gate = asyncio.Event()
     held = asyncio.create_task(services.queue.run(99, gate.wait))  # someone else's answer
@@ -279,7 +279,7 @@ async def test_a_question_behind_anothers_is_told_its_place_in_line(
 
 async def test_a_note_over_the_quota_is_refused_in_the_users_language(bot, services) -> None:
     application, request = bot
-    services.ingestor._keeper._quota_bytes = 10
+    services.keeping.ingestor._keeper._quota_bytes = 10
     await _send(application, _message(18, "The spare key is under the blue flower pot.", lang="ru"))
     [said] = request.said(18)
     assert said.startswith("в вашей памяти") and "квота" in said, said
@@ -300,7 +300,7 @@ async def test_a_recording_too_long_by_its_reported_length_is_refused_unheard(
 async def test_docs_and_search_speak_the_users_language(bot, services) -> None:
     application, request = bot
     services.profiles.set_language(20, "zh")
-    services.ingestor.add_note(20, "车库密码是4471")
+    services.keeping.ingestor.add_note(20, "车库密码是4471")
     await _send(application, _message(20, "/docs", lang="zh"))
     listing = request.said(20)[-1]
     assert listing.startswith(f"<b>{t('docs_header', 'zh')}</b>") and "— 笔记," in listing
@@ -345,7 +345,7 @@ async def test_a_mnemo_export_sent_as_a_file_brings_its_reminders_back(
     bot, services, tmp_path: Path
 ) -> None:
     application, request = bot
-    services.ingestor.add_note(40, "The spare key is under the blue flowerpot.")
+    services.keeping.ingestor.add_note(40, "The spare key is under the blue flowerpot.")
     with services.engines.storage.begin() as uow:
         uow.reminders.add(40, "call mum", datetime.now(UTC) + timedelta(days=1), zone="UTC")
     request.files["export-2"] = services.memory.export(40, tmp_path / "mnemo-export-40.zip")

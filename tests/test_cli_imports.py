@@ -119,3 +119,18 @@ def test_a_backup_restored_elsewhere_answers_the_same(run, tmp_path: Path) -> No
     assert json.loads(run(*question, extra=elsewhere).stdout) == before
     refused = run("restore", str(archive), extra=elsewhere, code=1)
     assert "not empty" in refused.stderr
+
+
+def test_a_chat_imported_with_all_senders_keeps_who_said_each_message(run, tmp_path: Path) -> None:
+    from tests.test_senders import ME, _chat
+
+    chat = _chat(tmp_path / "Chat")
+    own = run("import", str(chat), "--user", str(ME)).stdout
+    assert "2 added, 0 already in memory" in own
+    assert "3 messages of others left out (--all-senders keeps them)" in own
+    everyone = run("import", str(chat), "--user", str(ME), "--all-senders").stdout
+    assert "3 added, 2 already in memory" in everyone
+    again = run("import", str(chat), "--user", str(ME), "--all-senders").stdout
+    assert "0 added, 5 already in memory" in again
+    found = run("search", "what did Anna say about the flight", "--user", str(ME)).stdout
+    assert found.split("\n[2]")[0].endswith("The flight lands at 18:40, terminal 2.")  # hers first

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import typer
 
-from cli import console, imports, main, reminders
+from cli import console, imports, main, reminders, reports
 from knowledge.bootstrap import Services
 from knowledge.domain.errors import DocumentNotFound, ModelMissing, TooManyReminders
 from knowledge.services.answers.document_summaries import DocumentSummary, SectionLine
@@ -139,7 +139,7 @@ def test_an_import_report_is_said_in_the_users_language(
         gone=["Old.md"],
         reminders=Restored(added=1, past=1),
     )
-    out, errors = said(imports.print_report, report, "ru")
+    out, errors = said(reports.print_report, report, "ru")
     assert out.startswith(
         "✓ экспорт mnemo: добавлено 3, уже было в памяти 0, изменено и заменено 1"
     )

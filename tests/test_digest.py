@@ -61,7 +61,7 @@ def test_missed_digest_within_grace_across_dst(services: Services) -> None:
 
 def _note_at(services: Services, user: int, moment: datetime, text: str) -> None:
     with time_machine.travel(moment, tick=False):
-        services.ingestor.add_note(user, text)
+        services.keeping.ingestor.add_note(user, text)
 
 
 def test_items_belong_to_the_users_local_day(services: Services) -> None:
@@ -86,7 +86,7 @@ async def test_every_item_appears_with_its_time_in_its_own_words(
     _note_at(services, 3, day, "Desayuno: tostada con tomate y café")
     _note_at(services, 3, day + timedelta(hours=2), "周三上午十点和李经理开会")
     with time_machine.travel(day + timedelta(hours=4), tick=False):
-        services.ingestor.ingest_file(3, samples[5].path)  # dentist.txt, one short line
+        services.keeping.ingestor.ingest_file(3, samples[5].path)  # dentist.txt, one short line
     digest = await services.digests.digest(3, date(2026, 11, 20))
     assert digest is not None and generator.prompts == []  # short items need no model
     assert [(f"{i.at:%H:%M}", i.kind) for i in digest.items] == [
@@ -135,7 +135,7 @@ async def test_lines_are_made_when_items_arrive_and_reused_at_night(
 ) -> None:
     moment = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
     with time_machine.travel(moment, tick=False):
-        result = services.ingestor.add_note(9, LONG_NOTE)
+        result = services.keeping.ingestor.add_note(9, LONG_NOTE)
     generator.enqueue("Borscht for Sunday: beets, potatoes and cabbage, with sour cream.")
     await services.digests.summarise_later(9, result.doc_id)
     assert len(generator.prompts) == 1
@@ -151,7 +151,7 @@ async def test_photo_lines_use_exif_time_caption_and_ocr(
     ocr.text = "Parking level B3, spot 117."  # what tesseract reads on it (tests/test_ingest)
     services.digests.set_timezone(6, "UTC")
     with time_machine.travel(datetime(2026, 11, 20, 19, 0, tzinfo=UTC), tick=False):
-        services.ingestor.ingest_file(6, photo.path, caption="where I parked")
+        services.keeping.ingestor.ingest_file(6, photo.path, caption="where I parked")
     items = services.digests.items(6, date(2026, 11, 20), ZoneInfo("UTC"))
     assert items[0].at.strftime("%H:%M") == "08:12"  # EXIF, not upload time
     assert items[0].line.startswith("where I parked — “Parking level B3, spot 117.")

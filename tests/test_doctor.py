@@ -41,7 +41,7 @@ def test_doctor_reports_then_repairs_each_kind_of_damage(
     services: Services, samples: list[Sample]
 ) -> None:
     by_suffix = {sample.path.suffix: sample for sample in samples}
-    ingest = services.ingestor
+    ingest = services.keeping.ingestor
     healthy = ingest.ingest_file(1, by_suffix[".docx"].path).doc_id
     unfinished = ingest.ingest_file(1, by_suffix[".pdf"].path).doc_id
     half_forgotten = ingest.add_note(1, "The old wifi password was tulip-42.").doc_id
@@ -100,8 +100,8 @@ def test_doctor_reports_then_repairs_each_kind_of_damage(
 
 def test_a_healthy_memory_has_no_findings(services: Services, samples: list[Sample]) -> None:
     for sample in samples[:3]:
-        services.ingestor.ingest_file(2, sample.path)
-    services.ingestor.add_note(3, "Nothing to see here.")
+        services.keeping.ingestor.ingest_file(2, sample.path)
+    services.keeping.ingestor.add_note(3, "Nothing to see here.")
     services.memory.forget(2, services.memory.documents(2)[0].id)
     assert services.doctor.examine(repair=False) == []
 
@@ -109,7 +109,9 @@ def test_a_healthy_memory_has_no_findings(services: Services, samples: list[Samp
 def test_forget_removes_rows_before_vectors(services: Services, tmp_path: Path) -> None:
     """If the vectors cannot be deleted (a crash, here a failing store), the document is
     already gone from SQL: it never comes back, and its leftovers are found later."""
-    doc = services.ingestor.add_note(4, "Delete me: the safe combination is 12-34-56.").doc_id
+    doc = services.keeping.ingestor.add_note(
+        4, "Delete me: the safe combination is 12-34-56."
+    ).doc_id
 
     class Broken(Exception):
         pass

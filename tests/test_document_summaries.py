@@ -42,7 +42,7 @@ async def _ask(services: Services, question: str, **options: Any) -> Summarised:
 async def test_sections_are_condensed_checked_and_kept(
     services: Services, generator: ScriptedGenerator, tmp_path: Path
 ) -> None:
-    doc = services.ingestor.ingest_file(USER, _handbook(tmp_path))
+    doc = services.keeping.ingestor.ingest_file(USER, _handbook(tmp_path))
     before = await _ask(services, "Summarize the boat handbook.")
     assert before.summary is not None and before.summary.done == 0 and not before.summary.complete
     generator.enqueue("Start the engine in neutral and let it warm up for five minutes.")
@@ -62,7 +62,7 @@ async def test_sections_are_condensed_checked_and_kept(
 async def test_a_stopped_condensing_resumes_where_it_stopped(
     services: Services, generator: ScriptedGenerator, tmp_path: Path
 ) -> None:
-    doc = services.ingestor.ingest_file(USER, _handbook(tmp_path))
+    doc = services.keeping.ingestor.ingest_file(USER, _handbook(tmp_path))
     generator.enqueue("Start the engine in neutral and let it warm up for five minutes.")
     generator.down = None
     original = services.summaries._keep
@@ -90,7 +90,7 @@ async def test_a_stopped_condensing_resumes_where_it_stopped(
 async def test_the_cli_condenses_what_is_missing_and_a_missing_document_is_said(
     services: Services, generator: ScriptedGenerator, tmp_path: Path
 ) -> None:
-    services.ingestor.ingest_file(USER, _handbook(tmp_path))
+    services.keeping.ingestor.ingest_file(USER, _handbook(tmp_path))
     nothing = await _ask(services, "Summarize the tax return")
     assert nothing.summary is None or nothing.summary.name == "boat-handbook.md"
     full = await _ask(services, "Summarize the boat handbook", condense_missing=True)
@@ -116,7 +116,7 @@ def test_named_days_in_four_languages() -> None:
 
 
 def test_items_kept_before_days_were_read_are_read_at_start(services: Services) -> None:
-    doc = services.ingestor.add_note(USER, "Dinner at grandma's on Saturday at 19:00")
+    doc = services.keeping.ingestor.add_note(USER, "Dinner at grandma's on Saturday at 19:00")
     from sqlalchemy import update
 
     from knowledge.adapters.sql.records import Document, NamedDayRecord

@@ -30,9 +30,9 @@ def _texts(services: Services, user: int, query: str) -> list[str]:
 
 def test_an_edited_note_replaces_the_note_everywhere(services: Services) -> None:
     with time_machine.travel(datetime(2026, 11, 20, 9, 0, tzinfo=UTC), tick=False):
-        first = services.ingestor.add_note(5, "Meeting with Ana on Tuesday", source=SOURCE)
+        first = services.keeping.ingestor.add_note(5, "Meeting with Ana on Tuesday", source=SOURCE)
     services.digests.set_timezone(5, "UTC")
-    edited = services.rewriting.edit(5, SOURCE, "Meeting with Ana moved to Thursday")
+    edited = services.keeping.rewriting.edit(5, SOURCE, "Meeting with Ana moved to Thursday")
     assert edited is not None and (edited.doc_id, edited.what) == (first.doc_id, "note")
     assert any("Thursday" in text for text in _texts(services, 5, "meeting Ana Thursday"))
     assert not any("Tuesday" in text for text in _texts(services, 5, "meeting Ana Tuesday"))
@@ -47,23 +47,23 @@ def test_an_edited_note_replaces_the_note_everywhere(services: Services) -> None
 
 
 def test_an_edited_question_or_unknown_message_changes_nothing(services: Services) -> None:
-    services.ingestor.add_note(5, "The spare key is under the blue pot", source=SOURCE)
-    assert services.rewriting.edit(5, "tg:5:99", "Where is the key?") is None
-    assert services.rewriting.edit(6, SOURCE, "someone else's message id") is None
+    services.keeping.ingestor.add_note(5, "The spare key is under the blue pot", source=SOURCE)
+    assert services.keeping.rewriting.edit(5, "tg:5:99", "Where is the key?") is None
+    assert services.keeping.rewriting.edit(6, SOURCE, "someone else's message id") is None
     assert any("blue pot" in text for text in _texts(services, 5, "spare key blue pot"))
 
 
 def test_an_edit_to_words_another_note_holds_keeps_both(services: Services) -> None:
-    services.ingestor.add_note(5, "Buy oat milk")
-    services.ingestor.add_note(5, "Buy cow milk", source=SOURCE)
-    assert services.rewriting.edit(5, SOURCE, "Buy oat milk") is not None
+    services.keeping.ingestor.add_note(5, "Buy oat milk")
+    services.keeping.ingestor.add_note(5, "Buy cow milk", source=SOURCE)
+    assert services.keeping.rewriting.edit(5, SOURCE, "Buy oat milk") is not None
     assert [d.name for d in services.memory.documents(5)] == ["Buy oat milk", "Buy oat milk"]
 
 
 def test_an_edited_caption_replaces_the_caption(services: Services, tmp_path: Path) -> None:
     photo = make_photo(tmp_path / "plate.jpg", "")
-    kept = services.ingestor.ingest_file(5, photo, caption="lunch: pasta", source=SOURCE)
-    edited = services.rewriting.edit(5, SOURCE, "lunch: borscht with sour cream")
+    kept = services.keeping.ingestor.ingest_file(5, photo, caption="lunch: pasta", source=SOURCE)
+    edited = services.keeping.rewriting.edit(5, SOURCE, "lunch: borscht with sour cream")
     assert edited is not None and edited.what == "caption" and edited.doc_id == kept.doc_id
     texts = _texts(services, 5, "borscht sour cream")
     assert any("borscht" in text for text in texts)
@@ -73,7 +73,7 @@ def test_an_edited_caption_replaces_the_caption(services: Services, tmp_path: Pa
 def test_a_label_whose_embedding_fails_leaves_the_photo_as_it_was(
     services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    photo = services.ingestor.ingest_file(5, make_photo(tmp_path / "plate.jpg", ""))
+    photo = services.keeping.ingestor.ingest_file(5, make_photo(tmp_path / "plate.jpg", ""))
     vectors = services.store.count(5, photo.doc_id)
 
     def broken(texts: list[str]) -> list[list[float]]:
@@ -81,13 +81,13 @@ def test_a_label_whose_embedding_fails_leaves_the_photo_as_it_was(
 
     monkeypatch.setattr(services.embedder, "embed_batch", broken)
     with pytest.raises(RuntimeError):
-        services.rewriting.describe(5, photo.doc_id, "lunch: borscht with sour cream")
+        services.keeping.rewriting.describe(5, photo.doc_id, "lunch: borscht with sour cream")
     monkeypatch.undo()
     assert services.store.count(5, photo.doc_id) == vectors, "its vectors are all there"
     with services.engines.storage.read() as uow:
         kept = uow.documents.get(5, photo.doc_id)
     assert kept is not None and "caption" not in kept.meta, "still without its label"
-    services.rewriting.describe(5, photo.doc_id, "lunch: borscht with sour cream")
+    services.keeping.rewriting.describe(5, photo.doc_id, "lunch: borscht with sour cream")
     assert any("borscht" in text for text in _texts(services, 5, "borscht sour cream"))
 
 
@@ -95,14 +95,16 @@ def test_the_quota_counts_the_text_and_vectors_derived_from_each_item(
     services: Services,
 ) -> None:
     note = "Plant the tulip bulbs along the south fence before the first frost. " * 3
-    services.ingestor.add_note(5, note)
+    services.keeping.ingestor.add_note(5, note)
     with services.engines.storage.read() as uow:
         used = uow.documents.used_bytes(5)
     assert used > 3 * len(note.encode()), "the note, its chunk text and its vectors"
     assert services.memory.stats(5).storage_bytes == used
-    services.ingestor._keeper._quota_bytes = used + len(note.encode()) + 100  # the text alone fits
+    services.keeping.ingestor._keeper._quota_bytes = (
+        used + len(note.encode()) + 100
+    )  # the text alone fits
     with pytest.raises(QuotaExceeded):
-        services.ingestor.add_note(5, note.replace("tulip", "crocus"))
+        services.keeping.ingestor.add_note(5, note.replace("tulip", "crocus"))
 
 
 def test_the_doctor_clears_temp_uploads_no_process_is_using(services: Services) -> None:
@@ -128,8 +130,8 @@ def test_an_export_is_cut_into_parts_each_a_whole_zip(services: Services, tmp_pa
         path = tmp_path / f"receipt{n}.txt"
         path.write_text(f"Receipt {n}: " + os.urandom(60_000).hex())  # 120 kB of text
         files.append(path)
-        services.ingestor.ingest_file(5, path)
-    services.ingestor.add_note(5, "Remember to buy oat milk")
+        services.keeping.ingestor.ingest_file(5, path)
+    services.keeping.ingestor.add_note(5, "Remember to buy oat milk")
     out = tmp_path / "out"
     out.mkdir()
     part_bytes = 300_000
@@ -169,9 +171,9 @@ def test_a_file_larger_than_a_part_gets_a_part_of_its_own(
 ) -> None:
     big = tmp_path / "big.txt"
     big.write_text("Boiler manual. " + os.urandom(200_000).hex())
-    services.ingestor.add_note(5, "a small note first")
-    services.ingestor.ingest_file(5, big)
-    services.ingestor.add_note(5, "a small note after")
+    services.keeping.ingestor.add_note(5, "a small note first")
+    services.keeping.ingestor.ingest_file(5, big)
+    services.keeping.ingestor.add_note(5, "a small note after")
     out = tmp_path / "out"
     out.mkdir()
     parts = services.memory.export_parts(5, out, part_bytes=150_000)

@@ -29,7 +29,7 @@ def _fill(services: Services) -> dict[str, int]:
     ids = {}
     for offset, hour, text in WEEK:
         written = MONDAY + timedelta(days=offset, hours=hour)
-        ids[text] = services.ingestor.add_note(USER, text, created_at=written).doc_id
+        ids[text] = services.keeping.ingestor.add_note(USER, text, created_at=written).doc_id
     return ids
 
 
@@ -105,9 +105,9 @@ async def test_nothing_found_is_an_empty_list_not_a_guess(services: Services) ->
 
 
 def test_the_same_words_on_another_day_are_a_new_item(services: Services) -> None:
-    first = services.ingestor.add_note(USER, "Went jogging", source="tg:3:1")
-    again = services.ingestor.add_note(USER, "Went jogging", source="tg:3:2")
-    redelivered = services.ingestor.add_note(USER, "Went jogging", source="tg:3:2")
+    first = services.keeping.ingestor.add_note(USER, "Went jogging", source="tg:3:1")
+    again = services.keeping.ingestor.add_note(USER, "Went jogging", source="tg:3:2")
+    redelivered = services.keeping.ingestor.add_note(USER, "Went jogging", source="tg:3:2")
     assert not again.duplicate and again.doc_id != first.doc_id
     assert redelivered.duplicate and redelivered.doc_id == again.doc_id
 

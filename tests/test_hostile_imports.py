@@ -47,7 +47,7 @@ def test_a_mnemo_export_never_chooses_where_an_original_goes(
         "created_at": "2026-11-02T10:00:00+00:00",
     }
     zipped = _mnemo_export(tmp_path / "export.zip", [document], {"originals/1-receipt.png": PNG})
-    report = services.importer.run(3, zipped)
+    report = services.keeping.importer.run(3, zipped)
     assert report.added == 1, report.failed
     assert not escape.exists()
     strays = [p for p in tmp_path.rglob("*receipt*") if p != zipped]
@@ -66,7 +66,7 @@ def test_a_result_json_of_spaces_is_refused_after_its_first_megabyte(
         out.write(b'"messages": []}')
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     with pytest.raises(ImportUnreadable, match="holds a value over"):
-        services.importer.run(3, folder)
+        services.keeping.importer.run(3, folder)
     assert not looks_like_export(folder / "result.json", services.settings.import_limits)
     grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
     assert grown_mb < 32, f"the process grew by {grown_mb:.0f} MB"
@@ -80,7 +80,7 @@ def test_a_result_json_over_its_cap_is_refused(services: Services, tmp_path: Pat
         json.dumps({"type": "saved_messages", "messages": messages})
     )
     with pytest.raises(ImportUnreadable, match="over 1 MB"):
-        services.importer.run(3, folder, options=ImportOptions(limits=SMALL))
+        services.keeping.importer.run(3, folder, options=ImportOptions(limits=SMALL))
 
 
 def test_a_zip_listing_too_many_files_is_refused_before_it_is_read(
@@ -93,7 +93,7 @@ def test_a_zip_listing_too_many_files_is_refused_before_it_is_read(
             archive.writestr(f"files/{n}.txt", "")
     assert listed(zipped, 100) == 51
     with pytest.raises(ImportUnreadable, match="lists over 20 files"):
-        services.importer.run(3, zipped, options=ImportOptions(limits=SMALL))
+        services.keeping.importer.run(3, zipped, options=ImportOptions(limits=SMALL))
 
 
 def test_a_zip_unpacking_past_its_cap_is_refused_and_leaves_nothing(
@@ -104,7 +104,7 @@ def test_a_zip_unpacking_past_its_cap_is_refused_and_leaves_nothing(
         archive.writestr("export/result.json", '{"messages": []}')
         archive.writestr("export/files/zeros.bin", bytes(3 << 20))
     with pytest.raises(ImportUnreadable, match="unpacks to over 1 MB"):
-        services.importer.run(3, zipped, options=ImportOptions(limits=SMALL))
+        services.keeping.importer.run(3, zipped, options=ImportOptions(limits=SMALL))
     assert not any(services.settings.incoming_dir.rglob("*.bin"))
 
 
@@ -112,7 +112,7 @@ def test_one_entry_of_a_million_fields_is_refused(services: Services, tmp_path: 
     entry = {"id": 1, "kind": "note", "name": "n", "meta": {str(n): n for n in range(60_000)}}
     zipped = _mnemo_export(tmp_path / "fat.zip", [entry], {})
     with pytest.raises(ImportUnreadable, match="too large to be one item"):
-        services.importer.run(3, zipped)
+        services.keeping.importer.run(3, zipped)
 
 
 def test_an_upload_gets_limits_proportionate_to_it() -> None:
@@ -158,9 +158,9 @@ def test_a_streamed_export_still_imports_each_message_once(
     folder = tmp_path / "full"
     folder.mkdir()
     (folder / "result.json").write_text(json.dumps(full))
-    report = services.importer.run(4, folder)
+    report = services.keeping.importer.run(4, folder)
     assert (report.total, report.added, report.skipped) == (31, 31, 1)
-    again = services.importer.run(4, folder)
+    again = services.keeping.importer.run(4, folder)
     assert (again.added, again.already) == (0, 31)
 
 
@@ -183,8 +183,8 @@ def test_an_imports_links_share_one_budget(services: Services, tmp_path: Path) -
     (folder / "result.json").write_text(
         json.dumps({"id": 1, "type": "saved_messages", "messages": messages})
     )
-    services.importer._links_seconds = 0.0  # the budget is spent before the first link
-    report = services.importer.run(4, folder)
+    services.keeping.importer._links_seconds = 0.0  # the budget is spent before the first link
+    report = services.keeping.importer.run(4, folder)
     assert report.added == 3
     assert [why for _, why in report.links_failed] == ["the import's time for links ran out"] * 3
 
@@ -230,21 +230,21 @@ def _zip_with(path: Path, members: dict[str, bytes], method: int = zipfile.ZIP_D
 def test_a_number_of_thousands_of_digits_is_no_crash(services: Services, tmp_path: Path) -> None:
     upload = tmp_path / "upload"
     upload.write_bytes(b'{"x": ' + b"1" * 4301 + b"}")
-    assert not services.importer.recognises(upload)
+    assert not services.keeping.importer.recognises(upload)
     folder = tmp_path / "export"
     folder.mkdir()
     (folder / "result.json").write_bytes(b'{"messages": [{"id": ' + b"9" * 5000 + b"}]}")
     with pytest.raises(ImportUnreadable):  # a refusal, never a crash
-        services.importer.run(3, folder)
+        services.keeping.importer.run(3, folder)
 
 
 def test_bzip2_and_lzma_members_are_refused_unread(services: Services, tmp_path: Path) -> None:
     for method in (zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA):
         zipped = _zip_with(tmp_path / f"{method}.zip", {"result.json": b" " * (64 << 20)}, method)
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        assert not services.importer.recognises(zipped)
+        assert not services.keeping.importer.recognises(zipped)
         with pytest.raises(ImportUnreadable, match="compression"):
-            services.importer.run(3, zipped)
+            services.keeping.importer.run(3, zipped)
         grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
         assert grown_mb < 32, f"the process grew by {grown_mb:.0f} MB"
 
@@ -255,14 +255,14 @@ def test_deep_nesting_is_refused_before_it_is_parsed(services: Services, tmp_pat
     nested = b'{"x": ' + b"[" * 8000 + b"]" * 8000 + b', "messages": []}'
     (folder / "result.json").write_bytes(nested)
     with pytest.raises(ImportUnreadable, match="nests deeper"):
-        services.importer.run(3, folder)
+        services.keeping.importer.run(3, folder)
     (folder / "result.json").write_bytes(b'{"x": ' + b"[" * 8000 + b"]" * 8000 + b"}")
     with pytest.raises(ImportUnreadable, match="nests deeper"):  # no quote after them
-        services.importer.run(3, folder)
+        services.keeping.importer.run(3, folder)
     keys = b'{"messages": [' + b'{"a":' * 100 + b"1" + b"}" * 100 + b"]}"
     (folder / "result.json").write_bytes(keys)
     with pytest.raises(ImportUnreadable, match="nests deeper"):
-        services.importer.run(3, folder)
+        services.keeping.importer.run(3, folder)
 
 
 def test_one_object_is_capped_in_bytes_too(tmp_path: Path) -> None:
@@ -299,7 +299,7 @@ def test_damaged_members_and_odd_values_are_refusals_not_crashes(
     data[data.find(b"PK\x01\x02") + 16 : data.find(b"PK\x01\x02") + 20] = b"\0\0\0\0"
     zipped.write_bytes(bytes(data))
     with pytest.raises(ImportUnreadable):
-        services.importer.run(3, zipped)
+        services.keeping.importer.run(3, zipped)
     folder = tmp_path / "odd"
     folder.mkdir()
     odd = [
@@ -323,7 +323,7 @@ def test_damaged_members_and_odd_values_are_refusals_not_crashes(
     (folder / "result.json").write_text(
         json.dumps({"id": 1, "type": "saved_messages", "messages": odd})
     )
-    report = services.importer.run(3, folder)
+    report = services.keeping.importer.run(3, folder)
     assert report.added == 2, report.failed
 
 
@@ -343,5 +343,5 @@ def test_a_real_exports_long_file_names_are_found(services: Services, tmp_path: 
         tmp_path / "long.zip",
         {"Export/result.json": json.dumps(export).encode(), f"Export/files/{long_name}": PNG},
     )
-    report = services.importer.run(3, zipped)
+    report = services.keeping.importer.run(3, zipped)
     assert (report.added, report.failed) == (1, [])

@@ -89,7 +89,7 @@ def svc(tmp_path: Path) -> Iterator[Services]:
 def test_a_saved_messages_export_keeps_each_message_with_its_own_date(
     svc: Services, export: Path
 ) -> None:
-    report = svc.importer.run(ME, export)
+    report = svc.keeping.importer.run(ME, export)
 
     # 120 generated + "Cabin" + "ok" twice + the words-less left-out file (failed)
     assert report.kind == "telegram"
@@ -114,8 +114,8 @@ def test_a_saved_messages_export_keeps_each_message_with_its_own_date(
 def test_the_same_export_twice_adds_nothing_and_a_newer_one_only_what_is_new(
     svc: Services, export: Path, tmp_path: Path
 ) -> None:
-    first = svc.importer.run(ME, export)
-    again = svc.importer.run(ME, export)
+    first = svc.keeping.importer.run(ME, export)
+    again = svc.keeping.importer.run(ME, export)
     assert again.added == 0
     assert again.already == first.added
     newer = json.loads((export / "result.json").read_text())
@@ -123,13 +123,13 @@ def test_the_same_export_twice_adds_nothing_and_a_newer_one_only_what_is_new(
         {**_msg(20000, datetime(2025, 2, 1, tzinfo=UTC)), "text": "New flat keys"}
     )
     (export / "result.json").write_text(json.dumps(newer))
-    third = svc.importer.run(ME, export)
+    third = svc.keeping.importer.run(ME, export)
     assert third.added == 1
     assert svc.memory.stats(ME).notes + svc.memory.stats(ME).documents == first.added + 1
 
 
 def test_search_finds_a_month_of_the_export_by_its_dates(svc: Services, export: Path) -> None:
-    svc.importer.run(ME, export)
+    svc.keeping.importer.run(ME, export)
     march = svc.retriever.search(
         ME,
         "breakfast",
@@ -151,11 +151,11 @@ def test_a_zipped_export_and_result_json_alone_import_the_same(
     zipped = _services(tmp_path / "a")
     alone = _services(tmp_path / "b")
     try:
-        from_zip = zipped.importer.run(ME, archive)
+        from_zip = zipped.keeping.importer.run(ME, archive)
         lone = tmp_path / "sent" / "result.json"  # sent to the bot alone: no files beside it
         lone.parent.mkdir()
         lone.write_bytes((export / "result.json").read_bytes())
-        from_json = alone.importer.run(ME, lone)
+        from_json = alone.keeping.importer.run(ME, lone)
     finally:
         zipped.close()
         alone.close()
@@ -184,12 +184,12 @@ def test_a_full_account_export_keeps_only_the_users_own_messages(
         "messages": [{**_msg(1, when), "text": "Passport number ends in 4471"}],
     }
     result = full_account(tmp_path / "Export", [friend, saved])
-    report = svc.importer.run(ME, result)
+    report = svc.keeping.importer.run(ME, result)
     assert (report.added, report.skipped) == (2, 1)
     with svc.engines.storage.read() as uow:
         texts = sorted(note.text for note in uow.notes.of_user(ME))
     assert texts == ["Passport number ends in 4471", "Yes, I bring the wine"]
-    everyone = svc.importer.run(ME + 1, result, options=ImportOptions(all_senders=True))
+    everyone = svc.keeping.importer.run(ME + 1, result, options=ImportOptions(all_senders=True))
     assert everyone.added == 3
 
 
@@ -206,24 +206,24 @@ def test_a_group_export_without_the_users_id_is_refused_clearly(
     path = tmp_path / "result.json"
     path.write_text(json.dumps(group))
     with pytest.raises(ImportUnreadable, match="--me"):
-        svc.importer.run(ME, path)
-    assert svc.importer.run(ME, path, options=ImportOptions(me=1)).added == 1
+        svc.keeping.importer.run(ME, path)
+    assert svc.keeping.importer.run(ME, path, options=ImportOptions(me=1)).added == 1
 
 
 def test_what_is_not_an_export_is_refused(svc: Services, tmp_path: Path) -> None:
     path = tmp_path / "result.json"
     path.write_text('{"hello": 1}')
     with pytest.raises(ImportUnreadable):
-        svc.importer.run(ME, path)
+        svc.keeping.importer.run(ME, path)
     archive = tmp_path / "x.zip"
     with zipfile.ZipFile(archive, "w") as packed:
         packed.writestr("a.txt", "nothing")
     with pytest.raises(ImportUnreadable, match=r"result\.json"):
-        svc.importer.run(ME, archive)
+        svc.keeping.importer.run(ME, archive)
 
 
 def test_an_unfinished_batch_left_by_a_crash_is_made_again(svc: Services, export: Path) -> None:
-    svc.importer.run(ME, export)
+    svc.keeping.importer.run(ME, export)
     with svc.engines.storage.begin() as uow:  # what a kill -9 between rows and vectors leaves
         doc = next(d for d, _ in uow.documents.of_user(ME) if d.kind == "note")
         uow.chunks.remove(doc.id)
@@ -232,7 +232,7 @@ def test_an_unfinished_batch_left_by_a_crash_is_made_again(svc: Services, export
     with svc.engines.storage.begin() as uow:
         session = uow.documents._session  # type: ignore[attr-defined]
         session.execute(update(Document).where(Document.id == doc.id).values(status="ingesting"))
-    again = svc.importer.run(ME, export)
+    again = svc.keeping.importer.run(ME, export)
     assert again.added == 1
     assert svc.store.count(ME) == svc.memory.stats(ME).chunks
 
@@ -259,7 +259,7 @@ def test_a_vault_imports_with_its_dates_tags_and_links_as_text(
     svc: Services, tmp_path: Path
 ) -> None:
     vault = _vault(tmp_path / "Vault")
-    report = svc.importer.run(ME, vault)
+    report = svc.keeping.importer.run(ME, vault)
     assert (report.kind, report.added, report.failed) == ("folder", 3, [])
     docs = {doc.name: doc for doc in svc.memory.documents(ME)}
     assert set(docs) == {"2024-03-05.md", "Cabin.md", "cabin-door.png"}
@@ -274,19 +274,19 @@ def test_a_vault_synced_again_replaces_changed_files_and_lists_deleted_ones(
     svc: Services, tmp_path: Path
 ) -> None:
     vault = _vault(tmp_path / "Vault")
-    svc.importer.run(ME, vault)
-    unchanged = svc.importer.run(ME, vault)
+    svc.keeping.importer.run(ME, vault)
+    unchanged = svc.keeping.importer.run(ME, vault)
     assert (unchanged.added, unchanged.already, unchanged.replaced) == (0, 3, 0)
 
     (vault / "Cabin.md").write_text("---\ndate: 2023-07-14\n---\nThe key moved to the shed.\n")
     (vault / "Daily" / "2024-03-05.md").unlink()
-    synced = svc.importer.run(ME, vault)
+    synced = svc.keeping.importer.run(ME, vault)
     assert (synced.replaced, synced.gone, synced.pruned) == (1, ["Daily/2024-03-05.md"], 0)
     texts = " ".join(hit.text for hit in svc.retriever.search(ME, "key", k=10))
     assert "shed" in texts and "blue pot" not in texts  # the old chunks and vectors are gone
     assert len(svc.memory.documents(ME)) == 3
 
-    pruned = svc.importer.run(ME, vault, prune=True)
+    pruned = svc.keeping.importer.run(ME, vault, prune=True)
     assert pruned.pruned == 1
     assert {doc.name for doc in svc.memory.documents(ME)} == {"Cabin.md", "cabin-door.png"}
     assert svc.store.count(ME) == svc.memory.stats(ME).chunks
@@ -295,12 +295,12 @@ def test_a_vault_synced_again_replaces_changed_files_and_lists_deleted_ones(
 def test_a_mnemo_export_is_read_back_into_another_install(
     svc: Services, export: Path, tmp_path: Path
 ) -> None:
-    svc.importer.run(ME, export)
+    svc.keeping.importer.run(ME, export)
     zipped = svc.memory.export(ME, tmp_path / "mine.zip")
     elsewhere = _services(tmp_path / "elsewhere")
     try:
-        report = elsewhere.importer.run(3, zipped)
-        again = elsewhere.importer.run(3, zipped)
+        report = elsewhere.keeping.importer.run(3, zipped)
+        again = elsewhere.keeping.importer.run(3, zipped)
         moved = sorted((d.kind, d.created_at) for d in elsewhere.memory.documents(3))
     finally:
         elsewhere.close()
@@ -314,7 +314,7 @@ def test_a_mnemo_export_is_read_back_into_another_install(
 def test_a_mnemo_exports_coming_reminders_come_back_once_and_its_history_does_not(
     svc: Services, export: Path, tmp_path: Path
 ) -> None:
-    svc.importer.run(ME, export)
+    svc.keeping.importer.run(ME, export)
     note = next(d for d in svc.memory.documents(ME) if d.kind == "note")
     now = datetime.now(UTC)
     soon, daily_at = now + timedelta(days=2), now - timedelta(days=3, minutes=30)
@@ -330,8 +330,8 @@ def test_a_mnemo_exports_coming_reminders_come_back_once_and_its_history_does_no
     zipped = svc.memory.export(ME, tmp_path / "mine.zip")
     elsewhere = _services(tmp_path / "elsewhere")
     try:
-        report = elsewhere.importer.run(3, zipped)
-        again = elsewhere.importer.run(3, zipped)
+        report = elsewhere.keeping.importer.run(3, zipped)
+        again = elsewhere.keeping.importer.run(3, zipped)
         coming = {r.text: r for r in elsewhere.reminders.coming(3)}
         moved_note = next(
             d for d in elsewhere.memory.documents(3) if d.id == coming["about the note"].document_id
@@ -384,7 +384,7 @@ def test_an_unreadable_reminder_in_a_mnemo_export_is_reported_and_the_rest_come_
             target.writestr(name, data)
     elsewhere = _services(tmp_path / "elsewhere")
     try:
-        report = elsewhere.importer.run(3, damaged)
+        report = elsewhere.keeping.importer.run(3, damaged)
         coming = [r.text for r in elsewhere.reminders.coming(3)]
     finally:
         elsewhere.close()

@@ -37,7 +37,7 @@ def _sql_count(services: Services, model: type, **where: object) -> int:
 
 def test_every_type_is_ingested_and_searchable(services: Services, samples: list[Sample]) -> None:
     for sample in samples:
-        result = services.ingestor.ingest_file(42, sample.path)
+        result = services.keeping.ingestor.ingest_file(42, sample.path)
         assert result.chunks >= 1 and not result.duplicate
         hits = services.retriever.search(42, sample.question, k=3)
         assert any(sample.answer in hit.text for hit in hits), sample.path.name
@@ -47,7 +47,7 @@ def test_every_type_is_ingested_and_searchable(services: Services, samples: list
 
 def test_pdf_hit_cites_its_page(services: Services, samples: list[Sample]) -> None:
     pdf = next(s for s in samples if s.page)
-    services.ingestor.ingest_file(42, pdf.path)
+    services.keeping.ingestor.ingest_file(42, pdf.path)
     top = services.retriever.search(42, pdf.question, k=1)[0]
     assert top.page == pdf.page
     assert top.label() == f"manual.pdf p.{pdf.page}"
@@ -57,10 +57,10 @@ def test_original_is_kept_content_addressed_and_not_twice(
     services: Services, samples: list[Sample], tmp_path: Path
 ) -> None:
     sample = samples[0]
-    first = services.ingestor.ingest_file(42, sample.path)
+    first = services.keeping.ingestor.ingest_file(42, sample.path)
     renamed = tmp_path / "copy-with-another-name.pdf"
     shutil.copy(sample.path, renamed)
-    again = services.ingestor.ingest_file(42, renamed)
+    again = services.keeping.ingestor.ingest_file(42, renamed)
     assert again.duplicate and again.doc_id == first.doc_id
     kept = list((services.settings.files_dir / "42").rglob("*"))
     files = [p for p in kept if p.is_file()]
@@ -69,8 +69,8 @@ def test_original_is_kept_content_addressed_and_not_twice(
 
 
 def test_same_file_for_two_users_is_two_memories(services: Services, samples: list[Sample]) -> None:
-    a = services.ingestor.ingest_file(1, samples[0].path)
-    b = services.ingestor.ingest_file(2, samples[0].path)
+    a = services.keeping.ingestor.ingest_file(1, samples[0].path)
+    b = services.keeping.ingestor.ingest_file(2, samples[0].path)
     assert a.doc_id != b.doc_id and not b.duplicate
     services.memory.forget(1, a.doc_id)
     assert services.retriever.search(2, samples[0].question, k=1)
@@ -80,7 +80,7 @@ def test_same_file_for_two_users_is_two_memories(services: Services, samples: li
 def test_bad_files_leave_existing_memory_untouched(
     services: Services, samples: list[Sample], tmp_path: Path
 ) -> None:
-    good = services.ingestor.ingest_file(42, samples[0].path)
+    good = services.keeping.ingestor.ingest_file(42, samples[0].path)
     before = (services.store.count(42), _sql_count(services, ChunkRecord))
     broken = tmp_path / "broken.pdf"
     broken.write_bytes(samples[0].path.read_bytes()[:700])
@@ -88,7 +88,7 @@ def test_bad_files_leave_existing_memory_untouched(
     empty.write_bytes(b"")
     for bad, error in ((broken, (CorruptFile, EmptyFile)), (empty, EmptyFile)):
         with pytest.raises(error):
-            services.ingestor.ingest_file(42, bad)
+            services.keeping.ingestor.ingest_file(42, bad)
     assert (services.store.count(42), _sql_count(services, ChunkRecord)) == before
     assert [d.id for d in services.memory.documents(42)] == [good.doc_id]
     assert services.retriever.search(42, samples[0].question, k=1)[0].page == 5
@@ -98,7 +98,7 @@ def test_file_over_the_limit_is_refused(services: Services, tmp_path: Path) -> N
     big = tmp_path / "big.txt"
     big.write_bytes(b"a" * ((services.settings.max_file_mb << 20) + 1))
     with pytest.raises(FileTooLarge):
-        services.ingestor.ingest_file(42, big)
+        services.keeping.ingestor.ingest_file(42, big)
     assert services.memory.documents(42) == []
 
 
@@ -113,15 +113,15 @@ def test_storage_quota_is_per_user(
         filler = _big_docx(pdf.parent / "filler.docx", megabytes=1.005)
         room = (1 << 20) - filler.stat().st_size
         assert 0 < room < pdf.stat().st_size  # the filler fits; the PDF would not, after it
-        services.ingestor.ingest_file(42, filler)
+        services.keeping.ingestor.ingest_file(42, filler)
         with pytest.raises(QuotaExceeded, match=r"over your 1\.0 MB quota"):
-            services.ingestor.ingest_file(42, pdf)
+            services.keeping.ingestor.ingest_file(42, pdf)
         with pytest.raises(QuotaExceeded):
-            services.ingestor.add_note(42, "A long note. " * 1000)
+            services.keeping.ingestor.add_note(42, "A long note. " * 1000)
         assert [d.name for d in services.memory.documents(42)] == ["filler.docx"]
-        assert services.ingestor.ingest_file(43, pdf).chunks > 0
+        assert services.keeping.ingestor.ingest_file(43, pdf).chunks > 0
         services.memory.forget(42, services.memory.documents(42)[0].id)
-        assert services.ingestor.ingest_file(42, pdf).chunks > 0  # room again
+        assert services.keeping.ingestor.ingest_file(42, pdf).chunks > 0  # room again
     finally:
         services.close()
 
@@ -152,41 +152,41 @@ def test_failure_while_indexing_removes_partial_document(
 
     monkeypatch.setattr(services.store, "upsert", broken_upsert)
     with pytest.raises(RuntimeError):
-        services.ingestor.ingest_file(42, samples[0].path)
+        services.keeping.ingestor.ingest_file(42, samples[0].path)
     monkeypatch.undo()
     assert services.memory.documents(42) == []
     assert _sql_count(services, ChunkRecord) == 0
     assert not any(p.is_file() for p in services.settings.files_dir.rglob("*"))
-    assert services.ingestor.ingest_file(42, samples[0].path).chunks > 0
+    assert services.keeping.ingestor.ingest_file(42, samples[0].path).chunks > 0
 
 
 def test_unfinished_document_is_redone_not_reported_duplicate(
     services: Services, samples: list[Sample]
 ) -> None:
-    first = services.ingestor.ingest_file(42, samples[0].path)
+    first = services.keeping.ingestor.ingest_file(42, samples[0].path)
     engine = create_engine(services.settings.sql_url)
     with engine.begin() as connection:
         connection.execute(update(Document).values(status="ingesting"))
-    again = services.ingestor.ingest_file(42, samples[0].path)
+    again = services.keeping.ingestor.ingest_file(42, samples[0].path)
     assert not again.duplicate and again.doc_id != first.doc_id
     assert services.store.count(42) == again.chunks
     assert services.store.count(42, first.doc_id) == 0
 
 
 def test_notes_are_memory_too(services: Services) -> None:
-    note = services.ingestor.add_note(5, "The spare key is under the blue flower pot.")
+    note = services.keeping.ingestor.add_note(5, "The spare key is under the blue flower pot.")
     hits = services.retriever.search(5, "where is the spare key", k=1)
     assert hits[0].doc_id == note.doc_id and hits[0].source_kind == "note"
-    again = services.ingestor.add_note(5, "The spare key is under the blue flower pot.")
+    again = services.keeping.ingestor.add_note(5, "The spare key is under the blue flower pot.")
     assert not again.duplicate  # the same words written again are another item
     assert _sql_count(services, Note, user_id=5) == 2
     with pytest.raises(EmptyFile):
-        services.ingestor.add_note(5, "   ")
+        services.keeping.ingestor.add_note(5, "   ")
 
 
 def test_forget_removes_rows_vectors_and_file(services: Services, samples: list[Sample]) -> None:
-    kept = services.ingestor.ingest_file(42, samples[1].path)
-    gone = services.ingestor.ingest_file(42, samples[0].path)
+    kept = services.keeping.ingestor.ingest_file(42, samples[1].path)
+    gone = services.keeping.ingestor.ingest_file(42, samples[0].path)
     assert services.memory.forget(42, gone.doc_id) == "manual.pdf"
     assert services.store.count(42, gone.doc_id) == 0
     assert _sql_count(services, ChunkRecord, document_id=gone.doc_id) == 0
@@ -198,14 +198,14 @@ def test_forget_removes_rows_vectors_and_file(services: Services, samples: list[
 def test_nobody_can_forget_another_users_document(
     services: Services, samples: list[Sample]
 ) -> None:
-    doc = services.ingestor.ingest_file(1, samples[0].path)
+    doc = services.keeping.ingestor.ingest_file(1, samples[0].path)
     with pytest.raises(DocumentNotFound):
         services.memory.forget(2, doc.doc_id)
     assert services.store.count(1, doc.doc_id) == doc.chunks
 
 
 def test_chunks_fit_the_embedder(services: Services, samples: list[Sample]) -> None:
-    services.ingestor.ingest_file(42, samples[0].path)
+    services.keeping.ingestor.ingest_file(42, samples[0].path)
     engine = create_engine(services.settings.sql_url)
     with engine.connect() as connection:
         texts = connection.scalars(select(ChunkRecord.text)).all()
@@ -217,8 +217,8 @@ def test_chunks_fit_the_embedder(services: Services, samples: list[Sample]) -> N
 def test_a_new_embedder_rebuilds_memory_from_the_kept_chunks(
     services: Services, multilingual_embedder: Embedder
 ) -> None:
-    services.ingestor.add_note(7, "The spare key is under the blue flowerpot.")
-    services.ingestor.add_note(8, "Grandma's birthday is on the ninth of March.")
+    services.keeping.ingestor.add_note(7, "The spare key is under the blue flowerpot.")
+    services.keeping.ingestor.add_note(8, "Grandma's birthday is on the ninth of March.")
     settings = services.settings
     services.close()
 

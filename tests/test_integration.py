@@ -38,7 +38,7 @@ def real(
     )
     services = started(settings, embedder=multilingual_embedder)
     for sample in samples:
-        services.ingestor.ingest_file(42, sample.path)
+        services.keeping.ingestor.ingest_file(42, sample.path)
     yield services
     services.close()
 

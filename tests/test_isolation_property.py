@@ -117,7 +117,7 @@ def _run(
     for step, (kind, user_id, arg) in enumerate(operations):
         if kind == "note":
             token = f"sec-{user_id}-{step}"
-            result = services.ingestor.add_note(user_id, f"{token} {arg} item {step}")
+            result = services.keeping.ingestor.add_note(user_id, f"{token} {arg} item {step}")
             model.owner[result.doc_id], model.token[result.doc_id] = user_id, token
         elif kind == "forget":
             doc_id = int(arg)

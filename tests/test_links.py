@@ -94,7 +94,7 @@ def test_limits_end_loops_and_huge_pages(site: str, tmp_path: Path) -> None:
 def test_a_page_is_kept_as_its_article_with_title_site_and_url(
     services: Services, site: str
 ) -> None:
-    result = services.links.keep(5, f"{site}/moved")  # followed to /article
+    result = services.keeping.links.keep(5, f"{site}/moved")  # followed to /article
     assert (result.kind, result.name) == ("link", "How to winterise a cabin")
     [doc] = [d for d, _ in _docs(services, 5)]
     assert doc.meta["url"] == f"{site}/article" and doc.meta["site"] == "Cabin Weekly"
@@ -104,7 +104,7 @@ def test_a_page_is_kept_as_its_article_with_title_site_and_url(
 
 
 def test_a_pdf_link_is_ingested_as_the_pdf(services: Services, site: str) -> None:
-    result = services.links.keep(6, f"{site}/handbook.pdf")
+    result = services.keeping.links.keep(6, f"{site}/handbook.pdf")
     assert (result.kind, result.name) == ("pdf", "handbook.pdf")
     assert "bilge pump" in services.retriever.search(6, "bilge pump switch", k=1)[0].text
 
@@ -125,7 +125,7 @@ def test_a_page_is_in_the_days_digest_by_its_title_and_site(services: Services, 
     from datetime import UTC, datetime
     from zoneinfo import ZoneInfo
 
-    services.links.keep(7, f"{site}/article")
+    services.keeping.links.keep(7, f"{site}/article")
     [item] = services.digests.items(7, datetime.now(UTC).date(), ZoneInfo("UTC"))
     assert (item.kind, item.line) == ("link", "How to winterise a cabin (Cabin Weekly)")
 
@@ -137,7 +137,7 @@ def test_a_link_in_an_import_is_read_when_fetching_is_on(
 
     plan = ExportPlan(messages=200, links=(f"{site}/article", f"{site}/to-metadata"))
     write_export(tmp_path / "export", plan)
-    report = services.importer.run(8, tmp_path / "export")
+    report = services.keeping.importer.run(8, tmp_path / "export")
     assert report.added == 200 and report.links == 1
     assert report.failed == []
     assert [why for _, why in report.links_failed] == [

@@ -54,7 +54,7 @@ async def _answer(services: Services, user_id: int, question: str) -> Answer:
 
 
 async def test_answers_come_from_the_server_with_the_same_checks(served: Services) -> None:
-    served.ingestor.add_note(1, "The spare key is under the blue flower pot by the door.")
+    served.keeping.ingestor.add_note(1, "The spare key is under the blue flower pot by the door.")
     answer = await _answer(served, 1, "Where is the spare key?")
     assert answer.found and "flower pot" in answer.text.lower()
     assert "blue flower pot" in answer.quotes[0].text
@@ -69,7 +69,7 @@ async def test_digest_lines_come_from_the_server(served: Services) -> None:
         "Simmer the beets for 40 minutes, add the rest and cook for 20 more. "
         "Serve with sour cream and dill, and black bread on the side."
     )
-    result = served.ingestor.add_note(2, text)
+    result = served.keeping.ingestor.add_note(2, text)
     before = time.monotonic()
     await served.digests.summarise_later(2, result.doc_id)
     assert time.monotonic() - before > 0.1, "the model was asked"
@@ -82,7 +82,9 @@ async def test_digest_lines_come_from_the_server(served: Services) -> None:
 
 async def test_two_slots_answer_two_users_at_once(served: Services) -> None:
     for user in (3, 4):
-        served.ingestor.add_note(user, f"User {user} parks the red bicycle in the yard shed.")
+        served.keeping.ingestor.add_note(
+            user, f"User {user} parks the red bicycle in the yard shed."
+        )
     started: dict[int, float] = {}
     finished: dict[int, float] = {}
 
@@ -106,7 +108,7 @@ async def test_the_server_stopped_mid_answer_then_back(
     server.start()
     services = started(_over(settings, server, max_tokens=300), embedder=embedder)
     try:
-        services.ingestor.add_note(5, "The boat is moored at pier 9 in the old harbour.")
+        services.keeping.ingestor.add_note(5, "The boat is moored at pier 9 in the old harbour.")
         question = "Where is the boat moored? Describe the harbour in detail."
         pieces = 0
         with pytest.raises(LlmUnavailable, match="model server"):

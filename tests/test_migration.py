@@ -38,8 +38,8 @@ def test_embedded_install_moves_to_postgres_and_qdrant(
     services: Services, embedder: Embedder, samples: list[Sample], tmp_path: Path
 ) -> None:
     for sample in samples:
-        services.ingestor.ingest_file(1, sample.path)
-    services.ingestor.add_note(2, "The spare key is under the blue flowerpot.")
+        services.keeping.ingestor.ingest_file(1, sample.path)
+    services.keeping.ingestor.add_note(2, "The spare key is under the blue flowerpot.")
     services.memory.forget(1, 2)  # an id gap the copy must keep
 
     async def ask() -> None:
@@ -71,7 +71,7 @@ def test_embedded_install_moves_to_postgres_and_qdrant(
             assert hits and "flowerpot" in hits[0].text
             assert target.asking.history(2) == services.asking.history(2)
             # The new home takes new memories without id clashes (sequences were advanced).
-            added = target.ingestor.add_note(1, "The boiler was serviced in May.")
+            added = target.keeping.ingestor.add_note(1, "The boiler was serviced in May.")
             assert added.doc_id > max(d.id for d in services.memory.documents(1))
             with pytest.raises(TargetNotEmpty):
                 migrate_store(services, target)

@@ -64,10 +64,10 @@ def _open(data: Path) -> Services:
 
 
 def _fill(svc: Services, tmp_path: Path) -> None:
-    svc.ingestor.add_note(1, "The spare key is under the blue flower pot.")
+    svc.keeping.ingestor.add_note(1, "The spare key is under the blue flower pot.")
     photo = tmp_path / "ticket.png"
     Image.new("RGB", (120, 80), "white").save(photo)
-    svc.ingestor.ingest_file(1, photo)
+    svc.keeping.ingestor.ingest_file(1, photo)
 
 
 def test_an_install_its_backup_and_a_restore_are_the_owners_alone(
@@ -123,7 +123,7 @@ def test_an_older_install_is_tightened_at_its_next_start(tmp_path: Path, umask_0
 
 
 def test_an_export_is_the_owners_alone(services: Services, tmp_path: Path, umask_022: None) -> None:
-    services.ingestor.add_note(5, "Пароль от wifi на даче: sosna2024")
+    services.keeping.ingestor.add_note(5, "Пароль от wifi на даче: sosna2024")
     os.umask(0o022)
     target = services.memory.export(5, tmp_path / "mine.zip")
     assert stat.S_IMODE(target.stat().st_mode) == 0o600

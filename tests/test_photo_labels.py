@@ -25,14 +25,14 @@ def test_a_labelled_photo_is_found_and_described_in_the_digest(
     plate = make_photo(tmp_path / "plate.jpg", "")  # nothing written on it; taken at 08:12
     services.digests.set_timezone(5, "UTC")
     with time_machine.travel(datetime(2026, 11, 20, 13, 0, tzinfo=UTC), tick=False):
-        photo = services.ingestor.ingest_file(5, plate)
+        photo = services.keeping.ingestor.ingest_file(5, plate)
     assert photo.kind == "image" and photo.excerpt == ""
     assert not any("borscht" in hit.text for hit in services.retriever.search(5, "borscht", k=3))
     prompts.asked(5, 77, photo.doc_id)
     assert prompts.photo_asked_in(6, 77) is None  # another user's reply: no
     assert prompts.photo_asked_in(5, 78) is None  # a reply to another message: no
     assert prompts.photo_asked_in(5, 77) == photo.doc_id
-    services.rewriting.describe(5, photo.doc_id, LUNCH)
+    services.keeping.rewriting.describe(5, photo.doc_id, LUNCH)
     prompts.answered(5, photo.doc_id)
     hits = services.retriever.search(5, "borscht sour cream", k=3)
     assert hits and hits[0].doc_id == photo.doc_id and LUNCH in hits[0].text
@@ -54,14 +54,14 @@ async def test_a_day_of_meals_by_voice_and_photo_is_described_not_counted(
 
     with at(8, 30):
         transcriber.text = "Breakfast was porridge with blueberries."
-        services.ingestor.ingest_file(8, make_wav(tmp_path / "breakfast.wav", 2))
+        services.keeping.ingestor.ingest_file(8, make_wav(tmp_path / "breakfast.wav", 2))
     with at(13, 10):
-        lunch = services.ingestor.ingest_file(
+        lunch = services.keeping.ingestor.ingest_file(
             8, _untimed_photo(tmp_path / "lunch.jpg", (180, 60, 40))
         )
-        services.rewriting.describe(8, lunch.doc_id, LUNCH)
+        services.keeping.rewriting.describe(8, lunch.doc_id, LUNCH)
     with at(19, 45):
-        services.ingestor.ingest_file(
+        services.keeping.ingestor.ingest_file(
             8,
             _untimed_photo(tmp_path / "dinner.jpg", (230, 140, 90)),
             caption="dinner: grilled salmon",

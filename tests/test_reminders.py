@@ -224,7 +224,9 @@ def test_an_unclear_request_is_kept_as_an_offer_and_gets_its_time(services: Serv
 def test_a_note_naming_a_moment_ahead_offers_one_never_sets_it(services: Services) -> None:
     now = [NOW]
     reminders = _reminders(services, now)
-    note = services.ingestor.add_note(USER, "Dentist appointment booked for December 3 at 15:00")
+    note = services.keeping.ingestor.add_note(
+        USER, "Dentist appointment booked for December 3 at 15:00"
+    )
     offer = reminders.offer_for(
         USER, note.doc_id, "Dentist appointment booked for December 3 at 15:00"
     )
@@ -232,12 +234,47 @@ def test_a_note_naming_a_moment_ahead_offers_one_never_sets_it(services: Service
     assert offer.due_at is not None and offer.due_at.astimezone(MADRID) == at(3, 14)
     assert reminders.coming(USER) == [], "offered, not set"
     for text in ("Breakfast at 8:00: porridge", "Yesterday at 19:00 we had dinner at Ana's"):
-        kept = services.ingestor.add_note(USER, text)
+        kept = services.keeping.ingestor.add_note(USER, text)
         assert reminders.offer_for(USER, kept.doc_id, text) is None
     accepted = reminders.accept(USER, offer.id)
     assert accepted is not None and [r.id for r in reminders.coming(USER)] == [offer.id]
     services.memory.forget(USER, note.doc_id)  # the note goes, and what it offered
     assert reminders.get(USER, offer.id) is None
+
+
+DONE_NOTES = [  # written early on Tuesday: "today" is when it happened, not a plan
+    "Went to the dentist today",
+    "Dropped the kids at school today",
+    "Сегодня сходил в аптеку",
+    "Отвёз детей в школу сегодня",
+    "Hoy fui al médico",
+    "Hoy me he puesto la vacuna de la gripe esta mañana",
+    "今天和小王去了图书馆。",
+    "今天已经遛过狗了",
+]
+AHEAD_NOTES = [  # the same morning, each naming a moment still ahead
+    ("Dinner with Ana on Saturday at 19:00", at(5, 18)),
+    ("Booked a table for Friday at 21:00", at(4, 20)),
+    ("Во вторник в 10 стоматолог", at(1, 9)),
+    ("Завтра в 11:30 стоматолог", at(2, 10, 30)),
+    ("Cena con Ana el sábado a las 19:00", at(5, 18)),
+    ("Hoy a las 18:00 viene el fontanero", at(1, 17)),
+    ("周六晚上七点和安娜吃饭", at(5, 18)),
+    ("明天上午11点半看牙医", at(2, 10, 30)),
+]
+
+
+@time_machine.travel(at(1, 8, 10), tick=False)
+def test_a_note_of_what_was_done_is_offered_nothing(services: Services) -> None:
+    reminders = _reminders(services, [at(1, 8, 10)])
+    for text in DONE_NOTES:
+        kept = services.keeping.ingestor.add_note(USER, text)
+        assert reminders.offer_for(USER, kept.doc_id, text) is None, text
+    for text, moment in AHEAD_NOTES:
+        kept = services.keeping.ingestor.add_note(USER, text)
+        offer = reminders.offer_for(USER, kept.doc_id, text)
+        assert offer is not None and offer.due_at is not None, text
+        assert offer.due_at.astimezone(MADRID) == moment, text
 
 
 @time_machine.travel(NOW, tick=False)  # Saturday's dinner is ahead on the Tuesday it is noted
@@ -273,7 +310,7 @@ def test_the_digest_shows_what_tomorrow_holds(services: Services) -> None:
     zone = ZoneInfo("UTC")
     today = datetime.now(UTC).date()
     tomorrow = today + timedelta(days=1)
-    services.ingestor.add_note(USER, f"Dentist on {tomorrow:%B} {tomorrow.day} at 15:00")
+    services.keeping.ingestor.add_note(USER, f"Dentist on {tomorrow:%B} {tomorrow.day} at 15:00")
     digest = asyncio.run(services.digests.digest(USER, today, ahead=True))
     assert digest is not None and digest.tomorrow is not None
     assert [item.text for item in digest.tomorrow.items] == [

@@ -31,7 +31,7 @@ def test_a_voice_note_is_kept_found_and_in_the_digest(
     recording = make_wav(tmp_path / "note.wav", 3)
     services.digests.set_timezone(1, "UTC")
     with time_machine.travel(datetime(2026, 11, 20, 18, 5, tzinfo=UTC), tick=False):
-        result = services.ingestor.ingest_file(1, recording, language="ru")
+        result = services.keeping.ingestor.ingest_file(1, recording, language="ru")
     assert (result.kind, result.excerpt) == ("voice", SAID)
     assert transcriber.heard == [("en", "ru", "es", "zh")]  # detected among ours
     hits = services.retriever.search(1, "oat milk lemons", k=1)
@@ -53,7 +53,7 @@ def test_too_long_is_refused_before_it_is_transcribed(
     transcriber.text = SAID
     long = make_wav(tmp_path / "long.wav", 11 * 60, silent=True, rate=4000)  # limit: 10 min
     with pytest.raises(FileTooLarge) as refused:
-        services.ingestor.ingest_file(1, long)
+        services.keeping.ingestor.ingest_file(1, long)
     assert refused.value.code == "audio_too_long" and refused.value.params["limit"] == "10"
     assert transcriber.heard == [] and _stored(services, 1) == 0
 
@@ -63,12 +63,12 @@ def test_silence_and_broken_audio_store_nothing(
 ) -> None:
     silent = make_wav(tmp_path / "silent.wav", 2, silent=True)
     with pytest.raises(EmptyFile) as nothing:
-        services.ingestor.ingest_file(1, silent)
+        services.keeping.ingestor.ingest_file(1, silent)
     assert nothing.value.code == "no_speech"
     broken = tmp_path / "broken.wav"
     broken.write_bytes(make_wav(tmp_path / "whole.wav", 1).read_bytes()[:30])
     with pytest.raises((CorruptFile, EmptyFile)):
-        services.ingestor.ingest_file(1, broken)
+        services.keeping.ingestor.ingest_file(1, broken)
     assert _stored(services, 1) == 0
     assert not any(f.is_file() for f in services.settings.files_dir.rglob("*"))
 
@@ -84,7 +84,7 @@ def test_a_forced_language_is_the_only_one_heard(settings: Settings, tmp_path: P
         transcriber=transcriber,
     )
     try:
-        built.ingestor.ingest_file(1, make_wav(tmp_path / "nota.wav", 2))
+        built.keeping.ingestor.ingest_file(1, make_wav(tmp_path / "nota.wav", 2))
     finally:
         built.close()
     assert transcriber.heard == [("es",)]

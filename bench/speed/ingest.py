@@ -21,9 +21,9 @@ def run(pages: int) -> tuple[list[tuple[object, ...]], dict[str, float]]:
         with scratch_install() as services:
             # Warm both paths alike, as in a running bot: the embedder's first run and the
             # language identifier's model load are not per-document costs.
-            services.ingestor.add_note(USER, "A first note, to warm the pipeline up.")
+            services.keeping.ingestor.add_note(USER, "A first note, to warm the pipeline up.")
             started = time.perf_counter()
-            result = services.ingestor.ingest_file(USER, pdf)
+            result = services.keeping.ingestor.ingest_file(USER, pdf)
             pipeline = time.perf_counter() - started
 
             extracted = extract(pdf, ocr=TesseractOcr(services.settings.ocr_languages))

@@ -118,7 +118,7 @@ def run(llm: str, questions: int) -> tuple[list[tuple[object, ...]], dict[str, f
     corpus = load_xquad("en", PARAGRAPHS)
     with scratch_install(llm=llm, temperature=0.0) as services:
         for text in corpus.paragraphs:
-            services.ingestor.add_note(USER, text)
+            services.keeping.ingestor.add_note(USER, text)
         raw = Raw(services)
         answerer = services.answerer
         # Questions the model is asked (not refused from the evidence alone, which is instant).

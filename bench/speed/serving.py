@@ -63,7 +63,7 @@ def _one(llm: str, slots: int | None, users: int, per_user: int) -> tuple[object
                 for user in range(1, users + 1):
                     for n, place in enumerate(PLACES):
                         code = 1000 + user * 10 + n
-                        services.ingestor.add_note(user, f"The {place} code is {code}.")
+                        services.keeping.ingestor.add_note(user, f"The {place} code is {code}.")
                 asyncio.run(_burst(services, 1, 1))  # loads the model (or warms the server)
                 ttft, total, found, (wall,) = asyncio.run(_burst(services, users, per_user))
     label = "in-process" if slots is None else f"server, {slots} slots"

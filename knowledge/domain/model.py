@@ -100,6 +100,7 @@ class Hit:
     doc_name: str
     source_kind: str
     created_at: datetime | None
+    outdated_at: datetime | None = None  # its document was marked outdated by its owner
 
     def label(self) -> str:
         if self.source_kind in ("note", "voice"):
@@ -161,6 +162,7 @@ class StoredDocument:
     meta: dict[str, Any]
     summary: str | None  # its line in the day's digest; None: not made (or not needed)
     created_at: datetime
+    outdated_at: datetime | None = None  # its owner said it no longer holds; None: it holds
 
 
 @dataclass(frozen=True)

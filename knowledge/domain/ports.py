@@ -192,6 +192,7 @@ class OpenedImport:
     skipped: int = 0
     scope: str | None = None
     reminders: Sequence[ImportedReminder] = ()  # a mnemo export's
+    others: int = 0  # of `skipped`: other senders' messages (kept when all senders are asked)
 
 
 class ImportSources(Protocol):

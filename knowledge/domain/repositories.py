@@ -130,6 +130,15 @@ class Documents(Protocol):
 
     def ready_among(self, user_id: int, doc_ids: set[int]) -> set[int]: ...
 
+    def set_outdated(self, user_id: int, doc_id: int, at: datetime | None) -> bool:
+        """Mark the user's document outdated since `at` (None: it holds again); False when
+        the user has no such document (another user's id changes nothing)."""
+        ...
+
+    def outdated_among(self, user_id: int, doc_ids: set[int]) -> dict[int, datetime]:
+        """Which of these documents of the user are marked outdated, and since when."""
+        ...
+
     def ready_ids(self, user_id: int) -> list[int]: ...
 
     def ready_between(self, user_id: int, start: datetime, end: datetime) -> list[StoredDocument]:

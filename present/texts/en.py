@@ -65,6 +65,14 @@ TEXTS: dict[str, str] = {
     "forget_button": "🗑 {id}",
     "forgotten": "🗑 Forgot “{name}”.",
     "not_found": "No document {id} in your memory.",
+    "outdated_button": "⌛ Outdated: {what}",
+    "outdated_marked": (
+        "⌛ Marked as outdated: {what}. "
+        "It stays in your memory and in its day's list, "
+        "but is no longer given as the current value."
+    ),
+    "outdated_restore_button": "↩️ Restore",
+    "outdated_restored": "↩️ Restored: {what} holds again.",
     "stats": "📊 Documents: {documents}\nNotes: {notes}\nChunks: {chunks}\nStorage: {storage}",
     "stats_all": "👥 All users: {users}",
     "export_caption": "Everything you stored: originals, notes and metadata.",
@@ -222,6 +230,11 @@ TEXTS: dict[str, str] = {
     "gather_sum": "💶 In all: {total} ({items}, {when})",
     "gather_more": "More ({left})",
     "gather_gone": "That list is no longer at hand; ask again.",
+    "gather_unmatched": (
+        "🗓 Nothing in your notes says exactly. Here is what you noted on {when} ({items}):"
+    ),
+    "gather_day_part": "{day} ({part})",
+    "day_parts": "morning|afternoon|evening|night",
     "summary_no_document": "No document like that in your memory; /docs lists them.",
     "summary_partial": "{done} of {total} sections condensed so far; the rest is being read.",
     "digest_week_header": "🗓 Your week, {first} – {last}",
@@ -229,6 +242,7 @@ TEXTS: dict[str, str] = {
     "weekly_at": "📅 Your week comes every {day} at {at}.",
     "months": "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec",
     "date": "{month} {day}, {year}",
+    "date_short": "{month} {day}",  # a day of this year, in a list
     "date_time": "{date} {time}",
     "source_note": "note of {when}",
     "source_voice": "voice note of {when}",
@@ -254,6 +268,9 @@ TEXTS: dict[str, str] = {
     ),
     "import_links": "🔗 Links: {read} pages read, {failed} not read (their messages are kept).",
     "import_reminders": "⏰ Reminders brought back: {added} (see /reminders).",
+    "import_others": "💬 {n} messages are from others. Keep them too, each marked with its author?",
+    "import_others_keep": "👥 Keep theirs too",
+    "err_import_held_gone": "the export is no longer here: send it again, then press the button",
     "import_progress": "📥 Importing {name}: {done} of {total}…",
     "import_done": (
         "✅ Imported {name}: {added} added, {already} already in your memory, {failed} could "
@@ -366,6 +383,8 @@ TEXTS: dict[str, str] = {
     "cli_import_links": ", {n} linked pages read",
     "cli_import_links_failed": ", {n} links not read",
     "cli_import_skipped": ", {n} skipped (service or others' messages)",
+    "cli_import_attributed": ", {n} now with who said them",
+    "cli_import_others": "{n} messages of others left out (--all-senders keeps them)",
     "cli_import_failed": ", {n} failed, in {seconds:.1f} s",
     "cli_import_reminders": "⏰ reminders: {added} restored, {already} already here",
     "cli_import_past": ", {n} past their time (not restored)",

@@ -138,6 +138,9 @@ TEXTS: dict[str, str] = {
     "gather_sum": "💶 En total: {total} ({items}, {when})",
     "gather_more": "Más ({left})",
     "gather_gone": "Esa lista ya no está a mano; pregunta de nuevo.",
+    "gather_unmatched": "🗓 Nada lo dice exactamente. Esto es lo que anotaste el {when} ({items}):",
+    "gather_day_part": "{day} ({part})",
+    "day_parts": "mañana|tarde|noche|madrugada",
     "summary_no_document": "No hay un documento así en tu memoria; /docs los muestra.",
     "summary_partial": "Resumidas {done} de {total} secciones; el resto se está leyendo.",
     "digest_week_header": "🗓 Tu semana, {first} – {last}",
@@ -194,6 +197,13 @@ TEXTS: dict[str, str] = {
     "forget_button": "🗑 {id}",
     "forgotten": "🗑 Olvidé «{name}».",
     "not_found": "No hay ningún documento {id} en tu memoria.",
+    "outdated_button": "⌛ Desactualizado: {what}",
+    "outdated_marked": (
+        "⌛ Marcado como desactualizado: {what}. "
+        "Sigue en tu memoria y en la lista de su día, pero ya no se da como el valor actual."
+    ),
+    "outdated_restore_button": "↩️ Restaurar",
+    "outdated_restored": "↩️ Restaurado: {what} vuelve a estar vigente.",
     "stats": "📊 Documentos: {documents}\nNotas: {notes}\nFragmentos: {chunks}\nEspacio: {storage}",
     "stats_all": "👥 Todos los usuarios: {users}",
     "wipe_confirm": (
@@ -229,6 +239,7 @@ TEXTS: dict[str, str] = {
     "internal_error": "Algo falló por mi parte; no se perdió nada de lo que guardaste.",
     "months": "ene|feb|mar|abr|may|jun|jul|ago|sept|oct|nov|dic",
     "date": "{day} {month} {year}",
+    "date_short": "{day} {month}",  # a day of this year, in a list
     "date_time": "{date}, {time}",
     "source_note": "nota del {when}",
     "source_voice": "nota de voz del {when}",
@@ -256,6 +267,9 @@ TEXTS: dict[str, str] = {
         "🔗 Enlaces: {read} páginas leídas, {failed} sin leer (sus mensajes se guardan)."
     ),
     "import_reminders": "⏰ Recordatorios recuperados: {added} (mira /reminders).",
+    "import_others": "💬 {n} mensajes son de otras personas. ¿Los guardo también, con su autor?",
+    "import_others_keep": "👥 Guardarlos también",
+    "err_import_held_gone": "ya no tengo esa exportación: envíala otra vez y pulsa el botón",
     "import_progress": "📥 Importando {name}: {done} de {total}…",
     "import_done": (
         "✅ Importado {name}: {added} añadidos, {already} ya estaban en tu memoria, {failed} "
@@ -372,6 +386,8 @@ TEXTS: dict[str, str] = {
     "cli_import_links": ", {n} páginas enlazadas leídas",
     "cli_import_links_failed": ", {n} enlaces sin leer",
     "cli_import_skipped": ", {n} omitidos (mensajes de servicio o de otras personas)",
+    "cli_import_attributed": ", {n} ahora con quién lo dijo",
+    "cli_import_others": "{n} mensajes de otros omitidos (--all-senders los guarda)",
     "cli_import_failed": ", {n} fallidos, en {seconds:.1f} s",
     "cli_import_reminders": "⏰ recordatorios: {added} restaurados, {already} ya estaban",
     "cli_import_past": ", {n} ya vencidos (no restaurados)",

@@ -69,6 +69,13 @@ TEXTS: dict[str, str] = {
     "forget_button": "🗑 {id}",
     "forgotten": "🗑 Удалено: «{name}».",
     "not_found": "В вашей памяти нет документа {id}.",
+    "outdated_button": "⌛ Устарело: {what}",
+    "outdated_marked": (
+        "⌛ Отмечено как устаревшее: {what}. "
+        "Оно остаётся в памяти и в списке своего дня, но больше не даётся как текущее значение."
+    ),
+    "outdated_restore_button": "↩️ Вернуть",
+    "outdated_restored": "↩️ Возвращено: {what} снова считается актуальным.",
     "stats": "📊 Документов: {documents}\nЗаметок: {notes}\nФрагментов: {chunks}\nМесто: {storage}",
     "stats_all": "👥 Все пользователи: {users}",
     "export_caption": "Всё сохранённое: оригиналы, заметки и метаданные.",
@@ -214,6 +221,11 @@ TEXTS: dict[str, str] = {
     "gather_sum": "💶 Всего: {total} ({items}, {when})",
     "gather_more": "Ещё ({left})",
     "gather_gone": "Этого списка уже нет под рукой; спросите снова.",
+    "gather_unmatched": (
+        "🗓 Точно об этом нигде не сказано. Вот что у вас записано за {when} ({items}):"
+    ),
+    "gather_day_part": "{day} ({part})",
+    "day_parts": "утро|день|вечер|ночь",
     "summary_no_document": "Такого документа в вашей памяти нет; /docs покажет список.",
     "summary_partial": "Пока сжато {done} из {total} разделов; остальное читается.",
     "digest_week_header": "🗓 Ваша неделя, {first} – {last}",
@@ -221,6 +233,7 @@ TEXTS: dict[str, str] = {
     "weekly_at": "📅 Сводка за неделю приходит: {day}, {at}.",
     "months": "янв|фев|мар|апр|мая|июн|июл|авг|сен|окт|ноя|дек",
     "date": "{day} {month} {year}",
+    "date_short": "{day} {month}",  # a day of this year, in a list
     "date_time": "{date}, {time}",
     "source_note": "заметка от {when}",
     "source_voice": "голосовая заметка от {when}",
@@ -249,6 +262,9 @@ TEXTS: dict[str, str] = {
         "🔗 Ссылки: прочитано страниц {read}, не прочитано {failed} (их сообщения сохранены)."
     ),
     "import_reminders": "⏰ Восстановлено напоминаний: {added} (см. /reminders).",
+    "import_others": "💬 Сообщений других людей: {n}. Сохранить и их, с именем автора?",
+    "import_others_keep": "👥 Сохранить и их",
+    "err_import_held_gone": "этого экспорта уже нет: пришлите его снова и нажмите кнопку",
     "import_progress": "📥 Импорт {name}: {done} из {total}…",
     "import_done": (
         "✅ Импорт {name}: добавлено {added}, уже было в памяти {already}, не удалось "
@@ -361,6 +377,8 @@ TEXTS: dict[str, str] = {
     "cli_import_links": ", прочитано страниц по ссылкам {n}",
     "cli_import_links_failed": ", не прочитано ссылок {n}",
     "cli_import_skipped": ", пропущено {n} (служебные или чужие сообщения)",
+    "cli_import_attributed": ", у {n} теперь указан автор",
+    "cli_import_others": "Пропущено чужих сообщений: {n} (--all-senders сохранит их)",
     "cli_import_failed": ", не удалось прочитать {n}, за {seconds:.1f} с",
     "cli_import_reminders": "⏰ напоминания: восстановлено {added}, уже были {already}",
     "cli_import_past": ", просрочено {n} (не восстановлены)",

@@ -2,10 +2,14 @@
 export (`chats.list`), in its JSON format, read as import items.
 
 A message is dated by `date_unixtime` (exact, UTC); its text is the plain text of its
-entities (bold, links, mentions... read as text); `forwarded_from` is its origin; a photo,
-voice or video message or file is the file beside result.json (absent when the export left
-files out: then the message's words are kept and the file reported). Service messages are
-skipped, and by default so are other senders' messages.
+entities (bold, links, mentions... read as text); a photo, voice or video message or file
+is the file beside result.json (absent when the export left files out: then the message's
+words are kept and the file reported). Service messages are skipped, and by default so are
+other senders' messages (counted: `OpenedImport.others`).
+
+Who said it is the item's `origin`: `forwarded_from` for a forward, the sender's name for
+another sender's message (kept with `ImportOptions.all_senders`), None for the user's own;
+another sender's Telegram id goes in the item's meta (`from_id`).
 
 result.json is never read whole: its bytes are checked once for a size cap and short tokens,
 then streamed (ijson), one message at a time (adapters/imports/json_stream.py).
@@ -36,6 +40,7 @@ HEADER = ("id", "name", "type")
 ACCOUNT = "personal_information.user_id"
 MAX_CHATS = 20_000
 HEADER_CHARS = 256  # of a chat's name or type kept while its messages are read
+NAME_CHARS = 120  # of a sender's name (or id) kept: the notes' origin holds 255
 
 
 @dataclass
@@ -79,12 +84,13 @@ def opened(
     except OSError as exc:
         raise ImportUnreadable(f"{result.name} could not be read: {exc}") from exc
     export = _headers(result)
-    chosen, skipped = 0, 0
+    chosen, skipped, others = 0, 0, 0
     for chat, message in _messages(result, export):
         if _chosen(chat, message, export.account, options):
             chosen += 1
         else:
             skipped += 1
+            others += message.get("type") == "message"
     if chosen == 0 and skipped and not options.all_senders:
         raise ImportUnreadable(
             "none of the export's messages are from you: pass --me with your Telegram id "
@@ -95,12 +101,13 @@ def opened(
     return OpenedImport(
         kind="telegram",
         items=(
-            _item(chat, message, folder, files)
+            _item(chat, message, folder, files, _mine(chat, message, export.account, options))
             for chat, message in _messages(result, export)
             if _chosen(chat, message, export.account, options)
         ),
         total=chosen,
         skipped=skipped,
+        others=others,
     )
 
 
@@ -156,7 +163,14 @@ def _chosen(
 ) -> bool:
     if message.get("type") != "message":
         return False
-    return options.all_senders or _is_from(message, _own_sender(chat, account, options), chat)
+    return options.all_senders or _mine(chat, message, account, options)
+
+
+def _mine(
+    chat: _Chat, message: dict[str, Any], account: int | None, options: ImportOptions
+) -> bool:
+    """The user's own message (as far as the export tells)."""
+    return _is_from(message, _own_sender(chat, account, options), chat)
 
 
 def _own_sender(chat: _Chat, account: int | None, options: ImportOptions) -> str | None:
@@ -194,21 +208,26 @@ def _file_of(relative: str, folder: Path, files: dict[str, Path] | None) -> Path
 
 
 def _item(
-    chat: _Chat, message: dict[str, Any], folder: Path, files: dict[str, Path] | None
+    chat: _Chat,
+    message: dict[str, Any],
+    folder: Path,
+    files: dict[str, Path] | None,
+    mine: bool = True,
 ) -> ImportItem:
     chat_id = chat.get("id", "chat")
     chat_name = str(chat.get("name") or "Saved Messages")
     number = message.get("id")
     text, links = plain_text(message)
     label = f"message {number} of {chat_name}"
+    origin, meta = said_by(message, mine)
     item = ImportItem(
         source=f"tg:{chat_id}:{number}",
         written=_written(message),
         text=text,
-        origin=str(message["forwarded_from"]) if message.get("forwarded_from") else None,
+        origin=origin,
         links=tuple(links),
         label=label,
-        meta={"chat": chat_name},
+        meta={"chat": chat_name, **meta},
     )
     relative = message.get("photo") or message.get("file")
     if not relative or message.get("media_type") in NOT_KEPT:
@@ -230,6 +249,24 @@ def _item(
         label=label,
         meta=item.meta,
     )
+
+
+def said_by(message: dict[str, Any], mine: bool) -> tuple[str | None, dict[str, str]]:
+    """Who said a message (its origin: None for the user's own words) and what the item's
+    meta keeps of it: another sender's Telegram id."""
+    meta: dict[str, str] = {}
+    if not mine:
+        meta["from_id"] = str(message.get("from_id") or "")[:NAME_CHARS]
+    forwarded = message.get("forwarded_from")
+    if forwarded:
+        origin: str | None = str(forwarded)
+    elif mine:
+        origin = None
+    else:  # a deleted account has no name: its id stands for it
+        origin = str(message.get("from") or message.get("from_id") or "?")
+    if origin is not None:
+        origin = " ".join(origin.split())[:NAME_CHARS] or "?"
+    return origin, meta
 
 
 def _missing(item: ImportItem, why: str) -> ImportItem:

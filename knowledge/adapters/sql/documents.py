@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import CursorResult, delete, func, select, update
 
 from knowledge.adapters.sql.base import READY, Repository
 from knowledge.adapters.sql.records import ChunkRecord, Document, Note, utcnow
@@ -185,6 +185,26 @@ class SqlDocuments(Repository):
             )
         )
 
+    def set_outdated(self, user_id: int, doc_id: int, at: datetime | None) -> bool:
+        changed = self._session.execute(
+            update(Document)
+            .where(Document.id == doc_id, Document.user_id == user_id)
+            .values(outdated_at=at)
+        )
+        return cast(CursorResult[Any], changed).rowcount == 1
+
+    def outdated_among(self, user_id: int, doc_ids: set[int]) -> dict[int, datetime]:
+        if not doc_ids:
+            return {}
+        rows = self._session.execute(
+            select(Document.id, Document.outdated_at).where(
+                Document.user_id == user_id,
+                Document.id.in_(doc_ids),
+                Document.outdated_at.is_not(None),
+            )
+        )
+        return {int(doc_id): at for doc_id, at in rows if at is not None}
+
     def ready_ids(self, user_id: int) -> list[int]:
         query = select(Document.id).where(Document.user_id == user_id, Document.status == READY)
         return list(self._session.scalars(query.order_by(Document.id)))
@@ -322,4 +342,5 @@ def document_of(row: Document) -> StoredDocument:
         meta=dict(row.meta or {}),
         summary=row.summary,
         created_at=row.created_at,
+        outdated_at=row.outdated_at,
     )

@@ -16,17 +16,33 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.sql.expression import false as sa_false
 from sqlalchemy.sql.expression import true as sa_true
+from sqlalchemy.types import TypeDecorator
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+class UtcDateTime(TypeDecorator[datetime]):
+    """A moment, kept in UTC: an aware time in another zone ("written at 09:00 in Madrid")
+    is turned to UTC before it is written or compared, as SQLite keeps no zone and would
+    otherwise take its wall clock for UTC."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is not None:
+            return value.astimezone(UTC)
+        return value
+
+
 class Base(DeclarativeBase):
-    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: DateTime(timezone=True)}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UtcDateTime()}
 
 
 class User(Base):
@@ -82,6 +98,8 @@ class Document(Base):
     # before that was done, which are read at start-up.
     days_read: Mapped[bool] = mapped_column(default=True, server_default=sa_false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When its owner marked it outdated (no longer the current value); None: it holds.
+    outdated_at: Mapped[datetime | None]
 
     chunks: Mapped[list[ChunkRecord]] = relationship(
         back_populates="document", cascade="all, delete-orphan", passive_deletes=True

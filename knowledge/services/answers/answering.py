@@ -12,6 +12,11 @@
    refusal, is not shown as a fact but as "not in your memory" with the nearest evidence;
    so is one whose backing is about something else than the question asks ("my bank
    account number" backed by "the landlord's phone number").
+6. A value noted more than once in time (answers/versions.py): the model sees only the
+   newest for "what is ...", only the earlier ones for "what was ... before", and the
+   answer says since (or until) when; "when did I change ..." is answered from the notes'
+   dates, without the model. A note its owner marked outdated is never the current value.
+   An answer to "when" keeps the day its evidence names ("16:00" → "16:00 (в пятницу)").
 """
 
 from __future__ import annotations
@@ -20,12 +25,14 @@ import asyncio
 import logging
 from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from knowledge.domain.model import GenerationParams, Hit
 from knowledge.domain.ports import Generator
 from knowledge.domain.repositories import Storage
 from knowledge.services.answers.evidence import Evidence, EvidencePicker
+from knowledge.services.answers.moments import changed_on, with_day, with_moment, written_day
 from knowledge.services.answers.prompting import (
     NOT_IN_MEMORY,
     NOT_IN_MEMORY_ON,
@@ -37,6 +44,7 @@ from knowledge.services.answers.prompting import (
     without_citations,
 )
 from knowledge.services.answers.retrieval import Retriever
+from knowledge.services.answers.versions import Asks, Timeline, timeline, without_past_words
 from knowledge.services.llm.llm_worker import LlmWorker
 from knowledge.services.words.language import guess_language, written_in
 from knowledge.services.words.planning import subject_of
@@ -72,6 +80,12 @@ class Findings:
     hits: list[Hit]
     evidence: list[Evidence]
     timeframe: TimeFrame | None
+    history: Timeline | None = None  # the asked value's versions in time, if any
+
+    @property
+    def shown(self) -> list[Evidence]:
+        """What the model is shown: the evidence less what the timeline sets aside."""
+        return self.history.shown if self.history is not None else self.evidence
 
     @property
     def best(self) -> float:
@@ -108,6 +122,21 @@ class Answerer:
         await self._worker.run(lambda model: model.prime(messages))
 
     def find(self, user_id: int, question: str) -> Findings:
+        """Evidence for the question from the user's memory, restricted to the time it names
+        (`_found`), with the versions in time of the value it asks for."""
+        found = self._found(user_id, question)
+        frame = found.timeframe
+        asked = frame.without_phrase(question) if frame else question
+        subject = subject_of(without_past_words(asked))
+        history = timeline(
+            asked,
+            found.evidence,
+            held=self._picker.subject_held(subject, found.language),
+            close=self._picker.closeness(),
+        )
+        return replace(found, history=history)
+
+    def _found(self, user_id: int, question: str) -> Findings:
         """Evidence for the question from the user's memory, restricted to the time it names:
         items written then, and items that name a day of it ("dinner on Saturday", noted on
         Wednesday, for "when is the dinner on Saturday?")."""
@@ -174,9 +203,13 @@ class Answerer:
         Closing the iterator early (`contextlib.aclosing`) stops the generation.
         """
         findings = await asyncio.to_thread(self.find, user_id, question)
-        if not self.answerable(findings):
+        past = findings.history
+        if not self.answerable(findings) or not findings.shown:
             log.info("answer: not in memory, decided from the evidence (best %.2f)", findings.best)
             answer = _not_found(findings)  # nothing to stream: the reply is ready
+        elif past is not None and past.asks is Asks.CHANGE and len(past.versions) > 1:
+            log.info("answer: when a value changed, from its versions' dates")
+            answer = _changed(findings, past)
         else:
             await self.prime()  # at once when primed at start; else loaded from disk once
             prompt, added = await self.prompt_for(findings, history or [])
@@ -202,12 +235,16 @@ class Answerer:
     ) -> tuple[Prompt, int]:
         """The prompt for these findings, and the tokens it adds beyond the preamble."""
         budget = self._evidence_tokens
+        past = findings.history
+        asked = findings.question
+        if past is not None and past.earlier_only:  # shown the earlier values alone
+            asked = without_past_words(asked)
 
         def build(model: Generator) -> tuple[Prompt, int]:
             count = model.count_tokens
             prompt = build_prompt(
-                findings.question,
-                findings.evidence,
+                asked,
+                findings.shown,
                 history,
                 count_tokens=count,
                 evidence_budget=budget,
@@ -229,9 +266,13 @@ class Answerer:
             return _not_found(findings, model_text=said)
         frame = findings.timeframe
         asked = frame.without_phrase(findings.question) if frame else findings.question
-        if not self._picker.about(subject_of(asked), findings.language, backing, prompt.evidence):
+        subject = subject_of(without_past_words(asked))
+        if not self._picker.about(subject, findings.language, backing, prompt.evidence):
             log.info("an answer backed by evidence about something else was not shown")
             return _not_found(findings, model_text=said)
+        text = with_day(text, findings.question, backing[0])
+        if findings.history is not None:
+            text = with_moment(text, findings.language, findings.history, backing)
         return Answer(
             text=text,
             language=findings.language,
@@ -252,11 +293,32 @@ def _merged(first: list[Hit], second: list[Hit]) -> list[Hit]:
     return merged
 
 
+def _changed(findings: Findings, history: Timeline) -> Answer:
+    """ "When did I change ...?": when its newest version was noted, quoted with the one it
+    replaced."""
+    newest, before = history.versions[-1], history.versions[-2]
+    return Answer(
+        text=changed_on(findings.language, newest, before),
+        language=findings.language,
+        found=True,
+        quotes=[newest, before],
+        timeframe=findings.timeframe,
+    )
+
+
+def _written_frame(frame: TimeFrame, language: str) -> str:
+    """The time asked about as the language writes it ("26 ноября 2026", "2026年11月26日")."""
+    if frame.period == "day":
+        return written_day(frame.start, language)
+    last = frame.end - timedelta(microseconds=1)
+    return f"{written_day(frame.start, language)} – {written_day(last, language)}"
+
+
 def _not_found(findings: Findings, model_text: str | None = None) -> Answer:
     language = findings.language
     frame = findings.timeframe
     text = (
-        NOT_IN_MEMORY_ON[language].format(when=frame.describe())
+        NOT_IN_MEMORY_ON[language].format(when=_written_frame(frame, language))
         if frame is not None
         else NOT_IN_MEMORY[language]
     )

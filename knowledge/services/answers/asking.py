@@ -13,7 +13,7 @@ import asyncio
 import logging
 from collections.abc import AsyncGenerator, Callable
 from contextlib import aclosing
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
 from knowledge.domain.errors import TooManyWaiting
@@ -102,7 +102,16 @@ class AskService:
             yield summarised
             return
         async for event in self._fact(user_id, question, with_history, max_tokens, on_position):
-            yield event
+            yield await self._day_instead(user_id, plan, event)
+
+    async def _day_instead(self, user_id: int, plan: Plan, event: AskEvent) -> AskEvent:
+        """A fact about a day (or part of one) not found: that day's items instead, said to
+        be so; a day that holds none keeps the refusal."""
+        if not isinstance(event, Answer) or event.found or event.timeframe is None:
+            return event
+        asked = replace(plan, frame=event.timeframe)
+        day = await asyncio.to_thread(self._gatherer.of_day, user_id, asked)
+        return day if day is not None else event
 
     async def _summarised(self, user_id: int, plan: Plan, condense_missing: bool) -> Summarised:
         doc = await asyncio.to_thread(self._summaries.find, user_id, plan.subject)

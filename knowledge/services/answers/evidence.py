@@ -25,6 +25,7 @@ from sentencex import segment
 from knowledge.domain.model import Hit
 from knowledge.domain.ports import Embedder, SparseEncoder
 from knowledge.services.words.language import guess_language
+from knowledge.services.words.speakers import not_theirs, said_by, spoken
 
 # How the three signals add up, and where a sentence is too weak to be evidence at all.
 # Chosen on the personal-notes and XQuAD sets by bench/answers (docs/BENCHMARKS.md).
@@ -55,6 +56,15 @@ class Evidence:
 
     def label(self) -> str:
         return self.hit.label()
+
+    def line(self) -> str:
+        """As the model sees it: its source, then its words; another person's words as
+        "message from Anna of 2026-11-20 09:21: …" (words/speakers.py)."""
+        who = said_by(self.hit)
+        if who is None or self.hit.created_at is None or not self.text.startswith(who):
+            return f"{self.label()}: {self.text}"
+        words = self.text[len(who) + 2 :]
+        return f"message from {who} of {self.hit.created_at:%Y-%m-%d %H:%M}: {words}"
 
 
 def sentences(text: str, lang: str) -> list[str]:
@@ -143,7 +153,7 @@ class EvidencePicker:
             used.update((c.hit.doc_id, c.hit.chunk, c.index) for c in group)
             picked.append(
                 Evidence(
-                    text=" ".join(c.text for c in group),
+                    text=spoken(best.hit, " ".join(c.text for c in group)),  # "Anna: …"
                     hit=best.hit,
                     score=best.score,
                     lang=best.lang,
@@ -171,10 +181,13 @@ class EvidencePicker:
         The answer's own terms (stemmed words and numbers) that the question does not
         already hold must be found in the sentence: "Your car is red" is not backed by "I
         parked the car on level 3"; and every number it names must be in the evidence
-        ("110 volts" is not backed by "24 volts DC"). An answer in another language than a
+        ("110 volts" is not backed by "24 volts DC"); and a question about the asker's own
+        life is not backed by another person's words ("where did I go yesterday?" by Anna's
+        "I went to the doctor yesterday": words/speakers.py). An answer in another language than a
         sentence is backed by it when they are close in meaning (the multilingual
         embedder) and the sentence holds every number the answer names.
         """
+        evidence = [item for item in evidence if not not_theirs(question, item.hit)]
         said = self.terms(answer)
         novel = said - self.terms(question)
         held = set().union(*(_numbers(item.text) for item in evidence))
@@ -217,6 +230,29 @@ class EvidencePicker:
         share = 1 / len(wanted) if language == "zh" else SUBJECT_SHARE  # zh: one piece
         return len(wanted & held) / len(wanted) >= share
 
+    def subject_held(self, subject: str, language: str) -> Callable[[Evidence], set[object]]:
+        """Which of the subject's own words an evidence item holds (none in another
+        language: those match by meaning only)."""
+        wanted = self._subject_terms(subject, language)
+
+        def held(item: Evidence) -> set[object]:
+            if item.lang != language:
+                return set()
+            return wanted & self._subject_terms(item.text, language)
+
+        return held
+
+    def closeness(self) -> Callable[[Evidence, Evidence], float]:
+        """How close two evidence items are in meaning (the embedder's cosine)."""
+        vectors: dict[str, Sequence[float]] = {}
+
+        def vector(text: str) -> Sequence[float]:
+            if text not in vectors:
+                vectors[text] = self._embedder.embed_batch([text])[0]
+            return vectors[text]
+
+        return lambda a, b: cosine(vector(a.text), vector(b.text))
+
     def _subject_terms(self, text: str, language: str) -> set[object]:
         if language == "zh":  # BM25 keeps a Chinese sentence as one term: pieces instead
             runs = _CJK_RUN.findall(text)
@@ -232,7 +268,7 @@ class EvidencePicker:
     def _candidates(self, hit: Hit, rank: int) -> list[_Candidate]:
         lang = guess_language(hit.text)
         return [
-            _Candidate(hit, rank, index, text, lang, self.terms(text, lang))
+            _Candidate(hit, rank, index, text, lang, self.terms(spoken(hit, text), lang))
             for index, text in enumerate(sentences(hit.text, lang))
         ]
 

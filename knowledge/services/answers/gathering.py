@@ -3,7 +3,11 @@ words, built in code like the digest, so nothing is left out and nothing is inve
 
 - TIME: the items written in the range or naming a day in it (services/words/named_dates.py);
   one written then about another day ("dinner on Saturday", noted on Wednesday) belongs to
-  the day it names. A subject in the question ("what did I eat") keeps the items about it.
+  the day it names. A subject in the question ("what did I eat") keeps the items about it;
+  when a day (or part of one) holds items and none is about the subject, all of them are
+  shown, marked `unmatched` ("nothing says exactly; here is what you noted then"), never
+  "nothing"; so are a day's items for a fact question about it that found no answer
+  (`of_day`). A day that holds no item is "nothing", honestly.
 - SUBJECT: the items about the subject in all of memory (or in the range asked).
 - COUNT: those items, counted; SUM: the amounts they name, added up per currency.
 
@@ -20,17 +24,20 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from knowledge.domain.model import NamedDay
 from knowledge.domain.ports import Embedder
 from knowledge.domain.repositories import Storage
+from knowledge.services.answers.amounts import Amount as Amount  # re-exported: gathered sums
+from knowledge.services.answers.amounts import amount_in as amount_in
 from knowledge.services.answers.evidence import cosine
 from knowledge.services.answers.retrieval import Retriever
 from knowledge.services.sending.digest import DayItem, day_item
 from knowledge.services.words.language import guess_language
 from knowledge.services.words.planning import Kind, Plan
+from knowledge.services.words.speakers import answers_for  # another's words: not yours
 from knowledge.services.words.timeframe import TimeFrame
 from knowledge.services.words.topics import MEALS, RECIPES, Topic, meal_of, topic_of
 
@@ -43,15 +50,6 @@ CLEAR_MATCH = 0.60  # an item this close in meaning belongs to the topic without
 LEXICAL_WEIGHT = 0.35
 SUBJECT_CANDIDATES = 80  # chunks retrieved for a roundup without a time
 PAGE_ITEMS = 15  # items per page in Telegram; the CLI prints all with --all
-
-
-@dataclass(frozen=True)
-class Amount:
-    value: Decimal
-    currency: str
-
-    def __str__(self) -> str:
-        return f"{_plain(self.value)} {self.currency}"
 
 
 @dataclass(frozen=True)
@@ -100,6 +98,7 @@ class Gathered:
     plan: Plan
     found: list[Found]
     totals: list[Amount] = field(default_factory=list)  # a sum's, per currency
+    unmatched: bool = False  # none of the day's items is about what was asked: all shown
 
     @property
     def count(self) -> int:
@@ -153,16 +152,29 @@ class Gatherer:
             candidates = self._of_time(user_id, plan.frame, zone, by_writing=plan.written)
         else:
             candidates = self._of_subject(user_id, plan.subject or plan.question, zone)
+        candidates = [c for c in candidates if answers_for(plan.question, c[0].said_by)]
         if plan.kind == Kind.SUM and plan.parts:
             found = self._per_part(plan, candidates)
         elif plan.kind == Kind.TIME and not plan.subject:
-            found = [Found(item, day.day, 1.0, hour=day.hour) for item, day in candidates]
+            found = _every(candidates)
         else:
             found = self._relevant(_query(plan), plan, candidates)
+            if not found and candidates and plan.kind == Kind.TIME and names_a_day(plan):
+                return _unmatched(plan, candidates)  # a day that holds items is never "nothing"
         if plan.kind == Kind.SUM:
             found = [replace(f, amount=amount_in(f.item.text)) for f in found]
         found.sort(key=lambda f: f.order)
         return Gathered(plan, found, _totals(found) if plan.kind == Kind.SUM else [])
+
+    def of_day(self, user_id: int, plan: Plan) -> Gathered | None:
+        """Every item of the day (or part of a day) a question names, `unmatched`, for a
+        question the answering path found no answer to ("我今天去哪儿了？"); None when the
+        question names no single day, or that day holds nothing (the refusal stands)."""
+        if plan.frame is None or not names_a_day(plan):
+            return None
+        candidates = self._of_time(user_id, plan.frame, self._zone_of(user_id))
+        candidates = [c for c in candidates if answers_for(plan.question, c[0].said_by)]
+        return _unmatched(replace(plan, kind=Kind.TIME), candidates) if candidates else None
 
     # Candidates ---------------------------------------------------------------------------
 
@@ -250,6 +262,20 @@ class Gatherer:
         return list(chosen.values())
 
 
+def names_a_day(plan: Plan) -> bool:
+    """Does the question ask about one day, or a part of one ("on Thursday morning")?"""
+    return plan.frame is not None and plan.frame.period == "day" and not plan.written
+
+
+def _every(candidates: Sequence[tuple[DayItem, NamedDay]]) -> list[Found]:
+    return [Found(item, day.day, 1.0, hour=day.hour) for item, day in candidates]
+
+
+def _unmatched(plan: Plan, candidates: Sequence[tuple[DayItem, NamedDay]]) -> Gathered:
+    """Every item of the time, said to be that and not an answer."""
+    return Gathered(plan, sorted(_every(candidates), key=lambda f: f.order), unmatched=True)
+
+
 _MEAL_HOURS = {"breakfast": (4, 11), "lunch": (11, 17), "dinner": (17, 24)}
 
 
@@ -313,54 +339,6 @@ def _day_about(item: DayItem, frame: TimeFrame, named: list[NamedDay] | None) ->
     return NamedDay(at.date())
 
 
-_AMOUNT = re.compile(
-    r"(?P<before>€|\$|£|¥|₽|eur\b|usd\b|rub\b)\s*(?P<n1>\d+(?:[.,]\d{1,2})?)"
-    r"|(?P<n2>\d+(?:[ .]\d{3})*(?:[.,]\d{1,2})?)\s*(?P<after>€|\$|£|¥|₽|euros?\b|eur\b|евро\b"
-    r"|руб\w*|р\.|dollars?\b|usd\b|dólares\b|pesos\b|元|块|美元|欧元|yuan\b|rmb\b)",
-    re.IGNORECASE,
-)
-_CURRENCY = {
-    "€": "EUR",
-    "eur": "EUR",
-    "euro": "EUR",
-    "euros": "EUR",
-    "евро": "EUR",
-    "欧元": "EUR",
-    "$": "USD",
-    "usd": "USD",
-    "dollar": "USD",
-    "dollars": "USD",
-    "dólares": "USD",
-    "美元": "USD",
-    "£": "GBP",
-    "₽": "RUB",
-    "rub": "RUB",
-    "р.": "RUB",
-    "¥": "CNY",
-    "元": "CNY",
-    "块": "CNY",
-    "yuan": "CNY",
-    "rmb": "CNY",
-    "pesos": "MXN",
-}
-
-
-def amount_in(text: str) -> Amount | None:
-    """The first sum of money an item names ("85 euros", "€64.30", "1 200 руб", "300元")."""
-    for match in _AMOUNT.finditer(text):
-        number = match.group("n1") or match.group("n2")
-        unit = (match.group("before") or match.group("after")).lower()
-        currency = "RUB" if unit.startswith("руб") else _CURRENCY.get(unit)
-        if currency is None:
-            continue
-        try:
-            value = Decimal(re.sub(r"[ ]", "", number).replace(",", "."))
-        except InvalidOperation:
-            continue
-        return Amount(value, currency)
-    return None
-
-
 def _totals(found: Sequence[Found]) -> list[Amount]:
     totals: dict[str, Decimal] = {}
     for item in found:
@@ -369,8 +347,3 @@ def _totals(found: Sequence[Found]) -> list[Amount]:
                 totals.get(item.amount.currency, Decimal(0)) + item.amount.value
             )
     return [Amount(value, currency) for currency, value in totals.items()]
-
-
-def _plain(value: Decimal) -> str:
-    text = f"{value:.2f}"
-    return text[:-3] if text.endswith(".00") else text

@@ -114,7 +114,7 @@ def build_prompt(
     if turns and turns[0]["role"] == "assistant":
         turns = turns[1:]  # a turn list starts with a question
     shown = fit(evidence, evidence_budget, count_tokens)
-    lines = [f"[{number}] {item.label()}: {item.text}" for number, item in enumerate(shown, 1)]
+    lines = [f"[{number}] {item.line()}" for number, item in enumerate(shown, 1)]  # who said it
     question_turn = {"role": "user", "content": user_turn("\n".join(lines), question)}
     return Prompt(messages=[*preamble(), *turns, question_turn], evidence=shown)
 

@@ -3,6 +3,7 @@ is built here and executed by the vector store.
 
 Only chunks of documents SQL holds as ready are returned: vectors a crash left behind (a
 document half-read, or half-forgotten) are never shown, even before `mnemo doctor` runs.
+Each hit carries its document's outdated mark (its owner said it no longer holds).
 Each hit's time is given in the user's zone, as every line that shows it writes it.
 """
 
@@ -64,11 +65,18 @@ class Retriever:
         )
 
     def _of_ready_documents(self, user_id: int, hits: list[Hit]) -> list[Hit]:
+        """The hits of ready documents, each with its owner's outdated mark."""
         if not hits:
             return hits
+        ids = {hit.doc_id for hit in hits}
         with self._storage.read() as uow:
-            ready = uow.documents.ready_among(user_id, {hit.doc_id for hit in hits})
-        return [hit for hit in hits if hit.doc_id in ready]
+            ready = uow.documents.ready_among(user_id, ids)
+            outdated = uow.documents.outdated_among(user_id, ids)
+        return [
+            replace(hit, outdated_at=outdated.get(hit.doc_id))
+            for hit in hits
+            if hit.doc_id in ready
+        ]
 
 
 def _in_zone(moment: datetime | None, zone: ZoneInfo) -> datetime | None:

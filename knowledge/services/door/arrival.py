@@ -54,10 +54,13 @@ class Upload:
 @dataclass(frozen=True)
 class ImportAsked:
     """An import asked for by name (the command line's `mnemo import`): its options, and
-    whether a folder's files no longer there are forgotten."""
+    whether a folder's files no longer there are forgotten. `held`: the export last sent
+    through the bot, imported again with these options (other senders' messages kept too:
+    `Imported.report.others` said how many were left out); the upload then names no file."""
 
     options: ImportOptions
     prune: bool = False
+    held: bool = False
 
 
 @dataclass(frozen=True)

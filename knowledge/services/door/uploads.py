@@ -2,19 +2,29 @@
 only in their owner's turn in the files lane (services/door/lanes.py), then read, or
 found to be an export and imported in the archives lane, so an import never holds the
 turn every photo waits for. A recording is fetched the same way; the inbound service
-hears it."""
+hears it.
+
+An export sent through the bot is imported with the sender's own messages only; when it held
+other senders' messages too, a copy is held (one per user, in the incoming dir, owner-only)
+until the sender asks for them (`ImportAsked.held`: imported again with all senders, which
+adds only what is new, then the copy is removed), sends another export, or a day passes
+(refused then, and swept at the next hold; the bot's start clears the incoming dir)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import shutil
 import tempfile
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from pathlib import Path
 
 from knowledge.domain.errors import FileTooLarge, MnemoError
 from knowledge.domain.model import ImportLimits, ImportOptions
+from knowledge.domain.names import inside
 from knowledge.domain.ports import Progress
 from knowledge.services.door.arrival import (
     IMPORTING,
@@ -34,6 +44,8 @@ from knowledge.services.upkeep.profiles import Profile
 log = logging.getLogger(__name__)
 
 EXPORT_SUFFIXES = (".zip", ".json")  # an upload by these names is most likely an export
+HELD = "held-{user}"  # the folder, in the incoming dir, of a user's export held for later
+HELD_SECONDS = 24 * 3600  # how long it is held, at most
 
 
 class Uploads:
@@ -115,6 +127,8 @@ class Uploads:
         """Read the file, or import it when it is an export (or an import was asked for)."""
         upload = arrival.upload
         assert upload is not None
+        if arrival.imports is not None and arrival.imports.held:
+            return await self._import_held(arrival, profile, progress, on_position)
         if arrival.imports is not None:
             async with self.fetched(arrival.user_id, upload, Lane.ARCHIVES, on_position) as path:
                 options, prune = arrival.imports.options, arrival.imports.prune
@@ -126,7 +140,46 @@ class Uploads:
             limits = ImportLimits.for_upload(self._max_file_bytes)
             options = ImportOptions(me=arrival.user_id, limits=limits)  # an upload's
             async with self._lanes.turn(arrival.user_id, Lane.ARCHIVES, on_position=on_position):
-                return await self._import(profile, upload.name, path, options, False, progress)
+                outcome = await self._import(profile, upload.name, path, options, False, progress)
+            if isinstance(outcome, Imported) and outcome.report.others:
+                await asyncio.to_thread(self._hold, arrival.user_id, path, upload.name)
+            return outcome
+
+    def _hold(self, user_id: int, path: Path, name: str) -> None:
+        """Keep a copy of the export for "keep the other senders' messages too" (its last)."""
+        for stale in self._incoming.glob(HELD.format(user="*")):
+            if _age(stale) > HELD_SECONDS:
+                shutil.rmtree(stale, ignore_errors=True)
+        folder = self._incoming / HELD.format(user=user_id)
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        shutil.copyfile(path, inside(folder, name, "export"))
+
+    async def _import_held(
+        self,
+        arrival: Arrival,
+        profile: Profile,
+        progress: Progress,
+        on_position: PositionCallback | None,
+    ) -> Imported | Refused:
+        """The held export imported again with the options asked (all senders); the copy
+        goes once it is in."""
+        assert arrival.imports is not None
+        folder = self._incoming / HELD.format(user=arrival.user_id)
+        held = sorted(folder.iterdir()) if folder.is_dir() else []
+        if held and _age(folder) > HELD_SECONDS:
+            await asyncio.to_thread(shutil.rmtree, folder, True)
+            held = []
+        if not held:
+            gone = MnemoError("the export is no longer here: send it again", "import_held_gone")
+            return Refused(profile, gone)
+        limits = ImportLimits.for_upload(self._max_file_bytes)
+        options = replace(arrival.imports.options, limits=limits)
+        async with self._lanes.turn(arrival.user_id, Lane.ARCHIVES, on_position=on_position):
+            outcome = await self._import(profile, held[0].name, held[0], options, False, progress)
+        if isinstance(outcome, Imported):
+            await asyncio.to_thread(shutil.rmtree, folder, True)
+        return outcome
 
     async def _read(
         self, arrival: Arrival, profile: Profile, name: str, path: Path, progress: Progress
@@ -179,6 +232,11 @@ class Uploads:
             log.info("import refused (%s): %s", exc.code, exc)
             return Refused(profile, exc)
         return Imported(profile, name, report)
+
+
+def _age(path: Path) -> float:
+    """Seconds since `path` was made (or last changed)."""
+    return time.time() - path.stat().st_mtime
 
 
 def _wants_label(result: IngestResult, caption: str | None) -> bool:

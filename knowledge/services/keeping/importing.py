@@ -2,6 +2,13 @@
 export; read by adapters/imports) kept under their own keys and with their own dates; a
 mnemo export's coming reminders restored.
 
+Who said an item is its `origin` (services/keeping/keeper.py `NewNote`): None for the
+user's own words, else a sender's name or whom a forward came from. It is the heading of
+the item's chunks, so it is searched with its words and every hit names it, and it is in
+the document's meta (with another sender's Telegram id) for the lists that show it. An
+item kept earlier without who said it (an import from before senders were kept) gets it
+when the export is imported again: nothing is added twice.
+
 An item is found again by its key, never by its content: the same export twice adds
 nothing, a newer one only what is new, and "ok" sent on two days stays two items. A kill -9
 leaves at most one batch unfinished, cleared and kept again by the next run. A note
@@ -25,7 +32,6 @@ from knowledge.domain.model import (
     ImportItem,
     ImportOptions,
     NamedDay,
-    Section,
     StoredDocument,
 )
 from knowledge.domain.ports import ImportSources, VectorStore
@@ -33,6 +39,7 @@ from knowledge.services.keeping.ingest import Ingestor
 from knowledge.services.keeping.keeper import Keeper, NewNote
 from knowledge.services.keeping.links import Links
 from knowledge.services.keeping.memory import Memory
+from knowledge.services.keeping.said import attribute, said_meta, section_of, unattributed
 from knowledge.services.keeping.voice import VoiceNotes
 from knowledge.services.sending.reminder_states import Restored
 from knowledge.services.sending.reminders import Reminders
@@ -51,6 +58,8 @@ class ImportReport:
     replaced: int = 0  # a folder's changed files
     links: int = 0  # articles read from the links in the items
     skipped: int = 0  # service messages, other senders' messages
+    others: int = 0  # of `skipped`: other senders' messages (ImportOptions.all_senders keeps them)
+    attributed: int = 0  # of `already`: kept before without who said them, now with it
     failed: list[tuple[str, str]] = field(default_factory=list)  # (item, why)
     links_failed: list[tuple[str, str]] = field(default_factory=list)  # (link, why): kept as words
     gone: list[str] = field(default_factory=list)  # a folder's files no longer there
@@ -127,7 +136,9 @@ class Importer:
         started = time.monotonic()
         self._links_until = started + self._links_seconds  # the links' time, all together
         with self._sources.open(path, options or ImportOptions()) as opened:
-            report = ImportReport(kind=opened.kind, total=opened.total, skipped=opened.skipped)
+            report = ImportReport(
+                kind=opened.kind, total=opened.total, skipped=opened.skipped, others=opened.others
+            )
             seen: set[str] = set()
             tell = progress or (lambda report: None)
             for prepared in self._prepared(user_id, _batches(opened.items)):
@@ -172,7 +183,7 @@ class Importer:
             kept = uow.documents.sources_among(user_id, [item.source for item in batch])
         chunker = self._keeper.indexer.chunker
         new = [i for i in batch if _is_note(i) and not _is_kept(kept.get(i.source), i)]
-        chunks = {item.source: chunker.chunk([Section(text=item.text.strip())]) for item in new}
+        chunks = {item.source: chunker.chunk([section_of(item)]) for item in new}
         days = {}
         if self._days is not None:  # dateparser here, while the batch before is embedded
             zone = self._days.zone(user_id)
@@ -188,6 +199,8 @@ class Importer:
             earlier = prepared.kept.get(item.source)
             if _is_kept(earlier, item):
                 report.already += 1
+                if earlier is not None and unattributed(earlier, item):
+                    report.attributed += attribute(self._keeper, user_id, earlier.id, item)
                 continue
             if item.problem:
                 self._fail(report, item, item.problem)
@@ -237,7 +250,7 @@ class Importer:
         language: str,
     ) -> None:
         assert item.file is not None
-        meta = dict(item.meta)
+        meta = {**item.meta, **said_meta(item)}
         if item.version:
             meta["version"] = item.version
         source = None if earlier is not None else item.source  # a replacement takes it after
@@ -274,6 +287,8 @@ class Importer:
             self._keep_words_of(user_id, item, report)
             return
         report.took("voice" if item.spoken else result.kind, started)
+        if item.spoken and item.origin and not result.duplicate:  # another's words, spoken
+            attribute(self._keeper, user_id, result.doc_id, item)
         if earlier is not None and result.doc_id == earlier.id:  # only its front matter changed
             with self._keeper.storage.begin() as uow:
                 uow.documents.set_meta(user_id, earlier.id, {**earlier.meta, **meta})
@@ -290,7 +305,7 @@ class Importer:
     def _keep_words_of(self, user_id: int, item: ImportItem, report: ImportReport) -> None:
         """A file that could not be read keeps its message's words, when it had any."""
         if item.text.strip() and not item.version:
-            chunks = self._keeper.indexer.chunker.chunk([Section(text=item.text.strip())])
+            chunks = self._keeper.indexer.chunker.chunk([section_of(item)])
             self._keep_notes(user_id, [(item, chunks, None)], report)
 
     def _replace(
@@ -368,4 +383,6 @@ def _is_kept(earlier: StoredDocument | None, item: ImportItem) -> bool:
 
 
 def _note(item: ImportItem, days: list[NamedDay] | None) -> NewNote:
-    return NewNote(item.text.strip(), item.written, item.origin, item.source, days)
+    return NewNote(
+        item.text.strip(), item.written, item.origin, item.source, days, said_meta(item) or None
+    )

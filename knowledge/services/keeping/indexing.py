@@ -10,6 +10,7 @@ for the doctor and for a new embedder).
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -22,6 +23,9 @@ from knowledge.services.words.language import guess_language
 log = logging.getLogger(__name__)
 
 EMBED_BATCH = 32
+CHATTER_WORDS = 4  # a heading is indexed with a text of at least this many words
+_WORD = re.compile(r"\w+")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 SPARSE_BYTES = 512  # what a chunk's BM25 terms take in the store, about
 
 
@@ -202,5 +206,16 @@ class Indexer:
 
 
 def _embedding_text(chunk: Chunk) -> str:
-    """The heading travels with the chunk text, so a chunk is found by its section's topic."""
-    return f"{chunk.heading}\n{chunk.text}" if chunk.heading else chunk.text
+    """The heading travels with the chunk text, so a chunk is found by its section's topic,
+    and a message by who said it ("what did Anna say about the flight?"); but not a few
+    words of chatter ("ok", "who's in?"), whose meaning would be the name alone: every
+    question naming her would find it first (bench/chats.py)."""
+    if not chunk.heading or _chatter(chunk.text):
+        return chunk.text
+    return f"{chunk.heading}\n{chunk.text}"
+
+
+def _chatter(text: str) -> bool:
+    """A few words only: under four (a Chinese character counts as half of one)."""
+    cjk = len(_CJK.findall(text))
+    return len(_WORD.findall(_CJK.sub(" ", text))) + cjk / 2 < CHATTER_WORDS

@@ -148,7 +148,8 @@ class Ingestor:
             raise EmptyFile("the note is empty", "note_empty")
         if source is not None and (again := keeper.from_source(user_id, source)):
             return again
-        chunks = keeper.indexer.chunker.chunk([Section(text=text)])
-        note = NewNote(text, created_at or datetime.now(UTC), origin, source)
+        chunks = keeper.indexer.chunker.chunk([Section(text=text, heading=origin)])  # said by
+        said = {"origin": origin} if origin else None  # services/keeping/said.py
+        note = NewNote(text, created_at or datetime.now(UTC), origin, source, meta=said)
         [doc] = keeper.keep_notes(user_id, [(note, chunks)])
         return result_of(doc, len(chunks), started, chunks[0].text)

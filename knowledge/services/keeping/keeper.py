@@ -9,10 +9,11 @@ import hashlib
 import logging
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from knowledge.domain.errors import EmptyFile, FileTooLarge, QuotaExceeded
 from knowledge.domain.model import Chunk, Extracted, NamedDay, Section, StoredDocument
@@ -48,6 +49,7 @@ class NewNote:
     origin: str | None = None
     source: str | None = None
     days: Sequence[NamedDay] | None = None  # the days it names, when already read
+    meta: Mapping[str, Any] | None = None  # the document's (an imported sender's id)
 
 
 class Keeper:
@@ -140,7 +142,10 @@ class Keeper:
                 name=note_name(note.text),
                 size_bytes=len(note.text.encode()),
                 extracted=Extracted(
-                    kind="note", mime="text/plain", sections=[Section(text=note.text)]
+                    kind="note",
+                    mime="text/plain",
+                    sections=[Section(text=note.text)],
+                    meta=dict(note.meta or {}),
                 ),
                 created_at=note.written,
                 source=note.source,

@@ -118,6 +118,8 @@ class DayItem:
     pages: int | None = None
     caption: str = ""  # a photo's caption
     seen: str = ""  # a photo's OCR text
+    said_by: str = ""  # who said a note or voice note, when not the user (its `text` starts
+    # "Anna: ", so lists find it by the name too)
 
     @property
     def line(self) -> str:
@@ -134,6 +136,8 @@ class DayItem:
             pages = f" ({self.pages} p.)" if self.pages else ""
             about = self.summary or own_line(self.text, 160)
             return f"{self.name}{pages}: {about}" if about else f"{self.name}{pages}"
+        if self.summary and self.said_by and not self.summary.startswith(self.said_by):
+            return f"{self.said_by}: {self.summary}"
         return self.summary or own_line(self.text)
 
     @property
@@ -187,8 +191,10 @@ def day_item(uow: UnitOfWork, doc: StoredDocument, zone: ZoneInfo) -> DayItem:
     """A kept item as the digest shows it: its local time, kind and own words."""
     created = doc.created_at if doc.created_at.tzinfo else doc.created_at.replace(tzinfo=UTC)
     at = created.astimezone(zone)
-    if doc.kind in ("note", "voice"):  # a voice note by its transcript
-        return DayItem(doc.id, doc.kind, at, uow.notes.text_of(doc.id), doc.summary)
+    if doc.kind in ("note", "voice"):  # a voice note by its transcript; who said it, first
+        words, said = uow.notes.text_of(doc.id), str(doc.meta.get("origin") or "")
+        text = f"{said}: {words}" if said else words
+        return DayItem(doc.id, doc.kind, at, text, doc.summary, said_by=said)
     if doc.kind == "image":
         taken = doc.meta.get("taken_at")
         if taken:

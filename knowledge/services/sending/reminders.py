@@ -15,12 +15,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from knowledge.domain.errors import TooManyReminders
-from knowledge.domain.model import ImportedReminder, NamedDay, Reminder
+from knowledge.domain.model import ImportedReminder, Reminder
 from knowledge.domain.repositories import Storage, UnitOfWork
+from knowledge.services.sending.reminder_offers import offered_moment
 from knowledge.services.sending.reminder_states import (
     CANCELLED,
     DONE,
@@ -41,7 +42,6 @@ log = logging.getLogger(__name__)
 
 SNOOZES = {"10m": timedelta(minutes=10), "1h": timedelta(hours=1), "tomorrow": timedelta(days=1)}
 OFFERS_KEPT = timedelta(days=14)  # an offer not taken up is forgotten after this
-NO_HOUR = time(9, 0)  # a note that names a day but no hour is offered at 09:00 that day
 DUE_AT_ONCE = 20_000  # reminders one sweep hands over at most
 FAILURES_LOGGED = 10  # an export's reminders not restored, named in the log; the rest counted
 
@@ -161,11 +161,11 @@ class Reminders:
     def offer_for(self, user_id: int, doc_id: int, text: str) -> Reminder | None:
         """An offer for the first future moment a kept note names ("Dentist on December 3
         at 15:00": December 3 at 14:00, the lead before), never set unasked; None when it
-        names none still ahead."""
+        names none still ahead, or tells of what was done (sending/reminder_offers.py)."""
         now = self._now(user_id)
         with self._storage.read() as uow:  # read by named_dates as the item was kept
             named = uow.named_days.of_documents(user_id, [doc_id]).get(doc_id, [])
-        moment = self._named_moment(text, now, named)
+        moment = offered_moment(text, now, named, self._lead)
         if moment is None:
             return None
         with self._storage.begin() as uow:
@@ -177,20 +177,6 @@ class Reminders:
                 status=OFFERED,
                 document_id=doc_id,
             )
-
-    def _named_moment(self, text: str, now: datetime, named: list[NamedDay]) -> datetime | None:
-        days = sorted((day for day in named if day.day >= now.date()), key=lambda d: d.day)
-        if not days:
-            return None
-        day = days[0]
-        when = read_when(text, now)
-        if when is not None and when.due is not None and when.due.date() == day.day:
-            moment = when.due - self._lead
-        elif day.hour is not None:
-            moment = datetime.combine(day.day, time(day.hour), tzinfo=now.tzinfo) - self._lead
-        else:
-            moment = datetime.combine(day.day, NO_HOUR, tzinfo=now.tzinfo)
-        return moment if moment > now else None
 
     # Looking and changing -----------------------------------------------------------------
 

@@ -142,6 +142,24 @@ def find_month(text: str) -> tuple[str, int] | None:
     return None
 
 
+_YEARS: list[tuple[re.Pattern[str], int]] = [
+    (re.compile(p, re.IGNORECASE), offset)
+    for p, offset in [
+        (r"\blast year\b|\bв прошлом году\b|\bза прошлый год\b|\bel año pasado\b|去年", -1),
+        (r"\bthis year\b|\bв этом году\b|\bза этот год\b|\beste año\b|今年", 0),
+    ]
+]
+
+
+def find_year(text: str) -> tuple[str, int] | None:
+    """ "this year" (0), "в прошлом году" (-1): the phrase and the year's offset."""
+    for pattern, offset in _YEARS:
+        match = pattern.search(text)
+        if match:
+            return match.group(0), offset
+    return None
+
+
 _MONTH_STEMS = [  # whole words: Russian in its cases (в ноябре, за ноябрь)
     ("january", "январ[ьяе]", "enero"),
     ("february", "феврал[ьяе]", "febrero"),

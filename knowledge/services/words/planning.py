@@ -5,7 +5,9 @@
   Tuesday?", "что я делал на этой неделе", "¿qué hice ayer por la tarde?", "我这周见了谁");
 - SUBJECT: a roundup ("everything about the cabin", "все рецепты, что я сохранил");
 - SUMMARY: one document's gist ("Summarize the boat handbook");
-- COUNT and SUM: how many times, how much in all, computed from the items.
+- COUNT and SUM: how many times the person did something, how much they spent, computed
+  from the items (words/quantities.py; a quantity inside a note, "How many eggs go into
+  the syrniki?", is a fact).
 
 The plan also tells a message that asks for something ("Summarize the boat handbook.")
 from a note to keep.
@@ -19,6 +21,7 @@ from datetime import datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from knowledge.services.words import quantities
 from knowledge.services.words.intent import is_question
 from knowledge.services.words.language import guess_language
 from knowledge.services.words.timeframe import TimeFrame, find_timeframe
@@ -66,22 +69,6 @@ _SUMMARY = _words(
     r"^\s*¿?(?:resume|resúmeme|resumen de|haz(?:me)? un resumen|dame un resumen|"
     r"de qué (?:trata|va)|sobre qué trata)\b",
     r"^\s*(?:总结|概括|概述|摘要|简述)|(?:讲了什么|讲的是什么|主要内容|的摘要|的总结)",
-)
-_SUM = _words(
-    r"\bhow much (?:did|have) i (?:pay|paid|spend|spent)\b|\bhow much .*\b(?:in total|altogether"
-    r"|all together|together)\b|\bwhat did .* cost (?:me )?(?:in total|altogether)\b"
-    r"|\btotal (?:of|for|spent|paid)\b|\bin total\b",
-    r"\bсколько (?:всего |в сумме |я )*(?:заплатил\w*|потратил\w*|отдал\w*|стоил\w*)"
-    r"|\bв сумме\b|\bитого\b|\bобщая сумма\b",
-    r"\bcuánto (?:dinero )?(?:pagué|gasté|he pagado|he gastado|me costó|me costaron|costó)\b"
-    r"|\ben total\b|\bcuánto .* en total\b",
-    r"(?:花了|付了|一共|总共|总计|合计).*(?:多少|几)|多少钱",
-)
-_COUNT = _words(
-    r"\bhow (?:many times|often)\b|\bhow many\b|\bnumber of times\b|\bcount\b",
-    r"\bсколько раз\b|\bкак часто\b|\bсколько\b",
-    r"\bcuántas veces\b|\bcon qué frecuencia\b|\bcuánt[oa]s\b",
-    r"几次|多少次|几回|多少回|多少个",
 )
 _ROUNDUP = _words(
     r"\b(?:everything|all|anything)\b.{0,25}\b(?:about|on|regarding|related to)\b"
@@ -153,9 +140,10 @@ def plan(question: str, zone: ZoneInfo, now: datetime | None = None) -> Plan:
     subject = subject_of(scoped)
     if _SUMMARY.search(text):
         return Plan(Kind.SUMMARY, text, language, _summary_subject(text), frame)
-    if _SUM.search(text) and not _TIMES.search(text):
+    counted = quantities.reading(text, frame)
+    if counted == "sum":
         return Plan(Kind.SUM, text, language, subject, frame, _parts(scoped))
-    if _COUNT.search(text) and not _ATTRIBUTE_COUNT.search(text):
+    if counted == "count":
         return Plan(Kind.COUNT, text, language, subject, frame)
     if _ROUNDUP.search(text):
         return Plan(Kind.SUBJECT, text, language, subject, frame)
@@ -163,23 +151,6 @@ def plan(question: str, zone: ZoneInfo, now: datetime | None = None) -> Plan:
         subject = "" if _is_generic(scoped) else subject
         return Plan(Kind.TIME, text, language, subject, frame, written=bool(_NOTED.search(text)))
     return Plan(Kind.FACT, text, language, subject, frame)
-
-
-# "How many times": a count even when money is named ("付了几次水管工的钱").
-_TIMES = _words(
-    r"\bhow many times\b|\bhow often\b",
-    r"\bсколько раз\b|\bкак часто\b",
-    r"\bcuántas veces\b",
-    r"几次|多少次|几回",
-)
-# "How many people came to the party?" is one fact, not a count of items.
-_ATTRIBUTE_COUNT = _words(
-    r"\bhow many (?:people|guests|kilometers|km|km\b|euros|dollars|pages|hours|minutes|years)\b",
-    r"\bсколько (?:человек|гостей|километров|км|евро|рублей|страниц|часов|минут|лет|стоит)\b"
-    r"|\bво сколько\b",
-    r"\bcuánt[oa]s (?:personas|invitados|kilómetros|km|euros|páginas|horas|minutos|años)\b",
-    r"多少(?:人|公里|欧元|钱|页|小时|分钟|岁)",
-)
 
 
 # Asking what was written then, not what happened: every item written that day counts.
@@ -203,7 +174,7 @@ def wants_answer(text: str) -> bool:
 
 
 def _asks_what_happened(text: str, scoped: str) -> bool:
-    if _ATTRIBUTE.search(text):
+    if _ATTRIBUTE.search(text) or quantities.QUANTITY.search(text):
         return False
     return bool(_WHAT_I_DID.search(text)) or _is_generic(scoped)
 

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from knowledge.services.words.calendar_words import looks_forward
 from knowledge.services.words.reminder_days import Found, Recurrence
 from knowledge.services.words.reminder_times import When, read_when
 
@@ -168,3 +169,64 @@ def resolved(task: str, when: When, now: datetime) -> Request:
     if when.due <= now:
         return Request(task, problem="past", options=(when.due,))
     return Request(task, when.due, when.every)
+
+
+# What a note tells ---------------------------------------------------------------------------
+
+# A note about what was done ("went to the dentist", "сходил в аптеку", "fui al médico",
+# "今天和小王去了图书馆") is offered no reminder; one that arranges what is ahead ("booked a
+# table for Friday", "забронировал столик", "reservé mesa", "订了周五的餐厅") still is.
+_DONE = [
+    re.compile(
+        r"\b(?:went|been|gone|did|done|had|got|met|saw|seen|ate|eaten|drank|bought|paid|took"
+        r"|came|left|made|ran|swam|rode|drove|flew|gave|found|spent|sent|wrote|brought|caught"
+        r"|sold|told|won|lost|slept|woke|forgot|fed|\w{3,}ed)\b",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"\b(?:\w+[аяиеёыу]л(?:а|о|и|ся|ась|ось|ись)?|\w*шл[аои]|\w*шёл|ел[аи]?"
+        r"|(?:от|при|у|за|в|вы|пере|до|под|про|с|из|раз|на|по)?(?:вёз|вез|нёс|нес|мог|лёг|пёк|жёг))\b",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"\b(?:fui|fue|fuimos|fueron|hice|hizo|hicimos|tuve|tuvo|tuvimos|estuve|estuvo"
+        r"|estuvimos|vine|vinimos|puse|dije|traje|vi|vio|vimos|di|dio|dimos|pude"
+        r"|(?:he|has|ha|hemos|han)\s+\w+(?:ado|ada|ido|ida|to|cho|sto)|\w{2,}[éóí])\b",
+        re.IGNORECASE,
+    ),
+    re.compile(r"(?<![为除])了(?!解)|[去见吃做看来到用买玩遛试]过|已经|刚才|刚刚"),
+]
+# -ed, -л, -é/-ó/-í words that are no past: nouns, names (the future, "iré", is below)
+_NOT_DONE_WORDS = (
+    "need speed bleed breed proceed exceed succeed hundred embed sacred naked wicked indeed"
+    " tweed seaweed зал канал финал вокзал сериал журнал подвал сигнал идеал генерал персонал"
+    " квартал интервал карнавал отдел раздел предел пробел стул дела дело тело сила пила мило"
+    " мила могила недели модели отели мебели крыло бал мел павел михаил даниил данил людмила"
+    " café bebé puré josé canapé comité chalé carné consomé aquí allí ahí así esquí rubí"
+    " jabalí maní colibrí israelí marroquí iraní dominó qué porqué"
+)
+_NOT_DONE = frozenset(_NOT_DONE_WORDS.split())
+_FUTURE_ES = re.compile(r"(?:[aei]r|dr|rr|br)é$", re.IGNORECASE)  # iré, haré, tendré, sabré
+_ARRANGED = re.compile(  # done, but what was done sets up something ahead
+    r"\b(?:booked|reserved|scheduled|arranged|signed up|registered|(?:bought|got) (?:the )?"
+    r"tickets|забронировал\w*|записал\w*|договорил\w*|купил\w* билет\w*|назначил\w*"
+    r"|reserv\w*|compr[ée] (?:las |unas )?entradas|saqu[ée] (?:las |unas )?entradas|pedí cita)\b"
+    r"|约了|约好|订了|定了|订好|预订|预约|报名|挂号|买了.{0,12}票",
+    re.IGNORECASE,
+)
+_IMPERATIVE_ZH = re.compile(r"别忘了|不要忘了|记得")
+# "this morning", no "tomorrow" (looks_forward takes a bare "mañana" for that)
+_THIS_MORNING = re.compile(r"\b(?:esta|por la|de la|en la)\s+mañana\b", re.IGNORECASE)
+
+
+def tells_done(text: str) -> bool:
+    """Does the note tell of what was done (a verb in the past, "了", "ya he..."), rather
+    than of what is ahead or arranged for later?"""
+    if _ARRANGED.search(text) or looks_forward(_THIS_MORNING.sub(" ", text)):
+        return False
+    text = _IMPERATIVE_ZH.sub(" ", text)
+    return any(
+        (word := match.group(0).lower()) not in _NOT_DONE and not _FUTURE_ES.search(word)
+        for pattern in _DONE
+        for match in pattern.finditer(text)
+    )

@@ -23,6 +23,7 @@ from knowledge.services.words.calendar_words import (
     find_month,
     find_named_month,
     find_span,
+    find_year,
     looks_back,
     looks_forward,
     of_named_week,
@@ -34,7 +35,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-_NOT_DATES = {"may", "now", "then"}
+# "may" and a rate ("a day", "a week": how much a day?) name no day of their own.
+_NOT_DATES = {"may", "now", "then", "a day", "a week", "a month", "a year"}
 _DIGITS_ONLY = re.compile(r"^[\d\s.,:/-]+$")
 
 
@@ -159,6 +161,10 @@ def _spanned(question: str, now: datetime, forward: bool) -> TimeFrame | None:
         return _between(
             phrase, first, (first + timedelta(days=32)).replace(day=1), "month", now.tzinfo
         )
+    if (relative := find_year(question)) is not None:  # "this year", "去年"
+        phrase, offset = relative
+        first = date(now.year + offset, 1, 1)
+        return _between(phrase, first, first.replace(year=first.year + 1), "year", now.tzinfo)
     if (whole := _YEAR_ALONE.search(question)) is not None:  # "in 2023", "2023年"
         first = date(int(whole.group("year") or whole.group("zh")), 1, 1)
         return _between(

@@ -1,0 +1,79 @@
+"""Whose words: a question about the asker's own doings ("where did I go yesterday?",
+"¿dónde estuve ayer?", "我昨天去哪儿了？") against one about what someone said ("what did
+Anna say about the flight?"), and who said a retrieved line (a note's chunks are headed by
+their `origin`: services/keeping/said.py). Another person's "I went to the doctor
+yesterday" never answers the first kind."""
+
+from __future__ import annotations
+
+import re
+
+from knowledge.domain.model import Hit
+from knowledge.services.words.language import guess_language
+
+_FIRST_PERSON = {
+    "en": r"\b(?:i|me|my|mine|myself|i'm|i've|i'd|i'll)\b",
+    "ru": r"(?<!\w)(?:я|меня|мне|мной|мой|моя|моё|мое|мои|моего|моей|моих|моим|моему|"
+    r"сам|сама)(?!\w)",
+    "es": r"\b(?:yo|me|mi|mis|mí|conmigo|fui|estuve|hice|comí|compré|tengo|tuve|dejé|pagué|"
+    r"llamé|vi|quedé|he|había)\b",
+    "zh": r"我(?!们)",
+}
+_SAYING = {
+    "en": r"\b(?:say|said|says|tell|told|tells|write|wrote|writes|mention\w*|ask|asked|"
+    r"text(?:ed)?|message[sd]?)\b",
+    "ru": r"(?:сказал|говорил|писал|рассказ|упомина|упомянул|спрашива|спросил|просил|сообщ)",
+    "es": r"\b(?:dijo|dice|decía|contó|cuenta|escribió|mencionó|preguntó|pidió|comentó|"
+    r"avisó|mandó)\b",
+    "zh": r"(?:说|告诉|写|提到|问|讲|发消息)",
+}
+_COMPILED = {
+    lang: (re.compile(_FIRST_PERSON[lang], re.I), re.compile(_SAYING[lang], re.I))
+    for lang in _FIRST_PERSON
+}
+SPOKEN_KINDS = ("note", "voice")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def about_oneself(question: str) -> bool:
+    """A question about the asker's own life ("where did I go?", "куда я ходил?"), not
+    about what someone said or wrote ("what did Anna tell me?")."""
+    first, saying = _COMPILED.get(guess_language(question), _COMPILED["en"])
+    return bool(first.search(question)) and not saying.search(question)
+
+
+def said_by(hit: Hit) -> str | None:
+    """Who said a retrieved note or voice note, when not the user (None: the user's own)."""
+    return hit.heading if hit.source_kind in SPOKEN_KINDS and hit.heading else None
+
+
+def spoken(hit: Hit, text: str) -> str:
+    """A line of memory with who said it in front ("Anna: The flight is at 7")."""
+    who = said_by(hit)
+    return f"{who}: {text}" if who else text
+
+
+def names(question: str, who: str) -> bool:
+    """Does the question name this person? By any word of the name, inflected as Russian
+    names are ("Анна": "Анны", "Анне"): its first letters but the last."""
+    asked = question.casefold()
+    for word in re.findall(r"\w+", who.casefold()):
+        stem = word[:-1] if len(word) >= 4 else word
+        if len(stem) < 2:
+            continue
+        if _CJK.match(stem) and stem in asked:  # no word breaks to start at
+            return True
+        if re.search(rf"(?<!\w){re.escape(stem)}", asked):  # "Ana", not "banana"
+            return True
+    return False
+
+
+def answers_for(question: str, who: str | None) -> bool:
+    """Can words `who` said (None: the user's own) answer this question? Another person's
+    cannot answer a question about the asker's own life that does not name them."""
+    return not who or not about_oneself(question) or names(question, who)
+
+
+def not_theirs(question: str, hit: Hit) -> bool:
+    """A line another person said, which cannot answer this question about the asker."""
+    return not answers_for(question, said_by(hit))

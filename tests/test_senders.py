@@ -1,0 +1,244 @@
+"""Who said what (issue 36, part 5), on fakes: a two-person chat imported with its other
+side keeps who said each message; a re-import adds senders without adding anything twice;
+the sender's name is searched; another person's first-person words never answer the
+user's own questions; a relative day in their message is read against its own date; an
+export sent through the door keeps the others' messages when asked."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import time_machine
+
+from bench.telegram_export import USER_ID, message_at
+from knowledge.adapters.imports import telegram
+from knowledge.bootstrap import Services
+from knowledge.domain.model import ImportOptions
+from knowledge.services.answers.answering import Answer
+from knowledge.services.answers.gathering import Gathered
+from knowledge.services.door.arrival import Arrival, ImportAsked, Imported, Refused, Upload
+from knowledge.services.door.uploads import HELD_SECONDS
+from knowledge.services.words.speakers import about_oneself, names
+from tests.audio import make_wav
+from tests.fakes import FakeTranscriber, ScriptedGenerator
+
+ME = USER_ID  # the bot's user id is the person's Telegram id
+ANNA = 555
+WRITTEN = datetime(2026, 11, 12, 9, 0, tzinfo=UTC)
+
+
+def _said(number: int, minutes: int, text: str, anna: bool) -> dict[str, Any]:
+    message = message_at(number, WRITTEN + timedelta(minutes=minutes))
+    if anna:
+        message.update({"from": "Anna", "from_id": f"user{ANNA}"})
+    return {**message, "text": text, "text_entities": [{"type": "plain", "text": text}]}
+
+
+def _chat(folder: Path) -> Path:
+    """A chat with Anna: three of her messages, two of the user's."""
+    messages = [
+        _said(1, 0, "I went to the doctor yesterday, all fine.", anna=True),
+        _said(2, 5, "My flight is on Thursday morning.", anna=False),
+        _said(3, 9, "The flight lands at 18:40, terminal 2.", anna=True),
+        _said(4, 30, "Booked a table at Casa Lucio for Saturday.", anna=False),
+        _said(5, 42, "Let's keep the wedding small, 40 guests at most.", anna=True),
+    ]
+    chat = {"name": "Anna", "type": "personal_chat", "id": ANNA, "messages": messages}
+    folder.mkdir(parents=True, exist_ok=True)
+    result = folder / "result.json"
+    result.write_text(json.dumps(chat, ensure_ascii=False), encoding="utf-8")
+    return result
+
+
+@pytest.fixture
+def chat(tmp_path: Path) -> Path:
+    return _chat(tmp_path / "ChatExport")
+
+
+@pytest.fixture
+def svc(services: Services) -> Iterator[Services]:
+    services.digests.set_timezone(ME, "UTC")
+    yield services
+
+
+EVERYONE = ImportOptions(all_senders=True)
+
+
+def _origins(svc: Services) -> dict[str, str | None]:
+    with svc.engines.storage.read() as uow:
+        return {note.text: note.origin for note in uow.notes.of_user(ME)}
+
+
+async def _ask(svc: Services, question: str) -> Answer | Gathered:
+    final: Answer | Gathered | None = None
+    async for event in svc.asking.ask(ME, question, with_history=False):
+        if isinstance(event, Answer | Gathered):
+            final = event
+    assert final is not None
+    return final
+
+
+def test_a_two_person_chat_keeps_who_said_each_message(svc: Services, chat: Path) -> None:
+    own = svc.keeping.importer.run(ME, chat)
+    assert (own.added, own.others) == (2, 3)  # Anna's left out, and counted
+    everyone = svc.keeping.importer.run(ME, chat, options=EVERYONE)
+    assert (everyone.added, everyone.already, everyone.others) == (3, 2, 0)
+    origins = _origins(svc)
+    assert origins["The flight lands at 18:40, terminal 2."] == "Anna"
+    assert origins["My flight is on Thursday morning."] is None  # the user's own
+    with svc.engines.storage.read() as uow:
+        docs = [doc for doc, _ in uow.documents.of_user(ME)]
+    annas = [doc for doc in docs if doc.meta.get("origin") == "Anna"]
+    assert len(annas) == 3 and {d.meta["from_id"] for d in annas} == {f"user{ANNA}"}
+    again = svc.keeping.importer.run(ME, chat, options=EVERYONE)
+    assert (again.added, again.already) == (0, 5)
+    assert svc.memory.stats(ME).notes == 5
+
+
+def test_a_chat_imported_before_senders_were_kept_gets_them_and_nothing_twice(
+    svc: Services, chat: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with monkeypatch.context() as before:  # as imports were: words kept, not who said them
+        before.setattr(telegram, "said_by", lambda message, mine: (None, {}))
+        assert svc.keeping.importer.run(ME, chat, options=EVERYONE).added == 5
+    assert not any(_origins(svc).values())
+    again = svc.keeping.importer.run(ME, chat, options=EVERYONE)
+    assert (again.added, again.already, again.attributed) == (0, 5, 3)
+    assert svc.memory.stats(ME).notes == 5
+    hits = svc.retriever.search(ME, "Anna wedding guests", k=3)
+    assert hits[0].heading == "Anna" and "wedding" in hits[0].text
+
+
+def test_the_senders_name_is_found_by_search(svc: Services, chat: Path) -> None:
+    svc.keeping.importer.run(ME, chat, options=EVERYONE)
+    found = svc.passages.find(ME, "what did Anna say about the flight")
+    assert found[0].text == "Anna: The flight lands at 18:40, terminal 2."
+    mine = svc.passages.find(ME, "my flight Thursday")
+    assert mine[0].text == "My flight is on Thursday morning."  # the user's: no name
+
+
+async def test_a_first_person_question_is_not_answered_from_annas_words(
+    svc: Services, chat: Path, generator: ScriptedGenerator
+) -> None:
+    svc.keeping.importer.run(ME, chat, options=EVERYONE)
+    generator.enqueue("You went to the doctor, all fine [1].")
+    generator.enqueue("Anna went to the doctor yesterday [1].")
+    with time_machine.travel(WRITTEN + timedelta(hours=8), tick=False):
+        mine = await _ask(svc, "When did I go to the doctor?")
+        assert isinstance(mine, Answer) and not mine.found  # the model's answer not shown
+        assert (
+            "message from Anna of 2026-11-12 09:00: I went to the doctor"
+            in generator.prompts[0][-1]["content"]
+        )
+        hers = await _ask(svc, "What did Anna say about the doctor?")
+        assert isinstance(hers, Answer) and hers.found
+        assert hers.quotes[0].text.startswith("Anna: I went to the doctor")
+        day = await _ask(svc, "Where did I go yesterday?")  # a day's list: hers left out
+    assert isinstance(day, Gathered) and not any("doctor" in f.line for f in day.found)
+
+
+def test_a_relative_day_in_annas_message_is_read_against_its_own_date(
+    svc: Services, chat: Path
+) -> None:
+    svc.keeping.importer.run(ME, chat, options=EVERYONE)
+    with svc.engines.storage.read() as uow:
+        doctor = next(
+            n.document_id for n in uow.notes.of_user(ME) if n.text.startswith("I went to")
+        )
+        named = uow.named_days.of_documents(ME, [doctor])[doctor]
+    assert [day.day for day in named] == [date(2026, 11, 11)]  # her yesterday, not today's
+    assert _origins(svc)["I went to the doctor yesterday, all fine."] == "Anna"
+
+
+async def test_a_roundup_for_a_person_lists_her_words_with_her_name(
+    svc: Services, chat: Path
+) -> None:
+    svc.keeping.importer.run(ME, chat, options=EVERYONE)
+    gathered = await _ask(svc, "everything Anna told me about the wedding")
+    assert isinstance(gathered, Gathered)
+    lines = [found.line for found in gathered.found]
+    assert "Anna: Let's keep the wedding small, 40 guests at most." in lines
+    digest = await svc.digests.digest(ME, WRITTEN.date())
+    assert digest is not None
+    assert "Anna: The flight lands at 18:40, terminal 2." in [i.line for i in digest.items]
+    assert "My flight is on Thursday morning." in [i.line for i in digest.items]
+
+
+async def test_an_export_sent_through_the_door_keeps_the_others_when_asked(
+    svc: Services, chat: Path
+) -> None:
+    sent = await svc.inbound.receive(Arrival(ME, upload=Upload("chat.json", path=chat)))
+    assert isinstance(sent, Imported) and (sent.report.added, sent.report.others) == (2, 3)
+    held = ImportAsked(ImportOptions(me=ME, all_senders=True), held=True)
+    kept = await svc.inbound.receive(Arrival(ME, upload=Upload("chat.json"), imports=held))
+    assert isinstance(kept, Imported) and kept.name == "chat.json"
+    assert (kept.report.added, kept.report.already) == (3, 2)
+    assert _origins(svc)["Let's keep the wedding small, 40 guests at most."] == "Anna"
+    gone = await svc.inbound.receive(Arrival(ME, upload=Upload("chat.json"), imports=held))
+    assert isinstance(gone, Refused) and gone.error.code == "import_held_gone"
+
+
+async def test_a_held_export_is_not_kept_past_a_day(svc: Services, chat: Path) -> None:
+    await svc.inbound.receive(Arrival(ME, upload=Upload("chat.json", path=chat)))
+    [folder] = svc.engines.settings.incoming_dir.glob("held-*")
+    old = time.time() - HELD_SECONDS - 60
+    os.utime(folder, (old, old))
+    held = ImportAsked(ImportOptions(me=ME, all_senders=True), held=True)
+    late = await svc.inbound.receive(Arrival(ME, upload=Upload("chat.json"), imports=held))
+    assert isinstance(late, Refused) and late.error.code == "import_held_gone"
+    assert not folder.exists()
+
+
+@pytest.fixture
+def transcriber() -> FakeTranscriber:
+    return FakeTranscriber("Meet me at the station at six.")
+
+
+def test_annas_voice_message_is_heard_as_hers(svc: Services, tmp_path: Path) -> None:
+    folder = tmp_path / "Voice"
+    (folder / "voice_messages").mkdir(parents=True)
+    make_wav(folder / "voice_messages" / "audio_1.ogg", 1.0)
+    voice = _said(1, 0, "", anna=True) | {
+        "file": "voice_messages/audio_1.ogg",
+        "media_type": "voice_message",
+        "mime_type": "audio/ogg",
+    }
+    chat = {"name": "Anna", "type": "personal_chat", "id": ANNA, "messages": [voice]}
+    (folder / "result.json").write_text(json.dumps(chat), encoding="utf-8")
+    assert svc.keeping.importer.run(ME, folder, options=EVERYONE).added == 1
+    hits = svc.retriever.search(ME, "Anna station", k=1)
+    assert hits[0].source_kind == "voice" and hits[0].heading == "Anna"
+    found = svc.passages.find(ME, "station at six")
+    assert found[0].text == "Anna: Meet me at the station at six."
+
+
+@pytest.mark.parametrize(
+    ("question", "mine"),
+    [
+        ("Where did I go yesterday?", True),
+        ("What did Anna tell me about the flight?", False),
+        ("Куда я ходил вчера?", True),
+        ("Что мне сказала Анна про свадьбу?", False),
+        ("¿Adónde fui ayer?", True),
+        ("¿Qué me dijo Ana del vuelo?", False),
+        ("我昨天去哪儿了？", True),
+        ("我们的航班几点到？", False),
+        ("When does the flight land?", False),
+    ],
+)
+def test_a_question_about_oneself_is_told_from_one_about_someones_words(
+    question: str, mine: bool
+) -> None:
+    assert about_oneself(question) is mine
+
+
+def test_a_name_is_found_in_a_question_inflected_but_not_inside_a_word() -> None:
+    assert names("Что ответила Анне?", "Анна") and names("王伟说什么？", "王伟")
+    assert not names("Where did I buy bananas?", "Ana")

@@ -1,0 +1,230 @@
+"""Values that change (answers/versions.py, answers/moments.py): the newest note is the
+current value, with its date; the earlier ones answer questions about the past; a note its
+owner marked outdated is passed over and can be restored; an answer to "when" keeps the
+day its evidence names (scripted model: what it is shown is asserted)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import pytest
+
+from knowledge.bootstrap import Services
+from knowledge.domain.errors import DocumentNotFound
+from knowledge.domain.model import Hit
+from knowledge.services.answers.answering import Answer
+from knowledge.services.answers.evidence import Evidence
+from knowledge.services.answers.versions import Asks, asks, timeline
+from tests.fakes import ScriptedGenerator
+
+STORAGE_TESTS = True
+SEPTEMBER = datetime(2026, 9, 3, 9, 15, tzinfo=UTC)
+NOVEMBER = datetime(2026, 11, 20, 18, 40, tzinfo=UTC)
+OLD = "Gym locker 118, the one by the showers"
+NEW = "Switched my gym locker, I'm in 204 now"
+
+
+async def _ask(services: Services, user: int, question: str) -> Answer:
+    final = None
+    async for event in services.asking.ask(user, question):
+        if isinstance(event, Answer):
+            final = event
+    assert final is not None
+    return final
+
+
+def _shown(generator: ScriptedGenerator) -> str:
+    """The memory lines of the last prompt the model was given."""
+    return generator.prompts[-1][-1]["content"]
+
+
+def _noted(services: Services, user: int = 42) -> tuple[int, int]:
+    old = services.keeping.ingestor.add_note(user, OLD, created_at=SEPTEMBER)
+    new = services.keeping.ingestor.add_note(user, NEW, created_at=NOVEMBER)
+    return old.doc_id, new.doc_id
+
+
+async def test_the_newest_value_is_the_current_one_with_its_date(
+    services: Services, generator: ScriptedGenerator
+) -> None:
+    _noted(services)
+    services.keeping.ingestor.add_note(42, "Pool locker code 6147", created_at=NOVEMBER)
+    generator.enqueue("Your gym locker is 204 [1].")
+    answer = await _ask(services, 42, "Which gym locker is mine?")
+    assert "204" in _shown(generator) and "118" not in _shown(generator)  # stale set aside
+    assert answer.found and answer.text == "Your gym locker is 204 (since Nov 20, 2026)."
+    assert answer.quotes[0].text == NEW
+
+
+async def test_the_past_value_comes_from_the_history(
+    services: Services, generator: ScriptedGenerator
+) -> None:
+    _noted(services)
+    generator.enqueue("It was locker 118 [1].")
+    answer = await _ask(services, 42, "What was my old gym locker?")
+    assert "118" in _shown(generator) and "204" not in _shown(generator)
+    assert "Question: What was my gym locker?" in _shown(generator)  # the value, asked plainly
+    assert answer.found and answer.text == "It was locker 118 (until Nov 20, 2026)."
+
+
+async def test_when_it_changed_is_answered_from_the_notes_dates(
+    services: Services, generator: ScriptedGenerator
+) -> None:
+    _noted(services)
+    answer = await _ask(services, 42, "When did I change my gym locker?")
+    assert generator.prompts == []  # no model: the dates are the answer
+    assert answer.found and answer.text.startswith("On Nov 20, 2026")
+    assert "Sep 3, 2026" in answer.text
+    assert [quote.text for quote in answer.quotes] == [NEW, OLD]
+
+
+async def test_the_russian_and_chinese_answers_say_since_when_in_their_language(
+    services: Services, generator: ScriptedGenerator
+) -> None:
+    services.keeping.ingestor.add_note(
+        7, "Пароль от роутера на даче: rosa2019", created_at=SEPTEMBER
+    )
+    changed = "Поменял пароль от роутера на даче: volna-88"
+    services.keeping.ingestor.add_note(7, changed, created_at=NOVEMBER)
+    generator.enqueue("Пароль от роутера на даче: volna-88 [1].")
+    answer = await _ask(services, 7, "Какой пароль от роутера на даче?")
+    assert "rosa2019" not in _shown(generator)
+    assert answer.text == "Пароль от роутера на даче: volna-88 (с 20 ноября 2026)."
+    services.keeping.ingestor.add_note(8, "我的车位是B2-117。", created_at=SEPTEMBER)
+    services.keeping.ingestor.add_note(8, "换车位了，我的车位现在是C3-045。", created_at=NOVEMBER)
+    generator.enqueue("你的车位是C3-045 [1]。")
+    answer = await _ask(services, 8, "我的车位是几号？")
+    assert "B2-117" not in _shown(generator)
+    assert answer.text == "你的车位是C3-045（自2026年11月20日起）。"
+
+
+async def test_a_value_noted_once_is_answered_as_before(
+    services: Services, generator: ScriptedGenerator
+) -> None:
+    services.keeping.ingestor.add_note(42, OLD, created_at=SEPTEMBER)
+    generator.enqueue("Your gym locker is 118 [1].")
+    answer = await _ask(services, 42, "Which gym locker is mine?")
+    assert answer.text == "Your gym locker is 118."
+
+
+async def test_an_outdated_note_is_passed_over_until_restored(
+    services: Services, generator: ScriptedGenerator
+) -> None:
+    old, new = _noted(services)
+    marked = services.outdated.mark(42, new)
+    assert marked.outdated_at is not None and marked.id == new
+    answer = await _ask(services, 42, "Which gym locker is mine?")
+    # The newest value no longer holds, and what it replaced held before it: no current
+    # value, said without the model, the notes shown as the nearest.
+    assert not answer.found and generator.prompts == []
+    assert {quote.text for quote in answer.quotes} == {OLD, NEW}
+    generator.enqueue("It was locker 204 [1].")
+    past = await _ask(services, 42, "What was my old gym locker?")
+    assert "204" in _shown(generator)  # an outdated value is an earlier one
+    assert past.found
+    assert services.outdated.restore(42, new).outdated_at is None
+    generator.enqueue("Your gym locker is 204 [1].")
+    again = await _ask(services, 42, "Which gym locker is mine?")
+    assert again.found and "204" in again.text
+    services.outdated.mark(42, old)  # an earlier value marked: the newest still holds
+    generator.enqueue("Your gym locker is 204 [1].")
+    after = await _ask(services, 42, "Which gym locker is mine?")
+    assert after.found and "118" not in _shown(generator)
+
+
+async def test_only_the_owner_can_mark_a_note_outdated(services: Services) -> None:
+    _, new = _noted(services, user=42)
+    with pytest.raises(DocumentNotFound):
+        services.outdated.mark(99, new)
+    with pytest.raises(DocumentNotFound):
+        services.outdated.restore(99, new)
+    with services.engines.storage.read() as uow:
+        assert uow.documents.outdated_among(42, {new}) == {}
+        assert uow.documents.set_outdated(99, new, NOVEMBER) is False
+    services.outdated.mark(42, new)
+    with services.engines.storage.read() as uow:
+        assert set(uow.documents.outdated_among(42, {new})) == {new}
+        assert uow.documents.outdated_among(99, {new}) == {}  # another user sees none
+
+
+async def test_an_outdated_note_stays_in_memory_and_forget_removes_it(
+    services: Services,
+) -> None:
+    _, new = _noted(services)
+    services.outdated.mark(42, new)
+    assert new in {doc.id for doc in services.memory.documents(42)}
+    assert services.passages.find(42, "gym locker 204")  # still found by /search
+    services.memory.forget(42, new)
+    with pytest.raises(DocumentNotFound):
+        services.outdated.restore(42, new)
+
+
+async def test_an_answer_to_when_keeps_the_day_its_note_names(
+    services: Services, generator: ScriptedGenerator
+) -> None:
+    services.keeping.ingestor.add_note(5, "Пилу из ремонта забрать в пятницу в 16:00")
+    generator.enqueue("16:00 [1].")
+    answer = await _ask(services, 5, "Когда забрать пилу из ремонта?")
+    assert answer.found and answer.text == "16:00 (в пятницу)."
+    generator.enqueue("В пятницу в 16:00 [1].")
+    kept = await _ask(services, 5, "Когда забрать пилу из ремонта?")
+    assert kept.text == "В пятницу в 16:00."  # the day already there: nothing added
+
+
+def test_what_a_question_asks_of_time() -> None:
+    assert asks("What's the home Wi-Fi password?") is Asks.CURRENT
+    for past in (
+        "What was my old locker?",
+        "¿Cuál era el código del portal antes?",
+        "Какой был раньше пароль от роутера?",
+        "以前的车位是几号？",
+    ):
+        assert asks(past) is Asks.PAST, past
+    for change in ("When did I change the Wi-Fi password?", "Когда я поменял пароль?"):
+        assert asks(change) is Asks.CHANGE, change
+
+
+def _item(doc: int, text: str, day: int, score: float = 1.0) -> Evidence:
+    hit = Hit(doc, 0, None, None, text, score, text, "note", datetime(2026, 11, day, tzinfo=UTC))
+    return Evidence(text=text, hit=hit, score=score, lang="en")
+
+
+def test_versions_are_the_notes_that_hold_the_subjects_telling_word() -> None:
+    """ "netflix" is held by two notes, "password" by four: the router's password, newer,
+    is not a version of the Netflix one, so it never sets the Netflix password aside."""
+    evidence = [
+        _item(1, "Netflix password is maple-tree-9", 1, 1.2),
+        _item(2, "Netflix password updated to river-stone-4", 10, 1.1),
+        _item(3, "Router admin password is Tq9-lamp", 20, 0.9),
+        _item(4, "Home Wi-Fi password: Sunflower42", 25, 0.8),
+    ]
+
+    def held(item: Evidence) -> set[object]:
+        return {word for word in ("netflix", "password") if word in item.text.lower()}
+
+    found = timeline("What's the Netflix password?", evidence, held=held, close=lambda a, b: 0.5)
+    assert [item.hit.doc_id for item in found.versions] == [1, 2]
+    assert [item.hit.doc_id for item in found.shown] == [2, 3, 4]  # the old Netflix one aside
+    assert [item.hit.doc_id for item in found.aside] == [1]
+    past = timeline(
+        "What was the Netflix password before?", evidence, held=held, close=lambda a, b: 0.5
+    )
+    assert [item.hit.doc_id for item in past.shown] == [1]  # the earlier value alone
+    apart = timeline("What's the Netflix password?", evidence, held=held, close=lambda a, b: 0.1)
+    assert [item.hit.doc_id for item in apart.versions] == [1]  # not close in meaning: one
+
+
+def test_notes_kept_at_one_moment_are_not_a_value_and_its_change() -> None:
+    """A document's paragraphs or an export's notes, kept minutes apart, all stay shown."""
+    first = _item(1, "Luther wrote hymns in German", 5, 1.2)
+    second = _item(2, "Luther translated the Bible", 5, 1.1)
+    second = replace(
+        second, hit=replace(second.hit, created_at=datetime(2026, 11, 5, 0, 10, tzinfo=UTC))
+    )
+
+    def held(item: Evidence) -> set[object]:
+        return {"luther"}
+
+    found = timeline("What did Luther write?", [first, second], held=held, close=lambda a, b: 0.9)
+    assert [item.hit.doc_id for item in found.shown] == [1, 2] and found.aside == []
