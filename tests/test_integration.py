@@ -108,7 +108,7 @@ def test_cli_answers_then_quotes_the_page(
     assert "24" in lines[0]
     assert lines[1] == "From your memory:"
     assert "24 volts DC" in lines[2] and lines[2].startswith("  > ")
-    assert lines[3].strip() == "— manual.pdf p.5"
+    assert lines[3].strip() == "— manual.pdf p.5 · #1"  # its id: `mnemo outdated 1`
     assert (tmp_path / "data" / "cache" / "llm").is_dir()  # the preamble's state, kept
     other = mnemo("ask", question, "--user", "7").strip().splitlines()
     assert other == ["That is not in your memory."]
