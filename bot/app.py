@@ -56,6 +56,7 @@ from present.texts import t
 
 log = logging.getLogger(__name__)
 PRUNE_SECONDS = 3600  # how often handled updates past the retention window are forgotten
+HELD_SWEEP_SECONDS = 600  # how often exports held past their day are removed
 UPDATE_SLOTS = 512  # updates handled at once; the model and the ingest queue share fairly
 NEW = filters.UpdateType.MESSAGE  # an edit is not a new message: never asked or kept again
 
@@ -141,6 +142,9 @@ async def _post_init(application: MnemoApplication) -> None:
     application.job_queue.run_repeating(
         _forget_old_updates, interval=PRUNE_SECONDS, first=0, name="inbox-prune"
     )
+    application.job_queue.run_repeating(
+        _sweep_held, interval=HELD_SWEEP_SECONDS, first=HELD_SWEEP_SECONDS, name="held-sweep"
+    )
     application.create_task(_warm_up(services), name="warm-up")
     services.background.spawn(services.catch_up(), name="catch-up")
     await access.announce_claim(application)
@@ -179,6 +183,13 @@ async def _warm_up(services: Services) -> None:
 
 async def _forget_old_updates(context: MnemoContext) -> None:
     await context.bot_data.delivery.forget_old()
+
+
+async def _sweep_held(context: MnemoContext) -> None:
+    """Exports held for "keep theirs too" removed before their day is out (a press after
+    that is refused by the core)."""
+    inbound = context.bot_data.services.inbound
+    await asyncio.to_thread(inbound.sweep_held, HELD_SWEEP_SECONDS)
 
 
 async def _post_stop(application: MnemoApplication) -> None:

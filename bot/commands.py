@@ -297,7 +297,7 @@ async def on_button(update: Update, context: MnemoContext) -> None:
     elif action == "wipe" and value in ("yes", "no"):
         await query.answer()
         if value == "yes":
-            await in_thread(context.services.memory.wipe, user_id)
+            await context.services.inbound.wipe(user_id)  # an export held for them too
             await in_thread(context.state.labels.forget_user, user_id)
             context.state.pages.forget_user(user_id)  # no "more" of a wiped memory
         await query.edit_message_text(t("wiped" if value == "yes" else "wipe_kept", language))

@@ -292,6 +292,8 @@ def build_services(engines: Engines) -> Services:
             digests=digests,
             summaries=summaries,
             spawner=background,
+            memory=memory,
+            link_waits=engines.link_waits,
             incoming=settings.incoming_dir,
             max_file_bytes=settings.max_file_mb << 20,
             max_audio_seconds=settings.max_audio_minutes * 60,

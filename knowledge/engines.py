@@ -6,7 +6,7 @@ reaches no SQL database; it opens the vector store and loads the embedder."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import Executor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from knowledge.adapters.background import Background
@@ -20,7 +20,7 @@ from knowledge.adapters.permissions import private_umask
 from knowledge.adapters.speech import WhisperTranscriber
 from knowledge.adapters.sql.database import Database
 from knowledge.adapters.store import open_store
-from knowledge.adapters.web.pages import GuardedWeb, web_pools
+from knowledge.adapters.web.pages import FETCHERS, GuardedWeb, web_pools
 from knowledge.domain.model import ReadLimits
 from knowledge.domain.ports import (
     ChecksModel,
@@ -38,6 +38,7 @@ from knowledge.services.llm.model_check import CheckedLoad
 from knowledge.settings import Settings
 
 DatabaseFactory = Callable[[Settings], Database]
+LINK_WAITS = FETCHERS + 2  # messages' links read at once: every fetcher busy, two kept meanwhile
 
 
 def open_database(settings: Settings) -> Database:
@@ -62,6 +63,7 @@ class Engines:
     web: ReadsLinks
     worker: LlmWorker
     background: Background
+    link_waits: Executor  # where a message's link is waited for: never the default pool
     pools: list[Executor] = field(default_factory=list)  # shut down at close
 
     @property
@@ -121,7 +123,8 @@ def build_engines(
         model_check = ChildProbe.for_settings(settings, cache=settings.cache_dir / "llm" / "probe")
     checked = CheckedLoad(load_generator, model_check) if model_check is not None else None
     threads = model_threads(slots)
-    pools: list[Executor] = [threads]
+    link_waits = ThreadPoolExecutor(LINK_WAITS, thread_name_prefix="link-wait")
+    pools: list[Executor] = [threads, link_waits]
     if web is None:
         fetchers, resolvers = web_pools()
         pools += [fetchers, resolvers]
@@ -150,5 +153,6 @@ def build_engines(
         web=web,
         worker=LlmWorker(checked or load_generator, slots=slots, threads=threads),
         background=Background(),
+        link_waits=link_waits,
         pools=pools,
     )

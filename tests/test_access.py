@@ -300,3 +300,54 @@ async def test_an_open_bot_or_a_list_makes_no_claim_code_and_no_invites(
     line = capsys.readouterr().out
     assert line.startswith("mnemo is private. To become its owner, send /start ")
     assert "to @mnemo_test_bot (or open https://t.me/mnemo_test_bot?start=" in line
+
+
+async def test_a_strangers_voice_edit_and_button_presses_reach_nothing(
+    closed_bot, services: Services, tmp_path: Path
+) -> None:
+    """A voice note, an edit and presses of every kind of button (naming the owner's
+    reminder, note and pages): nothing is downloaded, kept or changed, and the stranger is
+    told the one line once."""
+    from tests.test_bot_outdated import _press
+
+    application, request = closed_bot
+    claim = services.access.claim_code()
+    assert claim and services.access.claim(OWNER, claim)
+    note = services.keeping.ingestor.add_note(OWNER, "The spare key is under the mat.")
+    with services.engines.storage.begin() as uow:
+        due = datetime.now(UTC) + timedelta(days=1)
+        reminder = uow.reminders.add(OWNER, "call mum", due, zone="UTC")
+    token = application.bot_data.pages.keep(OWNER, ["page 1", "page 2 of the owner's"])
+    incoming = services.settings.incoming_dir
+    request.files["voice-9"] = tmp_path / "voice.ogg"
+    (tmp_path / "voice.ogg").write_bytes(b"OggS" + bytes(64))
+    voice = {"file_id": "voice-9", "file_unique_id": "v9", "duration": 3, "file_size": 68}
+    edited = _message(STRANGER, "The spare key is with me now.")
+    edited["edited_message"] = {
+        **edited.pop("message"),
+        "edit_date": int(datetime.now().timestamp()),
+    }
+    presses = [
+        f"rem:x:{reminder.id}",
+        f"rem:d:{reminder.id}",
+        f"old:{note.doc_id}",
+        "senders:result.json",
+        f"more:{token}:1",
+        "wipe:yes",
+    ]
+    for update in (
+        *[_press(STRANGER, data) for data in presses],
+        _message(STRANGER, voice=voice),
+        edited,
+    ):
+        await _send(application, update)
+    alerts = [p.get("text") for name, p in request.calls if name == "answerCallbackQuery"]
+    assert alerts == [t("not_allowed", "en")] and request.said(STRANGER) == []  # once
+    assert not [name for name, _ in request.calls if name in ("getFile", "editMessageReplyMarkup")]
+    assert all("page 2" not in str(params) for _, params in request.calls)
+    assert _rows(services, STRANGER) == NOTHING
+    assert not incoming.exists() or list(incoming.iterdir()) == []
+    assert [r.id for r in services.reminders.coming(OWNER)] == [reminder.id]
+    with services.engines.storage.read() as uow:
+        assert set(uow.documents.outdated_among(OWNER, {note.doc_id})) == set()
+    assert len(services.memory.documents(OWNER)) == 1

@@ -200,3 +200,58 @@ def test_a_postgresql_install_is_backed_up_with_pg_dump_and_restored(tmp_path: P
             assert _answers(again) == before
         finally:
             again.close()
+
+
+def _crafted_backup(path: Path, members: dict[str, bytes], links: dict[str, str]) -> Path:
+    """A backup as a stranger makes one: every member in a manifest with its checksum, so
+    it passes `verify`; `links` are symlink members (name: target)."""
+    import hashlib
+    import io
+    import json
+
+    files = {name: {"sha256": hashlib.sha256(body).hexdigest()} for name, body in members.items()}
+    files |= {name: {"sha256": hashlib.sha256(b"").hexdigest()} for name in links}
+    manifest = {"format": "mnemo-backup", "version": 1, "database": "sqlite", "files": files}
+    with tarfile.open(path, "w", format=tarfile.PAX_FORMAT) as archive:
+        for name, body in {**members, "manifest.json": json.dumps(manifest).encode()}.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(body)
+            archive.addfile(info, io.BytesIO(body))
+        for name, target in links.items():
+            link = tarfile.TarInfo(name)
+            link.type, link.linkname = tarfile.SYMTYPE, target
+            archive.addfile(link)
+    return path
+
+
+def test_a_crafted_backup_writes_nothing_outside_its_data_dir_nor_in_its_models(
+    tmp_path: Path,
+) -> None:
+    from knowledge.adapters.backup import restore as unpack
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "models").symlink_to(outside, target_is_directory=True)  # a shared models dir
+    planted = {
+        "data/models/embedder/model.onnx": b"planted",  # through the models symlink
+        "data/files/../../outside/up.txt": b"climbs",
+        "data/../outside/up2.txt": b"climbs",
+        str(outside / "absolute.txt"): b"absolute",
+        "elsewhere/x.txt": b"not under data/",
+    }
+    for name, body in planted.items():
+        backup = _crafted_backup(tmp_path / "b.tar", {name: body}, {})
+        with pytest.raises(BackupRefused):
+            unpack(backup, data, database_url=None)
+        assert list(outside.rglob("*")) == [] and sorted(data.iterdir()) == [data / "models"]
+    (data / "models").unlink()
+    (data / "models").mkdir()
+    with pytest.raises(BackupRefused, match="models"):  # the installed models, a real folder
+        unpack(_crafted_backup(tmp_path / "m.tar", planted, {}), data, database_url=None)
+    assert list((data / "models").iterdir()) == []
+    linked = _crafted_backup(tmp_path / "l.tar", {}, {"data/files/link": str(outside)})
+    with pytest.raises(BackupRefused, match="not a plain file"):
+        unpack(linked, data, database_url=None)
+    assert not (data / "files").exists()

@@ -10,13 +10,14 @@ import json
 import resource
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from knowledge.adapters.imports import looks_like_export
 from knowledge.adapters.imports.archive import listed
 from knowledge.bootstrap import Services
-from knowledge.domain.errors import ImportUnreadable, TooManyUploads
+from knowledge.domain.errors import ImportUnreadable, TooManyUploads, UnsupportedFile
 from knowledge.domain.model import ImportLimits, ImportOptions
 from knowledge.services.door.lanes import Lane, Lanes
 from tests.hostile_web import PNG
@@ -345,3 +346,147 @@ def test_a_real_exports_long_file_names_are_found(services: Services, tmp_path: 
     )
     report = services.keeping.importer.run(3, zipped)
     assert (report.added, report.failed) == (1, [])
+
+
+def _one_message_export(path: Path) -> Path:
+    message = {"id": 1, "type": "message", "date_unixtime": "1700000000", "text": "hi"}
+    export = {"id": 1, "type": "saved_messages", "messages": [message]}
+    return _zip_with(path, {"Export/result.json": json.dumps(export).encode()})
+
+
+async def test_an_import_gives_the_files_turn_back_before_it_waits_or_runs(
+    services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Through the door: one user's export, found in the files lane, is imported while
+    another user's file is fetched and read; the import never holds the files turn."""
+    import threading
+
+    from knowledge.services.door.arrival import Arrival, Imported, Stored, Upload
+    from knowledge.services.keeping.importing import ImportReport
+
+    running, release = threading.Event(), threading.Event()
+
+    def slow_import(*args: object, **kwargs: object) -> ImportReport:
+        running.set()
+        release.wait(30)
+        return ImportReport(kind="telegram")
+
+    monkeypatch.setattr(services.keeping.importer, "run", slow_import)
+    export = _one_message_export(tmp_path / "export.zip")
+
+    async def fetch_export(path: Path) -> None:
+        path.write_bytes(export.read_bytes())
+
+    async def fetch_note(path: Path) -> None:
+        path.write_text("The bike lock code is 4512.")
+
+    try:
+        upload = Upload("export.zip", fetch_export)
+        importing = asyncio.create_task(services.inbound.receive(Arrival(1, upload=upload)))
+        assert await asyncio.to_thread(running.wait, 10), "the import never started"
+        async with asyncio.timeout(10):  # not held up by the import running
+            stored = await services.inbound.receive(
+                Arrival(2, upload=Upload("lock.txt", fetch_note))
+            )
+        assert isinstance(stored, Stored) and not stored.result.duplicate
+    finally:
+        release.set()
+    assert isinstance(await importing, Imported)
+
+
+async def test_an_uploads_export_is_told_apart_within_the_uploads_limits(
+    services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A zip listing more files than an upload's export may hold (but fewer than the
+    command line's) is not taken for an export through the bot: never imported."""
+    from knowledge.services.door.arrival import Arrival, Refused, Upload
+
+    upload_limits = ImportLimits.for_upload(services.settings.max_file_mb << 20)
+    assert upload_limits.entries < services.settings.import_limits.entries
+    zipped = tmp_path / "many.zip"
+    with zipfile.ZipFile(zipped, "w") as archive:
+        archive.writestr("result.json", '{"messages": []}')
+        for n in range(upload_limits.entries):
+            archive.writestr(f"f/{n}", b"")
+    assert services.keeping.importer.recognises(zipped)  # the command line's limits
+    assert not services.keeping.importer.recognises(zipped, upload_limits)
+    from knowledge.services.keeping.importing import ImportReport
+
+    imported: list[object] = []
+
+    def run(*args: object, **kwargs: object) -> ImportReport:
+        imported.append(args)
+        return ImportReport(kind="telegram")
+
+    monkeypatch.setattr(services.keeping.importer, "run", run)
+
+    async def fetch(path: Path) -> None:
+        path.write_bytes(zipped.read_bytes())
+
+    outcome = await services.inbound.receive(Arrival(3, upload=Upload("export.zip", fetch)))
+    assert isinstance(outcome, Refused) and imported == [], outcome  # read as a document
+
+
+def test_a_zipped_exports_members_that_climb_or_link_are_not_unpacked(tmp_path: Path) -> None:
+    from knowledge.adapters.imports import _unpacked
+
+    zipped = tmp_path / "export.zip"
+    with zipfile.ZipFile(zipped, "w") as archive:
+        archive.writestr("Export/result.json", '{"messages": []}')
+        archive.writestr("Export/files/real.png", PNG)
+        archive.writestr("Export/../../escape.png", PNG)
+        archive.writestr("../escape2.png", PNG)
+        link = zipfile.ZipInfo("Export/files/link.png")
+        link.external_attr = (0o120777 << 16) | 0x20  # a symlink, as Info-ZIP stores one
+        archive.writestr(link, str(tmp_path / "secret.txt"))
+    folder = tmp_path / "unpacked"
+    folder.mkdir()
+    with zipfile.ZipFile(zipped) as archive:
+        result, files = _unpacked(archive, folder, SMALL)
+    assert result == folder / "result.json"
+    assert set(files) == {"result.json", "files/real.png"}
+    assert all(path.parent == folder and not path.is_symlink() for path in files.values())
+    assert {p.name for p in tmp_path.rglob("escape*")} == set()
+
+
+def test_a_vaults_symlinks_out_of_it_are_not_followed(services: Services, tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    (outside / "private").mkdir(parents=True)
+    (outside / "secret.md").write_text("The safe combination is 31-07-44.")
+    (outside / "private" / "diary.md").write_text("The vault key hides in the boot.")
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    (vault / "cabin.md").write_text("The cabin key is under the mat.")
+    (vault / "secret.md").symlink_to(outside / "secret.md")
+    (vault / "private").symlink_to(outside / "private", target_is_directory=True)
+    (vault / "up.md").symlink_to(vault / ".." / "outside" / "secret.md")
+    report = services.keeping.importer.run(5, vault)
+    assert (report.total, report.added) == (1, 1), report.failed
+    [doc] = services.memory.documents(5)
+    assert "cabin" in doc.name
+
+
+def test_a_document_zip_listing_too_many_files_is_refused_before_zipfile_lists_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A DOCX or EPUB holds a few dozen to a few thousand files; a 20 MB upload can list a
+    quarter of a million, each an object zipfile builds (~1 KB). Counted first."""
+    from knowledge.adapters.extraction import detect
+
+    path = tmp_path / "many.docx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("word/document.xml", "<w:document/>")
+        for number in range(detect.DOCUMENT_ENTRIES):
+            archive.writestr(f"{number}", "")
+    built: list[Path] = []
+    real = zipfile.ZipFile
+
+    def counting(file: Path, *args: Any, **kwargs: Any) -> zipfile.ZipFile:
+        built.append(file)
+        return real(file, *args, **kwargs)
+
+    monkeypatch.setattr(zipfile, "ZipFile", counting)
+    with pytest.raises(UnsupportedFile, match="lists over"):
+        kind, _ = detect.detect_kind(path)
+        detect.check_unpacked_size(path, 100, kind)  # as extraction does, for a DOCX
+    assert built == []  # refused before zipfile built an entry for each

@@ -16,6 +16,7 @@ import pytest
 
 from knowledge.adapters.web import guard, pages
 from knowledge.adapters.web.pages import GuardedWeb
+from knowledge.bootstrap import Services
 from knowledge.domain.errors import LinkFailed, LinkRefused
 from knowledge.domain.names import UnsafeName, inside, safe_name
 from tests.hostile_web import ONE_GIB, hostile_site, trickling, zeros_gzipped
@@ -252,3 +253,62 @@ def test_one_users_links_hold_at_most_two_readers(tmp_path: Path) -> None:
     release.set()
     for thread in [*threads, other]:
         thread.join()
+
+
+def test_a_pages_text_read_slowly_ends_within_the_limit(
+    site: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Extracting a page's text is inside the fetch's deadline: a page whose text takes
+    long to read is given up on at the limit (+1 s), as a slow site is."""
+    import threading
+
+    release = threading.Event()
+
+    def slow_article(html: bytes, url: str) -> object:
+        release.wait(20)
+        raise LinkFailed("no text could be read from the page")
+
+    monkeypatch.setattr(pages, "article", slow_article)
+    started = time.monotonic()
+    try:
+        with pytest.raises(LinkFailed, match="within 2 s"):
+            _web(timeout_seconds=2).fetch(f"{site}/gzip-article", tmp_path)
+    finally:
+        release.set()
+    took = time.monotonic() - started
+    assert took < 2 + 1 + 0.5, f"the fetch took {took:.1f} s"
+
+
+async def test_a_slow_link_waits_on_a_pool_of_its_own_not_the_default_one(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A message's link is waited for on the links' own small pool: with the event loop's
+    default pool down to one thread, that thread stays free while the link hangs."""
+    import asyncio
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from knowledge.domain.ports import Fetched
+    from knowledge.services.door.arrival import Arrival, Kept
+
+    started, release = threading.Event(), threading.Event()
+
+    class Hanging:
+        def fetch(self, url: str, folder: Path) -> Fetched:
+            started.set()
+            release.wait(30)
+            raise LinkFailed("the site did not answer within 5 s")
+
+    monkeypatch.setattr(services.keeping.links, "_reader", Hanging())
+    asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(1))
+    keeping = asyncio.create_task(services.inbound.receive(Arrival(6, "https://example.org/hangs")))
+    try:
+        async with asyncio.timeout(10):
+            while not started.is_set():
+                await asyncio.sleep(0.01)
+        async with asyncio.timeout(2):  # the default pool's one thread is free
+            assert await asyncio.to_thread(sum, [1, 2]) == 3
+    finally:
+        release.set()
+    outcome = await keeping
+    assert isinstance(outcome, Kept) and outcome.link is not None and outcome.link.error

@@ -37,12 +37,14 @@ from sqlalchemy.engine import URL, make_url
 from knowledge.adapters.permissions import make_private, open_private, private_dir
 from knowledge.domain.errors import BackupRefused
 from knowledge.domain.model import BackupWritten
+from knowledge.domain.names import UnsafeName, ensure_inside
 
 FORMAT = "mnemo-backup"
 VERSION = 1
 MANIFEST = "manifest.json"
 DUMP = "database.dump"
 MODELS = "models"  # installed models: never in a backup, may already be in a new data dir
+RESTORING = ".restore"  # where a PostgreSQL dump waits for pg_restore
 
 
 class TarArchives:
@@ -175,6 +177,8 @@ def verify(archive_path: Path) -> dict[str, Any]:
         for member in archive:
             if member.name == MANIFEST:
                 continue
+            if not member.isfile():  # a backup holds files only: never a link or a folder
+                raise BackupRefused(f"{member.name} in the archive is not a plain file")
             entry = expected.pop(member.name, None)
             source = archive.extractfile(member)
             if entry is None or source is None:
@@ -201,27 +205,46 @@ def restore(archive_path: Path, data_dir: Path, *, database_url: str | None) -> 
         raise BackupRefused("the backup holds a PostgreSQL dump: set MNEMO_DATABASE_URL")
     make_private(data_dir)
     with tarfile.open(archive_path, "r:") as archive:
-        for member in archive:
-            name = PurePosixPath(member.name)
-            if not member.isfile() or name.is_absolute() or ".." in name.parts:
-                continue
-            if name.parts[0] == "data":
-                target = data_dir.joinpath(*name.parts[1:])
-            elif member.name == DUMP:
-                target = data_dir / ".restore" / DUMP
-            else:
+        members = archive.getmembers()
+        targets = [_restored_to(member, data_dir) for member in members]  # all, first
+        for member, target in zip(members, targets, strict=True):
+            if target is None:
                 continue
             private_dir(target.parent)
+            ensure_inside(data_dir, target)  # no folder made on the way leads out
             source = archive.extractfile(member)
             assert source is not None
             with open_private(target) as out:
                 shutil.copyfileobj(source, out, 1 << 20)
-    dump = data_dir / ".restore" / DUMP
+    dump = data_dir / RESTORING / DUMP
     if dump.is_file():
         assert database_url is not None
         _pg_restore(database_url, dump)
         shutil.rmtree(dump.parent)
     return manifest
+
+
+def _restored_to(member: tarfile.TarInfo, data_dir: Path) -> Path | None:
+    """Where a member of a backup goes: `data/...` into the data dir, the PostgreSQL dump
+    aside; None for the manifest. BackupRefused for anything a backup never holds (a link,
+    a folder, a name that climbs, is absolute or lands in the installed models) and for a
+    path that would resolve outside the data dir (a symlink on the way included)."""
+    if member.name == MANIFEST:
+        return None
+    if not member.isfile():
+        raise BackupRefused(f"{member.name} in the archive is not a plain file")
+    if member.name == DUMP:
+        return data_dir / RESTORING / DUMP
+    parts = PurePosixPath(member.name).parts
+    if len(parts) < 2 or parts[0] != "data" or ".." in parts:
+        raise BackupRefused(f"{member.name} in the archive is not where a backup's files go")
+    try:
+        target = ensure_inside(data_dir, data_dir.joinpath(*parts[1:]))
+    except UnsafeName as exc:
+        raise BackupRefused(f"{member.name} would be written outside the data dir") from exc
+    if target.resolve().relative_to(data_dir.resolve()).parts[0] in (MODELS, RESTORING):
+        raise BackupRefused(f"{member.name} would be written into the installed models")
+    return target
 
 
 def _sqlite_copy(source: Path, target: Path) -> None:

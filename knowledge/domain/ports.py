@@ -15,6 +15,7 @@ from knowledge.domain.model import (
     Hit,
     ImportedReminder,
     ImportItem,
+    ImportLimits,
     ImportOptions,
     ProbeResult,
     SparseVec,
@@ -203,8 +204,9 @@ class ImportSources(Protocol):
         """Raises ImportUnreadable for anything else."""
         ...
 
-    def recognises(self, path: Path) -> bool:
-        """Whether a file (one sent to the bot) is an export rather than a document."""
+    def recognises(self, path: Path, limits: ImportLimits | None = None) -> bool:
+        """Whether a file (one sent to the bot) is an export rather than a document, told
+        within `limits` (the reader's own when not given)."""
         ...
 
 

@@ -271,6 +271,7 @@ TEXTS: dict[str, str] = {
     "import_others": "💬 {n} messages are from others. Keep them too, each marked with its author?",
     "import_others_keep": "👥 Keep theirs too",
     "err_import_held_gone": "the export is no longer here: send it again, then press the button",
+    "err_import_held_expired": "the export is kept for {hours} hours only: send it again",
     "import_progress": "📥 Importing {name}: {done} of {total}…",
     "import_done": (
         "✅ Imported {name}: {added} added, {already} already in your memory, {failed} could "

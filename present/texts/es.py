@@ -270,6 +270,7 @@ TEXTS: dict[str, str] = {
     "import_others": "💬 {n} mensajes son de otras personas. ¿Los guardo también, con su autor?",
     "import_others_keep": "👥 Guardarlos también",
     "err_import_held_gone": "ya no tengo esa exportación: envíala otra vez y pulsa el botón",
+    "err_import_held_expired": "guardo la exportación solo {hours} horas: envíala otra vez",
     "import_progress": "📥 Importando {name}: {done} de {total}…",
     "import_done": (
         "✅ Importado {name}: {added} añadidos, {already} ya estaban en tu memoria, {failed} "

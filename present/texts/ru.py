@@ -265,6 +265,7 @@ TEXTS: dict[str, str] = {
     "import_others": "💬 Сообщений других людей: {n}. Сохранить и их, с именем автора?",
     "import_others_keep": "👥 Сохранить и их",
     "err_import_held_gone": "этого экспорта уже нет: пришлите его снова и нажмите кнопку",
+    "err_import_held_expired": "экспорт хранится только {hours} часа: пришлите его снова",
     "import_progress": "📥 Импорт {name}: {done} из {total}…",
     "import_done": (
         "✅ Импорт {name}: добавлено {added}, уже было в памяти {already}, не удалось "

@@ -219,6 +219,7 @@ TEXTS: dict[str, str] = {
     "import_others": "💬 还有他人的消息 {n} 条。也保存吗？每条都注明是谁说的。",
     "import_others_keep": "👥 也保存他们的",
     "err_import_held_gone": "这个导出文件已经不在了：请重新发送，再点按钮",
+    "err_import_held_expired": "导出文件只保留 {hours} 小时，已删除：请重新发送",
     "import_progress": "📥 正在导入 {name}：{done}/{total}…",
     "import_done": (
         "✅ 已导入 {name}：新增 {added} 条，{already} 条已在记忆中，{failed} 条无法读取。每"

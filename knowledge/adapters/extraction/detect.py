@@ -8,7 +8,8 @@ from pathlib import Path
 import magic
 from markdown_it import MarkdownIt
 
-from knowledge.domain.errors import CorruptFile, FileTooLarge, UnsupportedFile
+from knowledge.adapters.imports.archive import listed
+from knowledge.domain.errors import CorruptFile, FileTooLarge, ImportUnreadable, UnsupportedFile
 
 _MIME_KIND = {
     "application/pdf": "pdf",
@@ -28,6 +29,10 @@ _AUDIO_CONTAINERS = {
     "video/x-matroska",
     "video/quicktime",
 }
+# A DOCX holds a few dozen files, an EPUB a few thousand; Python's zipfile builds an object
+# for each one the zip lists (~1 KB), so a 20 MB upload listing 250,000 would take 250 MB
+# before anything could refuse it. Counted first (imports/archive.py), without zipfile.
+DOCUMENT_ENTRIES = 10_000
 _MARKDOWN_BLOCKS = {"heading_open", "bullet_list_open", "ordered_list_open", "fence", "table_open"}
 
 
@@ -49,7 +54,16 @@ def detect_kind(path: Path) -> tuple[str, str]:
     return kind, mime
 
 
+def _counted(path: Path) -> None:
+    """Refuse a zip listing more files than a document holds, before zipfile lists them."""
+    try:
+        listed(path, DOCUMENT_ENTRIES)
+    except ImportUnreadable as exc:
+        raise UnsupportedFile(f"unsupported archive: {exc}", "unsupported_archive") from exc
+
+
 def _zip_kind(path: Path) -> str:
+    _counted(path)
     with zipfile.ZipFile(path) as archive:
         names = set(archive.namelist())
         if "word/document.xml" in names:
@@ -70,6 +84,7 @@ def check_unpacked_size(path: Path, limit_mb: int, kind: str) -> None:
     The sizes come from the archive's directory; zipfile never inflates a member past the
     size declared there, so they bound what the parsers can read.
     """
+    _counted(path)
     with zipfile.ZipFile(path) as archive:
         unpacked = sum(info.file_size for info in archive.infolist())
     if unpacked > limit_mb << 20:

@@ -58,8 +58,8 @@ class ImportReader:
             else:
                 yield telegram.opened(path, options, limits)
 
-    def recognises(self, path: Path) -> bool:
-        return looks_like_export(path, self._limits)
+    def recognises(self, path: Path, limits: ImportLimits | None = None) -> bool:
+        return looks_like_export(path, limits or self._limits)
 
 
 def _unpacked(

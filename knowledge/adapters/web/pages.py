@@ -8,7 +8,9 @@ httpcore with a network backend pinned to it; no proxy from the environment. The
 raw off the wire and is decoded here: identity, or one gzip or deflate layer, with an
 explicit cap on what decoding may produce (`max_length`); two layers or another encoding
 are refused. Then an HTML page's main text is extracted by trafilatura, or a PDF or image
-kept as the file it is, under a name made by the one rule for outside names.
+kept as the file it is, under a name made by the one rule for outside names: on the same
+fetcher, so the caller waits for the page's text no longer than for the page (a page whose
+extraction runs past the deadline is given up on; its fetcher is busy until it ends).
 """
 
 from __future__ import annotations
@@ -81,19 +83,21 @@ class GuardedWeb:
         deadline = time.monotonic() + self._timeout
         job = self._fetchers.submit(self._fetch_until, url, folder, deadline)
         try:
-            final, mime, body = job.result(timeout=self._timeout + GRACE)
+            return job.result(timeout=self._timeout + GRACE)
         except concurrent.futures.TimeoutError as exc:
             job.cancel()
             raise self._late() from exc
-        return self._read(final, mime, body, folder)
 
     def _late(self) -> LinkFailed:
         return LinkFailed(f"the site did not answer within {self._timeout:.0f} s")
 
-    def _fetch_until(self, url: str, folder: Path, deadline: float) -> tuple[str, str, Path]:
+    def _fetch_until(self, url: str, folder: Path, deadline: float) -> Fetched:
         if time.monotonic() >= deadline:
             raise self._late()  # it waited for a fetcher all its time
-        return asyncio.run(self._hops(url, folder, deadline))
+        final, mime, body = asyncio.run(self._hops(url, folder, deadline))
+        if time.monotonic() >= deadline:
+            raise self._late()
+        return self._read(final, mime, body, folder)  # a page's text too, within the wait
 
     async def _hops(self, url: str, folder: Path, deadline: float) -> tuple[str, str, Path]:
         current = url.strip()

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncGenerator, Awaitable, Callable
+from concurrent.futures import Executor
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,7 @@ from knowledge.services.door.uploads import Uploads
 from knowledge.services.keeping.importing import Importer
 from knowledge.services.keeping.ingest import Ingestor, IngestResult
 from knowledge.services.keeping.links import Links, only_a_link, urls_in
+from knowledge.services.keeping.memory import Memory
 from knowledge.services.keeping.rewriting import Rewriting
 from knowledge.services.keeping.voice import VoiceNotes
 from knowledge.services.llm.fair_queue import PositionCallback
@@ -74,11 +76,17 @@ class Inbound:
         digests: Digests,
         summaries: DocumentSummaries,
         spawner: Spawns,
+        memory: Memory,
+        link_waits: Executor,
         incoming: Path,
         max_file_bytes: int,
         max_audio_seconds: float,
     ) -> None:
+        """`link_waits`: the small pool a message's link is read on (it may wait there for
+        the link's whole time limit), never the event loop's default one."""
         self._links = links
+        self._memory = memory
+        self._link_waits = link_waits
         self._reminders = reminders
         self._profiles = profiles
         self._asking = asking
@@ -140,6 +148,15 @@ class Inbound:
             outcome = await self._uploads.take(arrival, profile, progress, on_position)
         self._follow_up(arrival.user_id, outcome)
         return outcome
+
+    async def wipe(self, user_id: int) -> None:
+        """Everything of the user's gone: their memory, and an export held for them."""
+        await asyncio.to_thread(self._memory.wipe, user_id)
+        await asyncio.to_thread(self._uploads.drop_held, user_id)
+
+    def sweep_held(self, every_seconds: float) -> int:
+        """Exports held past their day removed, by a sweep run every `every_seconds`."""
+        return self._uploads.sweep_held(ahead=every_seconds)
 
     async def _is_recording(self, upload: Upload) -> bool:
         """Said so, or (`recording` None: a file already here) audio by its content."""
@@ -206,7 +223,7 @@ class Inbound:
                     **options,
                 )
                 return Question(profile, text, heard, ask)
-            result, link = await asyncio.to_thread(self._keep, arrival, text, spoken)
+            result, link = await self._keep(arrival, text, spoken)
         except MnemoError as exc:
             log.info("a message was refused (%s): %s", exc.code, exc)
             return Refused(profile, exc, heard)
@@ -265,12 +282,15 @@ class Inbound:
             return False
         return arrival.origin is None and wants_answer(text)
 
-    def _keep(
+    async def _keep(
         self, arrival: Arrival, text: str, spoken: tuple[Transcript, _Recording] | None
     ) -> tuple[IngestResult, LinkRead | None]:
+        """The words kept as a note (a recording as its voice note), and a link in them read
+        as its page, on the links' own pool."""
         if spoken is not None:
             heard, recording = spoken
-            voice = self._voice.add_voice(
+            voice = await asyncio.to_thread(
+                self._voice.add_voice,
                 arrival.user_id,
                 recording.path,
                 heard,
@@ -282,11 +302,15 @@ class Inbound:
         urls = urls_in(text) if self._links.enabled and arrival.fetch_links else []
         link = only_a_link(text) if urls else None
         if link is not None:  # the message is the link: kept as its page
-            read = self._read(arrival.user_id, link, arrival.source)
+            read = await self._read(arrival.user_id, link, arrival.source)
             if read.result is not None:
                 return read.result, read
-        note = self._ingestor.add_note(
-            arrival.user_id, text, origin=arrival.origin, source=arrival.source
+        note = await asyncio.to_thread(
+            self._ingestor.add_note,
+            arrival.user_id,
+            text,
+            origin=arrival.origin,
+            source=arrival.source,
         )
         if link is not None:  # its page could not be read: kept as the note it was
             return note, read
@@ -294,11 +318,15 @@ class Inbound:
             return note, None
         # a message holding a link: the words as a note, the page beside it
         source = f"{arrival.source}:link" if arrival.source else None
-        return note, self._read(arrival.user_id, urls[0], source)
+        return note, await self._read(arrival.user_id, urls[0], source)
 
-    def _read(self, user_id: int, url: str, source: str | None) -> LinkRead:
+    async def _read(self, user_id: int, url: str, source: str | None) -> LinkRead:
+        """The link read and kept, waited for on the links' pool (a slow site holds one of
+        its threads, up to the link's time limit, and none of the default pool's)."""
+        loop = asyncio.get_running_loop()
+        keep = partial(self._links.keep, user_id, url, source=source)
         try:
-            return LinkRead(url, result=self._links.keep(user_id, url, source=source))
+            return LinkRead(url, result=await loop.run_in_executor(self._link_waits, keep))
         except MnemoError as exc:
             log.info("link not read (%s): %s", exc.code, exc)
             return LinkRead(url, error=exc)

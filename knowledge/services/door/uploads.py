@@ -1,14 +1,17 @@
 """Files through the door: checked against what the sender's side claims, then fetched
 only in their owner's turn in the files lane (services/door/lanes.py), then read, or
-found to be an export and imported in the archives lane, so an import never holds the
-turn every photo waits for. A recording is fetched the same way; the inbound service
-hears it.
+found to be an export (within an upload's limits, `ImportLimits.for_upload`): then the
+files turn is given back and the export imported in the archives lane, so an import never
+holds the turn every photo waits for. A recording is fetched the same way; the inbound
+service hears it.
 
 An export sent through the bot is imported with the sender's own messages only; when it held
 other senders' messages too, a copy is held (one per user, in the incoming dir, owner-only)
 until the sender asks for them (`ImportAsked.held`: imported again with all senders, which
-adds only what is new, then the copy is removed), sends another export, or a day passes
-(refused then, and swept at the next hold; the bot's start clears the incoming dir)."""
+adds only what is new, then the copy is removed), sends another export, wipes their memory,
+or a day passes: a press then is refused and the copy removed, and the bot's sweep
+(`sweep_held`, every few minutes) removes it before its day is out whether or not anyone
+presses (the bot's start clears the incoming dir)."""
 
 from __future__ import annotations
 
@@ -106,16 +109,23 @@ class Uploads:
         """The user's turn in `lane`, and the file fetched in it to a temp folder under the
         incoming dir (removed after; after a kill -9, by the doctor). A file already here is
         used where it is."""
-        async with self._lanes.turn(user_id, lane, on_position=on_position):
-            if upload.path is not None:
-                yield upload.path
-                return
-            assert upload.fetch is not None, "an upload is fetched, or already here"
-            self._incoming.mkdir(parents=True, exist_ok=True)
-            with tempfile.TemporaryDirectory(dir=self._incoming) as folder:
-                path = Path(folder) / "upload"
-                await upload.fetch(path)
-                yield path
+        async with (
+            self._room(upload) as path,
+            self._lanes.turn(user_id, lane, on_position=on_position),
+        ):
+            await _fetch(upload, path)
+            yield path
+
+    @asynccontextmanager
+    async def _room(self, upload: Upload) -> AsyncIterator[Path]:
+        """Where the upload is fetched to: a temp folder under the incoming dir, there for
+        as long as the block (so a file outlives the turn it was fetched in)."""
+        if upload.path is not None:
+            yield upload.path
+            return
+        self._incoming.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=self._incoming) as folder:
+            yield Path(folder) / "upload"
 
     async def take(
         self,
@@ -124,7 +134,10 @@ class Uploads:
         progress: Progress,
         on_position: PositionCallback | None,
     ) -> Stored | Imported | Refused:
-        """Read the file, or import it when it is an export (or an import was asked for)."""
+        """Read the file, or import it when it is an export (or an import was asked for).
+        A file is fetched and told apart in its owner's files turn; an export found so gives
+        that turn back before it waits for the archives lane, so an import never holds up
+        anyone's photo by more than its own fetch."""
         upload = arrival.upload
         assert upload is not None
         if arrival.imports is not None and arrival.imports.held:
@@ -133,27 +146,65 @@ class Uploads:
             async with self.fetched(arrival.user_id, upload, Lane.ARCHIVES, on_position) as path:
                 options, prune = arrival.imports.options, arrival.imports.prune
                 return await self._import(profile, upload.name, path, options, prune, progress)
-        async with self.fetched(arrival.user_id, upload, Lane.FILES, on_position) as path:
-            if not await asyncio.to_thread(self._importer.recognises, path):
-                return await self._read(arrival, profile, upload.name, path, progress)
-            # an import runs in its own lane: never holding the turn files wait for
-            limits = ImportLimits.for_upload(self._max_file_bytes)
-            options = ImportOptions(me=arrival.user_id, limits=limits)  # an upload's
-            async with self._lanes.turn(arrival.user_id, Lane.ARCHIVES, on_position=on_position):
-                outcome = await self._import(profile, upload.name, path, options, False, progress)
+        limits = ImportLimits.for_upload(self._max_file_bytes)  # an upload's, not the CLI's
+        async with self._room(upload) as path:
+            async with self._lanes.turn(arrival.user_id, Lane.FILES, on_position=on_position):
+                await _fetch(upload, path)
+                if not await asyncio.to_thread(self._importer.recognises, path, limits):
+                    return await self._read(arrival, profile, upload.name, path, progress)
+            # the files turn is given back: an import runs in its own lane, never holding
+            # the turn files wait for
+            options = ImportOptions(me=arrival.user_id, limits=limits)
+            outcome = await self._archived(
+                arrival.user_id, profile, upload.name, path, options, progress, on_position
+            )
             if isinstance(outcome, Imported) and outcome.report.others:
                 await asyncio.to_thread(self._hold, arrival.user_id, path, upload.name)
             return outcome
 
+    async def _archived(
+        self,
+        user_id: int,
+        profile: Profile,
+        name: str,
+        path: Path,
+        options: ImportOptions,
+        progress: Progress,
+        on_position: PositionCallback | None,
+    ) -> Imported | Refused:
+        """An import in the user's turn in the archives lane (refused when too many of the
+        user's wait there)."""
+        try:
+            async with self._lanes.turn(user_id, Lane.ARCHIVES, on_position=on_position):
+                return await self._import(profile, name, path, options, False, progress)
+        except MnemoError as exc:
+            log.info("an import was refused (%s): %s", exc.code, exc)
+            return Refused(profile, exc)
+
     def _hold(self, user_id: int, path: Path, name: str) -> None:
         """Keep a copy of the export for "keep the other senders' messages too" (its last)."""
-        for stale in self._incoming.glob(HELD.format(user="*")):
-            if _age(stale) > HELD_SECONDS:
-                shutil.rmtree(stale, ignore_errors=True)
-        folder = self._incoming / HELD.format(user=user_id)
+        self.sweep_held()
+        folder = self._held(user_id)
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
         shutil.copyfile(path, inside(folder, name, "export"))
+
+    def _held(self, user_id: int) -> Path:
+        return self._incoming / HELD.format(user=user_id)
+
+    def drop_held(self, user_id: int) -> None:
+        """The user's held export removed (their memory wiped)."""
+        shutil.rmtree(self._held(user_id), ignore_errors=True)
+
+    def sweep_held(self, ahead: float = 0.0) -> int:
+        """Every held export older than a day removed, or than a day less `ahead` (a sweep
+        run every `ahead` seconds: none then outlives its day); how many were."""
+        swept = 0
+        for stale in self._incoming.glob(HELD.format(user="*")):
+            if _age(stale) > HELD_SECONDS - ahead:
+                shutil.rmtree(stale, ignore_errors=True)
+                swept += 1
+        return swept
 
     async def _import_held(
         self,
@@ -163,20 +214,28 @@ class Uploads:
         on_position: PositionCallback | None,
     ) -> Imported | Refused:
         """The held export imported again with the options asked (all senders); the copy
-        goes once it is in."""
+        goes once it is in. One held past its day is refused, and removed."""
         assert arrival.imports is not None
-        folder = self._incoming / HELD.format(user=arrival.user_id)
+        folder = self._held(arrival.user_id)
         held = sorted(folder.iterdir()) if folder.is_dir() else []
         if held and _age(folder) > HELD_SECONDS:
             await asyncio.to_thread(shutil.rmtree, folder, True)
-            held = []
+            log.info("a held export past its day was asked for; removed")
+            hours = HELD_SECONDS // 3600
+            expired = MnemoError(
+                f"the export was kept for {hours} hours only: send it again",
+                "import_held_expired",
+                hours=hours,
+            )
+            return Refused(profile, expired)
         if not held:
             gone = MnemoError("the export is no longer here: send it again", "import_held_gone")
             return Refused(profile, gone)
         limits = ImportLimits.for_upload(self._max_file_bytes)
         options = replace(arrival.imports.options, limits=limits)
-        async with self._lanes.turn(arrival.user_id, Lane.ARCHIVES, on_position=on_position):
-            outcome = await self._import(profile, held[0].name, held[0], options, False, progress)
+        outcome = await self._archived(
+            arrival.user_id, profile, held[0].name, held[0], options, progress, on_position
+        )
         if isinstance(outcome, Imported):
             await asyncio.to_thread(shutil.rmtree, folder, True)
         return outcome
@@ -232,6 +291,13 @@ class Uploads:
             log.info("import refused (%s): %s", exc.code, exc)
             return Refused(profile, exc)
         return Imported(profile, name, report)
+
+
+async def _fetch(upload: Upload, path: Path) -> None:
+    """The upload fetched to `path`, unless it is already here (the command line's)."""
+    if upload.path is None:
+        assert upload.fetch is not None, "an upload is fetched, or already here"
+        await upload.fetch(path)
 
 
 def _age(path: Path) -> float:

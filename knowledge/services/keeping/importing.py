@@ -30,6 +30,7 @@ from knowledge.domain.errors import MnemoError
 from knowledge.domain.model import (
     Chunk,
     ImportItem,
+    ImportLimits,
     ImportOptions,
     NamedDay,
     StoredDocument,
@@ -117,9 +118,10 @@ class Importer:
         self._store = store
         self._links = links
 
-    def recognises(self, path: Path) -> bool:
-        """A file that is an export (a Telegram result.json, a zip of one, a mnemo export)."""
-        return self._sources.recognises(path)
+    def recognises(self, path: Path, limits: ImportLimits | None = None) -> bool:
+        """A file that is an export (a Telegram result.json, a zip of one, a mnemo export),
+        told within `limits` (an upload's: `ImportLimits.for_upload`)."""
+        return self._sources.recognises(path, limits)
 
     def run(
         self,
