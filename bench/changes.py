@@ -48,6 +48,7 @@ class Outcome:
     right: bool
     stale: bool = False
     seconds: float = 0.0
+    model: str | None = None  # what the model wrote, when it ran (None: decided before it)
 
 
 def normal(text: str) -> str:
@@ -60,16 +61,17 @@ def holds(text: str, values: Sequence[str]) -> bool:
     return any(normal(value) in plain for value in values)
 
 
-async def reply_to(services: Services, user: int, question: str) -> tuple[str, bool]:
-    """What the person is shown, and whether it is a fact's answer found in memory."""
+async def reply_to(services: Services, user: int, question: str) -> tuple[str, bool, str | None]:
+    """What the person is shown, whether it is a fact's answer found in memory, and what
+    the model wrote (None when it did not run)."""
     final: Any = None
     async for event in services.asking.ask(user, question):
         if not isinstance(event, str):
             final = event
     if isinstance(final, Answer):
-        return final.text, final.found
+        return final.text, final.found, final.model_text
     plain = getattr(final, "plain", None)
-    return (plain(20) if callable(plain) else str(final)), False
+    return (plain(20) if callable(plain) else str(final)), False, None
 
 
 def remember(services: Services, user: int, facts: Sequence[dict[str, Any]], now: datetime) -> None:
@@ -88,19 +90,21 @@ def run_language(services: Services, user: int, facts: Sequence[dict[str, Any]])
     for fact in facts:
         current, past = fact["current"], fact["past"]
         started = time.perf_counter()
-        text, found = asyncio.run(reply_to(services, user, current["question"]))
+        text, found, model = asyncio.run(reply_to(services, user, current["question"]))
         seconds = time.perf_counter() - started
         value = _MOMENT.sub("", text)
         stale = found and holds(value, current["stale"])
         right = found and holds(value, current["gold"]) and not stale
         outcomes.append(
-            Outcome(fact["id"], "current", current["question"], text, right, stale, seconds)
+            Outcome(fact["id"], "current", current["question"], text, right, stale, seconds, model)
         )
         started = time.perf_counter()
-        text, found = asyncio.run(reply_to(services, user, past["question"]))
+        text, found, model = asyncio.run(reply_to(services, user, past["question"]))
         seconds = time.perf_counter() - started
         right = found and holds(_MOMENT.sub("", text), past["gold"])
-        outcomes.append(Outcome(fact["id"], "past", past["question"], text, right, False, seconds))
+        outcomes.append(
+            Outcome(fact["id"], "past", past["question"], text, right, False, seconds, model)
+        )
         print(f"  {fact['id']}: {outcomes[-2].right} {right}", file=sys.stderr, flush=True)
     return outcomes
 
@@ -175,7 +179,8 @@ def main() -> None:
     )
     wrong = [o for o in every if not o.right]
     for outcome in wrong:
-        print(f"  ✗ {outcome.id} {outcome.kind}: {outcome.question} → {outcome.reply[:120]}")
+        wrote = "" if outcome.model is None else f" (the model: {outcome.model[:80]!r})"
+        print(f"  ✗ {outcome.id} {outcome.kind}: {outcome.question} → {outcome.reply[:120]}{wrote}")
     if args.dump:
         Path(args.dump).write_text(
             json.dumps([o.__dict__ for o in every], ensure_ascii=False, indent=1),

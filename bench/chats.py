@@ -141,6 +141,11 @@ async def _reply(services: Services, question: str) -> Answer | Gathered:
     return final
 
 
+def _model_text(reply: Answer | Gathered) -> str | None:
+    """What the model wrote, when it ran (a refusal's cause: the model, or a check)."""
+    return reply.model_text if isinstance(reply, Answer) else None
+
+
 def shown(reply: Answer | Gathered) -> tuple[bool, str]:
     """What the person reads as an answer: a found answer's text, a list's lines."""
     if isinstance(reply, Answer):
@@ -164,8 +169,9 @@ def run(args: argparse.Namespace) -> dict[str, object]:
             hits = services.retriever.search(USER, case["q"], k=5)
             row = {**case, "top5": facts[case["key"]]["doc"] in {hit.doc_id for hit in hits}}
             if not args.no_model:
-                found, text = shown(asyncio.run(_reply(services, case["q"])))
-                row |= {"found": found, "answer": text}
+                reply = asyncio.run(_reply(services, case["q"]))
+                found, text = shown(reply)
+                row |= {"found": found, "answer": text, "model": _model_text(reply)}
                 row["right"] = found and contains_gold(text, case["gold"], case["lang"])
             rows.append(row)
         for case in data.get("mine", []) if not args.no_model else []:
@@ -250,9 +256,10 @@ def report(
         )
     for row in rows + mine:
         if not row.get("right", row.get("top5")):
+            wrote = "" if row.get("model") is None else f" (the model: {row['model'][:80]!r})"
             print(
                 f"  ✗ [{row['lang']}] {row['q']} → {row.get('answer', '')[:120]!r}"
-                f"{'' if row.get('top5', True) else ' (not in top 5)'}"
+                f"{'' if row.get('top5', True) else ' (not in top 5)'}{wrote}"
             )
     return figures
 

@@ -12,6 +12,7 @@ from knowledge.domain.model import Hit
 from knowledge.domain.ports import Embedder
 from knowledge.services.answers.evidence import Evidence, EvidencePicker, fit, sentences
 from knowledge.services.words.language import written_in
+from knowledge.services.words.number_words import spelled_numbers
 
 
 def _hit(text: str, doc: int = 1, kind: str = "note") -> Hit:
@@ -119,3 +120,26 @@ def test_written_in_judges_scripts_and_long_latin_answers() -> None:
     assert written_in("1 kg", "es") and written_in("KL-482-ZT", "en")
     assert not written_in("The flight leaves at 23:55 from T4.", "es")
     assert not written_in("Пароль от wifi", "en")
+    # A value is in no language: judged by the words around it.
+    assert written_in("Ваша почта: a.ivanov@yandex.ru", "ru")
+    assert written_in("Пароль от вайфая: Kvadrat_2024", "ru")
+    assert not written_in("Your new mail is a.ivanov@yandex.ru now", "ru")
+    assert not written_in("17 November", "ru") and not written_in("14 October, 16:20", "es")
+    assert written_in("17 November", "en") and written_in("17 ноября", "ru")
+
+
+def test_numbers_spelled_out_are_held() -> None:
+    assert spelled_numbers("我妈妈下个月来西班牙看我，住两个星期。") == {"2"}
+    assert spelled_numbers("我帮大家换了三百欧元的现金。") == {"300"}
+    assert "12" in spelled_numbers("租自行车一天十二欧元。")
+    assert spelled_numbers("两万五千") == {"25000"}
+    assert spelled_numbers("Мы будем там две недели") == {"2"}
+    assert spelled_numbers("Son doce euros al día") == {"12"}
+    assert spelled_numbers("A car and a few friends") == set()  # articles, not numbers
+
+
+def test_an_answer_in_digits_is_backed_by_a_number_in_words(picker: EvidencePicker) -> None:
+    question = "王伟的妈妈来西班牙要住多久？"
+    evidence = picker.pick(question, [_hit("王伟: 我妈妈下个月来西班牙看我，住两个星期。")])
+    assert picker.backing("2星期", question, evidence)
+    assert not picker.backing("3星期", question, evidence)

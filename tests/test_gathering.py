@@ -139,6 +139,9 @@ def test_amounts_in_items(text: str, amount: str | None) -> None:
         ("我这周见了谁", Kind.TIME),
         ("everything about the cabin", Kind.SUBJECT),
         ("все рецепты, что я сохранил", Kind.SUBJECT),
+        ("всё, что Анна говорила про свадьбу", Kind.SUBJECT),  # a roundup for a person
+        ("everything Anna told me about the wedding", Kind.SUBJECT),
+        ("todo lo que Lucía dijo sobre la boda", Kind.SUBJECT),
         ("Todas mis notas sobre Marta", Kind.SUBJECT),
         ("Summarize the boat handbook.", Kind.SUMMARY),
         ("Перескажи инструкцию к котлу", Kind.SUMMARY),

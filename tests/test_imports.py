@@ -391,3 +391,21 @@ def test_an_unreadable_reminder_in_a_mnemo_export_is_reported_and_the_rest_come_
     assert coming == ["call mum"]
     assert report.reminders.added == 1
     assert [text for text, _ in report.reminders.failed] == ["odd zone", "odd day"]
+
+
+def test_an_item_marked_outdated_is_still_outdated_after_moving(
+    svc: Services, tmp_path: Path
+) -> None:
+    old = svc.keeping.ingestor.add_note(ME, "Gym locker 118")
+    svc.keeping.ingestor.add_note(ME, "Switched gym lockers, I'm in 204 now")
+    marked = svc.outdated.mark(ME, old.doc_id)
+    zipped = svc.memory.export(ME, tmp_path / "mine.zip")
+    elsewhere = _services(tmp_path / "elsewhere")
+    try:
+        elsewhere.keeping.importer.run(3, zipped)
+        with elsewhere.engines.storage.read() as uow:
+            moved = {doc.name: doc.outdated_at for doc, _ in uow.documents.of_user(3)}
+    finally:
+        elsewhere.close()
+    assert len(moved) == 2
+    assert sorted(moved.values(), key=lambda at: at is None) == [marked.outdated_at, None]

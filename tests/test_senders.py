@@ -50,6 +50,11 @@ def _chat(folder: Path) -> Path:
         _said(4, 30, "Booked a table at Casa Lucio for Saturday.", anna=False),
         _said(5, 42, "Let's keep the wedding small, 40 guests at most.", anna=True),
     ]
+    return _exported(folder, messages)
+
+
+def _exported(folder: Path, messages: list[dict[str, Any]]) -> Path:
+    """A chat with Anna holding these messages, as Telegram exports it."""
     chat = {"name": "Anna", "type": "personal_chat", "id": ANNA, "messages": messages}
     folder.mkdir(parents=True, exist_ok=True)
     result = folder / "result.json"
@@ -192,7 +197,7 @@ async def test_a_held_export_is_not_kept_past_a_day(svc: Services, chat: Path) -
     os.utime(folder, (old, old))
     held = ImportAsked(ImportOptions(me=ME, all_senders=True), held=True)
     late = await svc.inbound.receive(Arrival(ME, upload=Upload("chat.json"), imports=held))
-    assert isinstance(late, Refused) and late.error.code == "import_held_gone"
+    assert isinstance(late, Refused) and late.error.code == "import_held_expired"
     assert not folder.exists()
 
 
@@ -242,3 +247,47 @@ def test_a_question_about_oneself_is_told_from_one_about_someones_words(
 def test_a_name_is_found_in_a_question_inflected_but_not_inside_a_word() -> None:
     assert names("Что ответила Анне?", "Анна") and names("王伟说什么？", "王伟")
     assert not names("Where did I buy bananas?", "Ana")
+
+
+async def test_my_later_message_is_not_a_newer_value_of_what_she_said(
+    svc: Services, tmp_path: Path, generator: ScriptedGenerator
+) -> None:
+    """What Anna said is hers: the user's own message about their own flight, two days
+    later, is not a newer value of what she said about the flight (answers/versions.py)."""
+    messages = [
+        _said(1, 0, "The flight lands at 18:40, terminal 2.", anna=True),
+        _said(2, 60 * 48, "My flight lands at 21:10, terminal 1.", anna=False),
+    ]
+    svc.keeping.importer.run(ME, _exported(tmp_path / "Later", messages), options=EVERYONE)
+    generator.enqueue("She said the flight lands at 18:40 [1].")
+    answer = await _ask(svc, "What did Anna say about the flight landing?")
+    assert "18:40" in generator.prompts[0][-1]["content"]
+    assert isinstance(answer, Answer) and answer.found and "18:40" in answer.text
+
+
+async def test_a_day_in_a_question_about_her_words_is_a_day_of_hers(
+    svc: Services, tmp_path: Path, generator: ScriptedGenerator
+) -> None:
+    """ "On Friday" in a question about what Anna said is the Friday of her message, weeks
+    ago, not last Friday: when that day holds none of her words, all of memory is searched."""
+    messages = [_said(1, 0, "Dinner with my sister on Friday at Casa Lucio.", anna=True)]
+    svc.keeping.importer.run(ME, _exported(tmp_path / "Dinner", messages), options=EVERYONE)
+    generator.enqueue("At Casa Lucio [1].")
+    with time_machine.travel(WRITTEN + timedelta(days=25), tick=False):
+        answer = await _ask(svc, "Where is Anna's dinner with her sister on Friday?")
+    assert generator.prompts and "Casa Lucio" in generator.prompts[0][-1]["content"]
+    assert isinstance(answer, Answer) and answer.found and answer.timeframe is None
+
+
+async def test_who_said_it_is_answered_with_who_said_it(
+    svc: Services, chat: Path, generator: ScriptedGenerator
+) -> None:
+    """A small model answers "who …?" by repeating the message: the answer is its sender."""
+    svc.keeping.importer.run(ME, chat, options=EVERYONE)
+    generator.enqueue("Keep the wedding small, 40 guests at most [1].")
+    answer = await _ask(svc, "Who wants to keep the wedding small?")
+    assert isinstance(answer, Answer) and answer.found
+    assert answer.text.startswith("Anna: ") and "40 guests" in answer.text
+    generator.enqueue("Anna said the flight lands at 18:40 [1].")
+    named = await _ask(svc, "Who said when the flight lands?")
+    assert isinstance(named, Answer) and named.text.startswith("Anna said")  # named already

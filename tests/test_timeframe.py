@@ -62,6 +62,16 @@ def test_the_range_is_the_users_local_day_in_utc() -> None:
         "What is 2580?",
         "¿Cuál es el código de mi taquilla del gimnasio?",  # "mi" is not miércoles
         "¿Cuánto será el alquiler desde febrero?",  # a month alone: when it happens
+        # "now" asks for the value that holds now, not for what was noted today
+        "Где сейчас принимает Артём?",
+        "¿Dónde corta el pelo Nuria ahora?",
+        "小陈现在在哪家店理发？",
+        "What is the Wi-Fi password right now?",
+        # a weekday that recurs names no day
+        "Who said the Fallas museum is closed on Mondays?",
+        "Кто сказал, что музей закрыт по понедельникам?",
+        "¿Quién dijo que el museo cierra los lunes?",
+        "谁说博物馆每周一关门？",
     ],
 )
 def test_no_time_words_or_none_that_name_the_past(question: str) -> None:

@@ -16,6 +16,7 @@ from knowledge.domain.model import Hit
 from knowledge.services.answers.answering import Answer
 from knowledge.services.answers.evidence import Evidence
 from knowledge.services.answers.versions import Asks, asks, timeline
+from knowledge.services.words.fact_subject import fact_subject
 from tests.fakes import ScriptedGenerator
 
 STORAGE_TESTS = True
@@ -205,8 +206,10 @@ def test_versions_are_the_notes_that_hold_the_subjects_telling_word() -> None:
 
     found = timeline("What's the Netflix password?", evidence, held=held, close=lambda a, b: 0.5)
     assert [item.hit.doc_id for item in found.versions] == [1, 2]
-    assert [item.hit.doc_id for item in found.shown] == [2, 3, 4]  # the old Netflix one aside
-    assert [item.hit.doc_id for item in found.aside] == [1]
+    # The old Netflix one aside, and the other passwords too: they hold fewer of the
+    # subject's words than the current value, and a small model takes a nearby value.
+    assert [item.hit.doc_id for item in found.shown] == [2]
+    assert [item.hit.doc_id for item in found.aside] == [1, 3, 4]
     past = timeline(
         "What was the Netflix password before?", evidence, held=held, close=lambda a, b: 0.5
     )
@@ -228,3 +231,101 @@ def test_notes_kept_at_one_moment_are_not_a_value_and_its_change() -> None:
 
     found = timeline("What did Luther write?", [first, second], held=held, close=lambda a, b: 0.9)
     assert [item.hit.doc_id for item in found.shown] == [1, 2] and found.aside == []
+
+
+def test_a_later_version_is_found_among_weaker_evidence() -> None:
+    """A note that changes a value may share fewer of the question's words than the one it
+    replaced ("Me han cambiado de puesto, ahora estoy en el 4D-19" for "mi puesto en la
+    oficina"): found in the pool under the evidence, it is the current value all the same."""
+    evidence = [_item(1, "My desk at the office: 2B-07", 1, 1.1)]
+    pool = [_item(2, "They moved my desk, I'm at 4D-19 now", 20, 0.4)]
+
+    def held(item: Evidence) -> set[object]:
+        return {word for word in ("desk", "office") if word in item.text.lower()}
+
+    alone = timeline("What's my desk at the office?", evidence, held=held, close=lambda a, b: 0.5)
+    assert [item.hit.doc_id for item in alone.shown] == [1]
+    found = timeline(
+        "What's my desk at the office?", evidence, held=held, close=lambda a, b: 0.5, pool=pool
+    )
+    assert [item.hit.doc_id for item in found.versions] == [1, 2]
+    assert [item.hit.doc_id for item in found.shown] == [2]
+    past = timeline(
+        "What was my old desk at the office?",
+        evidence,
+        held=held,
+        close=lambda a, b: 0.5,
+        pool=pool,
+    )
+    assert [item.hit.doc_id for item in past.shown] == [1]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "question", "said"),
+    [
+        (
+            "Recoger a los niños del cole a las 16:30 entre semana",
+            "Este trimestre entre semana la salida del cole es a las 14:00",
+            "¿A qué hora recojo a los niños del cole?",
+            "La salida del cole es a las 14:00 [1].",
+        ),
+        (
+            "Pick up the kids from school at 16:30 on weekdays",
+            "From this term on weekdays the school ends at 14:00",
+            "What time do I pick up the kids from school?",
+            "School ends at 14:00 [1].",
+        ),
+    ],
+)
+async def test_a_new_value_is_about_what_its_versions_are_about(
+    services: Services, generator: ScriptedGenerator, old: str, new: str, question: str, said: str
+) -> None:
+    """The backing check asks that half of the question's subject words be in what the
+    model saw. The newest version is about what the ones it replaced are about: the new
+    school hours never name the children, the note they replace does."""
+    services.keeping.ingestor.add_note(7, old, created_at=SEPTEMBER)
+    services.keeping.ingestor.add_note(7, new, created_at=NOVEMBER)
+    generator.enqueue(said)
+    answer = await _ask(services, 7, question)
+    assert answer.found, answer.text
+    assert answer.quotes[0].text == new
+
+
+async def test_a_nearby_value_is_not_shown_beside_the_current_one(
+    services: Services, generator: ScriptedGenerator
+) -> None:
+    """The office Wi-Fi is not the mother-in-law's: beside the current value, the model is
+    not shown a value that holds fewer of the question's words."""
+    services.keeping.ingestor.add_note(
+        7, "Пароль от вайфая у тёщи: dacha1985", created_at=SEPTEMBER
+    )
+    services.keeping.ingestor.add_note(
+        7, "Пароль от вайфая в офисе: Kvadrat_2024", created_at=SEPTEMBER
+    )
+    services.keeping.ingestor.add_note(
+        7, "Пароль от вайфая у тёщи теперь другой: Malina-2026", created_at=NOVEMBER
+    )
+    generator.enqueue("Malina-2026 [1].")
+    answer = await _ask(services, 7, "Какой пароль от вайфая у тёщи?")
+    assert "Malina-2026" in _shown(generator)
+    assert "Kvadrat_2024" not in _shown(generator) and "dacha1985" not in _shown(generator)
+    assert answer.found
+
+
+@pytest.mark.parametrize(
+    ("question", "subject"),
+    [
+        ("Как зовут нашего сантехника?", "сантехника"),
+        ("Кто был нашим ветеринаром?", "ветеринаром"),
+        ("На какое число назначена встреча выпускников?", "назначена встреча выпускников"),
+        ("¿A qué hora recojo a los niños del cole?", "recojo niños cole"),
+        ("¿Cuál es mi puesto en la oficina?", "puesto oficina"),
+        ("What time does the pool open now?", "pool open"),
+        ("What did Anna say about the flight?", "Anna flight"),
+        ("我们的车位现在是几号？", "车位"),
+        ("王伟说酒店在哪里？", "王伟 酒店"),
+        ("谁对花生过敏？", "对花生过敏"),  # "花" (spend) and "过" are inside the subject
+    ],
+)
+def test_a_facts_subject_leaves_the_way_of_asking_out(question: str, subject: str) -> None:
+    assert fact_subject(question) == subject

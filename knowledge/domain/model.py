@@ -225,6 +225,7 @@ class ImportItem:
     meta: dict[str, Any] = field(default_factory=dict)
     problem: str | None = None  # why it cannot be kept (a file the export left out)
     label: str = ""  # how a report names it ("message 42 of Saved Messages")
+    outdated: datetime | None = None  # marked outdated by its owner (a mnemo export's)
 
 
 @dataclass(frozen=True)

@@ -136,10 +136,11 @@ def _item(
     written = _time(doc.get("created_at"))
     given = doc.get("meta")
     meta = {k: v for k, v in given.items() if k != "version"} if isinstance(given, dict) else {}
+    outdated = _time(doc["outdated_at"]) if doc.get("outdated_at") else None
     if doc.get("kind") == "note":
         text = str(note.get("text", "")) if note else ""
         origin = str(note["origin"]) if note and note.get("origin") else None
-        return ImportItem(source, written, text=text, origin=origin, label=label)
+        return ImportItem(source, written, text=text, origin=origin, label=label, outdated=outdated)
     member = doc.get("file")
     if not isinstance(member, str) or member not in archive.NameToInfo:
         return ImportItem(source, written, label=label, problem="its original is not in the export")
@@ -157,6 +158,7 @@ def _item(
         spoken=doc.get("kind") == "voice",
         meta={key: meta[key] for key in ("url", "site", "title") if key in meta},
         label=label,
+        outdated=outdated,
     )
 
 

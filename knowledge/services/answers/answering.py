@@ -31,7 +31,8 @@ from zoneinfo import ZoneInfo
 from knowledge.domain.model import GenerationParams, Hit
 from knowledge.domain.ports import Generator
 from knowledge.domain.repositories import Storage
-from knowledge.services.answers.evidence import Evidence, EvidencePicker
+from knowledge.services.answers import who
+from knowledge.services.answers.evidence import RELATIVE_FLOOR, Evidence, EvidencePicker
 from knowledge.services.answers.moments import changed_on, with_day, with_moment, written_day
 from knowledge.services.answers.prompting import (
     NOT_IN_MEMORY,
@@ -46,12 +47,17 @@ from knowledge.services.answers.prompting import (
 from knowledge.services.answers.retrieval import Retriever
 from knowledge.services.answers.versions import Asks, Timeline, timeline, without_past_words
 from knowledge.services.llm.llm_worker import LlmWorker
+from knowledge.services.words.fact_subject import fact_subject
 from knowledge.services.words.language import guess_language, written_in
-from knowledge.services.words.planning import subject_of
+from knowledge.services.words.speakers import names, said_by
 from knowledge.services.words.timeframe import TimeFrame, find_timeframe
 
 log = logging.getLogger(__name__)
 NEAREST_SHOWN = 2
+# Where a later version of the asked value is still looked for, relative to the best
+# evidence: a note that changes a value often shares fewer of the question's words
+# ("Me han cambiado de puesto, ahora estoy en el 4D-19" for "mi puesto en la oficina").
+VERSION_FLOOR = 0.3
 
 
 @dataclass(frozen=True)
@@ -81,6 +87,7 @@ class Findings:
     evidence: list[Evidence]
     timeframe: TimeFrame | None
     history: Timeline | None = None  # the asked value's versions in time, if any
+    pool: list[Evidence] = field(default_factory=list)  # weaker evidence, for versions
 
     @property
     def shown(self) -> list[Evidence]:
@@ -127,12 +134,13 @@ class Answerer:
         found = self._found(user_id, question)
         frame = found.timeframe
         asked = frame.without_phrase(question) if frame else question
-        subject = subject_of(without_past_words(asked))
+        subject = fact_subject(without_past_words(asked))
         history = timeline(
             asked,
             found.evidence,
             held=self._picker.subject_held(subject, found.language),
             close=self._picker.closeness(),
+            pool=found.pool,
         )
         return replace(found, history=history)
 
@@ -146,8 +154,8 @@ class Answerer:
             frame = None  # "the world cup in 1998": when it happened, not when it was noted
         if frame is None:
             hits = self._retriever.search(user_id, question, k=self._chunks)
-            evidence = self._picker.pick(question, hits) if hits else []
-            return Findings(question, language, hits, evidence, None)
+            evidence, pool = self._pick(question, hits)
+            return Findings(question, language, hits, evidence, None, pool=pool)
         scoped = frame.without_phrase(question)
         hits = self._retriever.search(
             user_id, scoped, k=self._chunks, since=frame.since, until=frame.until
@@ -157,10 +165,33 @@ class Answerer:
             # Nothing is written in the future, and nothing names that day: the words were
             # not a time to look in ("后天条件", an acquired condition), so all of memory.
             hits = self._retriever.search(user_id, question, k=self._chunks)
-            evidence = self._picker.pick(question, hits) if hits else []
-            return Findings(question, language, hits, evidence, None)
-        evidence = self._picker.pick(scoped, hits) if hits else []
-        return Findings(question, language, hits, evidence, frame)
+            evidence, pool = self._pick(question, hits)
+            return Findings(question, language, hits, evidence, None, pool=pool)
+        evidence, pool = self._pick(scoped, hits)
+        elsewhere = self._their_words(user_id, question, language, evidence)
+        return elsewhere or Findings(question, language, hits, evidence, frame, pool=pool)
+
+    def _their_words(
+        self, user_id: int, question: str, language: str, scoped: list[Evidence]
+    ) -> Findings | None:
+        """A day in a question about what someone said is a day of their words' own time
+        ("¿Dónde reservó Lucía mesa para el sábado?": the Saturday of her message, weeks
+        ago), not one to look in: when the question names someone whose words memory holds
+        and the time it names holds none of them, all of memory is searched."""
+        hits = self._retriever.search(user_id, question, k=self._chunks)
+        evidence, pool = self._pick(question, hits)
+        named = {who for item in evidence if (who := said_by(item.hit)) and names(question, who)}
+        if not named or any(said_by(item.hit) in named for item in scoped):
+            return None
+        return Findings(question, language, hits, evidence, None, pool=pool)
+
+    def _pick(self, query: str, hits: list[Hit]) -> tuple[list[Evidence], list[Evidence]]:
+        """The evidence for a query, and the weaker evidence under it where a later version
+        of the asked value may rank (down to `VERSION_FLOOR` of the best)."""
+        wide = self._picker.pick(query, hits, relative_floor=VERSION_FLOOR) if hits else []
+        floor = wide[0].score * RELATIVE_FLOOR if wide else 0.0
+        evidence = [item for item in wide if item.score >= floor]
+        return evidence, [item for item in wide if item.score < floor]
 
     def _naming_hits(self, user_id: int, query: str, frame: TimeFrame) -> list[Hit]:
         """Hits of items that name a day of the frame (or, when the question's tense does
@@ -261,15 +292,20 @@ class Answerer:
         if not text or is_refusal(text):
             return _not_found(findings, model_text=said)
         backing = self._picker.backing(text, findings.question, prompt.evidence)
+        asks_who = bool(who.ASKS_WHO.search(findings.question))
+        if not backing and asks_who:  # "who …?" answered by repeating their message
+            backing = who.repeated(text, prompt.evidence, self._picker.terms)
         if not backing:
             log.info("an answer no evidence backs was not shown")
             return _not_found(findings, model_text=said)
         frame = findings.timeframe
         asked = frame.without_phrase(findings.question) if frame else findings.question
-        subject = subject_of(without_past_words(asked))
-        if not self._picker.about(subject, findings.language, backing, prompt.evidence):
+        subject = fact_subject(without_past_words(asked))
+        if not self._picker.about(subject, findings.language, backing, _seen(findings, prompt)):
             log.info("an answer backed by evidence about something else was not shown")
             return _not_found(findings, model_text=said)
+        if asks_who:
+            text = who.named(text, backing)
         text = with_day(text, findings.question, backing[0])
         if findings.history is not None:
             text = with_moment(text, findings.language, findings.history, backing)
@@ -281,6 +317,20 @@ class Answerer:
             timeframe=findings.timeframe,
             model_text=said,
         )
+
+
+def _seen(findings: Findings, prompt: Prompt) -> list[Evidence]:
+    """What tells what the answer is about: the evidence the model saw and, when that is a
+    version of a value noted more than once, every version of it ("Este trimestre la salida
+    del cole es a las 14:00" is about collecting the children because the note it replaced,
+    "Recoger a los niños del cole a las 16:30", says so)."""
+    history = findings.history
+    if history is None or len(history.versions) < 2:
+        return list(prompt.evidence)
+    ids = {item.hit.doc_id for item in history.versions}
+    if not any(item.hit.doc_id in ids for item in prompt.evidence):
+        return list(prompt.evidence)
+    return [*prompt.evidence, *history.versions]
 
 
 def _merged(first: list[Hit], second: list[Hit]) -> list[Hit]:

@@ -25,6 +25,7 @@ from sentencex import segment
 from knowledge.domain.model import Hit
 from knowledge.domain.ports import Embedder, SparseEncoder
 from knowledge.services.words.language import guess_language
+from knowledge.services.words.number_words import spelled_numbers
 from knowledge.services.words.speakers import not_theirs, said_by, spoken
 
 # How the three signals add up, and where a sentence is too weak to be evidence at all.
@@ -190,7 +191,8 @@ class EvidencePicker:
         evidence = [item for item in evidence if not not_theirs(question, item.hit)]
         said = self.terms(answer)
         novel = said - self.terms(question)
-        held = set().union(*(_numbers(item.text) for item in evidence))
+        held = set().union(*(_numbers(item.text) | spelled_numbers(item.text) for item in evidence))
+        held |= {f"{item.hit.created_at:%Y}" for item in evidence if item.hit.created_at}
         if not novel or not _numbers(answer) <= held | _numbers(question):
             return []  # nothing said beyond the question, or a number memory does not hold
         answer_lang = guess_language(answer)
@@ -232,13 +234,19 @@ class EvidencePicker:
 
     def subject_held(self, subject: str, language: str) -> Callable[[Evidence], set[object]]:
         """Which of the subject's own words an evidence item holds (none in another
-        language: those match by meaning only)."""
+        language: those match by meaning only). Who said it is not what it says: "Ольга:"
+        in front of each of her messages would make every one of them a version of the
+        one "Что Ольга сказала про сантехника?" asks about."""
         wanted = self._subject_terms(subject, language)
 
         def held(item: Evidence) -> set[object]:
             if item.lang != language:
                 return set()
-            return wanted & self._subject_terms(item.text, language)
+            who = said_by(item.hit)
+            words = item.text
+            if who is not None and words.startswith(f"{who}: "):
+                words = words[len(who) + 2 :]
+            return wanted & self._subject_terms(words, language)
 
         return held
 

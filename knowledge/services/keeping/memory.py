@@ -192,6 +192,8 @@ class _Entry:
             "meta": doc.meta,
             "created_at": doc.created_at.isoformat(),
         }
+        if doc.outdated_at is not None:  # its owner said it no longer holds: moved with it
+            entry["outdated_at"] = doc.outdated_at.isoformat()
         if self.original is not None:
             entry["file"] = self.archived_as
         return entry
@@ -282,3 +284,15 @@ def human_size(size: float) -> str:
             return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
         size /= 1024
     return f"{size:.1f} GB"
+
+
+def mark_outdated(storage: Storage, user_id: int, marks: dict[str, datetime]) -> None:
+    """Items an export brought marked outdated (by their source) marked so again: an item
+    its owner said no longer holds does not hold again by moving."""
+    if not marks:
+        return
+    with storage.begin() as uow:
+        kept = uow.documents.sources_among(user_id, list(marks))
+        for source, doc in kept.items():
+            if doc.outdated_at is None:
+                uow.documents.set_outdated(user_id, doc.id, marks[source])

@@ -6,6 +6,7 @@ written in the query's language (words of one language never match another's).
 
 from __future__ import annotations
 
+import re
 import threading
 from functools import cache
 
@@ -41,11 +42,26 @@ def _is_cyrillic(char: str) -> bool:
     return "\u0400" <= char <= "\u04ff"
 
 
+# A token that is a value rather than a word: it holds a digit, @, / or _, or a dot inside.
+_VALUE = re.compile(r"\S*[\d@/_]\S*|\S+\.\S+")
+
+
+# A date written the English way: a small model answers "14 October" to a Russian question.
+_ENGLISH_CALENDAR = re.compile(
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November"
+    r"|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+)
+
+
 def written_in(text: str, language: str) -> bool:
     """Is an answer in `language`? Two words or fewer belong to every language ("1 kg",
     "KL-482-ZT", "Password: x-1"); beyond that by script for ru and zh (a Latin code or
     name inside is fine); en and es share one, so between them only a text of four words
-    or more is judged."""
+    or more is judged. Values are in no language: an address, a code, a password ("Ваша
+    почта: a.ivanov@yandex.ru", "Пароль: Kvadrat_2024") is judged by the words around it."""
+    text = _VALUE.sub(" ", text)
+    if language != "en" and _ENGLISH_CALENDAR.search(text):
+        return False  # "17 November" to "Когда у Ольги отпуск?": short, and still English
     letters = [char for char in text if char.isalpha()]
     if not letters or (len(text.split()) <= 2 and not any(map(_is_han, letters))):
         return True

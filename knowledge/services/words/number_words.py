@@ -3,6 +3,8 @@ requests say them ("in two hours", "через пару минут", "三点")."
 
 from __future__ import annotations
 
+import re
+
 _WORD_NUMBERS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
     "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15,
@@ -50,3 +52,38 @@ def zh_number(text: str) -> int:
     for char in text:
         value = value * 10 + _ZH_DIGITS[char]
     return value
+
+
+_ZH_RUN = re.compile(r"[零〇一二两三四五六七八九十百千万]+")
+_ZH_UNITS = {"十": 10, "百": 100, "千": 1000}
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)?")
+_VAGUE = {"a", "an", "couple", "few", "un", "una", "uno"}  # an article more often than one
+
+
+def spelled_numbers(text: str) -> set[str]:
+    """The numbers a text writes in words, as digits ("两个星期" → "2", "三百欧元" → "300",
+    "twelve euros" → "12", "две недели" → "2"): a value said so is held by the text."""
+    found = {str(_zh_value(run)) for run in _ZH_RUN.findall(text)}
+    for word in _WORD.findall(text.lower()):
+        if word in _WORD_NUMBERS and word not in _VAGUE:
+            found.add(str(_WORD_NUMBERS[word]))
+    return found
+
+
+def _zh_value(run: str) -> int:
+    """A Chinese numeral's value ("三百" 300, "十二" 12, "两万五千" 25000; "一一", digit by
+    digit, 11)."""
+    total = section = digit = 0
+    seen = False
+    for char in run:
+        if char in _ZH_DIGITS:
+            digit = digit * 10 + _ZH_DIGITS[char] if seen and digit else _ZH_DIGITS[char]
+            seen = True
+        elif char in _ZH_UNITS:
+            section += (digit or 1) * _ZH_UNITS[char]
+            digit, seen = 0, False
+        elif char == "万":
+            total += (section + digit) * 10_000
+            section = digit = 0
+            seen = False
+    return total + section + digit

@@ -38,6 +38,22 @@ log = logging.getLogger(__name__)
 # "may" and a rate ("a day", "a week": how much a day?) name no day of their own.
 _NOT_DATES = {"may", "now", "then", "a day", "a week", "a month", "a year"}
 _DIGITS_ONLY = re.compile(r"^[\d\s.,:/-]+$")
+# A weekday that recurs: when something happens every week, not a day to look in.
+_HABITUAL = re.compile(
+    r"\b(?:(?:on|every|each)\s+)?(?:mondays|tuesdays|wednesdays|thursdays|fridays|saturdays"
+    r"|sundays)\b|\b(?:every|each)\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
+    r"|\bпо\s+(?:понедельникам|вторникам|средам|четвергам|пятницам|субботам|воскресеньям)\b"
+    r"|\bкажд(?:ый|ую|ое)\s+(?:понедельник|вторник|среду|четверг|пятницу|субботу|воскресенье)\b"
+    r"|\b(?:todos\s+los|los|cada)\s+(?:lunes|martes|mi[ée]rcoles|jueves|viernes|s[áa]bados?"
+    r"|domingos?)\b|每(?:个|逢)?(?:周|星期|礼拜)[一二三四五六日天]",
+    re.IGNORECASE,
+)
+# "Now" in a question asks for the value that holds now, not for what was noted today
+# ("Где сейчас принимает Артём?", "小陈现在在哪家店理发？"); dateparser reads it as today.
+_NOW = re.compile(
+    r"(?:right\s+)?now|сейчас|теперь|ныне|ahora(?:\s+mismo)?|actualmente|现在在?|目前|如今",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -116,7 +132,10 @@ def warm_up() -> None:
 
 def find_timeframe(question: str, zone: ZoneInfo, now: datetime | None = None) -> TimeFrame | None:
     """The local range the question's time words name; None when it names none. A question
-    that looks forward ("what's on Saturday?") names the coming day, others the last one."""
+    that looks forward ("what's on Saturday?") names the coming day, others the last one.
+    A weekday that recurs ("closed on Mondays", "по понедельникам", "los lunes", "每周一")
+    names no day."""
+    question = _HABITUAL.sub(lambda match: " " * len(match.group()), question)
     local_now = (now or datetime.now(UTC)).astimezone(zone)
     forward = looks_forward(question) and not looks_back(question)
     either = not forward and not looks_back(question)
@@ -266,8 +285,10 @@ def _after_in(question: str, words: str) -> bool:
 
 def too_eager(words: str) -> bool:
     """What dateparser reads as a date but people rarely mean so: "may", "mi" (miércoles),
-    a bare number."""
+    a bare number, "now" in any of our languages."""
     if not words.split() or words.lower() in _NOT_DATES or _DIGITS_ONLY.match(words):
+        return True
+    if _NOW.fullmatch(words.strip()):
         return True
     if any("\u4e00" <= ch <= "\u9fff" for ch in words):
         return False
