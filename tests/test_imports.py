@@ -409,3 +409,32 @@ def test_an_item_marked_outdated_is_still_outdated_after_moving(
         elsewhere.close()
     assert len(moved) == 2
     assert sorted(moved.values(), key=lambda at: at is None) == [marked.outdated_at, None]
+
+
+@pytest.mark.parametrize("mark", ["0001-01-01T00:00+05:00", "x", True, 7, "9999-12-31T23:59-05:00"])
+def test_an_unreadable_outdated_mark_in_an_export_is_no_mark(
+    svc: Services, tmp_path: Path, mark: object
+) -> None:
+    """An export is from outside: a mark (or a date) UTC cannot hold, or garbage, neither
+    stops the import nor marks anything."""
+    svc.keeping.ingestor.add_note(ME, "Gym locker 118")
+    zipped = svc.memory.export(ME, tmp_path / "mine.zip")
+    crafted = tmp_path / "crafted.zip"
+    with zipfile.ZipFile(zipped) as source, zipfile.ZipFile(crafted, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "documents.json":
+                docs = json.loads(data)
+                docs[0]["outdated_at"] = mark
+                docs[0]["created_at"] = "0001-01-01T00:00+05:00"
+                data = json.dumps(docs).encode()
+            target.writestr(info, data)
+    elsewhere = _services(tmp_path / "elsewhere")
+    try:
+        report = elsewhere.keeping.importer.run(3, crafted)
+        with elsewhere.engines.storage.read() as uow:
+            kept = [doc for doc, _ in uow.documents.of_user(3)]
+    finally:
+        elsewhere.close()
+    assert report.added == 1 and len(kept) == 1
+    assert kept[0].outdated_at is None

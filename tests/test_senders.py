@@ -247,6 +247,10 @@ def test_a_question_about_oneself_is_told_from_one_about_someones_words(
 def test_a_name_is_found_in_a_question_inflected_but_not_inside_a_word() -> None:
     assert names("Что ответила Анне?", "Анна") and names("王伟说什么？", "王伟")
     assert not names("Where did I buy bananas?", "Ana")
+    assert names("по словам Ольги", "Ольга") and names("с Ольгой", "Ольга")
+    assert names("What did Tom say?", "Tom") and names("Tom's number", "Tom")
+    assert not names("What's on tomorrow?", "Tom") and not names("all of it", "Al")
+    assert not names("Annabelle's party", "Anna")
 
 
 async def test_my_later_message_is_not_a_newer_value_of_what_she_said(
@@ -274,7 +278,7 @@ async def test_a_day_in_a_question_about_her_words_is_a_day_of_hers(
     svc.keeping.importer.run(ME, _exported(tmp_path / "Dinner", messages), options=EVERYONE)
     generator.enqueue("At Casa Lucio [1].")
     with time_machine.travel(WRITTEN + timedelta(days=25), tick=False):
-        answer = await _ask(svc, "Where is Anna's dinner with her sister on Friday?")
+        answer = await _ask(svc, "What did Anna say about dinner with her sister on Friday?")
     assert generator.prompts and "Casa Lucio" in generator.prompts[0][-1]["content"]
     assert isinstance(answer, Answer) and answer.found and answer.timeframe is None
 
@@ -291,3 +295,53 @@ async def test_who_said_it_is_answered_with_who_said_it(
     generator.enqueue("Anna said the flight lands at 18:40 [1].")
     named = await _ask(svc, "Who said when the flight lands?")
     assert isinstance(named, Answer) and named.text.startswith("Anna said")  # named already
+
+
+async def test_a_day_said_as_yesterday_is_when_it_was_said(
+    svc: Services, tmp_path: Path, generator: ScriptedGenerator
+) -> None:
+    """ "What did Anna say yesterday?" asks about yesterday: her words of weeks ago are not
+    searched instead (only a weekday or a date can be a day of her words)."""
+    messages = [_said(1, 0, "Dinner with my sister at Casa Lucio.", anna=True)]
+    svc.keeping.importer.run(ME, _exported(tmp_path / "Said", messages), options=EVERYONE)
+    with time_machine.travel(WRITTEN + timedelta(days=25), tick=False):
+        answer = await _ask(svc, "What did Anna say yesterday about dinner with her sister?")
+    assert isinstance(answer, Answer) and not answer.found and answer.timeframe is not None
+    assert generator.prompts == []
+
+
+async def test_who_said_it_is_not_backed_by_a_message_with_another_number(
+    svc: Services, tmp_path: Path, generator: ScriptedGenerator
+) -> None:
+    messages = [
+        _said(1, 0, "I booked dinner for 6 people at Casa Lucio on the terrace.", anna=True),
+        _said(2, 5, "Pedro is allergic to peanuts, tell the waiter.", anna=True),
+    ]
+    svc.keeping.importer.run(ME, _exported(tmp_path / "Six", messages), options=EVERYONE)
+    generator.enqueue("Booked dinner for 8 people at Casa Lucio on the terrace.")
+    wrong = await _ask(svc, "Who booked dinner for people at Casa Lucio on the terrace?")
+    assert isinstance(wrong, Answer) and not wrong.found  # 8 is not what she said
+    generator.enqueue("Booked dinner for 6 people at Casa Lucio on the terrace.")
+    right = await _ask(svc, "Who booked dinner for people at Casa Lucio on the terrace?")
+    assert isinstance(right, Answer) and right.found and right.text.startswith("Anna: ")
+    generator.enqueue("Pedro.")
+    short = await _ask(svc, "Who is allergic to peanuts?")
+    assert isinstance(short, Answer) and short.found and short.text == "Pedro."  # a name
+
+
+async def test_my_own_later_note_is_the_current_value_of_what_anna_gave(
+    svc: Services, tmp_path: Path, generator: ScriptedGenerator
+) -> None:
+    """A question that names Anna without asking what she said ("What's Anna's number?")
+    takes the user's own later note as the newer value."""
+    messages = [_said(1, 0, "Anna's phone number is 555-0143, call after six.", anna=True)]
+    svc.keeping.importer.run(ME, _exported(tmp_path / "Number", messages), options=EVERYONE)
+    svc.keeping.ingestor.add_note(
+        ME, "Anna's new phone number is 555-0198", created_at=WRITTEN + timedelta(days=20)
+    )
+    generator.enqueue("555-0198 [1].")
+    with time_machine.travel(WRITTEN + timedelta(days=30), tick=False):
+        answer = await _ask(svc, "What is Anna's phone number?")
+    shown = generator.prompts[0][-1]["content"]
+    assert "555-0198" in shown and "555-0143" not in shown
+    assert isinstance(answer, Answer) and answer.found

@@ -136,7 +136,7 @@ def _item(
     written = _time(doc.get("created_at"))
     given = doc.get("meta")
     meta = {k: v for k, v in given.items() if k != "version"} if isinstance(given, dict) else {}
-    outdated = _time(doc["outdated_at"]) if doc.get("outdated_at") else None
+    outdated = _outdated(doc.get("outdated_at"))
     if doc.get("kind") == "note":
         text = str(note.get("text", "")) if note else ""
         origin = str(note["origin"]) if note and note.get("origin") else None
@@ -169,10 +169,22 @@ def _time(value: object) -> datetime:
         return datetime.now(UTC)
 
 
+def _outdated(value: object) -> datetime | None:
+    """When its owner marked the item outdated; None when not, or not readable as a time
+    (an export is from outside: an unreadable mark is no mark)."""
+    if not value:
+        return None
+    try:
+        return _aware(value)
+    except ValueError:
+        return None
+
+
 def _aware(value: object) -> datetime:
-    """An ISO time; a naive one was written in UTC. ValueError when it is none."""
+    """An ISO time in UTC; a naive one was written in UTC. ValueError when it is none, or
+    one UTC cannot hold ("0001-01-01T00:00+05:00")."""
     try:
         parsed = datetime.fromisoformat(str(value)[:64])
+        return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
     except OverflowError as exc:
         raise ValueError("out of range") from exc
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

@@ -47,9 +47,10 @@ from knowledge.services.answers.prompting import (
 from knowledge.services.answers.retrieval import Retriever
 from knowledge.services.answers.versions import Asks, Timeline, timeline, without_past_words
 from knowledge.services.llm.llm_worker import LlmWorker
+from knowledge.services.words.calendar_words import WEEKDAY
 from knowledge.services.words.fact_subject import fact_subject
 from knowledge.services.words.language import guess_language, written_in
-from knowledge.services.words.speakers import names, said_by
+from knowledge.services.words.speakers import asks_what_was_said, names, said_by
 from knowledge.services.words.timeframe import TimeFrame, find_timeframe
 
 log = logging.getLogger(__name__)
@@ -168,16 +169,19 @@ class Answerer:
             evidence, pool = self._pick(question, hits)
             return Findings(question, language, hits, evidence, None, pool=pool)
         evidence, pool = self._pick(scoped, hits)
-        elsewhere = self._their_words(user_id, question, language, evidence)
+        elsewhere = self._their_words(user_id, question, language, frame, evidence)
         return elsewhere or Findings(question, language, hits, evidence, frame, pool=pool)
 
     def _their_words(
-        self, user_id: int, question: str, language: str, scoped: list[Evidence]
+        self, user_id: int, question: str, language: str, frame: TimeFrame, scoped: list[Evidence]
     ) -> Findings | None:
         """A day in a question about what someone said is a day of their words' own time
         ("¿Dónde reservó Lucía mesa para el sábado?": the Saturday of her message, weeks
-        ago), not one to look in: when the question names someone whose words memory holds
-        and the time it names holds none of them, all of memory is searched."""
+        ago), not one to look in: when the question asks what someone said, names a weekday
+        or a date (not "yesterday": then it is when it was said), names someone whose words
+        memory holds, and the time it names holds none of them, all of memory is searched."""
+        if not asks_what_was_said(question) or not (frame.explicit or WEEKDAY.search(frame.phrase)):
+            return None  # "yesterday", "last week": when it was said, a time to look in
         hits = self._retriever.search(user_id, question, k=self._chunks)
         evidence, pool = self._pick(question, hits)
         named = {who for item in evidence if (who := said_by(item.hit)) and names(question, who)}
@@ -305,7 +309,7 @@ class Answerer:
             log.info("an answer backed by evidence about something else was not shown")
             return _not_found(findings, model_text=said)
         if asks_who:
-            text = who.named(text, backing)
+            text = who.named(text, backing, self._picker.terms)
         text = with_day(text, findings.question, backing[0])
         if findings.history is not None:
             text = with_moment(text, findings.language, findings.history, backing)

@@ -191,9 +191,9 @@ class EvidencePicker:
         evidence = [item for item in evidence if not not_theirs(question, item.hit)]
         said = self.terms(answer)
         novel = said - self.terms(question)
-        held = set().union(*(_numbers(item.text) | spelled_numbers(item.text) for item in evidence))
+        held = set().union(*(numbers(item.text) | spelled_numbers(item.text) for item in evidence))
         held |= {f"{item.hit.created_at:%Y}" for item in evidence if item.hit.created_at}
-        if not novel or not _numbers(answer) <= held | _numbers(question):
+        if not novel or not numbers(answer) <= held | numbers(question):
             return []  # nothing said beyond the question, or a number memory does not hold
         answer_lang = guess_language(answer)
         scored: list[tuple[int, float, Evidence]] = []
@@ -202,7 +202,7 @@ class EvidencePicker:
             shared = novel & self.terms(item.text, item.lang)
             if shared:
                 scored.append((len(shared), item.score, item))
-            elif item.lang != answer_lang and _numbers(answer) <= _numbers(item.text):
+            elif item.lang != answer_lang and numbers(answer) <= numbers(item.text):
                 foreign.append(item)
         if not scored and foreign:
             answer_vector = self._embedder.embed_query(answer)
@@ -300,7 +300,8 @@ class EvidencePicker:
         return sorted(group, key=lambda c: c.index)
 
 
-def _numbers(text: str) -> set[str]:
+def numbers(text: str) -> set[str]:
+    """The numbers a text writes in digits ("3,5" and "3.5" alike)."""
     return {number.replace(",", ".") for number in _NUMBER.findall(text)}
 
 

@@ -30,7 +30,7 @@ from datetime import datetime, timedelta
 from enum import Enum
 
 from knowledge.services.answers.evidence import Evidence
-from knowledge.services.words.speakers import names, said_by
+from knowledge.services.words.speakers import asks_what_was_said, names, said_by
 
 # Asks about a value that held before, or about when it changed.
 _PAST = re.compile(
@@ -154,7 +154,8 @@ def timeline(
             shown = [item for item in others if item.hit.outdated_at is None]
         else:
             words = held(current)
-            shown = [current] + [
+            own = [item for item in wider if item.hit.doc_id == current.hit.doc_id]
+            shown = own + [
                 item for item in others if item.hit.outdated_at is None and held(item) >= words
             ]
         aside = [item for item in wider if item not in shown]
@@ -173,6 +174,8 @@ def _said_by_whom_asked(question: str, evidence: Sequence[Evidence]) -> list[Evi
     """When the question names who said it ("What did Anna say about the flight?"), only
     that person's words can be versions of what they said: the user's own message about
     the flight a day later is not a newer value of Anna's."""
+    if not asks_what_was_said(question):  # "What's Anna's number?": anyone's note of it
+        return list(evidence)
     speakers = {who for item in evidence if (who := said_by(item.hit)) is not None}
     asked = {who for who in speakers if names(question, who)}
     if not asked:

@@ -4,7 +4,8 @@ es vegetariana?", "谁对花生过敏？") is answered by the person whose messa
 A small model often answers such a question by repeating the message ("Soy vegetariana,
 que no se os olvide al reservar.") or by repeating the question's own words, which names
 no one and adds nothing the backing check could find. The message it repeats is the
-answer's backing, and its sender is the answer: "Lucía: Soy vegetariana, …".
+answer's backing, and its sender is the answer: "Lucía: Soy vegetariana, …". An answer
+that names someone ("Pedro", "Anna said …") is left as it is.
 """
 
 from __future__ import annotations
@@ -12,25 +13,30 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from knowledge.services.answers.evidence import Evidence
+from knowledge.services.answers.evidence import Evidence, numbers
+from knowledge.services.words.number_words import spelled_numbers
 from knowledge.services.words.speakers import names, said_by
 
 ASKS_WHO = re.compile(r"\b(?:who|whom|кто|кого|кому|qui[eé]n(?:es)?)\b|谁", re.IGNORECASE)
 # How much of what the answer says a message must hold to be the one it repeats.
 REPEATED = 0.6
+# An answer this short is a value (a name, "Pedro"), not a message repeated.
+SHORTEST_REPEAT = 4  # words; characters ×2 in Chinese
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+Terms = Callable[[str], set[object]]
 
 
-def repeated(
-    answer: str, evidence: Sequence[Evidence], terms: Callable[[str], set[object]]
-) -> list[Evidence]:
+def repeated(answer: str, evidence: Sequence[Evidence], terms: Terms) -> list[Evidence]:
     """The messages someone else said that the answer repeats (most of its words are
-    theirs), best first: the backing of an answer to "who …?" that names no one."""
+    theirs, every number it names theirs), best first: the backing of an answer to
+    "who …?" that names no one."""
     said = terms(answer)
     if not said:
         return []
     found = []
     for item in evidence:
-        if said_by(item.hit) is None:
+        if said_by(item.hit) is None or not _holds_numbers(answer, item.text):
             continue
         share = len(said & terms(item.text)) / len(said)
         if share >= REPEATED:
@@ -39,9 +45,23 @@ def repeated(
     return [item for _, _, item in found]
 
 
-def named(answer: str, backing: Sequence[Evidence]) -> str:
-    """The answer with who said its backing in front, unless it names them already."""
+def named(answer: str, backing: Sequence[Evidence], terms: Terms) -> str:
+    """The answer with who said its backing in front, when it repeats that message and
+    names no one who said it ("Lucía: Soy vegetariana, …"); else as it is."""
     who = said_by(backing[0].hit) if backing else None
-    if who is None or names(answer, who):
+    if who is None or names(answer, who) or _short(answer):
+        return answer
+    said = terms(answer)
+    if not said or len(said & terms(backing[0].text)) / len(said) < REPEATED:
         return answer
     return f"{who}: {answer}"
+
+
+def _short(answer: str) -> bool:
+    if _CJK.search(answer):
+        return len(_CJK.findall(answer)) < SHORTEST_REPEAT * 2
+    return len(answer.split()) < SHORTEST_REPEAT
+
+
+def _holds_numbers(answer: str, text: str) -> bool:
+    return numbers(answer) <= numbers(text) | spelled_numbers(text)

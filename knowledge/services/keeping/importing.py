@@ -24,7 +24,6 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
 from knowledge.domain.errors import MnemoError
@@ -40,7 +39,7 @@ from knowledge.domain.ports import ImportSources, VectorStore
 from knowledge.services.keeping.ingest import Ingestor
 from knowledge.services.keeping.keeper import Keeper, NewNote
 from knowledge.services.keeping.links import Links
-from knowledge.services.keeping.memory import Memory, mark_outdated
+from knowledge.services.keeping.memory import Memory, outdated_marks
 from knowledge.services.keeping.said import attribute, said_meta, section_of, unattributed
 from knowledge.services.keeping.voice import VoiceNotes
 from knowledge.services.sending.reminder_states import Restored
@@ -143,15 +142,14 @@ class Importer:
                 kind=opened.kind, total=opened.total, skipped=opened.skipped, others=opened.others
             )
             seen: set[str] = set()
-            marks: dict[str, datetime] = {}
             tell = progress or (lambda report: None)
             for prepared in self._prepared(user_id, _batches(opened.items)):
+                mark = outdated_marks(self._keeper.storage, user_id, prepared.items)
                 self._keep_batch(user_id, prepared, report, language)
+                mark()
                 seen.update(str(item.meta.get("path")) for item in prepared.items)
-                marks |= {item.source: item.outdated for item in prepared.items if item.outdated}
                 report.seconds = time.monotonic() - started
                 tell(report)
-            mark_outdated(self._keeper.storage, user_id, marks)
             if opened.scope is not None:
                 self._gone(user_id, opened.scope, seen, prune, report)
             if opened.reminders and self._reminders is not None:  # after their notes

@@ -6,12 +6,13 @@ import json
 import os
 import tempfile
 import zipfile
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from knowledge.domain.errors import DocumentNotFound
-from knowledge.domain.model import NoteEntry, StoredDocument
+from knowledge.domain.model import ImportItem, NoteEntry, StoredDocument
 from knowledge.domain.ports import OriginalFiles, VectorStore
 from knowledge.domain.repositories import Storage
 
@@ -286,13 +287,24 @@ def human_size(size: float) -> str:
     return f"{size:.1f} GB"
 
 
-def mark_outdated(storage: Storage, user_id: int, marks: dict[str, datetime]) -> None:
-    """Items an export brought marked outdated (by their source) marked so again: an item
-    its owner said no longer holds does not hold again by moving."""
+def outdated_marks(
+    storage: Storage, user_id: int, items: Sequence[ImportItem]
+) -> Callable[[], None]:
+    """For a batch of an import about to be kept: what marks those of its items that came
+    marked outdated (a mnemo export's) and are new to memory, once they are kept; an item
+    already here keeps its own mark or its owner's restore."""
+    marks = {item.source: item.outdated for item in items if item.outdated is not None}
     if not marks:
-        return
-    with storage.begin() as uow:
-        kept = uow.documents.sources_among(user_id, list(marks))
-        for source, doc in kept.items():
-            if doc.outdated_at is None:
-                uow.documents.set_outdated(user_id, doc.id, marks[source])
+        return lambda: None
+    with storage.read() as uow:
+        here = set(uow.documents.sources_among(user_id, list(marks)))
+
+    def mark() -> None:
+        fresh = {source: at for source, at in marks.items() if source not in here}
+        if not fresh:
+            return
+        with storage.begin() as uow:
+            for source, doc in uow.documents.sources_among(user_id, list(fresh)).items():
+                uow.documents.set_outdated(user_id, doc.id, fresh[source])
+
+    return mark

@@ -47,10 +47,14 @@ _VALUE = re.compile(r"\S*[\d@/_]\S*|\S+\.\S+")
 
 
 # A date written the English way: a small model answers "14 October" to a Russian question.
-_ENGLISH_CALENDAR = re.compile(
-    r"\b(?:January|February|March|April|May|June|July|August|September|October|November"
-    r"|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+_MONTHS = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November"
+    r"|December)"
 )
+_ENGLISH_CALENDAR = re.compile(
+    rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTHS}\b|\b{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?\b"
+    r"|\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+)  # a month beside its day ("17 November"; "Встреча с May" is a name)
 
 
 def written_in(text: str, language: str) -> bool:
@@ -59,9 +63,9 @@ def written_in(text: str, language: str) -> bool:
     name inside is fine); en and es share one, so between them only a text of four words
     or more is judged. Values are in no language: an address, a code, a password ("Ваша
     почта: a.ivanov@yandex.ru", "Пароль: Kvadrat_2024") is judged by the words around it."""
-    text = _VALUE.sub(" ", text)
     if language != "en" and _ENGLISH_CALENDAR.search(text):
         return False  # "17 November" to "Когда у Ольги отпуск?": short, and still English
+    text = _VALUE.sub(" ", text)
     letters = [char for char in text if char.isalpha()]
     if not letters or (len(text.split()) <= 2 and not any(map(_is_han, letters))):
         return True

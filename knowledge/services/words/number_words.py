@@ -57,13 +57,18 @@ def zh_number(text: str) -> int:
 _ZH_RUN = re.compile(r"[零〇一二两三四五六七八九十百千万]+")
 _ZH_UNITS = {"十": 10, "百": 100, "千": 1000}
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)?")
-_VAGUE = {"a", "an", "couple", "few", "un", "una", "uno"}  # an article more often than one
+# An article or a word more often than a number: "the new one", "once" (Spanish 11).
+_VAGUE = {"a", "an", "one", "once", "couple", "few", "un", "una", "uno"}
+# Chinese runs that are words more often than numbers: "一起", "万一", "千万", "百度".
+_ZH_NOT_A_NUMBER = re.compile(r"[一十百千万]|[十百千万]+|万一")
 
 
 def spelled_numbers(text: str) -> set[str]:
     """The numbers a text writes in words, as digits ("两个星期" → "2", "三百欧元" → "300",
     "twelve euros" → "12", "две недели" → "2"): a value said so is held by the text."""
-    found = {str(_zh_value(run)) for run in _ZH_RUN.findall(text)}
+    found = {
+        str(_zh_value(run)) for run in _ZH_RUN.findall(text) if not _ZH_NOT_A_NUMBER.fullmatch(run)
+    }
     for word in _WORD.findall(text.lower()):
         if word in _WORD_NUMBERS and word not in _VAGUE:
             found.add(str(_WORD_NUMBERS[word]))

@@ -33,6 +33,7 @@ _COMPILED = {
 }
 SPOKEN_KINDS = ("note", "voice")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_ACCORDING = re.compile(r"according to|по словам|seg[úu]n|据.{1,8}说", re.IGNORECASE)
 
 
 def about_oneself(question: str) -> bool:
@@ -55,7 +56,8 @@ def spoken(hit: Hit, text: str) -> str:
 
 def names(question: str, who: str) -> bool:
     """Does the question name this person? By any word of the name, inflected as Russian
-    names are ("Анна": "Анны", "Анне"): its first letters but the last."""
+    names are ("Анна": "Анны", "Анне", "Анной"): its first letters but the last, and at
+    most two more ("Tom" is not in "tomorrow", "Ana" not in "banana", "Al" not in "all")."""
     asked = question.casefold()
     for word in re.findall(r"\w+", who.casefold()):
         stem = word[:-1] if len(word) >= 4 else word
@@ -63,9 +65,17 @@ def names(question: str, who: str) -> bool:
             continue
         if _CJK.match(stem) and stem in asked:  # no word breaks to start at
             return True
-        if re.search(rf"(?<!\w){re.escape(stem)}", asked):  # "Ana", not "banana"
+        ending = r"\w{0,2}" if len(word) >= 4 else r"(?:'?s)?"
+        if re.search(rf"(?<!\w){re.escape(stem)}{ending}(?!\w)", asked):
             return True
     return False
+
+
+def asks_what_was_said(question: str) -> bool:
+    """Does the question ask what someone said or wrote ("What did Anna say…?", "…, по
+    словам Ольги?", "según Lucía", "王伟说…")?"""
+    saying = _COMPILED.get(guess_language(question), _COMPILED["en"])[1]
+    return bool(saying.search(question) or _ACCORDING.search(question))
 
 
 def answers_for(question: str, who: str | None) -> bool:
