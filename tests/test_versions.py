@@ -15,6 +15,7 @@ from knowledge.domain.errors import DocumentNotFound
 from knowledge.domain.model import Hit
 from knowledge.services.answers.answering import Answer
 from knowledge.services.answers.evidence import Evidence
+from knowledge.services.answers.prompting import without_citations
 from knowledge.services.answers.versions import Asks, asks, timeline
 from knowledge.services.words.fact_subject import fact_subject
 from tests.fakes import ScriptedGenerator
@@ -329,3 +330,26 @@ async def test_a_nearby_value_is_not_shown_beside_the_current_one(
 )
 def test_a_facts_subject_leaves_the_way_of_asking_out(question: str, subject: str) -> None:
     assert fact_subject(question) == subject
+
+
+@pytest.mark.parametrize(
+    ("said", "shown"),
+    [
+        (
+            "Marco of 2026-10-14 20:07: The museum is closed on Mondays.",
+            "The museum is closed on Mondays.",
+        ),
+        (
+            "Ольга: 21:04: Собрание перенесли на четверг, в 18:30.",
+            "Собрание перенесли на четверг, в 18:30.",
+        ),
+        ("message from Anna of 2026-11-20 09:21: It lands at 18:40 [1].", "It lands at 18:40."),
+        ("The meeting is at 18:30 [2].", "The meeting is at 18:30."),
+        ("Ответ: 21:04", "Ответ: 21:04"),
+    ],
+)
+def test_a_memory_lines_label_copied_into_an_answer_is_not_part_of_it(
+    said: str, shown: str
+) -> None:
+    """When a line was written is not what it says: its label copied in front goes."""
+    assert without_citations(said) == shown

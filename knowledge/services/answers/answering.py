@@ -50,7 +50,7 @@ from knowledge.services.llm.llm_worker import LlmWorker
 from knowledge.services.words.calendar_words import WEEKDAY
 from knowledge.services.words.fact_subject import fact_subject
 from knowledge.services.words.language import guess_language, written_in
-from knowledge.services.words.speakers import asks_what_was_said, names, said_by
+from knowledge.services.words.speakers import names, said_by
 from knowledge.services.words.timeframe import TimeFrame, find_timeframe
 
 log = logging.getLogger(__name__)
@@ -177,15 +177,15 @@ class Answerer:
     ) -> Findings | None:
         """A day in a question about what someone said is a day of their words' own time
         ("¿Dónde reservó Lucía mesa para el sábado?": the Saturday of her message, weeks
-        ago), not one to look in: when the question asks what someone said, names a weekday
-        or a date (not "yesterday": then it is when it was said), names someone whose words
-        memory holds, and the time it names holds none of them, all of memory is searched."""
-        if not asks_what_was_said(question) or not (frame.explicit or WEEKDAY.search(frame.phrase)):
-            return None  # "yesterday", "last week": when it was said, a time to look in
+        ago), not one to look in: when the question names a weekday or a date (not
+        "yesterday": then it is when it was said) that holds nothing at all, and names
+        someone whose words memory holds, all of memory is searched."""
+        if scoped or not (frame.explicit or WEEKDAY.search(frame.phrase)):
+            return None  # the day holds something, or "yesterday": a time to look in
         hits = self._retriever.search(user_id, question, k=self._chunks)
         evidence, pool = self._pick(question, hits)
         named = {who for item in evidence if (who := said_by(item.hit)) and names(question, who)}
-        if not named or any(said_by(item.hit) in named for item in scoped):
+        if not named:
             return None
         return Findings(question, language, hits, evidence, None, pool=pool)
 

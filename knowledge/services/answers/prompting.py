@@ -132,6 +132,18 @@ def is_refusal(answer: str) -> bool:
 
 
 def without_citations(text: str) -> str:
-    """The answer as shown: "[1]" markers gone (the quoted lines name the source)."""
+    """The answer as shown: "[1]" markers gone (the quoted lines name the source), and a
+    memory line's label the model copied in front ("Marco of 2026-10-14 20:07: …",
+    "Ольга: 21:04: …"): when a line was written is not what it says."""
     plain = " ".join(_CITATION.sub(" ", text).split())
+    plain = _LABEL_ECHO.sub("", plain, count=1)
     return _SPACE_BEFORE_PUNCTUATION.sub(r"\1", plain)
+
+
+# A memory line's label copied into an answer: "message from Marco of 2026-10-14 20:07: ",
+# "Marco of 2026-10-14 20:07: ", "Ольга: 21:04: ", "note of 2026-11-20 09:21: ".
+_LABEL_ECHO = re.compile(
+    r"^(?:message from\s+)?(?:[^:\n]{1,40}?\s+of\s+\d{4}-\d{2}-\d{2}\s+\d{1,2}:\d{2}"
+    r"|[^:\n\d]{1,40}:\s+\d{1,2}:\d{2})\s*:\s*",
+    re.IGNORECASE,
+)
