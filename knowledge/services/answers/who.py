@@ -38,7 +38,7 @@ def repeated(answer: str, evidence: Sequence[Evidence], terms: Terms) -> list[Ev
     for item in evidence:
         if said_by(item.hit) is None or not _holds_numbers(answer, item.text):
             continue
-        share = len(said & terms(item.text)) / len(said)
+        share = _share(said, item.text, terms)
         if share >= REPEATED:
             found.append((share, item.score, item))
     found.sort(key=lambda entry: (-entry[0], -entry[1]))
@@ -52,9 +52,14 @@ def named(answer: str, backing: Sequence[Evidence], terms: Terms) -> str:
     if who is None or names(answer, who) or _short(answer):
         return answer
     said = terms(answer)
-    if not said or len(said & terms(backing[0].text)) / len(said) < REPEATED:
+    if not said or _share(said, backing[0].text, terms) < REPEATED:
         return answer
     return f"{who}: {answer}"
+
+
+def _share(said: set[object], text: str, terms: Terms) -> float:
+    """How much of what the answer says (its terms, not empty) the text holds."""
+    return len(said & terms(text)) / len(said)
 
 
 def _short(answer: str) -> bool:

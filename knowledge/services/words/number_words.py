@@ -43,15 +43,7 @@ def number(text: str) -> int:
 
 
 def zh_number(text: str) -> int:
-    if text.isdigit():
-        return int(text)
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        return (_ZH_DIGITS.get(tens, 1) if tens else 1) * 10 + (_ZH_DIGITS[ones] if ones else 0)
-    value = 0
-    for char in text:
-        value = value * 10 + _ZH_DIGITS[char]
-    return value
+    return int(text) if text.isdigit() else _zh_value(text)
 
 
 _ZH_RUN = re.compile(r"[零〇一二两三四五六七八九十百千万]+")
