@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -25,6 +26,8 @@ from knowledge.services.answers.answering import Answer
 from knowledge.services.answers.gathering import Gathered
 from knowledge.services.door.arrival import Arrival, ImportAsked, Imported, Refused, Upload
 from knowledge.services.door.uploads import HELD_SECONDS
+from knowledge.services.words.planning import Kind
+from knowledge.services.words.planning import plan as plan_question
 from knowledge.services.words.speakers import about_oneself, names
 from tests.audio import make_wav
 from tests.fakes import FakeTranscriber, ScriptedGenerator
@@ -345,3 +348,33 @@ async def test_my_own_later_note_is_the_current_value_of_what_anna_gave(
     shown = generator.prompts[0][-1]["content"]
     assert "555-0198" in shown and "555-0143" not in shown
     assert isinstance(answer, Answer) and answer.found
+
+
+@pytest.mark.parametrize(
+    ("question", "hers"),
+    [
+        (
+            "How much did Anna pay for the hotel in total?",
+            "In total I paid 240 euros for the hotel, two nights.",
+        ),
+        ("Сколько всего Анна заплатила за отель?", "Всего я заплатила за отель 240 евро."),
+        ("¿Cuánto pagó Anna en total por el hotel?", "En total pagué 240 euros por el hotel."),
+    ],
+)
+async def test_a_sum_of_what_someone_else_paid_is_read_from_her_words(
+    svc: Services, tmp_path: Path, generator: ScriptedGenerator, question: str, hers: str
+) -> None:
+    """A count or a sum is of the person's own doings: "how much did Anna pay in total" is a
+    fact in her message, not the total of every payment for the hotel in memory."""
+    messages = [
+        {**_said(1, 0, hers, anna=True), "from": "Анна" if "Анна" in question else "Anna"},
+        _said(2, 5, "Paid 60 euros for the hotel parking.", anna=False),
+    ]
+    svc.keeping.importer.run(ME, _exported(tmp_path / "Hotel", messages), options=EVERYONE)
+    assert plan_question(question, ZoneInfo("UTC")).kind == Kind.SUM  # as the planner reads it
+    generator.enqueue("Anna: 240 euros [1].")
+    answer = await _ask(svc, question)
+    assert isinstance(answer, Answer) and answer.found and "240" in answer.text
+    assert hers in generator.prompts[0][-1]["content"]
+    mine = await _ask(svc, "How much did I spend on the hotel?")
+    assert isinstance(mine, Gathered) and [str(total) for total in mine.totals] == ["60 EUR"]

@@ -92,9 +92,12 @@ class AskService:
         log.info("question read as %s", plan.kind)
         if plan.gathers:
             gathered = await asyncio.to_thread(self._gatherer.gather, user_id, plan)
-            await asyncio.to_thread(self._keep_turn, user_id, question, gathered.plain(PAGE_ITEMS))
-            yield gathered
-            return
+            if not gathered.theirs:
+                shown = gathered.plain(PAGE_ITEMS)
+                await asyncio.to_thread(self._keep_turn, user_id, question, shown)
+                yield gathered
+                return
+            log.info("a %s about another's words: answered as a fact", plan.kind)
         if plan.kind == Kind.SUMMARY:
             summarised = await self._summarised(user_id, plan, condense_missing)
             shown = summarised.summary.plain() if summarised.summary else ""

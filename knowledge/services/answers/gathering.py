@@ -9,7 +9,9 @@ words, built in code like the digest, so nothing is left out and nothing is inve
   "nothing"; so are a day's items for a fact question about it that found no answer
   (`of_day`). A day that holds no item is "nothing", honestly.
 - SUBJECT: the items about the subject in all of memory (or in the range asked).
-- COUNT: those items, counted; SUM: the amounts they name, added up per currency.
+- COUNT: those items, counted; SUM: the amounts they name, added up per currency. Both are
+  of the person's own doings: one about another's words ("How much did Olga pay?") comes
+  back `theirs`, for the answering path to read from her messages.
 
 Relevance is one score per item (the question's meaning against the item's, plus the
 share of the subject's words it holds), cut at a level calibrated on bench/gathering.py's
@@ -37,7 +39,7 @@ from knowledge.services.answers.retrieval import Retriever
 from knowledge.services.sending.digest import DayItem, day_item
 from knowledge.services.words.language import guess_language
 from knowledge.services.words.planning import Kind, Plan
-from knowledge.services.words.speakers import answers_for  # another's words: not yours
+from knowledge.services.words.speakers import answers_for, whose  # another's words
 from knowledge.services.words.timeframe import TimeFrame
 from knowledge.services.words.topics import MEALS, RECIPES, Topic, meal_of, topic_of
 
@@ -99,6 +101,7 @@ class Gathered:
     found: list[Found]
     totals: list[Amount] = field(default_factory=list)  # a sum's, per currency
     unmatched: bool = False  # none of the day's items is about what was asked: all shown
+    theirs: str = ""  # a count or sum about another's words ("How much did Olga pay?"): a fact
 
     @property
     def count(self) -> int:
@@ -152,6 +155,9 @@ class Gatherer:
             candidates = self._of_time(user_id, plan.frame, zone, by_writing=plan.written)
         else:
             candidates = self._of_subject(user_id, plan.subject or plan.question, zone)
+        speakers = (c[0].said_by for c in candidates)
+        if plan.kind in (Kind.COUNT, Kind.SUM) and (who := whose(plan.question, speakers)):
+            return Gathered(plan, [], theirs=who)  # not the person's own doings
         candidates = [c for c in candidates if answers_for(plan.question, c[0].said_by)]
         if plan.kind == Kind.SUM and plan.parts:
             found = self._per_part(plan, candidates)

@@ -7,6 +7,7 @@ yesterday" never answers the first kind."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from knowledge.domain.model import Hit
 from knowledge.services.words.language import guess_language
@@ -82,6 +83,15 @@ def answers_for(question: str, who: str | None) -> bool:
     """Can words `who` said (None: the user's own) answer this question? Another person's
     cannot answer a question about the asker's own life that does not name them."""
     return not who or not about_oneself(question) or names(question, who)
+
+
+def whose(question: str, speakers: Iterable[str | None]) -> str | None:
+    """The other person a question asks about ("How much did Olga pay?", "Сколько Ольга
+    заплатила за билеты?"), among those whose words memory holds; None for a question
+    about the asker's own doings ("How much did I pay?")."""
+    if about_oneself(question):
+        return None
+    return next((who for who in speakers if who and names(question, who)), None)
 
 
 def not_theirs(question: str, hit: Hit) -> bool:
