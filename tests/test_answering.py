@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 import time_machine
 
 from knowledge.bootstrap import Services
 from knowledge.services.answers.answering import Answer
+from knowledge.services.answers.moments import dates_in
 from knowledge.services.answers.prompting import NOT_IN_MEMORY, NOT_IN_MEMORY_ON, SYSTEM_PROMPT
 from present.texts import source_label
 from tests.fakes import ScriptedGenerator
@@ -88,10 +90,24 @@ async def test_a_refusal_and_an_echoed_question_become_not_in_memory(
     services.keeping.ingestor.ingest_file(42, samples[0].path)
     generator.enqueue("I don't know: your memory does not say.")
     generator.enqueue(samples[0].question)
+    generator.enqueue(samples[0].question)  # asked once more, said back again
     for _ in range(2):
         _, answer = await _ask(services, 42, samples[0].question)
         assert not answer.found and answer.text == NOT_IN_MEMORY["en"]
-    assert len(generator.prompts) == 2
+    assert len(generator.prompts) == 3
+    assert "Do not repeat the question" in generator.prompts[2][-1]["content"]
+
+
+async def test_a_question_said_back_is_asked_once_more_and_the_answer_then_shown(
+    services: Services, generator: ScriptedGenerator
+) -> None:
+    services.keeping.ingestor.add_note(42, "酒店的早餐是七点到十点半。")
+    generator.enqueue("酒店早餐几点到几点？")
+    generator.enqueue("早餐是七点到十点半 [1]。")
+    _, answer = await _ask(services, 42, "酒店早餐几点到几点？")
+    assert answer.found and answer.text == "早餐是七点到十点半。"
+    first, again = generator.prompts
+    assert again[-1]["content"].startswith(first[-1]["content"])
 
 
 async def test_an_unrelated_question_is_refused_without_the_model(
@@ -197,6 +213,34 @@ async def test_an_answer_in_the_wrong_language_is_asked_for_again(
     first, retry = generator.prompts
     assert retry[:-1] == first[:-1] and retry[-1]["content"].startswith(first[-1]["content"])
     assert "по-русски" in retry[-1]["content"]
+
+
+async def test_an_english_date_in_a_russian_answer_is_written_in_russian(
+    services: Services, generator: ScriptedGenerator
+) -> None:
+    """A small model writes the day of a Russian note as "14 October": the date is told in
+    the question's language, with no second call to the model for it."""
+    services.keeping.ingestor.add_note(42, "Записала Тёму к логопеду на 14 октября, на 16:20.")
+    generator.enqueue("14 October, 16:20 [1].")
+    _, answer = await _ask(services, 42, "На какое число я записала Тёму к логопеду?")
+    assert answer.found and answer.text == "14 октября, 16:20."
+    assert len(generator.prompts) == 1
+
+
+@pytest.mark.parametrize(
+    ("said", "language", "shown"),
+    [
+        ("14 October, 16:20", "ru", "14 октября, 16:20"),
+        ("El October 3rd a las 9", "es", "El 3 de octubre a las 9"),
+        ("Sept 3", "zh", "9月3日"),
+        ("14 May", "en", "14 May"),
+        ("Квартира 45, Mar-2", "ru", "Квартира 45, Mar-2"),
+    ],
+)
+def test_an_answers_english_dates_are_put_in_its_language(
+    said: str, language: str, shown: str
+) -> None:
+    assert dates_in(said, language) == shown
 
 
 async def test_an_answer_backed_by_a_line_about_something_else_is_not_shown(

@@ -378,3 +378,33 @@ async def test_a_sum_of_what_someone_else_paid_is_read_from_her_words(
     assert hers in generator.prompts[0][-1]["content"]
     mine = await _ask(svc, "How much did I spend on the hotel?")
     assert isinstance(mine, Gathered) and [str(total) for total in mine.totals] == ["60 EUR"]
+
+
+async def test_who_did_something_on_a_day_is_asked_of_their_words_own_time(
+    svc: Services, tmp_path: Path, generator: ScriptedGenerator
+) -> None:
+    """ "谁订了周六晚上的海鲜饭餐厅？" (who booked the paella place for Saturday evening?): the
+    Saturday of 王伟's message that says so, weeks ago, not last Saturday, which holds
+    nothing."""
+    booked = "我订了周六晚上七点的海鲜饭餐厅，一共六个人。"
+    messages = [{**_said(1, 0, booked, anna=True), "from": "王伟"}]
+    svc.keeping.importer.run(ME, _exported(tmp_path / "Paella", messages), options=EVERYONE)
+    generator.enqueue("我订了周六晚上七点的海鲜饭餐厅 [1]。")
+    with time_machine.travel(WRITTEN + timedelta(days=25), tick=False):
+        answer = await _ask(svc, "谁订了周六晚上的海鲜饭餐厅？")
+    assert generator.prompts and booked in generator.prompts[0][-1]["content"]
+    assert isinstance(answer, Answer) and answer.found and answer.text.startswith("王伟")
+
+
+async def test_a_name_the_question_holds_is_no_answer_to_who(
+    svc: Services, tmp_path: Path, generator: ScriptedGenerator
+) -> None:
+    """ "From whom was the parcel Anna picked up?" answered "Anna": the question's own name,
+    said back, is not shown as who it was (the model is asked once more first)."""
+    messages = [_said(1, 0, "Picked up the parcel from Lena at the post office.", anna=True)]
+    svc.keeping.importer.run(ME, _exported(tmp_path / "Parcel", messages), options=EVERYONE)
+    generator.enqueue("Anna [1].")
+    generator.enqueue("Anna [1].")
+    answer = await _ask(svc, "From whom was the parcel Anna picked up?")
+    assert isinstance(answer, Answer) and not answer.found
+    assert len(generator.prompts) == 2

@@ -346,6 +346,12 @@ def test_a_facts_subject_leaves_the_way_of_asking_out(question: str, subject: st
         ("message from Anna of 2026-11-20 09:21: It lands at 18:40 [1].", "It lands at 18:40."),
         ("The meeting is at 18:30 [2].", "The meeting is at 18:30."),
         ("Ответ: 21:04", "Ответ: 21:04"),
+        (
+            "Lucía de 2026-10-18 19:26: He reservado el tren a Xàtiva [1].",
+            "He reservado el tren a Xàtiva.",
+        ),
+        ("王伟 2026-10-18 19:26：早餐七点到十点。", "早餐七点到十点。"),
+        ("It was moved to 2026-10-18 19:26.", "It was moved to 2026-10-18 19:26."),
     ],
 )
 def test_a_memory_lines_label_copied_into_an_answer_is_not_part_of_it(

@@ -32,14 +32,20 @@ from knowledge.domain.model import GenerationParams, Hit
 from knowledge.domain.ports import Generator
 from knowledge.domain.repositories import Storage
 from knowledge.services.answers import who
+from knowledge.services.answers.asking_again import again
 from knowledge.services.answers.evidence import RELATIVE_FLOOR, Evidence, EvidencePicker
-from knowledge.services.answers.moments import changed_on, with_day, with_moment, written_day
+from knowledge.services.answers.moments import (
+    changed_on,
+    dates_in,
+    with_day,
+    with_moment,
+    written_day,
+)
 from knowledge.services.answers.prompting import (
     NOT_IN_MEMORY,
     NOT_IN_MEMORY_ON,
     Prompt,
     build_prompt,
-    in_language,
     is_refusal,
     preamble,
     without_citations,
@@ -49,8 +55,8 @@ from knowledge.services.answers.versions import Asks, Timeline, timeline, withou
 from knowledge.services.llm.llm_worker import LlmWorker
 from knowledge.services.words.calendar_words import WEEKDAY
 from knowledge.services.words.fact_subject import fact_subject
-from knowledge.services.words.language import guess_language, written_in
-from knowledge.services.words.speakers import names, said_by
+from knowledge.services.words.language import guess_language
+from knowledge.services.words.speakers import about_oneself, names, said_by
 from knowledge.services.words.timeframe import TimeFrame, find_timeframe
 
 log = logging.getLogger(__name__)
@@ -179,13 +185,15 @@ class Answerer:
         ("¿Dónde reservó Lucía mesa para el sábado?": the Saturday of her message, weeks
         ago), not one to look in: when the question names a weekday or a date (not
         "yesterday": then it is when it was said) that holds nothing at all, and names
-        someone whose words memory holds, all of memory is searched."""
+        someone whose words memory holds, or asks who said it ("谁订了周六晚上的海鲜饭餐厅？"
+        over 王伟's message), all of memory is searched."""
         if scoped or not (frame.explicit or WEEKDAY.search(frame.phrase)):
             return None  # the day holds something, or "yesterday": a time to look in
         hits = self._retriever.search(user_id, question, k=self._chunks)
         evidence, pool = self._pick(question, hits)
-        named = {who for item in evidence if (who := said_by(item.hit)) and names(question, who)}
-        if not named:
+        speakers = {speaker for item in evidence if (speaker := said_by(item.hit))}
+        asks_who = speakers and who.ASKS_WHO.search(question) and not about_oneself(question)
+        if not asks_who and not any(names(question, speaker) for speaker in speakers):
             return None
         return Findings(question, language, hits, evidence, None, pool=pool)
 
@@ -254,9 +262,8 @@ class Answerer:
                 pieces.append(piece)
                 yield piece
             said = "".join(pieces)
-            if not is_refusal(said) and not written_in(said, findings.language):
-                log.info("answer: in another language than the question's; asked again")
-                retry = in_language(prompt, findings.language)
+            retry = again(findings.question, findings.language, prompt, said, self._picker.terms)
+            if retry is not None:
                 said = "".join(
                     [piece async for piece in self._worker.stream(retry.messages, params)]
                 )
@@ -298,7 +305,7 @@ class Answerer:
         backing = self._picker.backing(text, findings.question, prompt.evidence)
         asks_who = bool(who.ASKS_WHO.search(findings.question))
         if not backing and asks_who:  # "who …?" answered by repeating their message
-            backing = who.repeated(text, prompt.evidence, self._picker.terms)
+            backing = who.repeated(text, findings.question, prompt.evidence, self._picker.terms)
         if not backing:
             log.info("an answer no evidence backs was not shown")
             return _not_found(findings, model_text=said)
@@ -310,7 +317,7 @@ class Answerer:
             return _not_found(findings, model_text=said)
         if asks_who:
             text = who.named(text, backing, self._picker.terms)
-        text = with_day(text, findings.question, backing[0])
+        text = dates_in(with_day(text, findings.question, backing[0]), findings.language)
         if findings.history is not None:
             text = with_moment(text, findings.language, findings.history, backing)
         return Answer(

@@ -66,6 +66,15 @@ _DAY_NAMED = re.compile(
     re.IGNORECASE,
 )
 _END = re.compile(r"[.。!！]+$")
+_EN_MONTH_NAMES = _EN_MONTHS.split("|")[:12]
+# An English month beside its day ("14 October", "October 14th"), which a small model puts
+# into an answer in Russian, Spanish or Chinese.
+_EN_DATE = re.compile(
+    rf"\b(?P<before>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month>{_EN_MONTHS})\b\.?"
+    rf"|\b(?P<month_first>{_EN_MONTHS})\.?\s+(?P<after>\d{{1,2}})(?:st|nd|rd|th)?\b",
+    re.IGNORECASE,
+)
+_DAY_AND_MONTH = {"ru": "{day} {month}", "es": "{day} de {month}", "zh": "{number}月{day}日"}
 
 
 def written_day(moment: datetime, language: str) -> str:
@@ -74,6 +83,25 @@ def written_day(moment: datetime, language: str) -> str:
     template = _DAY.get(language, _DAY["en"])
     month = months[moment.month - 1]
     return template.format(month=month, day=moment.day, year=moment.year, number=moment.month)
+
+
+def dates_in(text: str, language: str) -> str:
+    """An answer's English dates in its own language: "14 October, 16:20" to a Russian
+    question is "14 октября, 16:20" ("14 de octubre", "10月14日")."""
+    template = _DAY_AND_MONTH.get(language)
+    if template is None:
+        return text
+
+    def local(match: re.Match[str]) -> str:
+        name = (match["month"] or match["month_first"]).casefold()
+        number = next(i for i, month in enumerate(_EN_MONTH_NAMES, 1) if month.startswith(name))
+        day = int(match["before"] or match["after"])
+        if not 1 <= day <= 31:
+            return match.group(0)
+        months = _MONTHS.get(language, _MONTHS["en"]).split()
+        return template.format(day=day, month=months[number - 1], number=number)
+
+    return _EN_DATE.sub(local, text)
 
 
 def with_moment(text: str, language: str, history: Timeline, backing: Sequence[Evidence]) -> str:

@@ -50,6 +50,12 @@ _REMINDER = {
     "es": "Escribe la respuesta en español, aunque la memoria esté en otro idioma.",
     "zh": "即使记忆是其他语言，也请用中文写答案。",
 }
+_NOT_THE_QUESTION = {
+    "en": "Do not repeat the question: write what the memory line says.",
+    "ru": "Не повторяй вопрос: напиши, что говорит строка памяти.",
+    "es": "No repitas la pregunta: escribe lo que dice la línea de la memoria.",
+    "zh": "不要重复问题：写出记忆里那一行说的内容。",
+}
 _CITATION = re.compile(r"\s*\[(\d{1,2})\]")
 _SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([.,;:!?。，；：！？])")
 
@@ -122,8 +128,18 @@ def build_prompt(
 def in_language(prompt: Prompt, language: str) -> Prompt:
     """The same prompt, its last turn insisting on the answer's language (for a retry when
     the model answered in the memory's language instead)."""
+    return _insisting(prompt, _REMINDER[language])
+
+
+def not_said_back(prompt: Prompt, language: str) -> Prompt:
+    """The same prompt, its last turn asking for what the memory says rather than the
+    question's own words (for a retry when the model said the question back)."""
+    return _insisting(prompt, _NOT_THE_QUESTION[language])
+
+
+def _insisting(prompt: Prompt, line: str) -> Prompt:
     *start, last = prompt.messages
-    turn = {"role": last["role"], "content": f"{last['content']}\n{_REMINDER[language]}"}
+    turn = {"role": last["role"], "content": f"{last['content']}\n{line}"}
     return Prompt(messages=[*start, turn], evidence=prompt.evidence)
 
 
@@ -141,9 +157,10 @@ def without_citations(text: str) -> str:
 
 
 # A memory line's label copied into an answer: "message from Marco of 2026-10-14 20:07: ",
-# "Marco of 2026-10-14 20:07: ", "Ольга: 21:04: ", "note of 2026-11-20 09:21: ".
+# "Marco of 2026-10-14 20:07: ", "Ольга: 21:04: ", "note of 2026-11-20 09:21: ", and as
+# the model translates it ("Lucía de 2026-10-18 19:26: ", "王伟 2026-10-18 19:26：").
 _LABEL_ECHO = re.compile(
-    r"^(?:message from\s+)?(?:[^:\n]{1,40}?\s+of\s+\d{4}-\d{2}-\d{2}\s+\d{1,2}:\d{2}"
-    r"|[^:\n\d]{1,40}:\s+\d{1,2}:\d{2})\s*:\s*",
+    r"^(?:message from\s+)?(?:[^:\n]{1,40}?\s*\d{4}-\d{2}-\d{2}\s+\d{1,2}:\d{2}"
+    r"|[^:\n\d]{1,40}:\s+\d{1,2}:\d{2})\s*[:：]\s*",
     re.IGNORECASE,
 )

@@ -27,12 +27,15 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 Terms = Callable[[str], set[object]]
 
 
-def repeated(answer: str, evidence: Sequence[Evidence], terms: Terms) -> list[Evidence]:
+def repeated(
+    answer: str, question: str, evidence: Sequence[Evidence], terms: Terms
+) -> list[Evidence]:
     """The messages someone else said that the answer repeats (most of its words are
     theirs, every number it names theirs), best first: the backing of an answer to
-    "who …?" that names no one."""
+    "who …?" that names no one. An answer naming whom the question names ("Ольга." to
+    "От кого была посылка, которую забрала Ольга?") repeats the question, no message."""
     said = terms(answer)
-    if not said:
+    if not said or _names_the_asked(answer, question, evidence):
         return []
     found = []
     for item in evidence:
@@ -60,6 +63,11 @@ def named(answer: str, backing: Sequence[Evidence], terms: Terms) -> str:
 def _share(said: set[object], text: str, terms: Terms) -> float:
     """How much of what the answer says (its terms, not empty) the text holds."""
     return len(said & terms(text)) / len(said)
+
+
+def _names_the_asked(answer: str, question: str, evidence: Sequence[Evidence]) -> bool:
+    speakers = {who for item in evidence if (who := said_by(item.hit))}
+    return any(names(question, who) and names(answer, who) for who in speakers)
 
 
 def _short(answer: str) -> bool:
