@@ -157,6 +157,16 @@ def test_the_planner_reads_the_kind(question: str, kind: Kind) -> None:
     assert plan(question, ZONE, ASKED).kind == kind
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["¿Adónde fui ayer?", "¿A dónde fui ayer?", "Where did I go yesterday?", "Куда я ходил вчера?"],
+)
+def test_where_one_went_that_day_is_that_days_list_with_no_subject(question: str) -> None:
+    """The way of asking is no subject: a subject would keep only items holding its word."""
+    read = plan(question, ZONE, ASKED)
+    assert (read.kind, read.subject) == (Kind.TIME, "")
+
+
 async def test_what_was_noted_that_day_is_every_item_written_then(services: Services) -> None:
     _fill(services)
     noted = await _ask(services, "What did I note on Wednesday?")

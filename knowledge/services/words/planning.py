@@ -122,8 +122,9 @@ _SCAFFOLD = _words(
     r"\b(?:что|чем|кого|где|куда|сколько|раз|всего|в сумме|я|мне|мой|моя|мои|у меня|все|всё|о|об"
     r"|про|и|на|за|расскажи|знаю|записал\w*|сохранил\w*|заплатил\w*|потратил\w*|перескажи"
     r"|кратко|ходил\w*|ездил\w*|заметки|записи|делал\w*|сделал\w*)\b",
-    r"\b(?:qué|quién|a quién|con quién|dónde|cuántas veces|cuántos|cuántas|cuánto|en total|todo"
-    r"|todas|todos|lo que|sobre|de|del|la|el|las|los|y|mis|mi|me|yo|sé|he|háblame|resume|resumen"
+    r"\b(?:qué|quién|a quién|con quién|dónde|adónde|adonde|cuántas veces|cuántos|cuántas|cuánto"
+    r"|en total|todo|todas|todos|lo que|sobre|de|del|la|el|las|los|y|mis|mi|me|yo|sé|he|háblame"
+    r"|resume|resumen"
     r"|pagué|gasté|veces|fui|a|por|notas|anoté|apunté|guardé|hice|hacer|hago|tuve)\b",
     r"我|了|过|的|什么|谁|几次|多少次|多少|一共|总共|关于|所有|全部|和|吗|呢|去|花|付|钱|总结|概括|一下"
     r"|记录|笔记",
