@@ -21,9 +21,11 @@ import time_machine
 from bench.telegram_export import USER_ID, message_at
 from knowledge.adapters.imports import telegram
 from knowledge.bootstrap import Services
-from knowledge.domain.model import ImportOptions
-from knowledge.services.answers.answering import Answer
+from knowledge.domain.model import Hit, ImportOptions
+from knowledge.services.answers.answering import Answer, Findings
+from knowledge.services.answers.evidence import Evidence
 from knowledge.services.answers.gathering import Gathered
+from knowledge.services.answers.prompting import Prompt
 from knowledge.services.door.arrival import Arrival, ImportAsked, Imported, Refused, Upload
 from knowledge.services.door.uploads import HELD_SECONDS
 from knowledge.services.words.planning import Kind
@@ -408,3 +410,40 @@ async def test_a_name_the_question_holds_is_no_answer_to_who(
     answer = await _ask(svc, "From whom was the parcel Anna picked up?")
     assert isinstance(answer, Answer) and not answer.found
     assert len(generator.prompts) == 2
+
+
+def test_her_message_about_something_else_is_not_the_answer(svc: Services) -> None:
+    """Both of Anna's bookings were shown to the model, which answered the car rental
+    question with the flat: what backs it is judged by what it says itself, and her name
+    (who said it) is not what it is about."""
+
+    def hers(doc: int, text: str) -> Evidence:
+        hit = Hit(doc, 0, None, "Anna", text, 1.0, text, "note", WRITTEN)
+        return Evidence(text=f"Anna: {text}", hit=hit, score=1.0, lang="en")
+
+    flat = hers(1, "I booked the flat in Ruzafa, check-in from 3 pm on the 14th.")
+    car = hers(2, "Booked the car rental too: Sixt, pick-up at the airport.")
+    question = "Which car rental company did Anna book?"
+    findings = Findings(question, "en", [flat.hit, car.hit], [flat, car], None)
+    prompt = Prompt(messages=[], evidence=[flat, car])
+    judge = svc.answerer._judge  # the check the model's answer goes through
+    assert not judge(findings, prompt, "The flat in Ruzafa [1].").found
+    assert judge(findings, prompt, "Sixt, pick-up at the airport [2].").found
+
+
+def test_what_she_paid_is_not_backed_by_someone_elses_message(svc: Services) -> None:
+    """A Russian question about what Ольга paid, answered with the number from Marco's
+    English message beside hers: a third person's words do not back it."""
+
+    def said(doc: int, who: str, text: str, lang: str) -> Evidence:
+        hit = Hit(doc, 0, None, who, text, 1.0, text, "note", WRITTEN)
+        return Evidence(text=f"{who}: {text}", hit=hit, score=1.0, lang=lang)
+
+    hers = said(1, "Ольга", "Оплатила коммуналку за октябрь, 6840 рублей.", "ru")
+    marcos = said(2, "Marco", "Each of you owes me 85 euros for the flat.", "en")
+    question = "Сколько Ольга заплатила за коммуналку за октябрь?"
+    findings = Findings(question, "ru", [hers.hit, marcos.hit], [hers, marcos], None)
+    prompt = Prompt(messages=[], evidence=[hers, marcos])
+    judge = svc.answerer._judge
+    assert not judge(findings, prompt, "Ольга заплатила за коммуналку 85 euros [2].").found
+    assert judge(findings, prompt, "Ольга заплатила 6840 рублей [1].").found

@@ -312,7 +312,8 @@ class Answerer:
         frame = findings.timeframe
         asked = frame.without_phrase(findings.question) if frame else findings.question
         subject = fact_subject(without_past_words(asked))
-        if not self._picker.about(subject, findings.language, backing, _seen(findings, prompt)):
+        seen = _seen(findings, prompt, backing)
+        if not self._picker.about(subject, findings.language, backing, seen):
             log.info("an answer backed by evidence about something else was not shown")
             return _not_found(findings, model_text=said)
         if asks_who:
@@ -330,18 +331,22 @@ class Answerer:
         )
 
 
-def _seen(findings: Findings, prompt: Prompt) -> list[Evidence]:
-    """What tells what the answer is about: the evidence the model saw and, when that is a
-    version of a value noted more than once, every version of it ("Este trimestre la salida
-    del cole es a las 14:00" is about collecting the children because the note it replaced,
+def _seen(findings: Findings, prompt: Prompt, backing: list[Evidence]) -> list[Evidence]:
+    """What tells what the answer is about: what the model saw of the items that back it
+    (a document's other sentences; a chat message alone: Marco's flat is not about the car
+    rental he booked in another message the model also saw) and, when that is a version of
+    a value noted more than once, every version of it ("Este trimestre la salida del cole
+    es a las 14:00" is about collecting the children because the note it replaced,
     "Recoger a los niños del cole a las 16:30", says so)."""
+    sources = {item.hit.doc_id for item in backing}
+    seen = [item for item in prompt.evidence if item.hit.doc_id in sources]
     history = findings.history
     if history is None or len(history.versions) < 2:
-        return list(prompt.evidence)
+        return seen
     ids = {item.hit.doc_id for item in history.versions}
-    if not any(item.hit.doc_id in ids for item in prompt.evidence):
-        return list(prompt.evidence)
-    return [*prompt.evidence, *history.versions]
+    if not ids & sources:
+        return seen
+    return [*seen, *history.versions]
 
 
 def _merged(first: list[Hit], second: list[Hit]) -> list[Hit]:

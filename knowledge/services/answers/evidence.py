@@ -26,7 +26,7 @@ from knowledge.domain.model import Hit
 from knowledge.domain.ports import Embedder, SparseEncoder
 from knowledge.services.words.language import guess_language
 from knowledge.services.words.number_words import spelled_numbers
-from knowledge.services.words.speakers import not_theirs, said_by, spoken
+from knowledge.services.words.speakers import named_in, not_theirs, said_by, spoken
 
 # How the three signals add up, and where a sentence is too weak to be evidence at all.
 # Chosen on the personal-notes and XQuAD sets by bench/answers (docs/BENCHMARKS.md).
@@ -184,11 +184,16 @@ class EvidencePicker:
         parked the car on level 3"; and every number it names must be in the evidence
         ("110 volts" is not backed by "24 volts DC"); and a question about the asker's own
         life is not backed by another person's words ("where did I go yesterday?" by Anna's
-        "I went to the doctor yesterday": words/speakers.py). An answer in another language than a
+        "I went to the doctor yesterday": words/speakers.py), nor one about what someone
+        named said or did by a third person's ("Сколько Ольга заплатила…" by Marco's "Each
+        of you owes me 85 euros"). An answer in another language than a
         sentence is backed by it when they are close in meaning (the multilingual
         embedder) and the sentence holds every number the answer names.
         """
         evidence = [item for item in evidence if not not_theirs(question, item.hit)]
+        if asked := named_in(question, (item.hit for item in evidence)):
+            # what Olga paid is not in Marco's words: only hers, or the user's own
+            evidence = [item for item in evidence if said_by(item.hit) in {None, *asked}]
         said = self.terms(answer)
         novel = said - self.terms(question)
         held = set().union(*(numbers(item.text) | spelled_numbers(item.text) for item in evidence))
@@ -217,18 +222,21 @@ class EvidencePicker:
     def about(
         self, subject: str, language: str, backing: Sequence[Evidence], shown: Sequence[Evidence]
     ) -> bool:
-        """Is what the model saw about what the question asks? At least half of the
-        subject's own words (stemmed: "bank account number") must be in the evidence it
-        was shown in the question's language; in Chinese, which has no word breaks here,
-        one of its two-character pieces. A backing sentence in another language was
-        matched by meaning and passes."""
+        """Is what backs the answer about what the question asks? At least half of the
+        subject's own words (stemmed: "bank account number") must be in the backing or in
+        what the model was shown of the same items (`shown`), in the question's language;
+        in Chinese, which has no word breaks here, one of its two-character pieces. The
+        name of whoever said a backing message counts on neither side. A backing sentence
+        in another language was matched by meaning and passes."""
         wanted = self._subject_terms(subject, language)
+        for who in {who for item in backing if (who := said_by(item.hit))}:
+            wanted -= self._subject_terms(who, language)  # who said it, not what it is about
         if not wanted or any(item.lang != language for item in backing):
             return True
         held: set[object] = set()
         for item in [*backing, *shown]:
             if item.lang == language:
-                held |= self._subject_terms(item.text, language)
+                held |= self._subject_terms(own_words(item), language)
         share = 1 / len(wanted) if language == "zh" else SUBJECT_SHARE  # zh: one piece
         return len(wanted & held) / len(wanted) >= share
 
@@ -242,11 +250,7 @@ class EvidencePicker:
         def held(item: Evidence) -> set[object]:
             if item.lang != language:
                 return set()
-            who = said_by(item.hit)
-            words = item.text
-            if who is not None and words.startswith(f"{who}: "):
-                words = words[len(who) + 2 :]
-            return wanted & self._subject_terms(words, language)
+            return wanted & self._subject_terms(own_words(item), language)
 
         return held
 
@@ -342,3 +346,12 @@ def _shortened(item: Evidence, text: str) -> Evidence:
         dense=item.dense,
         coverage=item.coverage,
     )
+
+
+def own_words(item: Evidence) -> str:
+    """What an evidence item says, without who said it in front ("Marco: …"): the speaker
+    is who, not what it is about."""
+    who = said_by(item.hit)
+    if who is not None and item.text.startswith(f"{who}: "):
+        return item.text[len(who) + 2 :]
+    return item.text

@@ -94,6 +94,11 @@ def whose(question: str, speakers: Iterable[str | None]) -> str | None:
     return next((who for who in speakers if who and names(question, who)), None)
 
 
+def named_in(question: str, hits: Iterable[Hit]) -> set[str]:
+    """The people who said these lines whom the question names ("Сколько Ольга заплатила…")."""
+    return {who for hit in hits if (who := said_by(hit)) and names(question, who)}
+
+
 def not_theirs(question: str, hit: Hit) -> bool:
     """A line another person said, which cannot answer this question about the asker."""
     return not answers_for(question, said_by(hit))
