@@ -232,7 +232,10 @@ async def test_an_english_date_in_a_russian_answer_is_written_in_russian(
     [
         ("14 October, 16:20", "ru", "14 октября, 16:20"),
         ("El October 3rd a las 9", "es", "El 3 de octubre a las 9"),
-        ("Sept 3", "zh", "9月3日"),
+        ("September 3", "zh", "9月3日"),
+        ("Hotel con vista al mar 2 noches", "es", "Hotel con vista al mar 2 noches"),
+        ("Приём 14 October. Потом домой.", "ru", "Приём 14 октября. Потом домой."),
+        ("May 14:00", "es", "May 14:00"),
         ("14 May", "en", "14 May"),
         ("Квартира 45, Mar-2", "ru", "Квартира 45, Mar-2"),
     ],

@@ -30,7 +30,7 @@ from knowledge.services.door.arrival import Arrival, ImportAsked, Imported, Refu
 from knowledge.services.door.uploads import HELD_SECONDS
 from knowledge.services.words.planning import Kind
 from knowledge.services.words.planning import plan as plan_question
-from knowledge.services.words.speakers import about_oneself, names
+from knowledge.services.words.speakers import about_oneself, names, names_as_doer, whose
 from tests.audio import make_wav
 from tests.fakes import FakeTranscriber, ScriptedGenerator
 
@@ -249,6 +249,36 @@ def test_a_question_about_oneself_is_told_from_one_about_someones_words(
     assert about_oneself(question) is mine
 
 
+@pytest.mark.parametrize(
+    ("question", "who", "doer"),
+    [
+        ("How much did Anna pay for the hotel in total?", "Anna", True),
+        ("How much did Anna's gift cost in total?", "Anna", False),
+        ("Who told Olga about the party?", "Olga", False),
+        ("Сколько всего Анна заплатила за отель?", "Анна", True),
+        ("Сколько всего стоил подарок для Анны?", "Анна", False),
+        ("¿Cuánto pagó Lucía en total?", "Lucía", True),
+        ("¿Cuánto costó el regalo de Lucía?", "Lucía", False),
+        ("¿Cuánto costó el viaje al museo en total?", "Al", False),
+        ("王伟一共花了多少钱？", "王伟", True),
+        ("王伟的妈妈来西班牙要住多久？", "王伟", False),
+        ("谁给王伟打电话了？", "王伟", False),
+    ],
+)
+def test_a_question_asks_what_someone_did_only_when_they_do_it(
+    question: str, who: str, doer: bool
+) -> None:
+    """Who a count or a sum, or a question's backing, is about: the one who pays or says,
+    not one named otherwise (a gift for Anna, Lucía's gift, 王伟's mother)."""
+    assert names_as_doer(question, who) is doer
+    assert (whose(question, [who]) == who) is doer
+
+
+def test_we_did_it_is_the_users_own_sum() -> None:
+    assert whose("Сколько мы заплатили Ольге всего?", ["Ольга"]) is None
+    assert whose("How much did we pay Anna in total?", ["Anna"]) is None
+
+
 def test_a_name_is_found_in_a_question_inflected_but_not_inside_a_word() -> None:
     assert names("Что ответила Анне?", "Анна") and names("王伟说什么？", "王伟")
     assert not names("Where did I buy bananas?", "Ana")
@@ -447,3 +477,57 @@ def test_what_she_paid_is_not_backed_by_someone_elses_message(svc: Services) -> 
     judge = svc.answerer._judge
     assert not judge(findings, prompt, "Ольга заплатила за коммуналку 85 euros [2].").found
     assert judge(findings, prompt, "Ольга заплатила 6840 рублей [1].").found
+
+
+def test_a_third_persons_message_backs_a_question_that_only_names_her(svc: Services) -> None:
+    """ "When is Anna's birthday?" asks nothing Anna did: Marco's message that says it
+    backs the answer."""
+
+    def said(doc: int, who: str, text: str) -> Evidence:
+        hit = Hit(doc, 0, None, who, text, 1.0, text, "note", WRITTEN)
+        return Evidence(text=f"{who}: {text}", hit=hit, score=1.0, lang="en")
+
+    anna = said(1, "Anna", "See you all at the party on Saturday!")
+    marco = said(2, "Marco", "Anna's birthday is on May 5, don't forget the cake.")
+    question = "When is Anna's birthday?"
+    findings = Findings(question, "en", [anna.hit, marco.hit], [anna, marco], None)
+    prompt = Prompt(messages=[], evidence=[anna, marco])
+    assert svc.answerer._judge(findings, prompt, "It is on May 5 [2].").found
+
+
+async def test_who_told_her_is_answered_by_the_message_that_names_her(
+    svc: Services, tmp_path: Path, generator: ScriptedGenerator
+) -> None:
+    """An answer repeating a message that names whom the question names is a message
+    repeated, not the question: its sender is the answer (a group: Anna and Olga)."""
+    messages = [
+        _said(1, 0, "I told Olga about the surprise party on Friday.", anna=True),
+        {
+            **_said(2, 5, "The surprise party was lovely!", anna=True),
+            "from": "Olga",
+            "from_id": "user7",
+        },
+    ]
+    group = {"name": "Friends", "type": "private_group", "id": 99, "messages": messages}
+    folder = tmp_path / "Group"
+    folder.mkdir()
+    (folder / "result.json").write_text(json.dumps(group), encoding="utf-8")
+    svc.keeping.importer.run(ME, folder / "result.json", options=EVERYONE)
+    for _ in range(2):  # the question's own words, asked for once more: again
+        generator.enqueue("Told Olga about the surprise party [1].")
+    answer = await _ask(svc, "Who told Olga about the surprise party?")
+    assert "message from Olga" in generator.prompts[0][-1]["content"]
+    assert isinstance(answer, Answer) and answer.found and answer.text.startswith("Anna: ")
+
+
+async def test_who_did_something_on_an_empty_day_stays_that_day_without_that_weekday(
+    svc: Services, tmp_path: Path, generator: ScriptedGenerator
+) -> None:
+    """Someone's message that names no Saturday does not turn "who … on Saturday?" into a
+    question about all of memory: the empty Saturday is said to be empty."""
+    booked = "我订了海鲜饭餐厅，一共六个人。"
+    messages = [{**_said(1, 0, booked, anna=True), "from": "王伟"}]
+    svc.keeping.importer.run(ME, _exported(tmp_path / "Paella", messages), options=EVERYONE)
+    with time_machine.travel(WRITTEN + timedelta(days=25), tick=False):
+        answer = await _ask(svc, "谁订了周六晚上的海鲜饭餐厅？")
+    assert isinstance(answer, Answer) and not answer.found and answer.timeframe is not None

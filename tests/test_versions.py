@@ -352,6 +352,11 @@ def test_a_facts_subject_leaves_the_way_of_asking_out(question: str, subject: st
         ),
         ("王伟 2026-10-18 19:26：早餐七点到十点。", "早餐七点到十点。"),
         ("It was moved to 2026-10-18 19:26.", "It was moved to 2026-10-18 19:26."),
+        (
+            "Meeting 2026-10-14 10:30: room 5, bring the contract.",
+            "Meeting 2026-10-14 10:30: room 5, bring the contract.",
+        ),
+        ("Backup ran 2026-10-14 10:30:00 fine.", "Backup ran 2026-10-14 10:30:00 fine."),
     ],
 )
 def test_a_memory_lines_label_copied_into_an_answer_is_not_part_of_it(

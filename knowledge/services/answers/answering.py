@@ -25,7 +25,6 @@ import asyncio
 import logging
 from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from knowledge.domain.model import GenerationParams, Hit
@@ -39,7 +38,7 @@ from knowledge.services.answers.moments import (
     dates_in,
     with_day,
     with_moment,
-    written_day,
+    written_frame,
 )
 from knowledge.services.answers.prompting import (
     NOT_IN_MEMORY,
@@ -53,7 +52,7 @@ from knowledge.services.answers.prompting import (
 from knowledge.services.answers.retrieval import Retriever
 from knowledge.services.answers.versions import Asks, Timeline, timeline, without_past_words
 from knowledge.services.llm.llm_worker import LlmWorker
-from knowledge.services.words.calendar_words import WEEKDAY
+from knowledge.services.words.calendar_words import WEEKDAY, same_weekday
 from knowledge.services.words.fact_subject import fact_subject
 from knowledge.services.words.language import guess_language
 from knowledge.services.words.speakers import about_oneself, names, said_by
@@ -185,14 +184,18 @@ class Answerer:
         ("¿Dónde reservó Lucía mesa para el sábado?": the Saturday of her message, weeks
         ago), not one to look in: when the question names a weekday or a date (not
         "yesterday": then it is when it was said) that holds nothing at all, and names
-        someone whose words memory holds, or asks who said it ("谁订了周六晚上的海鲜饭餐厅？"
-        over 王伟's message), all of memory is searched."""
+        someone whose words memory holds, or asks who did it and someone's message names
+        that weekday ("谁订了周六晚上的海鲜饭餐厅？" over 王伟's "我订了周六晚上七点的海鲜饭餐厅"),
+        all of memory is searched."""
         if scoped or not (frame.explicit or WEEKDAY.search(frame.phrase)):
             return None  # the day holds something, or "yesterday": a time to look in
         hits = self._retriever.search(user_id, question, k=self._chunks)
         evidence, pool = self._pick(question, hits)
         speakers = {speaker for item in evidence if (speaker := said_by(item.hit))}
-        asks_who = speakers and who.ASKS_WHO.search(question) and not about_oneself(question)
+        that_day = [
+            item for item in evidence if said_by(item.hit) and same_weekday(frame.phrase, item.text)
+        ]
+        asks_who = that_day and who.ASKS_WHO.search(question) and not about_oneself(question)
         if not asks_who and not any(names(question, speaker) for speaker in speakers):
             return None
         return Findings(question, language, hits, evidence, None, pool=pool)
@@ -372,19 +375,11 @@ def _changed(findings: Findings, history: Timeline) -> Answer:
     )
 
 
-def _written_frame(frame: TimeFrame, language: str) -> str:
-    """The time asked about as the language writes it ("26 ноября 2026", "2026年11月26日")."""
-    if frame.period == "day":
-        return written_day(frame.start, language)
-    last = frame.end - timedelta(microseconds=1)
-    return f"{written_day(frame.start, language)} – {written_day(last, language)}"
-
-
 def _not_found(findings: Findings, model_text: str | None = None) -> Answer:
     language = findings.language
     frame = findings.timeframe
     text = (
-        NOT_IN_MEMORY_ON[language].format(when=_written_frame(frame, language))
+        NOT_IN_MEMORY_ON[language].format(when=written_frame(frame, language))
         if frame is not None
         else NOT_IN_MEMORY[language]
     )

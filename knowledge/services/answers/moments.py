@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from knowledge.services.answers.evidence import Evidence
 from knowledge.services.answers.versions import WHEN, Asks, Timeline
 from knowledge.services.words.calendar_words import WEEKDAY
 from knowledge.services.words.language import guess_language
+from knowledge.services.words.timeframe import TimeFrame
 
 _MONTHS = {
     "en": "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec",
@@ -67,11 +68,12 @@ _DAY_NAMED = re.compile(
 )
 _END = re.compile(r"[.。!！]+$")
 _EN_MONTH_NAMES = _EN_MONTHS.split("|")[:12]
+_EN_MONTH = "|".join(_EN_MONTH_NAMES)  # written whole: "mar" is the sea in Spanish
 # An English month beside its day ("14 October", "October 14th"), which a small model puts
-# into an answer in Russian, Spanish or Chinese.
+# into an answer in Russian, Spanish or Chinese; not a time ("May 14:00").
 _EN_DATE = re.compile(
-    rf"\b(?P<before>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month>{_EN_MONTHS})\b\.?"
-    rf"|\b(?P<month_first>{_EN_MONTHS})\.?\s+(?P<after>\d{{1,2}})(?:st|nd|rd|th)?\b",
+    rf"\b(?P<before>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month>{_EN_MONTH})\b"
+    rf"|\b(?P<month_first>{_EN_MONTH})\s+(?P<after>\d{{1,2}})(?:st|nd|rd|th)?\b(?![:.]?\d)",
     re.IGNORECASE,
 )
 _DAY_AND_MONTH = {"ru": "{day} {month}", "es": "{day} de {month}", "zh": "{number}月{day}日"}
@@ -94,7 +96,7 @@ def dates_in(text: str, language: str) -> str:
 
     def local(match: re.Match[str]) -> str:
         name = (match["month"] or match["month_first"]).casefold()
-        number = next(i for i, month in enumerate(_EN_MONTH_NAMES, 1) if month.startswith(name))
+        number = _EN_MONTH_NAMES.index(name) + 1
         day = int(match["before"] or match["after"])
         if not 1 <= day <= 31:
             return match.group(0)
@@ -102,6 +104,14 @@ def dates_in(text: str, language: str) -> str:
         return template.format(day=day, month=months[number - 1], number=number)
 
     return _EN_DATE.sub(local, text)
+
+
+def written_frame(frame: TimeFrame, language: str) -> str:
+    """The time asked about as the language writes it ("26 ноября 2026", "2026年11月26日")."""
+    if frame.period == "day":
+        return written_day(frame.start, language)
+    last = frame.end - timedelta(microseconds=1)
+    return f"{written_day(frame.start, language)} – {written_day(last, language)}"
 
 
 def with_moment(text: str, language: str, history: Timeline, backing: Sequence[Evidence]) -> str:

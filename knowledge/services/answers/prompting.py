@@ -160,7 +160,8 @@ def without_citations(text: str) -> str:
 # "Marco of 2026-10-14 20:07: ", "Ольга: 21:04: ", "note of 2026-11-20 09:21: ", and as
 # the model translates it ("Lucía de 2026-10-18 19:26: ", "王伟 2026-10-18 19:26：").
 _LABEL_ECHO = re.compile(
-    r"^(?:message from\s+)?(?:[^:\n]{1,40}?\s*\d{4}-\d{2}-\d{2}\s+\d{1,2}:\d{2}"
-    r"|[^:\n\d]{1,40}:\s+\d{1,2}:\d{2})\s*[:：]\s*",
+    r"^(?:message from\s+)?(?:[^:\n\d]{1,40}?\s+(?:of|de|del|от)\s+"
+    r"|[\u4e00-\u9fff]{1,10}\s*)\d{4}-\d{2}-\d{2}\s+\d{1,2}:\d{2}\s*[:：](?!\d)\s*"
+    r"|^[^:\n\d]{1,40}:\s+\d{1,2}:\d{2}\s*[:：](?!\d)\s*",
     re.IGNORECASE,
 )

@@ -32,10 +32,11 @@ def repeated(
 ) -> list[Evidence]:
     """The messages someone else said that the answer repeats (most of its words are
     theirs, every number it names theirs), best first: the backing of an answer to
-    "who …?" that names no one. An answer naming whom the question names ("Ольга." to
-    "От кого была посылка, которую забрала Ольга?") repeats the question, no message."""
+    "who …?" that names no one. An answer that is only the name of whom the question
+    names ("Ольга." to "От кого была посылка, которую забрала Ольга?") repeats the
+    question, no message."""
     said = terms(answer)
-    if not said or _names_the_asked(answer, question, evidence):
+    if not said or _only_the_asked(said, question, evidence, terms):
         return []
     found = []
     for item in evidence:
@@ -65,9 +66,12 @@ def _share(said: set[object], text: str, terms: Terms) -> float:
     return len(said & terms(text)) / len(said)
 
 
-def _names_the_asked(answer: str, question: str, evidence: Sequence[Evidence]) -> bool:
+def _only_the_asked(
+    said: set[object], question: str, evidence: Sequence[Evidence], terms: Terms
+) -> bool:
+    """Is the answer no more than the name of someone the question names?"""
     speakers = {who for item in evidence if (who := said_by(item.hit))}
-    return any(names(question, who) and names(answer, who) for who in speakers)
+    return any(names(question, who) and said <= terms(who) for who in speakers)
 
 
 def _short(answer: str) -> bool:

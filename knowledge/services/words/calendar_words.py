@@ -53,6 +53,12 @@ def of_named_week(match: re.Match[str], today: date) -> date | None:
     return monday + timedelta(days=7 * week + weekday_of(match))
 
 
+def same_weekday(one: str, other: str) -> bool:
+    """Do both texts name a weekday, the same one ("on Saturday", "para el sábado")?"""
+    first, second = WEEKDAY.search(one), WEEKDAY.search(other)
+    return bool(first and second and weekday_of(first) == weekday_of(second))
+
+
 def weekday_of(match: re.Match[str]) -> int:
     """The weekday (Monday 0) a WEEKDAY match names."""
     if match.group("zh"):

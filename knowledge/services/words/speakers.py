@@ -60,14 +60,61 @@ def names(question: str, who: str) -> bool:
     names are ("Анна": "Анны", "Анне", "Анной"): its first letters but the last, and at
     most two more ("Tom" is not in "tomorrow", "Ana" not in "banana", "Al" not in "all")."""
     asked = question.casefold()
-    for word in re.findall(r"\w+", who.casefold()):
+    for written in re.findall(r"\w+", who):
+        word = written.casefold()
         stem = word[:-1] if len(word) >= 4 else word
         if len(stem) < 2:
             continue
         if _CJK.match(stem) and stem in asked:  # no word breaks to start at
             return True
-        ending = r"\w{0,2}" if len(word) >= 4 else r"(?:'?s)?"
-        if re.search(rf"(?<!\w){re.escape(stem)}{ending}(?!\w)", asked):
+        if len(word) <= 3:  # a short name as written, capital and all ("Al" is not "al")
+            if re.search(rf"(?<!\w){re.escape(written)}(?:'?s)?(?!\w)", question):
+                return True
+            continue
+        if re.search(rf"(?<!\w){re.escape(stem)}\w{{0,2}}(?!\w)", asked):
+            return True
+    return False
+
+
+# Words before a name that make it who the question is about doing or saying ("did Anna
+# pay"), in English; and before or after a name that make it not ("for Anna", "de Lucía",
+# "王伟的", "给王伟").
+_EN_DOER = re.compile(
+    r"(?:^|\b(?:did|does|do|has|have|had|is|was|were|will|would|can|could|should)\s+)$",
+    re.IGNORECASE,
+)
+_ES_NOT_DOER = re.compile(r"\b(?:de|del|a|al|para|con|sobre|por|según|segun)\s+$", re.I)
+_ZH_NOT_DOER_BEFORE = re.compile(r"[给和跟对向替帮为问]$")
+_WE = re.compile(
+    r"\b(?:we|us|our|ours)\b|(?<!\w)(?:мы|нас|нам|наш\w*)(?!\w)"
+    r"|\b(?:nosotr[oa]s|nuestr[oa]s?|pagamos|gastamos|fuimos)\b|我们",
+    re.IGNORECASE,
+)
+
+
+def names_as_doer(question: str, who: str) -> bool:
+    """Does the question ask what this person did or said ("How much did Anna pay?",
+    "Сколько Ольга заплатила?", "¿Cuánto pagó Lucía?", "王伟说…"), rather than name them
+    another way ("Anna's birthday", "a gift for Anna", "подарок для Анны", "王伟的妈妈")?
+    A Russian name in its own form (nominative); an English one after an auxiliary or
+    first; a Spanish or Chinese one not after a preposition (nor before 的)."""
+    language = guess_language(question)
+    for word in re.findall(r"\w+", who):
+        if len(word) < 2:
+            continue
+        if _CJK.match(word):
+            at = question.find(word)
+            possessed = question[at + len(word) :].startswith("的")
+            if at >= 0 and not possessed and not _ZH_NOT_DOER_BEFORE.search(question[:at]):
+                return True
+            continue
+        flags = 0 if len(word) <= 3 else re.IGNORECASE  # "Al" is not "al"
+        for found in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)(?!['’]s)", question, flags):
+            before = question[: found.start()].lstrip("¿¡ ")
+            if language == "en" and not _EN_DOER.search(before):
+                continue
+            if language == "es" and _ES_NOT_DOER.search(before):
+                continue
             return True
     return False
 
@@ -89,14 +136,22 @@ def whose(question: str, speakers: Iterable[str | None]) -> str | None:
     """The other person a question asks about ("How much did Olga pay?", "Сколько Ольга
     заплатила за билеты?"), among those whose words memory holds; None for a question
     about the asker's own doings ("How much did I pay?")."""
-    if about_oneself(question):
+    if about_oneself(question) or _WE.search(question):
         return None
-    return next((who for who in speakers if who and names(question, who)), None)
+    return next((who for who in speakers if who and names_as_doer(question, who)), None)
 
 
 def named_in(question: str, hits: Iterable[Hit]) -> set[str]:
-    """The people who said these lines whom the question names ("Сколько Ольга заплатила…")."""
-    return {who for hit in hits if (who := said_by(hit)) and names(question, who)}
+    """The people who said these lines whose doings or words the question asks about
+    ("Сколько Ольга заплатила…", "What did Anna say…", "según Lucía"), not those it only
+    names ("When is Anna's birthday?")."""
+    source = asks_what_was_said(question)
+    return {
+        who
+        for hit in hits
+        if (who := said_by(hit))
+        and (names_as_doer(question, who) or (source and names(question, who)))
+    }
 
 
 def not_theirs(question: str, hit: Hit) -> bool:
