@@ -228,6 +228,26 @@ async def test_an_english_date_in_a_russian_answer_is_written_in_russian(
 
 
 @pytest.mark.parametrize(
+    ("note", "said", "shown"),
+    [
+        ("Поменял пароль от вайфая на даче, теперь volna-88", "Пароль: 88 [1].", "volna-88"),
+        ("Пароль от вайфая на даче: rosa2019", "Пароль: Роса2019 [1].", "rosa2019"),
+        ("停车位在B2层，车位号是B2-117。", "车位号是117 [1]。", "B2-117"),
+    ],
+)
+async def test_a_value_comes_out_whole_as_memory_holds_it(
+    services: Services, generator: ScriptedGenerator, note: str, said: str, shown: str
+) -> None:
+    """A small model keeps a value's digits ("88") or writes it in its own letters
+    ("Роса2019"): the answer shows it as the note does."""
+    services.keeping.ingestor.add_note(42, note)
+    generator.enqueue(said)
+    question = "车位号是多少？" if "车位" in note else "Какой пароль от вайфая на даче?"
+    _, answer = await _ask(services, 42, question)
+    assert answer.found and shown in answer.text
+
+
+@pytest.mark.parametrize(
     ("said", "language", "shown"),
     [
         ("14 October, 16:20", "ru", "14 октября, 16:20"),

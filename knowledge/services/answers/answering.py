@@ -50,6 +50,7 @@ from knowledge.services.answers.prompting import (
     without_citations,
 )
 from knowledge.services.answers.retrieval import Retriever
+from knowledge.services.answers.values import whole_values
 from knowledge.services.answers.versions import Asks, Timeline, timeline, without_past_words
 from knowledge.services.llm.llm_worker import LlmWorker
 from knowledge.services.words.calendar_words import WEEKDAY, same_weekday
@@ -322,6 +323,7 @@ class Answerer:
         if asks_who:
             text = who.named(text, backing, self._picker.terms)
         text = dates_in(with_day(text, findings.question, backing[0]), findings.language)
+        text = whole_values(text, backing)  # "volna-88", not the "88" a small model keeps
         if findings.history is not None:
             text = with_moment(text, findings.language, findings.history, backing)
         return Answer(
