@@ -142,6 +142,9 @@ def test_amounts_in_items(text: str, amount: str | None) -> None:
         ("всё, что Анна говорила про свадьбу", Kind.SUBJECT),  # a roundup for a person
         ("everything Anna told me about the wedding", Kind.SUBJECT),
         ("todo lo que Lucía dijo sobre la boda", Kind.SUBJECT),
+        ("todo lo que Lucía dijo", Kind.SUBJECT),
+        ("everything Anna said", Kind.SUBJECT),
+        ("всё, что Ольга говорила", Kind.SUBJECT),
         ("Todas mis notas sobre Marta", Kind.SUBJECT),
         ("Summarize the boat handbook.", Kind.SUMMARY),
         ("Перескажи инструкцию к котлу", Kind.SUMMARY),

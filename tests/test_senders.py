@@ -181,6 +181,16 @@ async def test_a_roundup_for_a_person_lists_her_words_with_her_name(
     assert "My flight is on Thursday morning." in [i.line for i in digest.items]
 
 
+async def test_everything_a_person_said_is_a_list_of_her_words(svc: Services, chat: Path) -> None:
+    """ "everything Anna said" with no subject asks for a list, not a note to keep."""
+    svc.keeping.importer.run(ME, chat, options=EVERYONE)
+    gathered = await _ask(svc, "everything Anna said")
+    assert isinstance(gathered, Gathered)
+    lines = [found.line for found in gathered.found]
+    assert "Anna: The flight lands at 18:40, terminal 2." in lines
+    assert all(line.startswith("Anna: ") for line in lines)
+
+
 async def test_an_export_sent_through_the_door_keeps_the_others_when_asked(
     svc: Services, chat: Path
 ) -> None:

@@ -75,11 +75,13 @@ _ROUNDUP = _words(
     r"|\ball (?:my |the )?(?:notes|recipes|ideas|things|items|entries|photos|messages)\b"
     r"|\bwhat do i (?:know|have) (?:about|on)\b|\btell me about\b|\bwhat have i (?:noted|saved|"
     r"written|kept) (?:about|on)\b|\blist (?:all |my )?\b|\bshow (?:me )?(?:all|everything)\b"
-    r"|\bmy notes (?:about|on)\b",
+    r"|\bmy notes (?:about|on)\b"
+    r"|^\s*everything (?:that )?\w+ (?:said|wrote|told me|sent)(?: me)?\s*[?.!]?\s*$",
     r"\bвс[её],?\s+(?:что|о|об|про)\b|\bвсе (?:мои )?(?:заметки|рецепты|идеи|записи|фото|сообщения)"
     r"|\bчто я знаю (?:о|об|про)\b|\bрасскажи (?:мне )?(?:о|об|про)\b|\bчто (?:я )?(?:записал\w*|"
     r"записыва\w*|сохранил\w*) (?:о|об|про)\b|\bмои заметки (?:о|об|про)\b|\bпокажи (?:все|всё)\b",
     r"\btodo (?:lo que )?(?:\w+ ){0,2}(?:sobre|de|acerca)\b"
+    r"|^\s*todo lo que \w+ (?:me )?(?:dijo|escribió|contó|mandó)\s*[?.!]?\s*$"
     r"|\btodas? (?:mis |las |los )?(?:notas|recetas|ideas|cosas|fotos|mensajes)\b"
     r"|\bqué sé (?:de|sobre)\b|\bqué (?:he )?(?:anotado|apuntado|guardado"
     r"|anoté|apunté|guardé) (?:sobre|de)\b|\bháblame (?:de|del|sobre)\b|\bmis notas (?:sobre|de)\b",
