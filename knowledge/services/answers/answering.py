@@ -56,7 +56,7 @@ from knowledge.services.llm.llm_worker import LlmWorker
 from knowledge.services.words.calendar_words import WEEKDAY, same_weekday
 from knowledge.services.words.fact_subject import fact_subject
 from knowledge.services.words.language import guess_language
-from knowledge.services.words.speakers import about_oneself, names, said_by
+from knowledge.services.words.speakers import about_oneself, names, said_by, speakers_of
 from knowledge.services.words.timeframe import TimeFrame, find_timeframe
 
 log = logging.getLogger(__name__)
@@ -192,7 +192,7 @@ class Answerer:
             return None  # the day holds something, or "yesterday": a time to look in
         hits = self._retriever.search(user_id, question, k=self._chunks)
         evidence, pool = self._pick(question, hits)
-        speakers = {speaker for item in evidence if (speaker := said_by(item.hit))}
+        speakers = speakers_of(item.hit for item in evidence)
         that_day = [
             item for item in evidence if said_by(item.hit) and same_weekday(frame.phrase, item.text)
         ]

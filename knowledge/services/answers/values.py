@@ -20,6 +20,7 @@ _TOKEN = re.compile(
 )  # CJK: no part of one
 _DIGITS = re.compile(r"\d+")
 _END = re.compile(r"[.…]+$")
+_LATIN = re.compile(r"[A-Za-z]")
 
 
 def whole_values(answer: str, backing: Sequence[Evidence]) -> str:
@@ -59,5 +60,4 @@ def _taken_from(part: str, value: str) -> bool:
 
 def _other_script(part: str, value: str) -> bool:
     """Are the two written in different alphabets (Cyrillic or CJK against Latin)?"""
-    latin = re.compile(r"[A-Za-z]")
-    return bool(latin.search(part)) != bool(latin.search(value))
+    return bool(_LATIN.search(part)) != bool(_LATIN.search(value))

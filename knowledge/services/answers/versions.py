@@ -30,7 +30,7 @@ from datetime import datetime, timedelta
 from enum import Enum
 
 from knowledge.services.answers.evidence import Evidence
-from knowledge.services.words.speakers import asks_what_was_said, names, said_by
+from knowledge.services.words.speakers import asks_what_was_said, names, said_by, speakers_of
 
 # Asks about a value that held before, or about when it changed.
 _PAST = re.compile(
@@ -176,7 +176,7 @@ def _said_by_whom_asked(question: str, evidence: Sequence[Evidence]) -> list[Evi
     the flight a day later is not a newer value of Anna's."""
     if not asks_what_was_said(question):  # "What's Anna's number?": anyone's note of it
         return list(evidence)
-    speakers = {who for item in evidence if (who := said_by(item.hit)) is not None}
+    speakers = speakers_of(item.hit for item in evidence)
     asked = {who for who in speakers if names(question, who)}
     if not asked:
         return list(evidence)

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 
 from knowledge.services.answers.evidence import Evidence, numbers
 from knowledge.services.words.number_words import spelled_numbers
-from knowledge.services.words.speakers import names, said_by
+from knowledge.services.words.speakers import names, said_by, speakers_of
 
 ASKS_WHO = re.compile(r"\b(?:who|whom|кто|кого|кому|qui[eé]n(?:es)?)\b|谁", re.IGNORECASE)
 # How much of what the answer says a message must hold to be the one it repeats.
@@ -70,8 +70,10 @@ def _only_the_asked(
     said: set[object], question: str, evidence: Sequence[Evidence], terms: Terms
 ) -> bool:
     """Is the answer no more than the name of someone the question names?"""
-    speakers = {who for item in evidence if (who := said_by(item.hit))}
-    return any(names(question, who) and said <= terms(who) for who in speakers)
+    return any(
+        names(question, who) and said <= terms(who)
+        for who in speakers_of(item.hit for item in evidence)
+    )
 
 
 def _short(answer: str) -> bool:

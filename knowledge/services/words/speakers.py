@@ -49,6 +49,11 @@ def said_by(hit: Hit) -> str | None:
     return hit.heading if hit.source_kind in SPOKEN_KINDS and hit.heading else None
 
 
+def speakers_of(hits: Iterable[Hit]) -> set[str]:
+    """Everyone other than the user who said one of these lines."""
+    return {who for hit in hits if (who := said_by(hit))}
+
+
 def spoken(hit: Hit, text: str) -> str:
     """A line of memory with who said it in front ("Anna: The flight is at 7")."""
     who = said_by(hit)
@@ -148,9 +153,8 @@ def named_in(question: str, hits: Iterable[Hit]) -> set[str]:
     source = asks_what_was_said(question)
     return {
         who
-        for hit in hits
-        if (who := said_by(hit))
-        and (names_as_doer(question, who) or (source and names(question, who)))
+        for who in speakers_of(hits)
+        if names_as_doer(question, who) or (source and names(question, who))
     }
 
 
