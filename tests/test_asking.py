@@ -4,6 +4,8 @@ answering, and the conversation kept (fakes: no model files)."""
 from __future__ import annotations
 
 import asyncio
+import time
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -11,6 +13,7 @@ from knowledge.bootstrap import Services
 from knowledge.domain.errors import TooManyWaiting
 from knowledge.services.answers.answering import Answer
 from knowledge.services.answers.asking import AskEvent, Cancelled
+from knowledge.services.words.planning import Plan
 from tests.fakes import ScriptedGenerator
 
 NOTE = "The spare key is under the blue flowerpot by the back door."
@@ -107,3 +110,32 @@ async def test_a_user_with_questions_waiting_is_told_so_and_others_are_not(
         assert isinstance(events[-1], Answer)
     await holder
     assert services.queue.waiting() == {0: 0, 1: 0, 2: 0} and services.queue.running == 0
+
+
+async def test_reading_a_question_does_not_hold_up_everyone_else(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading a hostile question's time words can take seconds (4 KB of "1 1 1 … October"
+    took 5 s): it runs off the event loop, so other users' updates go on meanwhile."""
+    from knowledge.services.answers import asking
+    from knowledge.services.words.planning import plan
+
+    def slow_plan(question: str, zone: ZoneInfo) -> Plan:
+        time.sleep(0.5)
+        return plan(question, zone)
+
+    monkeypatch.setattr(asking, "plan_question", slow_plan)
+    ticks = 0
+
+    async def tick() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.05)
+            ticks += 1
+
+    ticker = asyncio.create_task(tick())
+    try:
+        _ = [event async for event in services.asking.ask(1, "what did I do today?")]
+    finally:
+        ticker.cancel()
+    assert ticks >= 5
