@@ -77,6 +77,13 @@ async def test_cancel_drops_a_question_still_waiting_for_its_turn(
     assert generator.prompts and len(generator.prompts) == 1
 
 
+async def _in_line(services: Services, user: int, count: int, deadline: float = 5.0) -> None:
+    """Wait (at most `deadline` seconds) until `count` of the user's questions are in line."""
+    end = time.monotonic() + deadline
+    while services.queue.waiting_of(user) < count and time.monotonic() < end:
+        await asyncio.sleep(0.01)
+
+
 async def test_a_user_with_questions_waiting_is_told_so_and_others_are_not(
     services: Services, generator: ScriptedGenerator
 ) -> None:
@@ -96,13 +103,13 @@ async def test_a_user_with_questions_waiting_is_told_so_and_others_are_not(
         return [event async for event in services.asking.ask(user, QUESTION)]
 
     waiting = [asyncio.create_task(answered(1)) for _ in range(3)]
-    await asyncio.sleep(0.01)
+    await _in_line(services, 1, 3)  # each question is read off the loop first
     assert services.queue.waiting_of(1) == 3
     with pytest.raises(TooManyWaiting) as refused:
         await answered(1)
     assert refused.value.params == {"waiting": 3}
     other = asyncio.create_task(answered(2))
-    await asyncio.sleep(0.01)
+    await _in_line(services, 2, 1)
     assert services.queue.waiting_of(2) == 1, "another user still gets in line"
     gate.set()
     for task in [*waiting, other]:
